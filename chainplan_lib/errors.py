@@ -1,0 +1,35 @@
+"""Typed errors. Every message names the file, and where it applies the line/row and the cell/column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["ChainplanError", "InputError", "ReconciliationError", "ParameterError"]
+
+
+class ChainplanError(Exception):
+    """Base class: the CLI prints these as one line and exits 2."""
+
+
+class InputError(ChainplanError):
+    """Bad input file. Carries where: file, line (1-based) or row, and cell/column."""
+
+    def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
+                 cell: str | int | None = None):
+        self.file, self.line, self.cell = (str(file) if file is not None else None), line, cell
+        where = []
+        if self.file:
+            where.append(self.file)
+        if line is not None:
+            where.append(f"line {line}")
+        if cell is not None:
+            where.append(f"cell {cell}")
+        super().__init__(f"{': '.join([', '.join(where), message]) if where else message}")
+
+
+class ReconciliationError(InputError):
+    """Totals that do not reconcile and cannot be explained by a recoverable extraction loss."""
+
+
+class ParameterError(ChainplanError):
+    """A notebook or CLI parameter outside what the data supports (unknown chain, year outside 2023–2026…)."""

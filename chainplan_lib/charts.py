@@ -1,0 +1,215 @@
+"""Charts for notebooks and the briefing: seaborn/matplotlib, Chinese titles and axes with units, a source line.
+
+Every function takes tidy frames from the analytics layer and returns a matplotlib Figure; none computes
+figures of its own beyond reshaping for the plot. Call :func:`chainplan_lib.fonts.apply_theme` once first
+(the functions call it too, cheaply).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+
+from .names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDICATOR_UNITS
+
+__all__ = ["CHAIN_COLOURS", "chain_label", "add_source", "target_paths", "source_map", "fan_chart",
+           "area_shares", "share_change", "completion", "size_bands", "SOURCE_PLAN", "SOURCE_TABLE"]
+
+SOURCE_PLAN = "来源：湖政发〔2024〕2号 正文"
+SOURCE_TABLE = "来源：湖政发〔2024〕2号 附件2《重点产业链目标预测表》（经清洗，见修复记录）"
+CHAIN_COLOURS = {"textiles": "#1f77b4", "metallurgy": "#7f7f7f", "electronics": "#ff7f0e",
+                 "food_pharma": "#2ca02c", "all": "#d62728"}
+INDICATOR_CN = {"revenue": "营业收入", "enterprises": "规上户数"}
+
+
+def _theme() -> None:
+    from .fonts import apply_theme
+
+    apply_theme()
+
+
+def chain_label(chain_id: str) -> str:
+    """Chinese label for a chain id, '四条链合计' for 'all'."""
+    return "四条链合计" if chain_id == "all" else CHAIN_BY_ID[chain_id].name
+
+
+def add_source(fig, text: str, synthetic: bool = False) -> None:
+    """A small source line under the plot (and a 示例数据 mark when the numbers are synthetic)."""
+    if synthetic:
+        text = f"{text}　【示例数据：合成名录，非真实统计】"
+    fig.text(0.01, 0.005, text, fontsize=7.5, color="#555", ha="left", va="bottom")
+
+
+def target_paths(targets: pd.DataFrame, overall_rate: float = 0.10) -> plt.Figure:
+    """Revenue target path of each chain (亿元) and of their sum against the ~10 % path from the 2023 base."""
+    _theme()
+    t = targets[(targets["area"] == DISTRICT) & (targets["indicator"] == "revenue")]
+    wide = t.pivot_table(index="year", columns="chain_id", values="value").reindex(columns=list(CHAIN_IDS))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for cid in wide.columns:
+        ax1.plot(wide.index, wide[cid], marker="o", color=CHAIN_COLOURS[cid], label=chain_label(cid))
+        ax1.annotate(f"{wide[cid].iloc[-1]:g}", (wide.index[-1], wide[cid].iloc[-1]), textcoords="offset points",
+                     xytext=(4, 0), fontsize=8, va="center")
+    ax1.set(title="各链营业收入目标（亿元）", xlabel="年份", ylabel="亿元", xticks=list(wide.index))
+    ax1.legend(fontsize=8)
+    total = wide.sum(axis=1)
+    years = total.index.to_numpy()
+    path = total.iloc[0] * (1 + overall_rate) ** (years - years[0])
+    ax2.plot(years, total, marker="o", color=CHAIN_COLOURS["all"], label="四条链目标合计")
+    ax2.plot(years, path, ls="--", color="#333", label=f"按年均{overall_rate:.0%}增长")
+    for x, y in zip(years, total):
+        ax2.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+    ax2.annotate(f"{path[-1]:.0f}", (years[-1], path[-1]), textcoords="offset points", xytext=(0, -12),
+                 ha="center", fontsize=8)
+    ax2.set(title="四条链合计与年均10%路径（亿元）", xlabel="年份", ylabel="亿元", xticks=list(years))
+    ax2.legend(fontsize=8)
+    add_source(fig, SOURCE_TABLE)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def source_map(targets: pd.DataFrame, indicator: str = "revenue") -> plt.Figure:
+    """Which cells of the target table were read as printed, read from '-', imputed or missing."""
+    _theme()
+    codes = {"table": 0, "dash": 1, "imputed": 2, "missing": 3}
+    t = targets[targets["indicator"] == indicator].copy()
+    t["row"] = t["chain"] + " " + t["year"].astype(str)
+    grid = t.pivot_table(index="row", columns="area", values="source", aggfunc="first")
+    rows = [f"{CHAIN_BY_ID[c].name} {y}" for c in CHAIN_IDS for y in sorted(t["year"].unique())]
+    grid = grid.reindex(index=[r for r in rows if r in grid.index], columns=[DISTRICT, *AREAS])
+    vals = grid.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
+    from matplotlib.colors import ListedColormap
+
+    cmap = ListedColormap(["#c6dbef", "#f0f0f0", "#fdae6b", "#e6550d"])
+    fig, ax = plt.subplots(figsize=(10, 0.28 * len(grid) + 1.6))
+    ax.imshow(vals, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto")
+    num = t.pivot_table(index="row", columns="area", values="value", aggfunc="first").reindex_like(grid)
+    for i in range(len(grid)):
+        for j in range(grid.shape[1]):
+            v, src = num.iat[i, j], grid.iat[i, j]
+            text = "缺" if src == "missing" else ("-" if src == "dash" else f"{v:g}")
+            ax.text(j, i, text, ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(grid)), grid.index, fontsize=8)
+    unit = INDICATOR_UNITS[indicator]
+    ax.set_title(f"{INDICATOR_CN[indicator]}（{unit}）：蓝=按表读取　灰=表中为“-”记0　橙=推算补齐　红=缺失")
+    ax.grid(False)
+    add_source(fig, SOURCE_TABLE)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = False) -> plt.Figure:
+    """Fan chart from a tidy projection frame (chain, year, kind, value, lower, upper), values in 亿元."""
+    _theme()
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    styles = {"target": dict(color="#d62728", marker="o", lw=2.2, label="规划目标"),
+              "actual": dict(color="black", marker="s", lw=2, label="实际（名录）"),
+              "trend": dict(color="#1f77b4", ls="-", label="对数线性趋势"),
+              "ets": dict(color="#9467bd", ls="-.", label="指数平滑（Holt）")}
+    chain = frame["chain"].iloc[0] if "chain" in frame and len(frame) else "all"
+    for kind, g in frame.groupby("kind", sort=False):
+        g = g.sort_values("year")
+        if kind.startswith("scenario"):
+            rate = kind.split("_")[-1]
+            ax.plot(g["year"], g["value"], ls=":", color="#555", lw=1.2)
+            ax.annotate(f"{rate}%情景 {g['value'].iloc[-1]:.0f}", (g["year"].iloc[-1], g["value"].iloc[-1]),
+                        textcoords="offset points", xytext=(4, 0), fontsize=7.5, va="center", color="#555")
+            continue
+        st = styles.get(kind, dict(label=kind))
+        ax.plot(g["year"], g["value"], **st)
+        if {"lower", "upper"} <= set(g) and g["lower"].notna().any():
+            ax.fill_between(g["year"], g["lower"], g["upper"], alpha=0.15, color=st.get("color"),
+                            label=f"{st['label']} 95%区间")
+    ax.set(title=title or f"{chain_label(str(chain))}营业收入：目标、预测与情景（亿元）", xlabel="年份", ylabel="亿元")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(fontsize=8, loc="upper left")
+    add_source(fig, SOURCE_TABLE + "；预测为 statsmodels 模型结果", synthetic)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue") -> plt.Figure:
+    """Stacked bars: each area's share (%) of a chain, one bar per year. Input: area_shares() frame."""
+    _theme()
+    s = shares[(shares["chain_id"] == chain_id) & (shares["indicator"] == indicator)]
+    wide = s.pivot_table(index="year", columns="area", values="share").reindex(columns=list(AREAS)).fillna(0)
+    wide = wide.loc[:, wide.sum() > 0] * 100
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    left = np.zeros(len(wide))
+    colours = plt.get_cmap("tab10")
+    for k, area in enumerate(wide.columns):
+        ax.barh([str(y) for y in wide.index], wide[area], left=left, color=colours(k), label=area)
+        for i, v in enumerate(wide[area]):
+            if v >= 4:
+                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5, color="white")
+        left += wide[area].to_numpy()
+    ax.set(xlim=(0, 100), xlabel="占全链比重（%）", ylabel="年份",
+           title=f"{chain_label(chain_id)}{INDICATOR_CN[indicator]}的区域构成（%）")
+    ax.legend(fontsize=8, ncol=min(5, len(wide.columns)), loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    add_source(fig, SOURCE_TABLE)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue") -> plt.Figure:
+    """Bars of each area's share change in percentage points. Input: share_change() frame."""
+    _theme()
+    c = change[(change["chain_id"] == chain_id) & (change["indicator"] == indicator)].copy()
+    col = next(k for k in ("change_pp", "share_change_pp", "pp_change") if k in c)
+    c = c[c[col].abs() > 1e-9].sort_values(col)
+    fig, ax = plt.subplots(figsize=(8, 0.35 * max(len(c), 3) + 1.4))
+    ax.barh(c["area"], c[col], color=np.where(c[col] >= 0, "#2ca02c", "#d62728"))
+    for y, v in enumerate(c[col]):
+        ax.text(v, y, f" {v:+.1f}", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+    ax.axvline(0, color="#333", lw=0.8)
+    ax.set(xlabel="占比变化（百分点）", title=f"{chain_label(chain_id)}{INDICATOR_CN[indicator]}占比变化（百分点）")
+    add_source(fig, SOURCE_TABLE)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, benchmark: float | None = None,
+               synthetic: bool = False) -> plt.Figure:
+    """Horizontal bars of a completion rate (完成率, %) with the time-progress benchmark as a line."""
+    _theme()
+    f = frame.dropna(subset=[value_col])
+    fig, ax = plt.subplots(figsize=(8, 0.38 * max(len(f), 3) + 1.4))
+    vals = f[value_col].to_numpy() * 100
+    ax.barh(f[label_col].astype(str), vals, color=np.where(vals >= (benchmark or 0) * 100, "#2ca02c", "#ff7f0e"))
+    for y, v in enumerate(vals):
+        ax.text(v, y, f" {v:.0f}%", va="center", fontsize=8)
+    if benchmark is not None:
+        ax.axvline(benchmark * 100, color="#d62728", ls="--", lw=1, label=f"时间进度 {benchmark:.0%}")
+        ax.legend(fontsize=8, loc="lower right")
+    ax.set(xlabel="完成率（%）", title=title)
+    add_source(fig, "来源：规上企业名录（清洗后）与附件2目标", synthetic)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def size_bands(frame: pd.DataFrame, synthetic: bool = False) -> plt.Figure:
+    """Textile firms above each revenue threshold (户): register count vs the plan's 2026 target."""
+    _theme()
+    f = frame.copy()
+    labels = [f"超{t:g}亿元" for t in f["threshold_yi"]]
+    x = np.arange(len(f))
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    cols = [c for c in ("actual", "target") if c in f]
+    width = 0.38
+    for k, col in enumerate(cols):
+        ax.bar(x + (k - (len(cols) - 1) / 2) * width, f[col], width,
+               label={"actual": "名录实际", "target": "2026年目标"}[col],
+               color={"actual": "#1f77b4", "target": "#d62728"}[col])
+        for xi, v in zip(x, f[col]):
+            if pd.notna(v):
+                ax.text(xi + (k - (len(cols) - 1) / 2) * width, v, f"{v:g}", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x, labels)
+    ax.set(ylabel="企业数（户）", title="现代针纺：营业收入超过各档的企业数（户）")
+    ax.legend(fontsize=8)
+    add_source(fig, "来源：附件1 一、(二)发展目标；名录为清洗后数据", synthetic)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

@@ -1,0 +1,216 @@
+"""Tables for people: Chinese headers, units in the header, numbers formatted, no index dumps.
+
+Functions here reshape or rename, never compute new figures; :func:`show` displays a frame as a clean
+HTML table in a notebook (and so in the rendered HTML and PDF).
+"""
+
+from __future__ import annotations
+
+import html as _html
+from typing import Callable
+
+import pandas as pd
+
+from .names import AREAS, CHAIN_BY_ID, CHAIN_NAMES, DISTRICT
+
+__all__ = ["show", "to_html", "fmt_num", "fmt_pct", "raw_rows", "targets_wide", "repairs", "checks",
+           "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN", "INDICATOR_CN"]
+
+INDICATOR_CN = {"revenue": "营业收入（亿元）", "enterprises": "规上户数（户）"}
+SOURCE_CN = {"table": "按表读取", "dash": "“-”记0", "imputed": "推算补齐", "missing": "缺失"}
+KIND_CN = {
+    "surplus_cells": "多余单元格", "year_inferred": "年份补齐", "label_alias": "链名别称/拆分",
+    "label_late": "链名后置", "label_inferred": "链名推断", "duplicate_dropped": "重复行删除",
+    "imputed": "丢失值推算", "missing": "丢失值无法确定", "title_typo": "标题笔误", "check_failed": "核对不一致",
+}
+STATUS_CN = {"ok": "一致", "mismatch": "不一致", "incomplete": "有缺失"}
+CHECK_CN = {"areas_sum_to_total": "各区域之和 = 全区", "table_2026_vs_text": "2026年表中数 = 正文目标"}
+
+
+def fmt_num(v, digits: int = 0) -> str:
+    """A number with thousands separators; '—' for missing."""
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return "—"
+    if isinstance(v, (int, float)):
+        return f"{v:,.{digits}f}"
+    return str(v)
+
+
+def fmt_pct(v, digits: int = 1, signed: bool = False) -> str:
+    """A fraction as percent (0.1317 → '13.2%'); '—' for missing."""
+    if v is None or pd.isna(v):
+        return "—"
+    return f"{v * 100:{'+' if signed else ''}.{digits}f}%"
+
+
+def to_html(df: pd.DataFrame, formats: dict[str, Callable] | None = None, caption: str | None = None,
+            note: str | None = None) -> str:
+    """HTML table: columns formatted by `formats` (column → callable), numbers right-aligned, no index."""
+    formats = formats or {}
+    out = df.copy()
+    numeric = set()
+    for col in out.columns:
+        f = formats.get(col)
+        if f is None and pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            is_int = out[col].dropna().apply(lambda x: float(x).is_integer()).all()
+            f = (lambda v, d=0 if is_int else 2: fmt_num(v, d))  # noqa: E731
+        if f is not None:
+            numeric.add(col)
+            out[col] = out[col].map(f)
+        else:
+            out[col] = out[col].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+    head = "".join(f"<th class='{'num' if c in numeric else ''}'>{_html.escape(str(c))}</th>" for c in out.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td class='{'num' if c in numeric else ''}'>{_html.escape(str(v))}</td>"
+                         for c, v in zip(out.columns, row)) + "</tr>"
+        for row in out.itertuples(index=False))
+    cap = f"<caption>{_html.escape(caption)}</caption>" if caption else ""
+    foot = f"<p class='table-note'>{_html.escape(note)}</p>" if note else ""
+    return (f"<table class='chainplan'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}"
+            "<style>table.chainplan{border-collapse:collapse;font-size:0.9em;margin:0.4em 0}"
+            "table.chainplan th,table.chainplan td{border:1px solid #ccc;padding:2px 6px}"
+            "table.chainplan td.num,table.chainplan th.num{text-align:right}"
+            "table.chainplan caption{font-weight:bold;text-align:left;padding:2px 0}"
+            ".table-note{font-size:0.8em;color:#555;margin:0 0 0.8em 0}</style>")
+
+
+def show(df_or_html, **kw) -> None:
+    """Display a frame (via :func:`to_html`) or ready HTML in the notebook."""
+    from IPython.display import HTML, display
+
+    if isinstance(df_or_html, tuple):
+        df_or_html, kw = df_or_html[0], {**df_or_html[1], **kw}
+    display(HTML(df_or_html if isinstance(df_or_html, str) else to_html(df_or_html, **kw)))
+
+
+def raw_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The extraction's rows as printed, Chinese headers."""
+    df = raw.rename(columns={"line": "行号", "label": "链标签（原文）", "year": "年份（原文）", "indicator": "指标（原文）",
+                             "n_cells": "数值单元格数", "cells": "单元格（按顺序）"})
+    df["年份（原文）"] = df["年份（原文）"].astype("object").where(df["年份（原文）"].notna(), "（空）")
+    return df, {"caption": "附件2 原始提取（每行一条数据，“-”为表中原样）",
+                "formats": {"行号": str, "年份（原文）": str}}
+
+
+def targets_wide(table: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, dict]:
+    """Chain × year rows, 全区 and the nine areas as columns; imputed values marked †, missing '缺'."""
+    t = table[table["indicator"] == indicator].copy()
+
+    def cell(r):
+        if r["source"] == "missing":
+            return "缺"
+        v = f"{r['value']:,.0f}"
+        return f"{v}†" if r["source"] == "imputed" else v
+
+    t["cell"] = t.apply(cell, axis=1)
+    wide = t.pivot_table(index=["chain", "year"], columns="area", values="cell", aggfunc="first")
+    wide = wide.reindex(columns=[DISTRICT, *AREAS]).reset_index()
+    wide["chain"] = pd.Categorical(wide["chain"], CHAIN_NAMES, ordered=True)
+    wide = wide.sort_values(["chain", "year"]).rename(columns={"chain": "产业链", "year": "年份"})
+    wide["产业链"] = wide["产业链"].astype(str)
+    fm = {c: str for c in wide.columns}
+    return wide, {"caption": f"清洗后的目标表：{INDICATOR_CN[indicator]}",
+                  "note": "† 为推算补齐的值（见修复记录）；表中“-”记为 0。来源：湖政发〔2024〕2号附件2。",
+                  "formats": fm}
+
+
+def repairs(log: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The repairs log with Chinese headers."""
+    df = log.drop(columns=["file"], errors="ignore").copy()
+    df["kind"] = df["kind"].map(lambda k: KIND_CN.get(k, k))
+    df["indicator"] = df["indicator"].map(lambda k: {"revenue": "营业收入", "enterprises": "规上户数"}.get(k, k))
+    df = df.rename(columns={"kind": "类型", "line": "原文行号", "chain": "产业链", "year": "年份", "indicator": "指标",
+                            "area": "区域", "what": "问题", "action": "处理", "why": "依据"})
+    return df, {"caption": f"修复记录（共 {len(df)} 处）", "formats": {"原文行号": _int_or_dash, "年份": _int_or_dash}}
+
+
+def _int_or_dash(v) -> str:
+    return "—" if v is None or pd.isna(v) else str(int(v))
+
+
+def checks(chk: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Reconciliation checks with Chinese headers and units."""
+    df = chk.copy()
+    df["check"] = df["check"].map(lambda k: CHECK_CN.get(k, k))
+    df["status"] = df["status"].map(lambda k: STATUS_CN.get(k, k))
+    df["indicator"] = df["indicator"].map(INDICATOR_CN)
+    df = df.drop(columns=["chain_id"]).rename(columns={
+        "check": "核对", "chain": "产业链", "year": "年份", "indicator": "指标（单位）", "expected": "应为",
+        "actual": "实际", "difference": "差额", "status": "结果", "detail": "说明"})
+    return df, {"caption": "核对结果", "formats": {"年份": str}}
+
+
+def targets_overview_md(result) -> str:
+    """One paragraph: rows, sources, repairs, checks."""
+    t = result.table
+    counts = t["source"].value_counts()
+    parts = "，".join(f"{SOURCE_CN[k]} {int(counts.get(k, 0))} 个" for k in SOURCE_CN)
+    ok = int((result.checks["status"] == "ok").sum())
+    return (f"清洗后共 **{len(t)}** 行（{t['chain'].nunique()} 条链 × {t['year'].nunique()} 年 × 2 个指标 × 10 个区域）："
+            f"{parts}。修复记录 **{len(result.repairs)}** 处；核对 {len(result.checks)} 项，**{ok}** 项一致。")
+
+
+def checks_verdict_md(chk: pd.DataFrame) -> str:
+    bad = chk[chk["status"] != "ok"]
+    if bad.empty:
+        return "**结论**：全部核对一致——各区域之和等于全区，2026 年表中数与方案正文目标相同。"
+    items = "；".join(f"{r.chain} {r.year} {r.indicator}：{r.detail}" for r in bad.itertuples())
+    return f"**结论**：{len(bad)} 项不一致（已报告，未强行改数）：{items}。"
+
+
+def chain_name(cid: str) -> str:
+    return "四条链合计" if cid == "all" else CHAIN_BY_ID[cid].name
+
+
+
+
+# ----------------------------------------------------------------------------- analytics frames for people
+
+# English column → Chinese header (with unit). Formatting follows the English name (see _formatter).
+COLUMN_CN = {
+    "chain": "产业链", "chain_id": None, "area": "区域", "indicator": "指标", "year": "年份",
+    "start_year": "起始年", "end_year": "终止年", "start_value": "起始值", "end_value": "终止值",
+    "value": "数值", "yoy": "同比增长", "cagr": "年均增长率", "actual_year": "实际年份", "actual": "实际",
+    "target_year": "目标年份", "target": "目标", "planned_cagr": "规划年均增长", "required_cagr": "所需年均增长",
+    "extra_pp": "需多增（百分点）", "completion_rate": "完成率", "time_progress": "时间进度", "ahead": "快于时间进度",
+    "plan_progress": "规划增量完成度", "plan_time_progress": "规划期时间进度", "month": "截至月份",
+    "share": "占比", "share_start": "起始占比", "share_end": "终止占比", "change_pp": "占比变化（百分点）",
+    "total": "合计", "n_areas": "有数据区域数", "hhi": "HHI（0–10000）", "hhi_fraction": None,
+    "top_area": "最大区域", "top_share": "最大区域占比", "lq": "区位商",
+    "base_yi": "基年（亿元）", "target_yi": "目标（亿元）", "weight": "基年权重", "growth": "累计增长",
+    "contribution": "贡献（权重×增长）", "share_of_growth": "占增量比重",
+    "enterprises": "规上户数（户）", "revenue_yi": "营业收入（亿元）",
+    "threshold_yi": "门槛（亿元）", "target_above": "目标户数", "actual_above": "实际户数",
+}
+_PCT = ("cagr", "yoy", "share", "rate", "growth", "progress", "weight", "contribution")
+
+
+def _formatter(col: str):
+    if col.endswith("_pp"):
+        return lambda v: "—" if pd.isna(v) else f"{v:+.1f}"
+    if col in ("year", "start_year", "end_year", "actual_year", "target_year", "month"):
+        return lambda v: "—" if pd.isna(v) else str(int(v))
+    if col == "hhi":
+        return lambda v: fmt_num(v, 0)
+    if col == "lq":
+        return lambda v: fmt_num(v, 2)
+    if any(k in col for k in _PCT) and not col.endswith("_yi") and col not in ("target_above", "actual_above"):
+        return lambda v: fmt_pct(v, 1)
+    if col == "ahead":
+        return lambda v: "是" if v else "否"
+    return None
+
+
+def present(df: pd.DataFrame, caption: str | None = None, note: str | None = None,
+            columns: list[str] | None = None, rename: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """An analytics frame ready for :func:`show`: chosen columns, Chinese headers with units, fractions as %.
+
+    ``rename`` overrides headers (e.g. to put the unit into 实际/目标: {'actual': '实际（亿元）'}).
+    """
+    d = df[columns] if columns else df
+    d = d[[c for c in d.columns if COLUMN_CN.get(c, c) is not None]].copy()
+    if "indicator" in d:
+        d["indicator"] = d["indicator"].map(lambda k: INDICATOR_CN.get(k, k))
+    names = {c: (rename or {}).get(c, COLUMN_CN.get(c, c)) for c in d.columns}
+    formats = {names[c]: f for c in d.columns if (f := _formatter(c)) is not None}
+    return d.rename(columns=names), {"caption": caption, "note": note, "formats": formats}

@@ -1,0 +1,72 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 目标预测表：原始、清洗与核对
+# 《青山湖区贯彻落实省市制造业重点产业链现代化建设行动计划方案（2023-2026年）》（湖政发〔2024〕2号）附件2
+# 《重点产业链目标预测表》经 PDF 提取后列错位、单元格丢失、整块重复。本笔记本展示原始提取、清洗结果、
+# 每一处修复及其依据，以及“各镇（街道、园区）之和 = 全区”和“2026年表中数 = 正文目标”的核对。
+
+# %% tags=["parameters"]
+raw_path = None        # Attachment 2 as extracted; None = data/raw/attachment2_targets.txt
+processed_dir = None   # folder with targets.csv written by `chainplan targets`; None = clean in memory
+
+# %% tags=["remove-cell"]
+from IPython.display import Markdown, display
+
+from chainplan_lib import charts, datasets, params, tables
+from chainplan_lib.targets import raw_rows_frame
+
+params.install_short_errors()
+raw_path = params.check_path(raw_path, "raw_path")
+processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
+result = datasets.targets_bundle(processed_dir, raw_path)
+
+# %% [markdown]
+# ## 原始提取
+# 每行是原文件中的一行数据（行号、链标签、年份、指标、按顺序读出的单元格）。单元格数超过 10（全区 + 9 个区域）的行含错位的“-”。
+
+# %%
+tables.show(tables.raw_rows(raw_rows_frame(raw_path)))
+
+# %% [markdown]
+# ## 清洗结果
+# 每条链 × 年份 × 指标 × 区域一行，共 320 行；`来源` 说明数值是按表读取、由“-”记 0、推算补齐还是缺失。
+
+# %%
+display(Markdown(tables.targets_overview_md(result)))
+tables.show(tables.targets_wide(result.table, "revenue"))
+tables.show(tables.targets_wide(result.table, "enterprises"))
+
+# %%
+fig = charts.source_map(result.table, "revenue")
+
+# %%
+fig = charts.source_map(result.table, "enterprises")
+
+# %% [markdown]
+# ## 修复记录
+# 清洗时做过的每一处处理：什么有问题、在原文件哪一行、做了什么、依据是什么。
+
+# %%
+tables.show(tables.repairs(result.repairs))
+
+# %% [markdown]
+# ## 核对
+# 每个“链 × 年份 × 指标”：各区域之和是否等于全区；2026 年全区数是否等于方案正文的目标。不一致只报告，不强行改数。
+
+# %%
+tables.show(tables.checks(result.checks))
+display(Markdown(tables.checks_verdict_md(result.checks)))

@@ -213,3 +213,29 @@ def size_bands(frame: pd.DataFrame, synthetic: bool = False) -> plt.Figure:
     add_source(fig, "来源：附件1 一、(二)发展目标；名录为清洗后数据", synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
+
+
+def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue") -> plt.Figure:
+    """One stacked bar per chain: the areas' shares (%) in `year`. Input: shares.area_shares() frame."""
+    _theme()
+    s = shares[(shares["year"] == year) & (shares["indicator"] == indicator) & shares["chain_id"].isin(CHAIN_IDS)]
+    wide = s.pivot_table(index="chain_id", columns="area", values="share").reindex(
+        index=[c for c in CHAIN_IDS if c in set(s["chain_id"])], columns=list(AREAS)).fillna(0) * 100
+    wide = wide.loc[:, wide.sum() > 0]
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    left = np.zeros(len(wide))
+    colours = plt.get_cmap("tab10")
+    labels = [chain_label(c) for c in wide.index]
+    for k, area in enumerate(wide.columns):
+        ax.barh(labels, wide[area], left=left, color=colours(k % 10), label=area)
+        for i, v in enumerate(wide[area]):
+            if v >= 6:
+                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5, color="white")
+        left += wide[area].to_numpy()
+    ax.invert_yaxis()
+    ax.set(xlim=(0, 100), xlabel="占该链比重（%）",
+           title=f"{year}年各链{INDICATOR_CN[indicator]}的区域构成（%）")
+    ax.legend(fontsize=8, ncol=min(5, len(wide.columns)), loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    add_source(fig, SOURCE_TABLE)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig

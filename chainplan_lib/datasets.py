@@ -6,6 +6,8 @@ defaults still works: it cleans the bundled raw files in memory and writes nothi
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +16,28 @@ from .errors import InputError
 from .paths import default_registers_dir
 from .targets import TargetsResult, clean_targets, load_targets
 
-__all__ = ["targets_bundle", "register_bundle", "is_synthetic"]
+__all__ = ["RegisterView", "targets_bundle", "register_bundle", "is_synthetic"]
+
+
+@dataclass
+class RegisterView:
+    """A cleaned register as notebooks use it: tables, the summary, and whether it is synthetic."""
+
+    clean: pd.DataFrame
+    quarantine: pd.DataFrame
+    panel: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+    synthetic: bool = False
+
+    @property
+    def source_files(self) -> list[str]:
+        files = set(self.clean.get("source_file", pd.Series(dtype=str)).dropna().astype(str))
+        files |= set(self.quarantine.get("source_file", pd.Series(dtype=str)).dropna().astype(str))
+        return sorted(files)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.panel["year"].unique())
 
 
 def targets_bundle(processed_dir: str | Path | None = None, raw_path: str | Path | None = None) -> TargetsResult:
@@ -31,16 +54,25 @@ def targets_bundle(processed_dir: str | Path | None = None, raw_path: str | Path
 def register_bundle(processed_dir: str | Path | None = None, register_dir: str | Path | None = None):
     """The cleaned register (clean, quarantine, panel, summary): from ``processed_dir/register/`` if the batch
     wrote it, else cleaned in memory from ``register_dir`` (default: the bundled synthetic sample)."""
-    from .register import clean_registers, read_register_outputs
+    from .register import clean_registers
 
     if processed_dir is not None:
         out = Path(processed_dir) / "register"
         if (out / "register_clean.csv").exists():
-            return read_register_outputs(out)
+            clean = pd.read_csv(out / "register_clean.csv", dtype={"uscc": str, "industry_code": str})
+            quarantine = pd.read_csv(out / "register_quarantine.csv", dtype=str)
+            panel = pd.read_csv(out / "register_panel.csv")
+            summary = json.loads((out / "register_summary.json").read_text(encoding="utf-8"))
+            view = RegisterView(clean, quarantine, panel, summary)
+            view.synthetic = is_synthetic(view.source_files)
+            return view
     src = Path(register_dir) if register_dir is not None else default_registers_dir()
     if not src.exists():
         raise InputError("register folder not found", file=src)
-    return clean_registers([src], out_dir=None)
+    r = clean_registers([src], out_dir=None)
+    view = RegisterView(r.clean, r.quarantine, r.panel, r.summary)
+    view.synthetic = is_synthetic(view.source_files)
+    return view
 
 
 def is_synthetic(paths) -> bool:

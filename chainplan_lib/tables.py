@@ -214,3 +214,170 @@ def present(df: pd.DataFrame, caption: str | None = None, note: str | None = Non
     names = {c: (rename or {}).get(c, COLUMN_CN.get(c, c)) for c in d.columns}
     formats = {names[c]: f for c in d.columns if (f := _formatter(c)) is not None}
     return d.rename(columns=names), {"caption": caption, "note": note, "formats": formats}
+
+COLUMN_CN.update({
+    "value_start": "起始值", "value_end": "终止值", "change": "实际增量", "district_growth": "全区增长分量",
+    "chain_mix": "产业结构分量", "area_specific": "区域竞争分量", "area_total": None,
+    "chain_share_of_area": None, "chain_share_of_district": None,
+})
+
+
+def yoy_wide(yoy: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, dict]:
+    """Chains × years of year-on-year growth (%), from growth.yoy_growth()."""
+    w = yoy.pivot_table(index="chain", columns="year", values="yoy", sort=False).dropna(axis=1, how="all")
+    w = w.reset_index().rename(columns={"chain": "产业链"})
+    w.columns = [str(c) if not isinstance(c, str) else c for c in w.columns]
+    return w, {"caption": f"{INDICATOR_CN[indicator]}目标的同比增长（%）",
+               "formats": {c: (lambda v: fmt_pct(v, 1)) for c in w.columns if c != "产业链"},
+               "note": "来源：湖政发〔2024〕2号附件2（经清洗）。"}
+
+
+def fan_md(fan: pd.DataFrame) -> str:
+    """Two sentences under the fan chart: what each projection gives for the last year."""
+    last = int(fan["year"].max())
+    end = fan[fan["year"] == last].set_index("kind")
+    unit = "亿元" if fan["indicator"].iloc[0] == "revenue" else "户"
+    parts = []
+    names = {"target": "规划目标", "trend": "对数线性趋势", "ets": "指数平滑"}
+    for k, label in names.items():
+        if k in end.index:
+            r = end.loc[k]
+            band = (f"（95%区间 {r['lower']:,.0f}–{r['upper']:,.0f}）"
+                    if pd.notna(r.get("lower")) and pd.notna(r.get("upper")) else "")
+            parts.append(f"{label} {r['value']:,.0f} {unit}{band}")
+    scen = [f"{k.split('_', 1)[1].replace('_', '.')}%情景 {end.loc[k, 'value']:,.0f}"
+            for k in end.index if str(k).startswith("scenario")]
+    basis = "名录实际值" if (fan["basis"] == "actual").any() else "规划目标路径"
+    return (f"**{last} 年**：" + "；".join(parts) + (f"；{'、'.join(scen)} {unit}" if scen else "")
+            + f"。趋势与指数平滑基于{basis}。")
+
+
+def register_note(register) -> str:
+    """Source line for register-based numbers, with the synthetic warning when it applies."""
+    files = ", ".join(sorted({str(f).rsplit('/', 1)[-1] for f in register.clean["source_file"].unique()}))
+    warn = "【示例数据：合成名录，非真实统计】" if getattr(register, "synthetic", False) else ""
+    return f"{warn}来源：规上企业名录（{files}），经 chainplan 清洗。"
+
+
+def chains_base_yi(targets: pd.DataFrame, year: int = 2023) -> float:
+    """Sum of the four chains' 全区 revenue targets in `year`, 亿元."""
+    t = targets[(targets["area"] == DISTRICT) & (targets["indicator"] == "revenue") & (targets["year"] == year)]
+    return float(t["value"].sum())
+
+
+_VERDICT_CN = {"consistent": "基本一致", "more_ambitious": "比年均10%左右更积极",
+               "less_ambitious": "比年均10%左右更保守"}
+
+
+def verdict_cn(verdict: str, rate: float = 0.10) -> str:
+    return _VERDICT_CN[verdict].replace("10%", f"{rate:.0%}")
+
+
+def consistency_md(result) -> str:
+    """The verdict and the numbers behind it, in Chinese."""
+    lo, hi = result.band
+    a = result.cagr["all"]
+    lines = [
+        f"**结论：四条链营业收入目标{verdict_cn(result.verdict, result.overall_growth)}。**",
+        "",
+        f"- 四链合计由 {result.base_year} 年 {result.base_yi['all']:,.0f} 亿元增至 {result.target_year} 年 "
+        f"{result.target_yi['all']:,.0f} 亿元，年均增长 **{a:.2%}**；“{result.overall_growth:.0%}左右”按 ±"
+        f"{result.tolerance_pp:g} 个百分点理解为 {lo:.0%}–{hi:.0%}。",
+        f"- 若从 {result.base_yi['all']:,.0f} 亿元按年均 {result.overall_growth:.0%} 增长，{result.target_year} 年为 "
+        f"{result.path_yi[result.target_year]:,.1f} 亿元；目标合计比它{'多' if result.gap_2026_yi >= 0 else '少'} "
+        f"**{abs(result.gap_2026_yi):,.1f} 亿元**。",
+    ]
+    if result.rest_of_industry_cagr is not None:
+        r = result.rest_of_industry_cagr
+        lines.append(f"- 以 {result.base_year} 年全区规上工业营业收入 {result.base_total_yi:,.0f} 亿元计，要使全区年均增长 "
+                     f"{result.overall_growth:.0%}，四链以外的工业年均{'需增长' if r >= 0 else '可下降'} **{abs(r):.2%}**。")
+    elif result.base_total_yi is not None:
+        lines.append("- 四条链目标本身已超过全区按 10% 增长的总量，其余工业无论如何都无法与之相容。")
+    else:
+        lines.append("- 方案未给出 2023 年全区规上工业营业收入总额，故未计算其余工业所需增速（参数 base_total_yi）。")
+    return "\n".join(lines)
+
+
+def consistency_cagr(result) -> tuple[pd.DataFrame, dict]:
+    """Per-chain CAGR and verdict from a ConsistencyResult."""
+    rows = []
+    for cid in [*result.chain_verdicts, "all"]:
+        v = result.verdict if cid == "all" else result.chain_verdicts[cid]
+        rows.append({"产业链": chain_name(cid), f"{result.base_year}年（亿元）": result.base_yi[cid],
+                     f"{result.target_year}年（亿元）": result.target_yi[cid], "年均增长率": result.cagr[cid],
+                     "与10%左右相比": verdict_cn(v, result.overall_growth)})
+    df = pd.DataFrame(rows)
+    return df, {"caption": "各链营业收入目标的年均增长", "formats": {"年均增长率": lambda v: fmt_pct(v, 2)},
+                "note": "来源：湖政发〔2024〕2号附件2（经清洗）；10%左右见正文二、目标要求。"}
+
+
+def regression_md(result) -> str:
+    """The slope test in plain Chinese, with its caveat."""
+    r = result.regression
+    if r is None:
+        return "目标路径点数不足，未做回归。"
+    conf = round(100 * (1 - r.alpha))
+    return (f"对四链合计目标取对数后对年份做最小二乘回归（{r.first_year}–{r.last_year}，{r.n} 个点）：隐含年均增长 "
+            f"**{r.growth:.2%}**，{conf}% 置信区间 {r.growth_ci[0]:.2%}–{r.growth_ci[1]:.2%}；检验“斜率 = ln(1.10)”"
+            f"的 t = {r.t_stat:.2f}，p = {r.p_value:.3g}。\n\n"
+            "**注意**：这 4 个点是规划目标，不是观测样本；区间和 p 值只描述目标路径偏离等速增长的程度，"
+            "不能解读为实现目标的概率。")
+
+
+def lq_wide(lq: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Areas × chains of location quotients."""
+    w = lq.pivot_table(index="area", columns="chain", values="lq", sort=False)
+    w = w.reindex([a for a in AREAS if a in w.index]).reset_index().rename(columns={"area": "区域"})
+    year = int(lq["year"].iloc[0])
+    return w, {"caption": f"区位商（{year} 年，营业收入）",
+               "formats": {c: (lambda v: fmt_num(v, 2)) for c in w.columns if c != "区域"},
+               "note": "区位商 = 该区域中该链的比重 ÷ 全区中该链的比重；> 1 表示专业化程度高于全区平均。"}
+
+
+def shift_share(ss: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Shift-share components by area (亿元)."""
+    d = ss[(ss[["value_start", "value_end"]].abs().sum(axis=1)) > 0]
+    df, kw = present(d, caption="偏离-份额分解（营业收入，亿元）",
+                     note="实际增量 = 全区增长分量 + 产业结构分量 + 区域竞争分量。来源：附件2目标（经清洗）。")
+    return df, kw
+
+
+def comparison(cmp: pd.DataFrame, year: int, register) -> tuple[pd.DataFrame, dict]:
+    """actual_vs_target() frame for people: chain, area, indicator, target, actual, 完成率."""
+    d = cmp.copy()
+    d.insert(0, "chain", d["chain_id"].map(chain_name))
+    df, kw = present(d, caption=f"{year}年名录实际与同年目标",
+                     rename={"target": "目标", "actual": "实际", "gap": "差额"},
+                     note="营业收入单位亿元，规上户数单位户；完成率 = 实际 ÷ 同年目标。" + register_note(register))
+    return df, kw
+
+
+def share_md(conc: pd.DataFrame, year: int) -> str:
+    """One line per chain: top area and its share, HHI, in `year` (revenue)."""
+    c = conc[(conc["year"] == year) & (conc["indicator"] == "revenue")]
+    parts = [f"{r.chain}：{r.top_area}占 {r.top_share:.0%}，HHI {r.hhi:,.0f}" for r in c.itertuples()
+             if r.chain_id != "all"]
+    return (f"{year} 年营业收入目标的区域集中度（HHI 0–10000，越大越集中）：" + "；".join(parts) + "。"
+            "来源：附件2目标（经清洗）。")
+
+
+def pareto_md(fit) -> str:
+    """The size-band consistency check in plain Chinese."""
+    inf = fit.revenue_above_min_yi == float("inf")
+    above = "无穷（α ≤ 1，需截断）" if inf else f"{fit.revenue_above_min_yi:,.0f} 亿元"
+    return (f"**规模分档自洽性检验**（对累计户数取对数后对门槛取对数做最小二乘，即帕累托尾部拟合；"
+            f"分组极大似然作交叉检验）：α = {fit.alpha:.2f}（95% 区间 {fit.alpha_ci[0]:.2f}–{fit.alpha_ci[1]:.2f}；"
+            f"极大似然 {fit.alpha_mle:.2f}）。按此推算，超 {fit.x_min_yi:g} 亿元的 {fit.n_above_min:g} 户企业营业收入约 "
+            f"{above}，截断于 {fit.cap_yi:g} 亿元时约 {fit.revenue_above_min_truncated_yi:,.0f} 亿元；仅按各档下限计至少 "
+            f"{fit.band_lower_bound_yi:,.0f} 亿元。全链 {fit.total_enterprises:g} 户合计约 "
+            f"{fit.chain_revenue_low_yi:,.0f}–{fit.chain_revenue_high_yi:,.0f} 亿元（下限 {fit.chain_lower_bound_yi:,.0f} 亿元），"
+            f"对比目标 {fit.target_revenue_yi:,.0f} 亿元。来源：附件1 一、(二)发展目标。")
+
+
+def source_lines(tgt, register) -> list[str]:
+    """Data-source lines for the briefing's first page."""
+    lines = [f"附件2 原始提取：{str(tgt.source_file).rsplit('/', 1)[-1]}（清洗修复 {len(tgt.repairs)} 处，见数据说明）"]
+    files = "、".join(f.rsplit("/", 1)[-1] for f in register.source_files)
+    tag = "（示例数据：合成，非真实统计）" if register.synthetic else ""
+    lines.append(f"规上企业名录{tag}：{files}")
+    return lines

@@ -1,0 +1,97 @@
+"""Building blocks of the yearly briefing: the title block, the headline table and the notes.
+
+They assemble figures computed elsewhere (targets, consistency, register comparison) into what a
+district official reads; nothing here computes a new statistic.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+
+from .names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT
+from .plan import load_plan
+from .tables import KIND_CN, fmt_num, fmt_pct, verdict_cn
+
+__all__ = ["title_html", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
+
+SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
+
+
+def synthetic_banner_html() -> str:
+    return (f"<div class='synthetic-notice' style='border:2px solid #c00;color:#c00;padding:6px 10px;"
+            f"font-weight:bold;margin:8px 0'>{html.escape(SYNTHETIC_TEXT)}</div>")
+
+
+def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None) -> str:
+    """First-page block: title, date, data sources (and the synthetic notice where it applies)."""
+    plan = load_plan()["document"]
+    today = today or date.today()
+    items = [f"《{plan['title']}》（{plan['reference']}，{plan['issued']}）正文及附件1、附件2"]
+    items += [html.escape(s) for s in sources]
+    src = "".join(f"<li>{i}</li>" for i in items)
+    return (f"<h1 style='margin-bottom:0.2em'>青山湖区制造业重点产业链{year}年度简报</h1>"
+            f"<p style='color:#444;margin-top:0'>编制日期：{today.year}年{today.month}月{today.day}日　·　"
+            f"由 chainplan 根据下列数据自动生成，数字可追溯至来源</p>"
+            + (synthetic_banner_html() if synthetic else "")
+            + f"<p><strong>数据来源</strong></p><ul>{src}</ul>")
+
+
+def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, dict]:
+    """Per chain: 2026 targets (亿元, 户), the 2023→2026 CAGR and its verdict, the year's target and,
+    where a register gives it, the year's actual and 完成率."""
+    tot = targets[targets["area"] == DISTRICT]
+    rows = []
+    for cid in [*CHAIN_IDS, "all"]:
+        sel = tot if cid == "all" else tot[tot["chain_id"] == cid]
+        rev = sel[sel["indicator"] == "revenue"].groupby("year")["value"].sum()
+        ent = sel[sel["indicator"] == "enterprises"].groupby("year")["value"].sum()
+        v = consistency.verdict if cid == "all" else consistency.chain_verdicts[cid]
+        row = {"产业链": "四链合计" if cid == "all" else CHAIN_BY_ID[cid].name,
+               "2026年营收目标（亿元）": fmt_num(rev.get(2026)), "2026年规上户数目标（户）": fmt_num(ent.get(2026)),
+               "年均增长 2023→2026": fmt_pct(consistency.cagr[cid], 1),
+               "与10%左右相比": verdict_cn(v, consistency.overall_growth),
+               f"{year}年营收目标（亿元）": fmt_num(rev.get(year))}
+        if comparison is not None:
+            c = comparison[(comparison["area"] == DISTRICT) & (comparison["indicator"] == "revenue")]
+            c = c if cid == "all" else c[c["chain_id"] == cid]
+            if len(c):
+                actual = c["actual"].sum()
+                target = c["target"].sum()
+                row[f"{year}年名录实际（亿元）"] = fmt_num(actual, 1)
+                row["完成率"] = fmt_pct(actual / target if target else float("nan"), 1)
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    note = "来源：附件2目标（经清洗）；年均增长按 2023、2026 年目标计算。"
+    if comparison is not None:
+        note += " 名录实际为规上企业名录加总（见数据说明）。"
+    return df, {"caption": "要点", "note": note, "formats": {c: str for c in df.columns}}
+
+
+def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame) -> str:
+    """Notes on the repairs made to Attachment 2, in plain Chinese."""
+    counts = repairs["kind"].value_counts()
+    kinds = "，".join(f"{KIND_CN.get(k, k)} {n} 处" for k, n in counts.items())
+    imputed = repairs[repairs["kind"] == "imputed"]
+    lines = [f"附件2 经 PDF 提取后存在错位、丢失和重复，清洗共处理 {len(repairs)} 处：{kinds}。"]
+    for r in imputed.itertuples():
+        lines.append(f"- 原文第 {r.line} 行 {r.chain} {r.year}年 {r.area}：{r.action}（依据：{r.why}）。")
+    missing = repairs[repairs["kind"] == "missing"]
+    for r in missing.itertuples():
+        lines.append(f"- 原文第 {r.line} 行 {r.chain} {r.year}年：{r.action}。")
+    bad = checks[checks["status"] != "ok"]
+    lines.append("清洗后各区域之和与全区一致，2026 年全区数与方案正文目标一致。" if bad.empty else
+                 f"仍有 {len(bad)} 项核对不一致，已如实报告，未强行改数。")
+    return "\n".join(lines)
+
+
+def methods_md(register_synthetic: bool) -> str:
+    text = ("**方法说明**：年均增长率 =（终值/初值）^(1/年数) − 1；“10%左右”按 ±1 个百分点理解；"
+            "完成率 = 实际 ÷ 同年目标；区域占比不含全区，各区域之和为 100%。"
+            "规上企业指年主营业务收入 2000 万元及以上的工业企业。")
+    if register_synthetic:
+        text += "\n\n" + SYNTHETIC_TEXT
+    return text

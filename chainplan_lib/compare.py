@@ -1,0 +1,41 @@
+"""Register actuals against the target table, by chain × area (完成率). Pure DataFrame → DataFrame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .names import AREAS_WITH_DISTRICT, CHAIN_IDS
+
+__all__ = ["actual_vs_target"]
+
+_PANEL_VALUE = {"revenue": "revenue_yi", "enterprises": "enterprises"}
+
+
+def actual_vs_target(panel: pd.DataFrame, targets: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Actual (register panel) against the same year's target for every chain × area × indicator.
+
+    ``panel``: year, chain_id, area, enterprises (户, above-size firms), revenue_yi (亿元), with 全区 rows.
+    ``targets``: the tidy target table. Areas without a target and without firms are left out; an area
+    with firms but no target keeps a NaN completion rate (never a division by zero).
+    Columns: chain_id, area, indicator, target, actual (亿元 or 户), gap (actual − target),
+    completion_rate (actual / target, fraction).
+    """
+    t = targets[(targets["year"] == year) & targets["chain_id"].isin(CHAIN_IDS)]
+    t = t[["chain_id", "area", "indicator", "value"]].rename(columns={"value": "target"})
+    p = panel[(panel["year"] == year) & panel["chain_id"].isin(CHAIN_IDS)]
+    long = p.melt(id_vars=["chain_id", "area"], value_vars=list(_PANEL_VALUE.values()), var_name="col",
+                  value_name="actual")
+    long["indicator"] = long["col"].map({v: k for k, v in _PANEL_VALUE.items()})
+    out = t.merge(long.drop(columns="col"), on=["chain_id", "area", "indicator"], how="outer")
+    out["actual"] = out["actual"].fillna(0.0)
+    out = out[(out["target"].fillna(0) > 0) | (out["actual"] > 0)].copy()
+    out["gap"] = out["actual"] - out["target"]
+    tgt = out["target"].to_numpy(dtype=float)
+    out["completion_rate"] = np.where(np.nan_to_num(tgt) > 0, out["actual"] / np.where(tgt > 0, tgt, 1), np.nan)
+    order = {c: i for i, c in enumerate(CHAIN_IDS)}
+    area_order = {a: i for i, a in enumerate(AREAS_WITH_DISTRICT)}
+    out = out.sort_values(["chain_id", "indicator", "area"],
+                          key=lambda s: s.map(order) if s.name == "chain_id" else (
+                              s.map(area_order) if s.name == "area" else s))
+    return out[["chain_id", "area", "indicator", "target", "actual", "gap", "completion_rate"]].reset_index(drop=True)

@@ -1,0 +1,86 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 增长：目标路径、趋势预测与情景
+# 各链营业收入目标（亿元）的年均增长与同比增长；以对数线性趋势（statsmodels OLS）和指数平滑（Holt）外推，
+# 并与按固定增速（如 8%、10%、12%）的情景路径比较。有企业名录时，以名录实际值为起点计算实现目标所需的增速。
+
+# %% tags=["parameters"]
+chain = "all"                          # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
+indicator = "revenue"                  # revenue (亿元) or enterprises (户)
+start_year = 2023
+end_year = 2026
+scenario_rates = [0.08, 0.10, 0.12]    # fractions: 0.10 = 10 % a year
+to_year = 2026                         # last year of the projections
+use_register = True                    # add actuals from the enterprise register where it has them
+processed_dir = None                   # outputs of the batch's cleaning step; None = clean in memory
+register_dir = None                    # register files; None = the bundled SYNTHETIC sample
+
+# %%
+from IPython.display import Markdown, display
+
+from chainplan_lib import charts, datasets, growth, params, tables
+
+params.install_short_errors()
+chain = params.check_chain(chain)
+start_year = params.check_year(start_year, "start_year")
+end_year = params.check_year(end_year, "end_year")
+scenario_rates = params.check_rates(scenario_rates)
+processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
+register_dir = params.check_path(register_dir, "register_dir")
+targets = datasets.targets_bundle(processed_dir).table
+register = datasets.register_bundle(processed_dir, register_dir) if use_register else None
+panel = register.panel if register is not None else None
+synthetic = bool(register is not None and register.synthetic)
+
+# %% [markdown]
+# ## 年均增长与同比增长
+
+# %%
+tables.show(tables.present(growth.cagr_table(targets, start_year, end_year, indicator=indicator),
+                           caption=f"{start_year}—{end_year} 年均增长（目标值）",
+                           rename={"start_value": "起始值（亿元）" if indicator == "revenue" else "起始值（户）",
+                                   "end_value": "终止值（亿元）" if indicator == "revenue" else "终止值（户）"},
+                           note=charts.SOURCE_TABLE))
+
+# %%
+yoy = growth.yoy_growth(targets, indicator=indicator)
+tables.show(tables.yoy_wide(yoy, indicator))
+
+# %%
+fig = charts.target_paths(targets)
+
+# %% [markdown]
+# ## 预测与情景（扇形图）
+# 阴影为 95% 置信区间。规划目标只有 4 个点，区间反映的是“目标路径本身的弯曲”，不是统计抽样误差。
+
+# %%
+fan = growth.fan_chart_frame(targets, chain, actuals=panel, indicator=indicator, to_year=to_year,
+                             rates=scenario_rates)
+fig = charts.fan_chart(fan, synthetic=synthetic and (fan["kind"] == "actual").any())
+display(Markdown(tables.fan_md(fan)))
+
+# %% [markdown]
+# ## 以名录实际值为起点：实现 2026 年目标所需增速
+
+# %%
+if panel is not None and len(panel):
+    latest = int(panel["year"].max())
+    if latest < 2026:
+        req = growth.required_growth(panel, targets, actual_year=latest, indicator=indicator)
+        tables.show(tables.present(req, caption=f"以 {latest} 年名录实际值为起点", note=tables.register_note(register)))
+else:
+    display(Markdown("未提供企业名录，跳过。"))

@@ -1,0 +1,58 @@
+"""Parameter validation: one clear line for each bad value."""
+
+from __future__ import annotations
+
+import pytest
+
+from chainplan_lib.errors import ParameterError
+from chainplan_lib.params import check_base_total, check_chain, check_path, check_rates, check_tolerance, check_year
+
+
+@pytest.mark.parametrize("value, expected", [(2023, 2023), ("2026", 2026), (2024.0, 2024)])
+def test_years_accepted(value, expected):
+    assert check_year(value) == expected
+
+
+@pytest.mark.parametrize("value, message", [(2027, "outside the plan's years 2023–2026"), ("next", "is not a year"),
+                                            (2024.5, "not a whole year"), (None, "is not a year")])
+def test_years_refused(value, message):
+    with pytest.raises(ParameterError, match=message):
+        check_year(value)
+
+
+@pytest.mark.parametrize("value, expected", [("textiles", "textiles"), ("现代针纺", "textiles"),
+                                             ("现代纺织产业链", "textiles"), ("食品医药", "food_pharma"),
+                                             ("all", "all"), ("全区", "all")])
+def test_chains_accepted(value, expected):
+    assert check_chain(value) == expected
+
+
+def test_chain_refused_names_the_choices():
+    with pytest.raises(ParameterError) as e:
+        check_chain("steel")
+    msg = str(e.value)
+    assert "chain='steel'" in msg and "textiles" in msg and "\n" not in msg
+    with pytest.raises(ParameterError):
+        check_chain("all", allow_all=False)
+
+
+def test_rates_tolerance_and_totals():
+    assert check_rates([0.08, 0.1]) == [0.08, 0.1]
+    assert check_rates(0.1) == [0.1]
+    with pytest.raises(ParameterError, match="0.10 means 10 %"):
+        check_rates([10])
+    with pytest.raises(ParameterError, match="is empty"):
+        check_rates([])
+    assert check_tolerance("2") == 2.0
+    with pytest.raises(ParameterError, match="between 0 and 10"):
+        check_tolerance(-1)
+    assert check_base_total(None) is None and check_base_total(1500, minimum=690) == 1500
+    with pytest.raises(ParameterError, match="must exceed 690 亿元"):
+        check_base_total(600, minimum=690)
+
+
+def test_paths(tmp_path):
+    assert check_path(None, "register_dir") is None
+    assert check_path(tmp_path, "register_dir") == tmp_path
+    with pytest.raises(ParameterError, match="register_dir='/nope' does not exist"):
+        check_path("/nope", "register_dir")

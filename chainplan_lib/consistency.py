@@ -1,0 +1,287 @@
+"""Is "above-size industrial revenue grows about 10 % a year" consistent with the four chains' targets?
+
+The plan (二、目标要求) says 全区规模以上工业营业收入年均增长 10%左右; Attachment 2's four chains go from
+690 亿元 (2023, sum of the table) to 1,000 亿元 (2026). :func:`check_consistency` puts the two side by
+side and returns a :class:`ConsistencyResult` with a verdict and the numbers behind it.
+
+Units: revenue in 亿元; growth rates and shares are fractions (0.10 = 10 %); the tolerance for 左右 is
+given in percentage points (``tolerance_pp=1.0`` = ±0.01) because that is how people say it.
+
+Verdict rule: the summed chains' CAGR from the base year to the target year against the overall
+rate ± tolerance — inside the band (ends included) → ``consistent``; above → ``more_ambitious``;
+below → ``less_ambitious``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .errors import ParameterError
+from .growth import (ALL, LogTrend, as_tidy, cagr, chain_label, check_alpha, check_rate, check_year_pair,
+                     log_trend, series)
+from .names import CHAIN_IDS, DISTRICT, YEARS
+from .plan import load_plan
+
+__all__ = ["VERDICTS", "ConsistencyResult", "check_consistency", "verdict_for", "rest_of_industry_cagr"]
+
+VERDICTS = ("consistent", "more_ambitious", "less_ambitious")
+_EPS = 1e-12  # float slack so that a CAGR exactly on the band's edge counts as inside
+
+CAVEAT_REGRESSION = (
+    "The four yearly values are planned targets, not a sample of observations: the regression describes "
+    "the shape of the planned path (its residuals measure how much it bends, not noise), so its standard "
+    "error, confidence interval and p-value are descriptive, not evidence about what will happen."
+)
+
+
+def verdict_for(growth: float, overall: float, tolerance: float) -> str:
+    """'consistent' if |growth − overall| ≤ tolerance, else 'more_ambitious' (above) or 'less_ambitious'.
+
+    All three are fractions (0.1317, 0.10, 0.01). NaN growth raises ParameterError.
+    """
+    if not math.isfinite(growth):
+        raise ParameterError("growth is undefined (missing or non-positive base values)")
+    if growth > overall + tolerance + _EPS:
+        return "more_ambitious"
+    if growth < overall - tolerance - _EPS:
+        return "less_ambitious"
+    return "consistent"
+
+
+def rest_of_industry_cagr(base_total_yi: float, chains_base_yi: float, chains_target_yi: float,
+                          periods: int, district_growth: float) -> float:
+    """Growth (fraction a year) the rest of above-size industry needs for the district to grow at ``district_growth``.
+
+    rest_base = base_total − chains_base; rest_target = base_total·(1 + g)^periods − chains_target;
+    result = (rest_target / rest_base)^(1/periods) − 1, all in 亿元. Negative: the rest may shrink.
+    NaN when rest_target < 0 (the chains alone overshoot the district path: no rest can make it
+    exactly g); −1.0 when rest_target is exactly 0. ``base_total_yi`` must exceed ``chains_base_yi``.
+    """
+    if not math.isfinite(base_total_yi) or base_total_yi <= chains_base_yi:
+        raise ParameterError(
+            f"base total {base_total_yi!r} 亿元 must exceed the chains' base-year sum {chains_base_yi:g} 亿元")
+    rest_base = base_total_yi - chains_base_yi
+    rest_target = base_total_yi * (1 + district_growth) ** periods - chains_target_yi
+    if rest_target < 0:
+        return math.nan
+    return cagr(rest_base, rest_target, periods)
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe: NaN/inf → None, numpy scalars → Python, recursively."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if hasattr(x, "item") and not isinstance(x, (str, bytes)):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+@dataclass(frozen=True, eq=False)  # holds a DataFrame: compare fields, not objects
+class ConsistencyResult:
+    """The ~10 % consistency test. Growth numbers are fractions; money is 亿元.
+
+    Attributes: verdict; overall_growth (0.10); tolerance (fraction, 0.01 for ±1 pp); base_year,
+    target_year; cagr ({chain_id and 'all': CAGR}); chain_verdicts; base_yi / target_yi (revenue by
+    chain and 'all'); path_yi (the overall-rate path from the base sum, by year); gap_2026_yi (target
+    sum − path, in the target year); contributions (DataFrame: chain_id, chain, base_yi, target_yi,
+    weight = base share, growth = cumulative growth, contribution = weight × growth, share_of_growth);
+    regression (LogTrend of the summed target path, slope tested against log(1 + overall));
+    base_total_yi, rest_of_industry_cagr (at the overall rate) and rest_of_industry_band (at the
+    band's low and high ends), all None when no base total is given.
+    """
+
+    verdict: str
+    overall_growth: float
+    tolerance: float
+    base_year: int
+    target_year: int
+    cagr: dict[str, float]
+    chain_verdicts: dict[str, str]
+    base_yi: dict[str, float]
+    target_yi: dict[str, float]
+    path_yi: dict[int, float]
+    gap_2026_yi: float
+    contributions: pd.DataFrame = field(repr=False)
+    regression: LogTrend | None
+    base_total_yi: float | None = None
+    rest_of_industry_cagr: float | None = None
+    rest_of_industry_band: tuple[float, float] | None = None
+    caveats: tuple[str, ...] = ()
+
+    @property
+    def tolerance_pp(self) -> float:
+        return self.tolerance * 100
+
+    @property
+    def band(self) -> tuple[float, float]:
+        """(low, high) growth band for 左右, fractions."""
+        return (self.overall_growth - self.tolerance, self.overall_growth + self.tolerance)
+
+    @property
+    def total_growth(self) -> float:
+        """Cumulative growth of the summed chains, base → target year (fraction; = Σ contributions)."""
+        return self.target_yi[ALL] / self.base_yi[ALL] - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: verdict, cagr (chain_id/'all' → fraction), gap_2026_yi, rest_of_industry_cagr, …"""
+        d: dict[str, Any] = {
+            "verdict": self.verdict,
+            "overall_growth": self.overall_growth,
+            "tolerance_pp": self.tolerance_pp,
+            "band": list(self.band),
+            "base_year": self.base_year,
+            "target_year": self.target_year,
+            "cagr": dict(self.cagr),
+            "chain_verdicts": dict(self.chain_verdicts),
+            "base_yi": dict(self.base_yi),
+            "target_yi": dict(self.target_yi),
+            "path_yi": {str(k): v for k, v in self.path_yi.items()},
+            "gap_2026_yi": self.gap_2026_yi,
+            "total_growth": self.total_growth,
+            "contributions": self.contributions.to_dict(orient="records"),
+            "regression": self.regression.to_dict() if self.regression is not None else None,
+            "base_total_yi": self.base_total_yi,
+            "rest_of_industry_cagr": self.rest_of_industry_cagr,
+            "rest_of_industry_band": list(self.rest_of_industry_band) if self.rest_of_industry_band else None,
+            "caveats": list(self.caveats),
+        }
+        return _clean(d)
+
+    def summary(self) -> str:
+        g, lo, hi = self.overall_growth, *self.band
+        label = {"consistent": "CONSISTENT with", "more_ambitious": "MORE AMBITIOUS than",
+                 "less_ambitious": "LESS AMBITIOUS than"}[self.verdict]
+        y0, y1 = self.base_year, self.target_year
+        lines = [
+            f"Is ~{g:.0%} a year (左右, ±{self.tolerance_pp:g} pp → {lo:.1%}–{hi:.1%}) consistent with the chain targets?",
+            f"Verdict: the four chains' targets are {label} ~{g:.0%} a year "
+            f"({self.base_yi[ALL]:,.0f} → {self.target_yi[ALL]:,.0f} 亿元, CAGR {self.cagr[ALL]:.2%}).",
+            "",
+            f"CAGR {y0}→{y1} by chain (亿元):",
+        ]
+        for cid in list(self.chain_verdicts):
+            lines.append(f"  {cid:<12} {chain_label(cid):<5} {self.base_yi[cid]:>7,.0f} → {self.target_yi[cid]:>7,.0f}"
+                         f"   {self.cagr[cid]:>7.2%}   {self.chain_verdicts[cid]}")
+        lines += [
+            f"  {'all':<12} {chain_label(ALL):<5} {self.base_yi[ALL]:>7,.0f} → {self.target_yi[ALL]:>7,.0f}"
+            f"   {self.cagr[ALL]:>7.2%}   {self.verdict}",
+            "",
+            f"Gap in {y1}: target sum {self.target_yi[ALL]:,.1f} − {g:.0%} path {self.path_yi[y1]:,.1f} "
+            f"= {self.gap_2026_yi:+,.1f} 亿元",
+            "",
+            f"Contribution to the sum's growth {y0}→{y1} ({self.total_growth:.2%} in all), weight × growth:",
+        ]
+        for r in self.contributions.itertuples():
+            lines.append(f"  {r.chain_id:<12} weight {r.weight:6.1%} × growth {r.growth:7.2%} = "
+                         f"{r.contribution:6.2%}  ({r.share_of_growth:5.1%} of the increase)")
+        if self.regression is not None:
+            lines += ["", "Log-linear regression of the summed target path:",
+                      *("  " + s for s in self.regression.summary().splitlines())]
+        if self.base_total_yi is not None:
+            lines += ["", f"Rest of above-size industry (base total {self.base_total_yi:,.1f} 亿元, "
+                          f"of which chains {self.base_yi[ALL]:,.1f}):"]
+            r = self.rest_of_industry_cagr
+            if r is None:
+                lines.append(f"  the chains alone exceed the district's {g:.0%} path by {y1}: "
+                             "no non-negative rest of industry fits")
+            else:
+                verb = "must grow" if r >= 0 else "may shrink"
+                lines.append(f"  for the district to grow {g:.0%} a year the rest {verb} {abs(r):.2%} a year")
+            if self.rest_of_industry_band:
+                a, b = self.rest_of_industry_band
+                fmt = lambda v: "n/a" if v is None or not math.isfinite(v) else f"{v:+.2%}"  # noqa: E731
+                lines.append(f"  (district at {lo:.0%}: rest {fmt(a)} a year; at {hi:.0%}: rest {fmt(b)} a year)")
+        else:
+            lines += ["", "Rest of industry: not computed (the plan does not print the base-year total; "
+                          "give --base-total in 亿元)."]
+        if self.caveats:
+            lines += ["", "Caveats:", *("  - " + c for c in self.caveats)]
+        return "\n".join(lines)
+
+
+def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_total_yi: float | None = None, *,
+                      overall_growth: float | None = None, base_year: int = YEARS[0],
+                      target_year: int = YEARS[-1], alpha: float = 0.05) -> ConsistencyResult:
+    """Test whether the chains' revenue targets are consistent with ~``overall_growth`` a year.
+
+    ``targets``: the tidy target table (全区 revenue rows of the four chains are used, 亿元).
+    ``tolerance_pp``: half-width of the 左右 band in percentage points (1.0 → ±0.01).
+    ``base_total_yi``: total above-size industrial revenue in ``base_year`` (亿元; the plan does not
+    print it) — when given, the rest-of-industry growth is computed. ``overall_growth``: fraction,
+    default the plan's 0.10. ``alpha``: for the regression's confidence intervals.
+    Returns a :class:`ConsistencyResult`; its ``to_dict()`` is what ``chainplan consistency --json`` prints.
+    """
+    if not isinstance(tolerance_pp, (int, float)) or not math.isfinite(tolerance_pp) or not 0 <= tolerance_pp < 100:
+        raise ParameterError(f"tolerance {tolerance_pp!r} must be between 0 and 100 percentage points")
+    if overall_growth is None:
+        overall_growth = float(load_plan()["overall"]["revenue_growth"])
+    overall_growth = check_rate(overall_growth, name="overall_growth")
+    base_year, target_year = check_year_pair(base_year, target_year)
+    alpha = check_alpha(alpha)
+    if base_total_yi is not None and (not isinstance(base_total_yi, (int, float)) or not math.isfinite(base_total_yi)):
+        raise ParameterError(f"base total {base_total_yi!r} must be a number of 亿元")
+    tolerance = tolerance_pp / 100
+    periods = target_year - base_year
+    tidy = as_tidy(targets)
+
+    paths: dict[str, pd.Series] = {}
+    for cid in (*CHAIN_IDS, ALL):
+        s = series(tidy, cid, "revenue", DISTRICT).loc[base_year:target_year]
+        for y in (base_year, target_year):
+            if y not in s.index:
+                raise ParameterError(f"targets have no 全区 revenue for {cid} in {y}")
+        if s[base_year] <= 0:
+            raise ParameterError(f"{cid}: 全区 revenue in {base_year} is {s[base_year]:g}; growth is undefined")
+        paths[cid] = s
+
+    base = {cid: float(s[base_year]) for cid, s in paths.items()}
+    target = {cid: float(s[target_year]) for cid, s in paths.items()}
+    rates = {cid: cagr(base[cid], target[cid], periods) for cid in paths}
+    verdict = verdict_for(rates[ALL], overall_growth, tolerance)
+    chain_verdicts = {cid: verdict_for(rates[cid], overall_growth, tolerance) for cid in CHAIN_IDS}
+
+    path = {y: base[ALL] * (1 + overall_growth) ** (y - base_year) for y in range(base_year, target_year + 1)}
+    gap = target[ALL] - path[target_year]
+
+    total_growth = target[ALL] / base[ALL] - 1
+    contrib = pd.DataFrame([
+        {"chain_id": cid, "chain": chain_label(cid), "base_yi": base[cid], "target_yi": target[cid],
+         "weight": base[cid] / base[ALL], "growth": target[cid] / base[cid] - 1}
+        for cid in CHAIN_IDS
+    ])
+    contrib["contribution"] = contrib["weight"] * contrib["growth"]
+    contrib["share_of_growth"] = contrib["contribution"] / total_growth if total_growth != 0 else math.nan
+
+    caveats = [CAVEAT_REGRESSION]
+    regression = None
+    if len(paths[ALL]) >= 3:
+        regression = log_trend(paths[ALL], null_growth=overall_growth, alpha=alpha)
+    else:
+        caveats.append("fewer than 3 years between base and target year: no regression")
+
+    rest = band = None
+    if base_total_yi is not None:
+        r = rest_of_industry_cagr(base_total_yi, base[ALL], target[ALL], periods, overall_growth)
+        rest = None if math.isnan(r) else r
+        band = tuple(rest_of_industry_cagr(base_total_yi, base[ALL], target[ALL], periods, g)
+                     for g in (overall_growth - tolerance, overall_growth + tolerance))
+        caveats.append("the rest-of-industry rate assumes the whole district grows exactly at the stated rate "
+                       "from the base total given; it is arithmetic, not a forecast")
+    caveats.append("targets are 力争 (strive-for) values; the chains' boundaries in the register may differ "
+                   "from the plan's, so the base sum is the table's, not a measured total")
+
+    return ConsistencyResult(
+        verdict=verdict, overall_growth=overall_growth, tolerance=tolerance, base_year=base_year,
+        target_year=target_year, cagr=rates, chain_verdicts=chain_verdicts, base_yi=base, target_yi=target,
+        path_yi=path, gap_2026_yi=gap, contributions=contrib, regression=regression,
+        base_total_yi=float(base_total_yi) if base_total_yi is not None else None,
+        rest_of_industry_cagr=rest, rest_of_industry_band=band, caveats=tuple(caveats),
+    )

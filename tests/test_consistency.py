@@ -1,0 +1,226 @@
+"""The ~10 % consistency test against hand-computed numbers."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import types
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from _targets_fixture import targets_frame
+from chainplan_lib import cli
+from chainplan_lib.consistency import check_consistency, rest_of_industry_cagr, verdict_for
+from chainplan_lib.errors import ParameterError
+from chainplan_lib.names import CHAIN_IDS
+
+
+@pytest.fixture(scope="module")
+def result():
+    return check_consistency(targets_frame())
+
+
+def _district_frame(paths: dict[str, list[float]]) -> pd.DataFrame:
+    """Only 全区 revenue rows, 2023–2026, for each chain."""
+    return pd.DataFrame([{"chain_id": cid, "year": 2023 + k, "indicator": "revenue", "area": "全区", "value": v}
+                         for cid, vals in paths.items() for k, v in enumerate(vals)])
+
+
+def test_verdict_and_cagr(result):
+    # 690 → 1000 over 3 years: 1.449275^(1/3) − 1 = 0.131663 > 0.10 + 0.01 → more ambitious
+    assert result.verdict == "more_ambitious"
+    assert result.cagr["all"] == pytest.approx(0.131663, abs=1e-6)
+    assert result.cagr["textiles"] == pytest.approx(0.160397, abs=1e-6)  # 1.5625^(1/3) − 1
+    assert result.cagr["metallurgy"] == pytest.approx(0.077217, abs=1e-6)  # 1.25^(1/3) − 1
+    assert result.chain_verdicts == {"textiles": "more_ambitious", "metallurgy": "less_ambitious",
+                                     "electronics": "more_ambitious", "food_pharma": "more_ambitious"}
+    assert result.base_yi["all"] == 690 and result.target_yi["all"] == 1000
+    assert result.overall_growth == 0.10  # from config/plan_targets.toml
+    assert result.band == pytest.approx((0.09, 0.11))
+
+
+def test_gap_and_path(result):
+    # 10 % path: 690 → 759 → 834.9 → 918.39; gap 2026 = 1000 − 918.39 = 81.61 亿元
+    assert result.path_yi[2024] == pytest.approx(759)
+    assert result.path_yi[2026] == pytest.approx(918.39)
+    assert result.gap_2026_yi == pytest.approx(81.61)
+
+
+def test_contributions(result):
+    c = result.contributions.set_index("chain_id")
+    # weight × growth: textiles 320/690 × 180/320 = 180/690 = 0.260870; metallurgy 60/690 = 0.086957;
+    # electronics and food_pharma 35/690 = 0.050725 each; together 310/690 = 0.449275 = 1000/690 − 1
+    assert c.loc["textiles", "weight"] == pytest.approx(320 / 690)
+    assert c.loc["textiles", "growth"] == pytest.approx(0.5625)
+    assert c.loc["textiles", "contribution"] == pytest.approx(0.260870, abs=1e-6)
+    assert c.loc["metallurgy", "contribution"] == pytest.approx(0.086957, abs=1e-6)
+    assert c.loc["electronics", "contribution"] == pytest.approx(0.050725, abs=1e-6)
+    assert c["contribution"].sum() == pytest.approx(0.449275, abs=1e-6)
+    assert c["contribution"].sum() == pytest.approx(result.total_growth)
+    # textiles supplies 180 of the 310 亿元 increase: 58.06 %
+    assert c.loc["textiles", "share_of_growth"] == pytest.approx(180 / 310)
+    assert c["share_of_growth"].sum() == pytest.approx(1.0)
+
+
+def test_regression_of_the_target_path(result):
+    r = result.regression
+    # ln 690, 768, 870, 1000 = 6.536692, 6.643790, 6.768493, 6.907755 at x = −1.5 … 1.5 (Sxx = 5):
+    # Sxy = 1.5(6.907755 − 6.536692) + 0.5(6.768493 − 6.643790) = 0.556595 + 0.062352 = 0.618946 → slope 0.123789
+    assert r.slope == pytest.approx(0.123789, abs=1e-6)
+    assert r.growth == pytest.approx(math.exp(0.123789) - 1, abs=1e-6)  # 13.18 %
+    assert r.n == 4 and r.df_resid == 2
+    assert r.null_slope == pytest.approx(math.log(1.1))
+    assert r.t_stat == pytest.approx((r.slope - math.log(1.1)) / r.slope_se)
+    # df 2: two-sided p = 1 − t/sqrt(t² + 2)
+    assert r.p_value == pytest.approx(1 - r.t_stat / math.sqrt(r.t_stat ** 2 + 2))
+    assert r.slope_ci[0] < r.slope < r.slope_ci[1]
+    assert r.slope_ci[0] > math.log(1.1)  # the CI excludes ln 1.1 ⇔ p < 0.05
+    assert r.p_value < 0.05
+    assert any("not a sample" in c for c in result.caveats)
+
+
+def test_tolerance_changes_the_verdict():
+    t = targets_frame()
+    # band 10 % ± 4 pp = 6–14 % contains 13.17 %
+    assert check_consistency(t, tolerance_pp=4).verdict == "consistent"
+    # band 7–13 % does not
+    assert check_consistency(t, tolerance_pp=3).verdict == "more_ambitious"
+    # against 12.5 % ± 1 pp (11.5–13.5 %) it is inside; against 12 % ± 1 pp (11–13 %) it is still above
+    assert check_consistency(t, overall_growth=0.125).verdict == "consistent"
+    assert check_consistency(t, overall_growth=0.12).verdict == "more_ambitious"
+
+
+def test_less_ambitious():
+    paths = {cid: [100 * 1.05 ** k for k in range(4)] for cid in CHAIN_IDS}
+    r = check_consistency(_district_frame(paths))
+    assert r.verdict == "less_ambitious"
+    assert r.cagr["all"] == pytest.approx(0.05)
+    # 400·1.05³ = 463.05; 400·1.1³ = 532.4; gap −69.35
+    assert r.gap_2026_yi == pytest.approx(463.05 - 532.4)
+    # an exactly constant-growth path has no residuals: the test is degenerate, slope = ln 1.05
+    assert r.regression.slope == pytest.approx(math.log(1.05))
+
+
+def test_verdict_edges():
+    assert verdict_for(0.11, 0.10, 0.01) == "consistent"  # on the edge counts as inside
+    assert verdict_for(0.09, 0.10, 0.01) == "consistent"
+    assert verdict_for(0.1101, 0.10, 0.01) == "more_ambitious"
+    assert verdict_for(0.0899, 0.10, 0.01) == "less_ambitious"
+    with pytest.raises(ParameterError):
+        verdict_for(float("nan"), 0.10, 0.01)
+
+
+@given(rate=st.floats(0.0, 0.25), tol=st.floats(0.0, 5.0))
+@settings(max_examples=40, deadline=None)
+def test_verdict_matches_the_band(rate, tol):
+    paths = {cid: [50 * (1 + rate) ** k for k in range(4)] for cid in CHAIN_IDS}
+    r = check_consistency(_district_frame(paths), tolerance_pp=tol)
+    assert r.cagr["all"] == pytest.approx(rate, abs=1e-9)
+    if abs(rate - 0.10) <= tol / 100 - 1e-9:
+        assert r.verdict == "consistent"
+    elif rate > 0.10 + tol / 100 + 1e-9:
+        assert r.verdict == "more_ambitious"
+    elif rate < 0.10 - tol / 100 - 1e-9:
+        assert r.verdict == "less_ambitious"
+
+
+def test_rest_of_industry():
+    t = targets_frame()
+    r = check_consistency(t, base_total_yi=1500)
+    # rest 2023 = 1500 − 690 = 810; rest 2026 = 1500·1.331 − 1000 = 996.5; (996.5/810)^(1/3) − 1 = 1.230247^(1/3) − 1
+    # = 0.071513 (1.071513³ = 1.230247)
+    assert r.rest_of_industry_cagr == pytest.approx(0.071513, abs=1e-6)
+    lo, hi = r.rest_of_industry_band
+    # district at 9 %: 1500·1.295029 − 1000 = 942.5435 → (942.5435/810)^(1/3) − 1 = 1.163634^(1/3) − 1 = 0.051814
+    assert lo == pytest.approx(0.051814, abs=1e-6)
+    # district at 11 %: 1500·1.367631 − 1000 = 1051.4465 → (1051.4465/810)^(1/3) − 1 = 1.298082^(1/3) − 1 = 0.090856
+    assert hi == pytest.approx(0.090856, abs=1e-6)
+    assert "must grow 7.15% a year" in r.summary()
+
+
+def test_rest_of_industry_may_shrink_or_cannot_fit():
+    t = targets_frame()
+    # base 900: rest 210 → 900·1.331 − 1000 = 197.9: (197.9/210)^(1/3) − 1 = 0.942381^(1/3) − 1 = −0.019588 (the rest may shrink)
+    r = check_consistency(t, base_total_yi=900)
+    assert r.rest_of_industry_cagr == pytest.approx(-0.019588, abs=1e-6)
+    assert "may shrink 1.96% a year" in r.summary()
+    # base 700: 700·1.331 = 931.7 < 1000: the chains alone overshoot; no rest rate
+    r = check_consistency(t, base_total_yi=700)
+    assert r.rest_of_industry_cagr is None
+    assert "chains alone exceed" in r.summary()
+    assert json.loads(json.dumps(r.to_dict(), allow_nan=False))["rest_of_industry_cagr"] is None
+    with pytest.raises(ParameterError, match="must exceed"):
+        check_consistency(t, base_total_yi=600)
+    assert math.isnan(rest_of_industry_cagr(700, 690, 1000, 3, 0.10))
+
+
+def test_to_dict_is_json(result):
+    d = json.loads(json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False))
+    assert d["verdict"] == "more_ambitious"
+    assert set(d["cagr"]) == {*CHAIN_IDS, "all"}
+    assert d["cagr"]["all"] == pytest.approx(0.131663, abs=1e-6)
+    assert d["gap_2026_yi"] == pytest.approx(81.61)
+    assert "rest_of_industry_cagr" in d and d["rest_of_industry_cagr"] is None
+    assert d["regression"]["slope"] == pytest.approx(0.123789, abs=1e-6)
+    assert len(d["contributions"]) == 4
+
+
+def test_summary_reads(result):
+    s = result.summary()
+    assert "MORE AMBITIOUS" in s
+    assert "13.17%" in s and "+81.6 亿元" in s
+    assert "--base-total" in s
+
+
+@pytest.mark.parametrize("kwargs", [{"tolerance_pp": -1}, {"tolerance_pp": float("nan")}, {"base_year": 2022},
+                                    {"base_year": 2025, "target_year": 2024}, {"alpha": 1.5},
+                                    {"base_total_yi": "many"}])
+def test_bad_parameters(kwargs):
+    with pytest.raises(ParameterError):
+        check_consistency(targets_frame(), **kwargs)
+
+
+def test_missing_year_is_reported():
+    t = targets_frame()
+    t = t[~((t["chain_id"] == "metallurgy") & (t["year"] == 2026) & (t["area"] == "全区"))]
+    with pytest.raises(ParameterError, match="metallurgy"):
+        check_consistency(t)
+
+
+def test_other_years():
+    r = check_consistency(targets_frame(), base_year=2024, target_year=2026)
+    # 768 → 1000 over 2 years: sqrt(1.302083) − 1 = 0.141089; regression on the 3 points 2024–2026
+    assert r.cagr["all"] == pytest.approx(0.141089, abs=1e-6)
+    assert r.regression.n == 3 and r.gap_2026_yi == pytest.approx(1000 - 768 * 1.21)
+    # 2025 → 2026: one year, no regression
+    r = check_consistency(targets_frame(), base_year=2025, target_year=2026)
+    assert r.cagr["all"] == pytest.approx(1000 / 870 - 1)
+    assert r.regression is None
+
+
+def _fake_targets_module(monkeypatch):
+    mod = types.ModuleType("chainplan_lib.targets")
+    mod.load_targets = lambda path=None: targets_frame()
+    monkeypatch.setitem(sys.modules, "chainplan_lib.targets", mod)
+
+
+def test_cli_json(monkeypatch, capsys):
+    _fake_targets_module(monkeypatch)
+    assert cli.main(["consistency", "--json", "--base-total", "1500", "--tolerance", "1"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["verdict"] == "more_ambitious"
+    assert d["cagr"]["all"] == pytest.approx(0.131663, abs=1e-6)
+    assert d["gap_2026_yi"] == pytest.approx(81.61)
+    assert d["rest_of_industry_cagr"] == pytest.approx(0.071513, abs=1e-6)
+
+
+def test_cli_text_and_error(monkeypatch, capsys):
+    _fake_targets_module(monkeypatch)
+    assert cli.main(["consistency", "--tolerance", "4"]) == 0
+    assert "CONSISTENT with" in capsys.readouterr().out
+    assert cli.main(["consistency", "--base-total", "100"]) == 2
+    assert "must exceed" in capsys.readouterr().err

@@ -1,0 +1,370 @@
+"""Rendering: notebooks → HTML (code hidden) and → the Chinese briefing PDF, checked through the PDF itself.
+
+Notebooks are built with nbformat with outputs attached (no kernel). The font cache is a per-session folder
+(shared with tests/test_fonts.py); the first PDF of the session builds the pre-subset font (~4 s).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import os
+import re
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("weasyprint")
+pytest.importorskip("pypdf")
+
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
+
+from chainplan_lib import render  # noqa: E402
+from chainplan_lib.errors import ChainplanError  # noqa: E402
+
+TITLE = "青山湖区产业链测试简报"
+CODE_SOURCE = "SECRET_SOURCE_marker = 4242  # must never reach the reader"
+TABLE_NUMBER = "356.7"
+NOTICE = render.SYNTHETIC_NOTICE
+PARAGRAPH = ("全区四条重点产业链运行总体平稳，规上工业营业收入合计较上年增长约9.6%，略低于规划“年均增长10%左右”"
+             "的路径；电子信息产业链增长最快，对全区增长的贡献率超过四成。")
+
+
+@pytest.fixture(scope="session")
+def font_cache(tmp_path_factory) -> Path:
+    """Same folder as tests/test_fonts.py uses, so the subset is built once per session."""
+    base = tmp_path_factory.getbasetemp()
+    # under xdist, workers share the run's folder (the build is locked), so the font is built once per run
+    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "chainplan-cache"
+    saved = {k: os.environ.get(k) for k in ("CHAINPLAN_CACHE", "FONTCONFIG_FILE")}
+    os.environ["CHAINPLAN_CACHE"] = str(cache)
+    yield cache
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_cache(font_cache, monkeypatch):
+    monkeypatch.setenv("CHAINPLAN_CACHE", str(font_cache))
+
+
+def _chart_png() -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from chainplan_lib.fonts import setup_matplotlib
+
+    setup_matplotlib()
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.bar(["纺织服装", "冶金新材料", "电子信息"], [120, 340, -56])
+    ax.set_title("各链营业收入（亿元）")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _display(data: dict):
+    return new_output("display_data", data=data)
+
+
+def build_notebook(path: Path, *, extra_cells=()) -> Path:
+    table = ("<table class='dataframe'><thead><tr><th>产业链</th><th>营业收入（亿元）</th><th>增长</th></tr></thead>"
+             f"<tbody><tr><td>电子信息</td><td>{TABLE_NUMBER}</td><td>12.3%</td></tr>"
+             "<tr><td>纺织服装</td><td>1,204.5</td><td>-2.1%</td></tr>"
+             "<tr><td>冶金新材料</td><td>—</td><td>n/a</td></tr></tbody></table>")
+    nb = new_notebook()
+    nb.cells = [
+        new_markdown_cell(f"# {TITLE}\n\n编制日期：2026年3月　数据来源：区统计局"),
+        new_code_cell(CODE_SOURCE + "\nprint('可见的打印输出')",
+                      outputs=[new_output("stream", name="stdout", text="可见的打印输出\n"),
+                               new_output("stream", name="stderr", text="STDERR_NOISE warning\n")],
+                      execution_count=1),
+        new_code_cell("df.style", outputs=[_display({"text/html": table, "text/plain": "df"})], execution_count=2),
+        new_code_cell("fig", outputs=[_display({"image/png": _chart_png(), "text/plain": "<Figure size 600x300>"})],
+                      execution_count=3),
+        new_markdown_cell("应被删除的单元格 REMOVED_CELL_marker", metadata={"tags": ["remove-cell"]}),
+        new_code_cell("INPUT_HIDDEN_marker = 1", outputs=[_display({"text/html": "<p>保留的输出 KEPT_OUTPUT</p>"})],
+                      metadata={"tags": ["remove-input"]}, execution_count=4),
+        new_code_cell("x", outputs=[_display({"text/plain": "HIDDEN_OUTPUT_marker"})],
+                      metadata={"tags": ["remove-output"]}, execution_count=5),
+        new_code_cell("ax.plot(x)", outputs=[new_output("execute_result", data={
+            "text/plain": "[<matplotlib.lines.Line2D at 0x7f3a2c1b5d90>]"}, execution_count=6)], execution_count=6),
+        new_markdown_cell("## 一、总体情况\n\n" + "\n\n".join([PARAGRAPH] * 6)),
+        new_markdown_cell('<div class="page-break"></div>\n\n## 二、下一步建议\n\n' + PARAGRAPH),
+        *extra_cells,
+    ]
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, font_cache):
+    """One notebook rendered to HTML and to PDF with and without the synthetic notice."""
+    os.environ["CHAINPLAN_CACHE"] = str(font_cache)
+    d = tmp_path_factory.mktemp("render")
+    nb = build_notebook(d / "brief.ipynb")
+    out = {"dir": d, "nb": nb}
+    out["html"] = render.notebook_to_html(nb, d / "html" / "brief.html", title=TITLE)
+    t0 = time.perf_counter()
+    out["pdf_syn"] = render.notebook_to_pdf(nb, d / "out" / "syn.pdf", title=TITLE, subtitle="2025年",
+                                            synthetic=True, footer_note="内部资料", html_path=d / "syn.html")
+    out["seconds_first"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    out["pdf_real"] = render.notebook_to_pdf(nb, d / "out" / "real.pdf", title=TITLE, synthetic=False)
+    out["seconds_warm"] = time.perf_counter() - t0
+    return out
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    return render.pdf_text(pdf)
+
+
+def _assert_clean_chinese(text: str) -> None:
+    """No tofu/garbage: no U+FFFD, no control characters (a broken ToUnicode map shows up as them), some hanzi."""
+    assert "\ufffd" not in text
+    bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t\r"]
+    assert not bad, f"control characters in extracted text: {bad[:10]!r}"
+    assert re.search(r"[\u4e00-\u9fff]", text), text
+
+
+# ----------------------------------------------------------------------------------------------------- HTML
+def test_html_hides_code_and_honours_tags(rendered):
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert "SECRET_SOURCE_marker" not in html
+    assert "INPUT_HIDDEN_marker" not in html
+    assert "REMOVED_CELL_marker" not in html
+    assert "HIDDEN_OUTPUT_marker" not in html
+    assert "KEPT_OUTPUT" in html and TITLE in html and TABLE_NUMBER in html
+    assert "可见的打印输出" in html
+    assert "data:image/png;base64," in html  # standalone: image embedded
+    assert f"<title>{TITLE}</title>" in html
+    assert '<html lang="zh-CN"' in html
+    assert "class=\"jp-InputPrompt" not in html and "In&nbsp;[" not in html
+
+
+def test_html_can_show_code(rendered, tmp_path):
+    html = render.notebook_to_html(rendered["nb"], tmp_path / "code.html", hide_code=False,
+                                   drop_stderr=True).read_text(encoding="utf-8")
+    assert "SECRET_SOURCE_marker" in html
+    assert "INPUT_HIDDEN_marker" not in html  # remove-input still applies
+    assert "STDERR_NOISE" not in html
+
+
+def _failing_notebook(path: Path) -> Path:
+    """What papermill leaves behind: a red banner cell on top, the failing cell with an error output."""
+    nb = new_notebook()
+    banner = new_markdown_cell('<span style="color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; '
+                               "font-size:2em;\">An Exception was encountered at '<a href=\"#papermill-error-cell\">"
+                               "In [2]</a>'.</span>", metadata={"tags": ["papermill-error-cell-tag"]})
+    err = new_output("error", ename="ParameterError", evalue="年份 2031 超出规划期 2023–2026",
+                     traceback=["\x1b[0;31mParameterError\x1b[0m: 年份 2031 超出规划期 2023–2026"])
+    nb.cells = [
+        banner,
+        new_markdown_cell(f"# {TITLE}"),
+        new_code_cell("check_year(2031)", outputs=[err], execution_count=2,
+                      metadata={"tags": ["remove-cell", "remove-output"]}),  # tags must not hide an error
+    ]
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_failing_notebook_shows_the_error_in_html_and_pdf(tmp_path):
+    nb = _failing_notebook(tmp_path / "failed.ipynb")
+    html = render.notebook_to_html(nb, tmp_path / "failed.html", title="失败").read_text(encoding="utf-8")
+    assert "An Exception was encountered" in html
+    assert "ParameterError" in html and "超出规划期" in html
+    assert "check_year(2031)" not in html  # still no code
+    pdf = render.notebook_to_pdf(nb, tmp_path / "failed.pdf", title="失败")
+    text = "".join(_page_texts(pdf))
+    assert "An Exception was encountered" in text and "超出规划期" in text
+
+
+# ------------------------------------------------------------------------------------------------------ PDF
+def test_pdf_has_title_table_numbers_and_no_code(rendered):
+    pages = _page_texts(rendered["pdf_syn"])
+    text = "\n".join(pages)
+    assert TITLE in pages[0]
+    assert TABLE_NUMBER in text and "1,204.5" in text
+    assert "可见的打印输出" in text and "KEPT_OUTPUT" in text
+    for marker in ("SECRET_SOURCE_marker", "INPUT_HIDDEN_marker", "REMOVED_CELL_marker", "HIDDEN_OUTPUT_marker",
+                   "STDERR_NOISE", "Line2D", "In ["):
+        assert marker not in text, marker
+
+
+def test_pdf_pages_numbered_and_headed(rendered):
+    pages = _page_texts(rendered["pdf_syn"])
+    n = len(pages)
+    assert n >= 2
+    # the page-break div starts section 二 on a new page (body text comes before the margin boxes' text)
+    assert any(page.startswith("二、下一步建议") for page in pages[1:]), [p[:20] for p in pages]
+    for i, page in enumerate(pages, 1):
+        assert f"第 {i} 页 / 共 {n} 页" in page
+        assert TITLE in page and "2025年" in page  # running header with subtitle
+        assert "内部资料" in page  # footer note
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(rendered["pdf_syn"]))
+    assert reader.metadata.title == TITLE
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)  # A4
+
+
+def test_synthetic_notice_on_every_page_only_when_asked(rendered):
+    syn = _page_texts(rendered["pdf_syn"])
+    real = _page_texts(rendered["pdf_real"])
+    assert len(syn) >= 2 and len(real) >= 2
+    assert all(NOTICE in page for page in syn)
+    assert not any(NOTICE in page for page in real)
+    assert not any("示例数据" in page for page in real)
+
+
+def test_notebook_can_carry_the_notice_itself(tmp_path):
+    cell = new_code_cell("display(HTML(synthetic_notice_html()))",
+                         outputs=[_display({"text/html": render.synthetic_notice_html()})], execution_count=9)
+    nb = build_notebook(tmp_path / "carry.ipynb", extra_cells=[cell])
+    pages = _page_texts(render.notebook_to_pdf(nb, tmp_path / "carry.pdf", title=TITLE, synthetic=False))
+    assert len(pages) >= 2
+    assert all(NOTICE in page for page in pages)  # the per-page notice turned on by the notebook's own block
+
+
+def test_pdf_uses_only_the_noto_subset_font(rendered):
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    for pdf in (rendered["pdf_syn"], rendered["pdf_real"]):
+        names = render.pdf_fonts(pdf)
+        assert names == {"Noto-Sans-CJK-SC"}, names  # one face: no bold/italic second face, no DejaVu fallback
+        assert all("NotoSansCJK" in n.replace("-", "") for n in names)
+    # the embedded program is our pre-subset Noto (family name and OFL licence inside)
+    reader = PdfReader(str(rendered["pdf_syn"]))
+    font = next(iter(reader.pages[0]["/Resources"]["/Font"].values())).get_object()
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    stream = (descriptor.get("/FontFile3") or descriptor.get("/FontFile2")).get_object()
+    embedded = TTFont(io.BytesIO(stream.get_data()))
+    assert embedded["name"].getDebugName(16) == "Noto Sans CJK SC"
+    assert "Open Font License" in embedded["name"].getDebugName(13)
+
+
+def test_pdf_text_is_real_chinese_not_tofu(rendered):
+    for pdf in (rendered["pdf_syn"], rendered["pdf_real"]):
+        pages = _page_texts(pdf)
+        for page in pages:
+            assert page.strip()
+            _assert_clean_chinese(page)
+        assert "各链营业收入" not in "".join(pages)  # chart title is inside the PNG, not text
+
+
+def test_pdf_is_small_and_fast_when_warm(rendered):
+    assert rendered["pdf_syn"].stat().st_size < 5_000_000
+    assert rendered["seconds_warm"] < 5.0, rendered["seconds_warm"]
+
+
+def test_pdf_subset_embedding_gives_a_smaller_file(rendered, tmp_path):
+    small = render.notebook_to_pdf(rendered["nb"], tmp_path / "small.pdf", title=TITLE, full_fonts=False)
+    assert small.stat().st_size < rendered["pdf_real"].stat().st_size
+    assert TITLE in _page_texts(small)[0]
+    assert render.pdf_fonts(small) == {"Noto-Sans-CJK-SC"}
+
+
+def test_numbers_right_aligned_in_tables(rendered):
+    html = (rendered["dir"] / "syn.html").read_text(encoding="utf-8")
+    assert f'<td class="num">{TABLE_NUMBER}</td>' in html
+    assert '<td class="num">1,204.5</td>' in html and '<td class="num">-2.1%</td>' in html
+    assert '<td class="num">—</td>' in html
+    assert "<td>电子信息</td>" in html
+    assert "td.num" in html and "text-align: right" in html
+
+
+def test_mark_numeric_cells_keeps_existing_classes():
+    body = ('<td id="T_1" class="data row0 col1">12.5</td><td>１２</td><td>2023年</td><td>abc 12</td>'
+            "<td>−3.5 亿元</td><td>&minus;4</td>")
+    out = render._mark_numeric_cells(body)
+    assert '<td id="T_1" class="num data row0 col1">12.5</td>' in out
+    assert "<td>abc 12</td>" in out
+    assert '<td class="num">2023年</td>' in out and '<td class="num">−3.5 亿元</td>' in out
+    assert '<td class="num">&minus;4</td>' in out
+
+
+def test_rare_hanzi_use_the_supplement_font_and_missing_ones_become_geta(tmp_path, caplog):
+    doc = ("<html lang='zh-CN'><head><style>" + render.briefing_css() + "</style></head><body>"
+           "<h1>企业名录</h1><p>江西喆华堃业科技有限公司、赟昇电子 𠀀 ✓ ≥ ㎡ ℃</p></body></html>")
+    with caplog.at_level(logging.WARNING, logger="chainplan_lib.render"):
+        pdf = render.html_to_pdf(doc, tmp_path / "rare.pdf")
+    text = "".join(_page_texts(pdf))
+    assert "喆华堃业" in text and "赟昇" in text
+    assert "〓" in text and "𠀀" not in text
+    _assert_clean_chinese(text)
+    assert render.pdf_fonts(pdf) == {"Noto-Sans-CJK-SC", "Chainplan-CJK-Supplement"}
+    assert any("𠀀" in r.getMessage() for r in caplog.records)
+
+
+def test_html_to_pdf_extra_stylesheets_and_no_network(tmp_path):
+    doc = ("<html lang='zh-CN'><head><style>" + render.briefing_css() + "</style></head><body>"
+           "<p class='x'>网络图片不应被下载</p><img src='http://example.invalid/chart.png'></body></html>")
+    css_file = tmp_path / "extra.css"
+    css_file.write_text(".x { color: #c00 }", encoding="utf-8")
+    t0 = time.perf_counter()
+    pdf = render.html_to_pdf(doc, tmp_path / "sub" / "x.pdf", stylesheets=[css_file, "p { margin: 0 }"])
+    assert time.perf_counter() - t0 < 10
+    assert "网络图片不应被下载" in _page_texts(pdf)[0]
+
+
+def test_writes_are_atomic_and_leave_no_temp_files(rendered):
+    out = rendered["pdf_syn"].parent
+    assert sorted(p.name for p in out.iterdir()) == ["real.pdf", "syn.pdf"]
+    assert rendered["pdf_syn"].read_bytes()[:5] == b"%PDF-"
+    assert oct(rendered["pdf_syn"].stat().st_mode & 0o044) != "0o0"  # readable by others (not mkstemp's 0600)
+    assert [p.name for p in rendered["html"].parent.iterdir()] == ["brief.html"]
+
+
+def test_missing_notebook_is_a_chainplan_error(tmp_path):
+    with pytest.raises(ChainplanError, match="not found"):
+        render.notebook_to_pdf(tmp_path / "nope.ipynb", tmp_path / "x.pdf", title="x")
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ChainplanError, match="not a readable notebook"):
+        render.notebook_to_html(bad, tmp_path / "x.html")
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.html").exists()
+
+
+def test_page_images_render_with_pdfium(rendered, tmp_path):
+    pytest.importorskip("pypdfium2")
+    from PIL import Image
+
+    images = render.pdf_page_images(rendered["pdf_syn"], tmp_path / "pages", scale=1.0)
+    n = len(render.pdf_text(rendered["pdf_syn"]))
+    assert [p.name for p in images] == [f"syn-p{i:02d}.png" for i in range(1, n + 1)]
+    im = Image.open(images[0]).convert("L")
+    assert abs(im.size[0] - 595) <= 1 and abs(im.size[1] - 842) <= 1  # A4 at 72 dpi
+    top = im.crop((0, 0, 595, 70))  # the header band (title + red notice) is not blank
+    assert top.getextrema()[0] < 200
+    keep = os.environ.get("CHAINPLAN_KEEP_PAGES")  # set it to look at the pages yourself
+    if keep:
+        render.pdf_page_images(rendered["pdf_syn"], keep, scale=1.5)
+
+
+def test_render_works_even_if_weasyprint_was_imported_first(font_cache, tmp_path):
+    """WeasyPrint loads a fresh fontconfig configuration per document, so import order is not fatal;
+    render still calls configure_fontconfig() before importing it (cheap insurance)."""
+    import subprocess
+    import sys
+
+    code = ("import weasyprint\n"
+            "from chainplan_lib import render\n"
+            "p = render.html_to_pdf('<html lang=\"zh-CN\"><body><p>青山湖区</p></body></html>', sys.argv[1])\n"
+            "print(sorted(render.pdf_fonts(p)), render.pdf_text(p)[0].strip())\n")
+    env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+    env["CHAINPLAN_CACHE"] = str(font_cache)
+    out = subprocess.run([sys.executable, "-c", "import sys\n" + code, str(tmp_path / "late.pdf")], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    assert "['Noto-Sans-CJK-SC'] 青山湖区" in out, out

@@ -226,7 +226,11 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     synthetic = bool(register.summary.get("synthetic", False)) or "synthetic" in str(reg_dir).lower() or any(
         "synthetic" in p.name.lower() for p in reg_dir.rglob("*") if p.is_file())
 
-    # 2. execute and render, in parallel processes
+    # 2. execute and render, in parallel processes (the PDF font subset is built once, here, not per worker)
+    from .fonts import configure_fontconfig, subset_font_path
+
+    subset_font_path()
+    configure_fontconfig()
     runs: list[NotebookRun] = []
     tasks = []
     for src in sources:

@@ -110,7 +110,9 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
               "actual": dict(color="black", marker="s", lw=2, label="实际（名录）"),
               "trend": dict(color="#1f77b4", ls="-", label="对数线性趋势"),
               "ets": dict(color="#9467bd", ls="-.", label="指数平滑（Holt）")}
-    chain = frame["chain"].iloc[0] if "chain" in frame and len(frame) else "all"
+    chain = frame["chain_id"].iloc[0] if "chain_id" in frame and len(frame) else "all"
+    indicator = frame["indicator"].iloc[0] if "indicator" in frame and len(frame) else "revenue"
+    unit = INDICATOR_UNITS[indicator]
     for kind, g in frame.groupby("kind", sort=False):
         g = g.sort_values("year")
         if kind.startswith("scenario"):
@@ -124,7 +126,8 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
         if {"lower", "upper"} <= set(g) and g["lower"].notna().any():
             ax.fill_between(g["year"], g["lower"], g["upper"], alpha=0.15, color=st.get("color"),
                             label=f"{st['label']} 95%区间")
-    ax.set(title=title or f"{chain_label(str(chain))}营业收入：目标、预测与情景（亿元）", xlabel="年份", ylabel="亿元")
+    ax.set(title=title or f"{chain_label(str(chain))}{INDICATOR_CN[indicator]}：目标、预测与情景（{unit}）",
+           xlabel="年份", ylabel=unit)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.legend(fontsize=8, loc="upper left")
     add_source(fig, SOURCE_TABLE + "；预测为 statsmodels 模型结果", synthetic)

@@ -55,7 +55,8 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 def _cmd_brief(args: argparse.Namespace) -> int:
     from .batch import run_brief
 
-    outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs)
+    outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
+                        notebooks=args.notebooks, processed=args.processed)
     print(outcome.summary())
     return 0 if outcome.ok else 1
 
@@ -93,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--registers", type=Path, default=None, help="folder of register files (default: bundled sample)")
     b.add_argument("--out", type=Path, default=Path("reports"))
     b.add_argument("--jobs", type=int, default=None, help="parallel notebook processes (default: CPU count)")
+    b.add_argument("--notebooks", type=Path, default=None, help="folder of notebooks to run (default: notebooks/)")
+    b.add_argument("--processed", type=Path, default=None,
+                   help="where the cleaning step writes its tables (default: data/processed/)")
     b.set_defaults(func=_cmd_brief)
     return p
 

@@ -104,8 +104,10 @@ def install_short_errors() -> None:
         return
 
     def _one_line(shell, etype, value, tb, tb_offset=None):  # noqa: ARG001
-        # Returning the structured traceback (not None) keeps the cell marked as failed, so papermill and
-        # "Run all" stop here; the traceback shown is this one line.
-        return [f"ParameterError: {value}"]
+        # IPython records the error (the cell fails, so papermill and "Run all" stop here) but leaves
+        # showing it to the handler: show it as an error output whose traceback is this one line.
+        stb = [f"ParameterError: {value}"]
+        shell._showtraceback(etype, value, stb)
+        return stb
 
     shell.set_custom_exc((ParameterError,), _one_line)

@@ -20,10 +20,10 @@
 # 每一处修复及其依据，以及“各镇（街道、园区）之和 = 全区”和“2026年表中数 = 正文目标”的核对。
 
 # %% tags=["parameters"]
-raw_path = None        # Attachment 2 as extracted; None = data/raw/attachment2_targets.txt
-processed_dir = None   # folder with targets.csv written by `chainplan targets`; None = clean in memory
+raw_path = None        # Attachment 2 as extracted; None: data/raw/attachment2_targets.txt
+processed_dir = None   # folder with targets.csv written by `chainplan targets`; None: clean in memory
 
-# %% tags=["remove-cell"]
+# %%
 from IPython.display import Markdown, display
 
 from chainplan_lib import charts, datasets, params, tables

@@ -23,11 +23,11 @@ chain = "all"                          # textiles / metallurgy / electronics / f
 indicator = "revenue"                  # revenue (亿元) or enterprises (户)
 start_year = 2023
 end_year = 2026
-scenario_rates = [0.08, 0.10, 0.12]    # fractions: 0.10 = 10 % a year
+scenario_rates = [0.08, 0.10, 0.12]    # fractions, 0.10 means 10 pct a year
 to_year = 2026                         # last year of the projections
 use_register = True                    # add actuals from the enterprise register where it has them
-processed_dir = None                   # outputs of the batch's cleaning step; None = clean in memory
-register_dir = None                    # register files; None = the bundled SYNTHETIC sample
+processed_dir = None                   # outputs of the batch cleaning step; None: clean in memory
+register_dir = None                    # register files; None: the bundled SYNTHETIC sample
 
 # %%
 from IPython.display import Markdown, display

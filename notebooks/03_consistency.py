@@ -19,7 +19,7 @@
 # 2023 年的 690 亿元增至 2026 年的 1000 亿元。本笔记本检验两者是否一致，并给出结论背后的数字。
 
 # %% tags=["parameters"]
-tolerance_pp = 1.0     # "左右" read as ± this many percentage points around 10 %
+tolerance_pp = 1.0     # read 左右 as plus or minus this many percentage points around 10 pct
 base_total_yi = None   # optional: total above-size industrial revenue in 2023, 亿元 (the plan does not print it)
 processed_dir = None
 

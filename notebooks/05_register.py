@@ -1,0 +1,75 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 规上企业名录：清洗、完成率与规模分档
+# 把统计部门或镇街导出的规上企业名录清洗为一张表（每户企业每年一行），汇总为“链 × 区域 × 年份”，
+# 与附件2目标比较（完成率 = 实际 ÷ 同年目标），并按营业收入分档检查现代针纺的规模目标。
+
+# %% tags=["parameters"]
+year = 2024            # register year to compare with the same year's targets
+register_dir = None    # folder or file of registers (.xlsx/.csv); None: the bundled SYNTHETIC sample
+processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
+
+# %%
+from IPython.display import HTML, Markdown, display
+
+from chainplan_lib import briefing, charts, compare, datasets, params, sizebands, tables
+from chainplan_lib.growth import plan_time_progress
+
+params.install_short_errors()
+year = params.check_year(year)
+register_dir = params.check_path(register_dir, "register_dir")
+processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
+targets = datasets.targets_bundle(processed_dir).table
+register = datasets.register_bundle(processed_dir, register_dir)
+if year not in register.years:
+    raise params.ParameterError(f"year={year}: the register has years {register.years}, not {year}")
+if register.synthetic:
+    display(HTML(briefing.synthetic_banner_html()))
+
+# %% [markdown]
+# ## 清洗结果
+# 每一行输入要么进入清洗后的表，要么进入隔离文件（附原因），要么作为完全重复行被删除并记录：读入 = 清洗后 + 隔离 + 删除的重复。
+
+# %%
+tables.show(tables.register_summary(register))
+tables.show(tables.quarantine_reasons(register))
+
+# %% [markdown]
+# ## 实际与目标（完成率）
+
+# %%
+cmp = compare.actual_vs_target(register.panel, targets, year)
+district = cmp[cmp["area"] == "全区"]
+fig = charts.completion(district[district["indicator"] == "revenue"].assign(label=lambda d: d["chain_id"].map(charts.chain_label)),
+                        "completion_rate", "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
+tables.show(tables.comparison(cmp, year, register))
+
+# %% [markdown]
+# ## 现代针纺规模分档
+# 附件1 目标（2026 年）：销售额超 1 亿元企业 50 家，其中超 3 亿元 15 家、超 5 亿元 8 家、超 10 亿元 4 家、超 20 亿元 2 家。
+
+# %%
+bands = sizebands.band_counts(register.clean, year=year)
+fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
+                        synthetic=register.synthetic)
+tables.show(tables.present(bands[["threshold_yi", "target_above", "actual_above", "completion_rate"]],
+                           caption=f"{year}年名录中营业收入超过各档的现代针纺企业（户）与 2026 年目标",
+                           note=tables.register_note(register)))
+
+# %%
+fit = sizebands.fit_pareto_tail()
+display(Markdown(tables.pareto_md(fit)))

@@ -41,9 +41,10 @@ def title_html(year: int, sources: list[str], synthetic: bool, today: date | Non
 
 def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd.DataFrame | None = None
                    ) -> tuple[pd.DataFrame, dict]:
-    """Per chain: 2026 targets (亿元, 户), the 2023→2026 CAGR and its verdict, the year's target and,
-    where a register gives it, the year's actual and 完成率."""
+    """Per chain: 2026 targets (亿元, 户), the 2023→2026 CAGR and how it compares with ~10 %, the year's
+    revenue target and, where a register gives it, the year's actual and 完成率."""
     tot = targets[targets["area"] == DISTRICT]
+    short = {"consistent": "一致", "more_ambitious": "更积极", "less_ambitious": "更保守"}
     rows = []
     for cid in [*CHAIN_IDS, "all"]:
         sel = tot if cid == "all" else tot[tot["chain_id"] == cid]
@@ -51,47 +52,56 @@ def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd
         ent = sel[sel["indicator"] == "enterprises"].groupby("year")["value"].sum()
         v = consistency.verdict if cid == "all" else consistency.chain_verdicts[cid]
         row = {"产业链": "四链合计" if cid == "all" else CHAIN_BY_ID[cid].name,
-               "2026年营收目标（亿元）": fmt_num(rev.get(2026)), "2026年规上户数目标（户）": fmt_num(ent.get(2026)),
-               "年均增长 2023→2026": fmt_pct(consistency.cagr[cid], 1),
-               "与10%左右相比": verdict_cn(v, consistency.overall_growth),
-               f"{year}年营收目标（亿元）": fmt_num(rev.get(year))}
+               "2026目标（亿元）": fmt_num(rev.get(2026)), "2026目标（户）": fmt_num(ent.get(2026)),
+               "年均增长": fmt_pct(consistency.cagr[cid], 1), "对比10%左右": short[v],
+               f"{year}目标（亿元）": fmt_num(rev.get(year))}
         if comparison is not None:
             c = comparison[(comparison["area"] == DISTRICT) & (comparison["indicator"] == "revenue")]
             c = c if cid == "all" else c[c["chain_id"] == cid]
             if len(c):
-                actual = c["actual"].sum()
-                target = c["target"].sum()
-                row[f"{year}年名录实际（亿元）"] = fmt_num(actual, 1)
+                actual, target = c["actual"].sum(), c["target"].sum()
+                row[f"{year}名录（亿元）"] = fmt_num(actual, 1)
                 row["完成率"] = fmt_pct(actual / target if target else float("nan"), 1)
         rows.append(row)
     df = pd.DataFrame(rows)
-    note = "来源：附件2目标（经清洗）；年均增长按 2023、2026 年目标计算。"
+    note = ("来源：附件2目标（经清洗）；年均增长按 2023、2026 年目标计算；“对比10%左右”以 ±"
+            f"{consistency.tolerance_pp:g} 个百分点为“左右”。")
     if comparison is not None:
-        note += " 名录实际为规上企业名录加总（见数据说明）。"
-    return df, {"caption": "要点", "note": note, "formats": {c: str for c in df.columns}}
+        note += "名录为规上企业名录加总（见数据说明）。"
+    return df, {"note": note, "formats": {c: str for c in df.columns}}
 
 
-def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame) -> str:
-    """Notes on the repairs made to Attachment 2, in plain Chinese."""
+def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame) -> str:
+    """Notes on the repairs made to Attachment 2, in plain Chinese, with the evidence for each imputation."""
     counts = repairs["kind"].value_counts()
     kinds = "，".join(f"{KIND_CN.get(k, k)} {n} 处" for k, n in counts.items())
-    imputed = repairs[repairs["kind"] == "imputed"]
-    lines = [f"附件2 经 PDF 提取后存在错位、丢失和重复，清洗共处理 {len(repairs)} 处：{kinds}。"]
-    for r in imputed.itertuples():
-        lines.append(f"- 原文第 {r.line} 行 {r.chain} {r.year}年 {r.area}：{r.action}（依据：{r.why}）。")
-    missing = repairs[repairs["kind"] == "missing"]
-    for r in missing.itertuples():
-        lines.append(f"- 原文第 {r.line} 行 {r.chain} {r.year}年：{r.action}。")
+    lines = [f"附件2 经 PDF 提取后存在错位、丢失和重复，清洗共处理 {len(repairs)} 处：{kinds}。"
+             "逐条记录见 targets_repairs.csv 与笔记本《目标预测表》。", ""]
+    ind_cn = {"revenue": ("营业收入", "亿元"), "enterprises": ("规上户数", "户")}
+    for r in repairs[repairs["kind"].isin(["imputed", "missing"])].itertuples():
+        name, unit = ind_cn[r.indicator]
+        series = targets[(targets["chain"] == r.chain) & (targets["indicator"] == r.indicator)
+                         & (targets["area"] == (r.area if isinstance(r.area, str) else DISTRICT))]
+        total = targets[(targets["chain"] == r.chain) & (targets["indicator"] == r.indicator)
+                        & (targets["area"] == DISTRICT) & (targets["year"] == r.year)]["value"].iloc[0]
+        if r.kind == "imputed":
+            value = series[series["year"] == r.year]["value"].iloc[0]
+            other = "、".join(f"{int(y)}年 {v:g}" for y, v, src in
+                             zip(series["year"], series["value"], series["source"]) if src == "table" and v)
+            lines.append(f"- 原文第 {r.line} 行，{r.chain} {r.year}年 {name}：{r.area}表中为“-”，但各区域之和比全区 "
+                         f"{total:g} {unit}少 {value:g}；{r.area}在其他年份有数（{other}），且是唯一这样的区域，"
+                         f"故补为 **{value:g} {unit}**。")
+        else:
+            lines.append(f"- 原文第 {r.line} 行，{r.chain} {r.year}年 {name}：丢失的数值可能属于多个区域，无法确定，"
+                         "相应单元格留空（缺失）。")
     bad = checks[checks["status"] != "ok"]
-    lines.append("清洗后各区域之和与全区一致，2026 年全区数与方案正文目标一致。" if bad.empty else
-                 f"仍有 {len(bad)} 项核对不一致，已如实报告，未强行改数。")
+    lines += ["", "清洗后各区域之和均等于全区，2026 年全区数与方案正文目标一致。" if bad.empty else
+              f"仍有 {len(bad)} 项核对不一致，已如实报告，未强行改数。"]
     return "\n".join(lines)
 
 
-def methods_md(register_synthetic: bool) -> str:
+def methods_md() -> str:
     text = ("**方法说明**：年均增长率 =（终值/初值）^(1/年数) − 1；“10%左右”按 ±1 个百分点理解；"
             "完成率 = 实际 ÷ 同年目标；区域占比不含全区，各区域之和为 100%。"
             "规上企业指年主营业务收入 2000 万元及以上的工业企业。")
-    if register_synthetic:
-        text += "\n\n" + SYNTHETIC_TEXT
     return text

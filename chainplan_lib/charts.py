@@ -152,7 +152,7 @@ def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue")
         left += wide[area].to_numpy()
     ax.set(xlim=(0, 100), xlabel="占全链比重（%）", ylabel="年份",
            title=f"{chain_label(chain_id)}{INDICATOR_CN[indicator]}的区域构成（%）")
-    ax.legend(fontsize=8, ncol=min(5, len(wide.columns)), loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     add_source(fig, SOURCE_TABLE)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
@@ -238,7 +238,7 @@ def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue") -> plt
     ax.invert_yaxis()
     ax.set(xlim=(0, 100), xlabel="占该链比重（%）",
            title=f"{year}年各链{INDICATOR_CN[indicator]}的区域构成（%）")
-    ax.legend(fontsize=8, ncol=min(5, len(wide.columns)), loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     add_source(fig, SOURCE_TABLE)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig

@@ -47,7 +47,8 @@ def targets_bundle(processed_dir: str | Path | None = None, raw_path: str | Path
         if p.exists():
             repairs = pd.read_csv(p.with_name("targets_repairs.csv")).astype({"line": "Int64", "year": "Int64"})
             checks = pd.read_csv(p.with_name("targets_checks.csv"))
-            return TargetsResult(load_targets(p), repairs, checks, str(p), "utf-8")
+            raw = repairs["file"].dropna().iloc[0] if "file" in repairs and repairs["file"].notna().any() else p
+            return TargetsResult(load_targets(p), repairs, checks, str(raw), "utf-8")
     return clean_targets(raw_path)
 
 

@@ -346,9 +346,11 @@ def comparison(cmp: pd.DataFrame, year: int, register) -> tuple[pd.DataFrame, di
     """actual_vs_target() frame for people: chain, area, indicator, target, actual, 完成率."""
     d = cmp.copy()
     d.insert(0, "chain", d["chain_id"].map(chain_name))
+    num = lambda v: "—" if pd.isna(v) else f"{v + 0.0:,.1f}".replace("-0.0", "0.0")  # noqa: E731
     df, kw = present(d, caption=f"{year}年名录实际与同年目标",
                      rename={"target": "目标", "actual": "实际", "gap": "差额"},
                      note="营业收入单位亿元，规上户数单位户；完成率 = 实际 ÷ 同年目标。" + register_note(register))
+    kw["formats"].update({"目标": num, "实际": num, "差额": num})
     return df, kw
 
 
@@ -381,3 +383,51 @@ def source_lines(tgt, register) -> list[str]:
     tag = "（示例数据：合成，非真实统计）" if register.synthetic else ""
     lines.append(f"规上企业名录{tag}：{files}")
     return lines
+
+
+REASON_CN = {
+    "uscc_invalid": "统一社会信用代码不符合 GB 32100-2015", "area_unknown": "镇街不是九个区域之一",
+    "revenue_negative": "营业收入为负", "revenue_missing": "营业收入为空或占位符（—、-、/、无）",
+    "revenue_unparseable": "营业收入无法识别", "duplicate_conflict": "同一信用代码同年出现且数值不同",
+    "subtotal_row": "合计/小计行", "note_row": "备注/填报人行", "name_missing": "缺企业名称",
+    "uscc_missing_name_not_unique": "缺信用代码且名称不唯一", "chain_unknown": "产业链标注无法识别",
+    "year_missing": "缺年份", "year_invalid": "年份无效",
+}
+
+
+def register_summary(register) -> tuple[pd.DataFrame, dict]:
+    """Rows read per file → clean / quarantined / exact duplicates dropped, with the balance check."""
+    s = register.summary
+    rows = [{"文件": str(f["file"]).rsplit("/", 1)[-1] + (f" [{f['sheet']}]" if f.get("sheet") else ""),
+             "读入行数": f["rows_read"], "清洗后": f["clean"], "隔离": f["quarantined"],
+             "删除的完全重复行": f["duplicates_dropped"], "金额单位": f.get("revenue_unit") or "—",
+             "编码": f.get("encoding") or "xlsx"} for f in s.get("files", [])]
+    rows.append({"文件": "合计", "读入行数": s["rows_read"], "清洗后": s["clean"], "隔离": s["quarantined"],
+                 "删除的完全重复行": s["duplicates_dropped"], "金额单位": "", "编码": ""})
+    ok = s["rows_read"] == s["clean"] + s["quarantined"] + s["duplicates_dropped"]
+    note = (f"读入 {s['rows_read']} = 清洗后 {s['clean']} + 隔离 {s['quarantined']} + 重复 {s['duplicates_dropped']}"
+            f"{'，平衡' if ok else '，不平衡！'}。规上（营业收入 ≥ 2000 万元）{s.get('above_size', '—')} 户。"
+            + register_note(register))
+    return pd.DataFrame(rows), {"caption": "名录清洗汇总（行）", "note": note}
+
+
+def quarantine_reasons(register) -> tuple[pd.DataFrame, dict]:
+    """Quarantined rows by reason (户/行)."""
+    by = register.summary.get("quarantined_by_reason", {})
+    df = pd.DataFrame([{"原因": REASON_CN.get(k, k), "代码": k, "行数": v} for k, v in by.items()])
+    if df.empty:
+        df = pd.DataFrame([{"原因": "无", "代码": "", "行数": 0}])
+    return df, {"caption": "隔离原因", "note": "隔离行连同原始值与原因写入 register_quarantine.csv，供核对。"}
+
+
+def register_md(register) -> str:
+    """The briefing's paragraph on the register."""
+    s = register.summary
+    years = "、".join(str(y) for y in register.years)
+    text = (f"企业名录（{years} 年）共读入 {s['rows_read']} 行：清洗后 {s['clean']} 行（规上 {s.get('above_size', '—')} 户），"
+            f"隔离 {s['quarantined']} 行（原因：" + "，".join(
+                f"{REASON_CN.get(k, k)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
+            + f"），删除完全重复行 {s['duplicates_dropped']} 行。")
+    if register.synthetic:
+        text = "**【示例数据】** " + text + "名录为按目标表生成的合成数据，仅用于演示流程，不代表真实企业。"
+    return text

@@ -76,7 +76,7 @@ if has_year:
     district = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == "revenue")]
     fig = charts.completion(district.assign(label=district["chain_id"].map(charts.chain_label)), "completion_rate",
                             "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
-    tables.show(tables.comparison(cmp[cmp["area"] == "全区"], year, register))
+    display(Markdown(tables.register_note(register) + "各区域明细见《规上企业名录》网页版。"))
 else:
     display(Markdown(f"名录中没有 {year} 年的数据（名录年份：{register.years}），本节从略。"))
 
@@ -84,6 +84,6 @@ else:
 # ## 五、数据说明
 
 # %%
-display(Markdown(briefing.repairs_md(tgt.repairs, tgt.checks)))
+display(Markdown(briefing.repairs_md(tgt.repairs, tgt.checks, targets)))
 display(Markdown(tables.register_md(register)))
-display(Markdown(briefing.methods_md(register.synthetic)))
+display(Markdown(briefing.methods_md()))

@@ -98,7 +98,8 @@ def test_failing_notebook_does_not_stop_the_others(tmp_path):
     assert not outcome.ok
     assert [r.name for r in outcome.failed] == ["99_fails"]
     bad = outcome.failed[0]
-    assert "RuntimeError: deliberate failure" in bad.error and bad.failed_cell == 3
+    # execution count 4: parameters, papermill's injected parameters, print, raise
+    assert "RuntimeError: deliberate failure" in bad.error and bad.failed_cell == 4
     executed = nbformat.read(bad.executed, as_version=4)
     assert any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
     assert (outcome.out_dir / "html" / "01_targets.html").exists()

@@ -152,7 +152,7 @@ def test_05_register_year_without_register_is_refused(tmp_path):
 
 def test_briefing_default_and_other_year(tmp_path):
     text = run("briefing", tmp_path)
-    assert "青山湖区制造业重点产业链2024年度简报" in text and "要点" in text and "示例数据" in text
+    assert "青山湖区制造业重点产业链2024年度简报" in text and "2026目标（亿元）" in text and "示例数据" in text
     assert "1,000" in text and "13.2%" in text
     other = run("briefing", tmp_path, year=2026)
     assert "青山湖区制造业重点产业链2026年度简报" in other and "本节从略" in other

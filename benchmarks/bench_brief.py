@@ -22,10 +22,12 @@ from pathlib import Path
 
 import nbformat
 
+# what the notebooks import, and nothing else: third-party libraries and the chainplan_lib modules they call
 IMPORTS = """\
 import pandas, numpy, matplotlib, matplotlib.pyplot, seaborn, statsmodels.api, pandera.pandas
 from IPython.display import HTML, Markdown, display
-import chainplan_lib, chainplan_lib.charts, chainplan_lib.datasets, chainplan_lib.tables
+from chainplan_lib import briefing, charts, compare, consistency, datasets, growth, params, shares, sizebands, tables
+from chainplan_lib import register, targets
 """
 
 
@@ -79,7 +81,7 @@ def main() -> int:
     print(f"{'  of which cleaning':<42}{manifest['seconds_cleaning']:8.1f} s")
     for nb in manifest["notebooks"]:
         print(f"  {nb['name']:<16} execute {nb['seconds_execute']:5.1f} s  html {nb['seconds_render']:4.1f} s"
-              f"  pdf {nb['seconds_pdf']:4.1f} s  {'ok' if nb['ok'] else 'FAILED'}")
+              f"  pdf {nb['seconds_pdf']:4.1f} s  {'ok' if nb['ok'] else 'FAILED: ' + str(nb['error'])}")
     print(f"{'PDF step':<42}{pdf_s:8.1f} s   (target ≤ 5)")
     missed = []
     if ratio > 1.5:

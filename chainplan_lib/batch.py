@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .datasets import is_synthetic
 from .errors import ParameterError
 from .params import check_path, check_year
 from .paths import atomic_path, default_registers_dir, notebooks_dir, processed_dir, reports_dir
@@ -62,6 +63,7 @@ class NotebookRun:
     ok: bool = True
     error: str | None = None
     failed_cell: int | None = None
+    attempts: int = 0
     seconds_execute: float = 0.0
     seconds_render: float = 0.0
     seconds_pdf: float = 0.0
@@ -124,6 +126,13 @@ def _declared(path: Path) -> set[str]:
     return set(papermill.inspect_notebook(str(path)).keys())
 
 
+def _warm() -> None:
+    """Worker start-up: import what every task needs while the parent is still cleaning."""
+    import papermill  # noqa: F401
+
+    from . import render  # noqa: F401
+
+
 def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, parameters: dict[str, Any],
              cwd: str, title: str, synthetic: bool) -> dict[str, Any]:
     """Worker: execute one notebook with papermill, then render it. Runs in its own process."""
@@ -132,16 +141,22 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
 
     from . import render
 
-    res: dict[str, Any] = {"ok": True, "error": None, "failed_cell": None}
+    res: dict[str, Any] = {"ok": True, "error": None, "failed_cell": None, "attempts": 0}
     t0 = time.perf_counter()
-    try:
-        papermill.execute_notebook(source, executed, parameters=parameters, kernel_name=KERNEL, cwd=cwd,
-                                   progress_bar=False, log_output=False)
-    except PapermillExecutionError as exc:
-        res.update(ok=False, error=f"{exc.ename}: {exc.evalue}".strip().splitlines()[0][:300],
-                   failed_cell=exc.exec_count)
-    except Exception as exc:  # kernel died, bad notebook: keep going, report it
-        res.update(ok=False, error=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+    for attempt in (1, 2):
+        res["attempts"] = attempt
+        try:
+            # no save after every cell: the executed copy is written once at the end (and on failure)
+            papermill.execute_notebook(source, executed, parameters=parameters, kernel_name=KERNEL, cwd=cwd,
+                                       progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+            res.update(ok=True, error=None)
+        except PapermillExecutionError as exc:  # a cell failed: the notebook's own error, never retried
+            res.update(ok=False, error=f"{exc.ename}: {exc.evalue}".strip().splitlines()[0][:300],
+                       failed_cell=exc.exec_count)
+        except Exception as exc:  # the kernel did not start or died: retry once, then report it
+            res.update(ok=False, error=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+            continue
+        break
     res["seconds_execute"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     if Path(executed).exists():
@@ -218,19 +233,30 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     (out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
     (out_dir / "html").mkdir(parents=True, exist_ok=True)
 
+    # worker processes start (and import papermill) while the parent cleans
+    nb_count = len(sources)
+    workers = max(1, min(jobs or os.cpu_count() or 1, nb_count))
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+    warm = [pool.submit(_warm) for _ in range(workers)]
+
     # 1. cleaning: data/raw → data/processed
     t_clean = time.perf_counter()
-    targets = write_targets(None, processed_root / "targets.csv")
-    register = clean_registers([reg_dir], out_dir=processed_root / "register")
+    try:
+        targets = write_targets(None, processed_root / "targets.csv")
+        register = clean_registers([reg_dir], out_dir=processed_root / "register")
+        # the PDF font subset is built once, here, not by a worker
+        from .fonts import configure_fontconfig, subset_font_path
+
+        subset_font_path()
+        configure_fontconfig()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     seconds_clean = time.perf_counter() - t_clean
-    synthetic = bool(register.summary.get("synthetic", False)) or "synthetic" in str(reg_dir).lower() or any(
-        "synthetic" in p.name.lower() for p in reg_dir.rglob("*") if p.is_file())
+    synthetic = bool(register.summary.get("synthetic", False)) or is_synthetic(
+        [reg_dir, *(p for p in reg_dir.rglob("*") if p.is_file())])
 
-    # 2. execute and render, in parallel processes (the PDF font subset is built once, here, not per worker)
-    from .fonts import configure_fontconfig, subset_font_path
-
-    subset_font_path()
-    configure_fontconfig()
+    # 2. execute and render, in parallel processes
     runs: list[NotebookRun] = []
     tasks = []
     for src in sources:
@@ -248,8 +274,8 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
                       str(nb_dir.resolve()), title, synthetic))
     # the briefing renders a PDF too: start it first
     order = sorted(range(len(tasks)), key=lambda i: tasks[i][3] is None)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+    cf.wait(warm)
+    with pool:
         futures = {pool.submit(_run_one, *tasks[i]): i for i in order}
         bar = tqdm(total=len(futures), desc=f"brief {year}", unit="nb", disable=not progress)
         for fut in cf.as_completed(futures):

@@ -27,7 +27,6 @@ processed_dir = None   # outputs of the batch cleaning step; None: clean in memo
 from IPython.display import HTML, Markdown, display
 
 from chainplan_lib import briefing, charts, compare, datasets, params, sizebands, tables
-from chainplan_lib.growth import plan_time_progress
 
 params.install_short_errors()
 year = params.check_year(year)

@@ -13,6 +13,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from .growth import chain_label
 from .names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDICATOR_UNITS
 
 __all__ = ["CHAIN_COLOURS", "chain_label", "add_source", "target_paths", "source_map", "fan_chart",
@@ -29,11 +30,6 @@ def _theme() -> None:
     from .fonts import apply_theme
 
     apply_theme()
-
-
-def chain_label(chain_id: str) -> str:
-    """Chinese label for a chain id, '四条链合计' for 'all'."""
-    return "四条链合计" if chain_id == "all" else CHAIN_BY_ID[chain_id].name
 
 
 def add_source(fig, text: str, synthetic: bool = False) -> None:

@@ -34,6 +34,7 @@ import pyarrow.csv as pcsv
 
 from .errors import InputError
 from .names import CHAIN_IDS, find_area, find_chain, normalise_label
+from .uscc import utf8_view
 
 __all__ = [
     "REGISTER_CONFIG_FILE", "FieldSpec", "RegisterConfig", "load_register_config",
@@ -531,14 +532,6 @@ def matches(s: pd.Series, pattern: str) -> np.ndarray:
     if len(s) == 0:
         return np.zeros(0, dtype=bool)
     return pc.fill_null(pc.match_substring_regex(arrow_strings(s), pattern), False).to_numpy(zero_copy_only=False)
-
-
-def utf8_view(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, bytes) of one Arrow string array, zero-copy: value i is bytes[offsets[i]:offsets[i+1]]."""
-    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset: arr.offset + len(arr) + 1]
-    data = arr.buffers()[2]
-    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
 
 
 def utf8_lengths(arr: pa.ChunkedArray) -> np.ndarray:

@@ -11,7 +11,8 @@ from typing import Callable
 
 import pandas as pd
 
-from .names import AREAS, CHAIN_BY_ID, CHAIN_NAMES, DISTRICT
+from .growth import chain_label as chain_name
+from .names import AREAS, CHAIN_NAMES, DISTRICT
 
 __all__ = ["show", "to_html", "fmt_num", "fmt_pct", "raw_rows", "targets_wide", "repairs", "checks",
            "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN", "INDICATOR_CN"]
@@ -158,8 +159,6 @@ def checks_verdict_md(chk: pd.DataFrame) -> str:
     return f"**结论**：{len(bad)} 项不一致（已报告，未强行改数）：{items}。"
 
 
-def chain_name(cid: str) -> str:
-    return "四条链合计" if cid == "all" else CHAIN_BY_ID[cid].name
 
 
 

@@ -100,7 +100,7 @@ def _arrow(s: pd.Series) -> pa.ChunkedArray:
     return arr if pa.types.is_large_string(arr.type) or pa.types.is_string(arr.type) else arr.cast(pa.string())
 
 
-def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def utf8_view(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(offsets, bytes) of one Arrow string array: value i is bytes[offsets[i]:offsets[i+1]]."""
     width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
     offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset: arr.offset + len(arr) + 1]
@@ -110,7 +110,7 @@ def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _char_matrix(arr: pa.Array) -> np.ndarray:
     """(n, 18) uint8 matrix of one Arrow string array whose values are all 18 bytes long (zero-copy)."""
-    offsets, data = _buffers(arr)
+    offsets, data = utf8_view(arr)
     return data[offsets[0]: offsets[-1]].reshape(len(arr), 18)
 
 
@@ -151,7 +151,7 @@ def _well_formed(arr: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     their 64-bit keys)."""
     masks, vals, rows, keys, start = [], [], [], [], 0
     for chunk in arr.chunks:
-        offsets, _ = _buffers(chunk)
+        offsets, _ = utf8_view(chunk)
         eighteen = np.diff(offsets) == 18
         at = np.flatnonzero(eighteen)
         sub = chunk if len(at) == len(chunk) else chunk.filter(pa.array(eighteen))

@@ -24,22 +24,6 @@ from chainplan_lib import fonts  # noqa: E402
 from chainplan_lib.errors import ChainplanError  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def font_cache(tmp_path_factory) -> Path:
-    """One hermetic cache per session; FONTCONFIG_FILE/CHAINPLAN_CACHE restored afterwards."""
-    base = tmp_path_factory.getbasetemp()
-    # under xdist, workers share the run's folder (the build is locked), so the font is built once per run
-    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "chainplan-cache"
-    saved = {k: os.environ.get(k) for k in ("CHAINPLAN_CACHE", "FONTCONFIG_FILE")}
-    os.environ["CHAINPLAN_CACHE"] = str(cache)
-    yield cache
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-
-
 @pytest.fixture(autouse=True)
 def _hermetic_cache(font_cache, monkeypatch):
     monkeypatch.setenv("CHAINPLAN_CACHE", str(font_cache))

@@ -34,22 +34,6 @@ PARAGRAPH = ("全区四条重点产业链运行总体平稳，规上工业营业
              "的路径；电子信息产业链增长最快，对全区增长的贡献率超过四成。")
 
 
-@pytest.fixture(scope="session")
-def font_cache(tmp_path_factory) -> Path:
-    """Same folder as tests/test_fonts.py uses, so the subset is built once per session."""
-    base = tmp_path_factory.getbasetemp()
-    # under xdist, workers share the run's folder (the build is locked), so the font is built once per run
-    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "chainplan-cache"
-    saved = {k: os.environ.get(k) for k in ("CHAINPLAN_CACHE", "FONTCONFIG_FILE")}
-    os.environ["CHAINPLAN_CACHE"] = str(cache)
-    yield cache
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-
-
 @pytest.fixture(autouse=True)
 def _hermetic_cache(font_cache, monkeypatch):
     monkeypatch.setenv("CHAINPLAN_CACHE", str(font_cache))

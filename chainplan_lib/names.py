@@ -105,6 +105,10 @@ INDICATOR_LABELS = {"revenue": "营业收入", "enterprises": "规上户数"}
 YEARS: tuple[int, ...] = (2023, 2024, 2025, 2026)
 
 _WS = re.compile(r"[\s\u3000]+")
+# Traditional -> Simplified for the characters that occur in the district's place and chain names
+# (office files typed in Traditional characters: 羅家鎮, 高新園區, 紡織 …).
+TRAD_TO_SIMP = str.maketrans("鎮東羅鋼園區開發業術處辦會員華陽興龍灣橋門莊頭豐湯與紅陸紡織電資訊藥醫產鏈屬現鐵",
+                             "镇东罗钢园区开发业术处办会员华阳兴龙湾桥门庄头丰汤与红陆纺织电资讯药医产链属现铁")
 
 
 def normalise_label(text: str) -> str:
@@ -126,8 +130,9 @@ _CHAIN_LOOKUP = _chain_lookup()
 
 
 def find_chain(label: str) -> Chain | None:
-    """The chain a label names, or None. Accepts canonical names, ids and aliases, any spacing."""
-    return _CHAIN_LOOKUP.get(normalise_label(label).lower())
+    """The chain a label names, or None. Accepts canonical names, ids and aliases, any spacing, Traditional."""
+    key = normalise_label(label).lower()
+    return _CHAIN_LOOKUP.get(key) or _CHAIN_LOOKUP.get(key.translate(TRAD_TO_SIMP))
 
 
 def canonical_chain(label: str) -> str:
@@ -159,7 +164,7 @@ _AREA_LOOKUP = {normalise_label(k): v for k, v in AREA_ALIASES.items()}
 
 def find_area(label: str) -> str | None:
     """Canonical area name for a label (镇/街道/园区, aliases, Traditional forms), or None."""
-    key = normalise_label(label)
+    key = normalise_label(label).translate(TRAD_TO_SIMP)
     if key in _AREA_LOOKUP:
         return _AREA_LOOKUP[key]
     # Office forms like "青山湖区罗家镇" or "罗家镇人民政府": strip the district prefix and office suffixes.

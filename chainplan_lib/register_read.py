@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from .errors import InputError
-from .names import CHAIN_IDS, find_area, find_chain, normalise_label
+from .names import CHAIN_IDS, TRAD_TO_SIMP, find_area, find_chain, normalise_label
 from .uscc import utf8_view
 
 __all__ = [
@@ -515,9 +515,6 @@ def _python_body(path: Path, encoding: str, delim: str, header: Header) -> pd.Da
 # columns with few distinct values (towns, industry codes, years, chain labels) are decided once per
 # distinct value and spread back with take().
 
-# Traditional -> Simplified for the characters that occur in the district's place and chain names.
-TRAD_TO_SIMP = str.maketrans("鎮東羅鋼園區開發業術處辦會員華陽興龍灣橋門莊頭豐湯與紅陸紡織電資訊藥醫產鏈屬",
-                             "镇东罗钢园区开发业术处办会员华阳兴龙湾桥门庄头丰汤与红陆纺织电资讯药医产链属")
 
 
 def arrow_strings(s: pd.Series) -> pa.ChunkedArray:
@@ -701,7 +698,7 @@ def area_value(text: str, missing: frozenset[str]) -> str | None:
     t = normalise_label(text)
     if t.lower() in missing:
         return ""
-    return find_area(t) or find_area(t.translate(TRAD_TO_SIMP))
+    return find_area(t)
 
 
 def chain_value(text: str, other: frozenset[str], missing: frozenset[str]) -> str | None:
@@ -711,5 +708,5 @@ def chain_value(text: str, other: frozenset[str], missing: frozenset[str]) -> st
         return ""
     if t in other:
         return "other"
-    c = find_chain(t) or find_chain(t.translate(TRAD_TO_SIMP))
+    c = find_chain(t)
     return c.id if c else None

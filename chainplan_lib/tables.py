@@ -69,7 +69,7 @@ def to_html(df: pd.DataFrame, formats: dict[str, Callable] | None = None, captio
     foot = f"<p class='table-note'>{_html.escape(note)}</p>" if note else ""
     return (f"<table class='chainplan'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}"
             "<style>table.chainplan{border-collapse:collapse;font-size:0.9em;margin:0.4em 0}"
-            "table.chainplan th,table.chainplan td{border:1px solid #ccc;padding:2px 6px}"
+            "table.chainplan th,table.chainplan td{border:1px solid #ccc;padding:2px 6px;text-align:left}"
             "table.chainplan td.num,table.chainplan th.num{text-align:right}"
             "table.chainplan caption{font-weight:bold;text-align:left;padding:2px 0}"
             ".table-note{font-size:0.8em;color:#555;margin:0 0 0.8em 0}</style>")

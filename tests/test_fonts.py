@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 import warnings
 from pathlib import Path
 
@@ -141,10 +140,8 @@ def test_subset_font_is_built_once_cached_and_keyed(font_cache):
     key = path.parent.name
     assert key.startswith("noto-sc-") and f"-cs{fonts.CHARSET_VERSION}-" in key
     mtime = path.stat().st_mtime_ns
-    t0 = time.perf_counter()
     assert fonts.subset_font_path() == path
-    assert time.perf_counter() - t0 < 1.0
-    assert path.stat().st_mtime_ns == mtime
+    assert path.stat().st_mtime_ns == mtime   # not rebuilt (speed is benchmarks/bench_pdf.py's business)
     assert 1_000_000 < path.stat().st_size < 4_000_000
 
     font = TTFont(str(path), lazy=True)

@@ -298,6 +298,8 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     from .plan import PLAN_TARGETS_FILE
 
     inputs.append(str(PLAN_TARGETS_FILE))
+    if register.summary.get("config"):
+        inputs.append(str(register.summary["config"]))  # the editable industry → chain mapping
     versions = {}
     for pkg in PACKAGES:
         try:

@@ -53,7 +53,7 @@ def test_manifest_traces_inputs_parameters_and_versions(brief):
     raw = ROOT / "data/raw/attachment2_targets.txt"
     by_name = {Path(i["path"]).name: i for i in m["inputs"]}
     assert by_name["attachment2_targets.txt"]["sha256"] == hashlib.sha256(raw.read_bytes()).hexdigest()
-    assert by_name["plan_targets.toml"]["sha256"]
+    assert by_name["plan_targets.toml"]["sha256"] and by_name["industry_chains.toml"]["sha256"]
     assert any("synthetic" in n for n in by_name), "the register files are listed"
     assert m["year"] == 2024 and m["ok"] is True and m["synthetic_register"] is True
     assert m["packages"]["pandas"] and m["packages"]["papermill"]

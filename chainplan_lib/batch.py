@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .datasets import is_synthetic
 from .errors import ParameterError
 from .params import check_path, check_year
 from .paths import atomic_path, default_registers_dir, notebooks_dir, processed_dir, reports_dir
@@ -253,8 +252,8 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     seconds_clean = time.perf_counter() - t_clean
-    synthetic = bool(register.summary.get("synthetic", False)) or is_synthetic(
-        [reg_dir, *(p for p in reg_dir.rglob("*") if p.is_file())])
+    synthetic = bool(register.summary.get("synthetic", False))  # from file names and title rows
+    reg_files = sorted(p for p in reg_dir.rglob("*") if p.is_file())
 
     # 2. execute and render, in parallel processes
     runs: list[NotebookRun] = []
@@ -294,7 +293,7 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     seconds = time.perf_counter() - t_start
 
     # 3. manifest and index
-    inputs = [targets.source_file, *[str(p) for p in sorted(reg_dir.rglob("*")) if p.is_file()]]
+    inputs = [targets.source_file, *map(str, reg_files)]
     from .plan import PLAN_TARGETS_FILE
 
     inputs.append(str(PLAN_TARGETS_FILE))

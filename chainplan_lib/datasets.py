@@ -16,7 +16,7 @@ from .errors import InputError
 from .paths import default_registers_dir
 from .targets import TargetsResult, clean_targets, load_targets
 
-__all__ = ["RegisterView", "targets_bundle", "register_bundle", "is_synthetic"]
+__all__ = ["RegisterView", "targets_bundle", "register_bundle"]
 
 
 @dataclass
@@ -27,7 +27,11 @@ class RegisterView:
     quarantine: pd.DataFrame
     panel: pd.DataFrame
     summary: dict = field(default_factory=dict)
-    synthetic: bool = False
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether any source file says it is made up (decided by the cleaner from file names and title rows)."""
+        return bool(self.summary.get("synthetic", False))
 
     @property
     def source_files(self) -> list[str]:
@@ -64,19 +68,9 @@ def register_bundle(processed_dir: str | Path | None = None, register_dir: str |
             quarantine = pd.read_csv(out / "register_quarantine.csv", dtype=str)
             panel = pd.read_csv(out / "register_panel.csv")
             summary = json.loads((out / "register_summary.json").read_text(encoding="utf-8"))
-            view = RegisterView(clean, quarantine, panel, summary)
-            view.synthetic = is_synthetic(view.source_files)
-            return view
+            return RegisterView(clean, quarantine, panel, summary)
     src = Path(register_dir) if register_dir is not None else default_registers_dir()
     if not src.exists():
         raise InputError("register folder not found", file=src)
     r = clean_registers([src], out_dir=None)
-    view = RegisterView(r.clean, r.quarantine, r.panel, r.summary)
-    view.synthetic = is_synthetic(view.source_files)
-    return view
-
-
-def is_synthetic(paths) -> bool:
-    """True when any source file says it is synthetic (示例/合成/SYNTHETIC in its name)."""
-    names = [str(p).lower() for p in paths]
-    return any(k in n for n in names for k in ("synthetic", "示例", "合成"))
+    return RegisterView(r.clean, r.quarantine, r.panel, r.summary)

@@ -26,8 +26,10 @@ import nbformat
 IMPORTS = """\
 import pandas, numpy, matplotlib, matplotlib.pyplot, seaborn, statsmodels.api, pandera.pandas
 from IPython.display import HTML, Markdown, display
-from chainplan_lib import briefing, charts, compare, consistency, datasets, growth, params, shares, sizebands, tables
-from chainplan_lib import register, targets
+from chainplan_lib.plan import params
+from chainplan_lib.analysis import compare, consistency, growth, shares, sizebands
+from chainplan_lib.reporting import briefing, charts, datasets, tables
+from chainplan_lib.cleaning import register, targets
 """
 
 
@@ -59,7 +61,7 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, default=None, help="write the reports here instead of a temp dir")
     args = ap.parse_args()
 
-    from chainplan_lib.batch import run_brief
+    from chainplan_lib.reporting.batch import run_brief
     from chainplan_lib.paths import notebooks_dir
 
     n = len(list(notebooks_dir().glob("*.ipynb")))

@@ -46,7 +46,7 @@ def build_notebook(path: Path) -> Path:
     import pandas as pd
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from chainplan_lib.fonts import apply_theme
+    from chainplan_lib.reporting.fonts import apply_theme
 
     apply_theme()
 
@@ -90,7 +90,7 @@ def build_notebook(path: Path) -> Path:
     nb.cells = [
         new_markdown_cell("# 青山湖区制造业重点产业链2025年度简报\n\n"
                           "编制日期：2026年3月　　数据来源：区统计局规上工业企业名录、湖政发〔2024〕2号附件2"),
-        new_code_cell("from chainplan_lib import charts  # hidden", outputs=[
+        new_code_cell("from chainplan_lib.reporting import charts  # hidden", outputs=[
             display({"text/html": '<div class="synthetic-notice">示例数据（合成，非真实统计）</div>',
                       "text/plain": "notice"})], execution_count=1),
         new_markdown_cell("## 一、总体情况\n\n" + PARAGRAPH + "\n\n" + PARAGRAPH),
@@ -113,7 +113,7 @@ def build_notebook(path: Path) -> Path:
 _CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from chainplan_lib import render
+from chainplan_lib.reporting import render
 out = {}
 t = time.perf_counter()
 render.notebook_to_pdf(sys.argv[1], sys.argv[2], title="青山湖区制造业重点产业链2025年度简报", synthetic=True)
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         warm = _run(nb, work / "warm.pdf", cache, hot_pdf=work / "hot.pdf")
         pdf = work / "warm.pdf"
         size = pdf.stat().st_size
-        from chainplan_lib.render import pdf_fonts, pdf_text
+        from chainplan_lib.reporting.render import pdf_fonts, pdf_text
 
         pages = pdf_text(pdf)
         print(f"pages: {len(pages)}  size: {size / 1024:.0f} KiB  fonts: {sorted(pdf_fonts(pdf))}")
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"full_fonts=False (WeasyPrint re-subsets the font): render {warm['subset']:.2f} s, "
               f"size {sub.stat().st_size / 1024:.0f} KiB")
         if args.keep:
-            from chainplan_lib.render import pdf_page_images
+            from chainplan_lib.reporting.render import pdf_page_images
 
             pdf_page_images(pdf, work / "pages", scale=1.5)
             print(f"kept in {work}")

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_register.py [--rows N] [--repeat K] [--keep DIR] [--strict]
 
-Generates two synthetic registers (chainplan_lib.register_sample.large_register: a title row, a unit
+Generates two synthetic registers (chainplan_lib.cleaning.register_sample.large_register: a title row, a unit
 note, office headings, ~1 % of each kind of dirt, 0.5 % exact duplicates) into a temporary folder:
 
 * "export": the 15 columns a statistics-bureau 规上工业企业名录 carries (the cleaner parses 7 of them and
@@ -38,7 +38,7 @@ import json, resource, sys, time
 from pathlib import Path
 stage, path, out, repeat = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 import pandas as pd
-from chainplan_lib.register import clean_registers
+from chainplan_lib.cleaning.register import clean_registers
 best = float("inf"); info = {}
 for _ in range(repeat):
     t0 = time.perf_counter()
@@ -71,7 +71,7 @@ def make_file(path: Path, rows: int, wide: bool) -> float:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    from chainplan_lib.register_sample import large_register
+    from chainplan_lib.cleaning.register_sample import large_register
 
     t0 = time.perf_counter()
     df = large_register(rows, year=2024, seed=0, wide=wide)

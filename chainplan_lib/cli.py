@@ -14,7 +14,7 @@ DEFAULT_TARGETS = Path("data/processed/targets.csv")
 
 
 def _cmd_targets(args: argparse.Namespace) -> int:
-    from .targets import write_targets
+    from .cleaning.targets import write_targets
 
     result = write_targets(args.raw, args.out)
     print(result.summary())
@@ -22,7 +22,7 @@ def _cmd_targets(args: argparse.Namespace) -> int:
 
 
 def _cmd_register_clean(args: argparse.Namespace) -> int:
-    from .register import clean_registers
+    from .cleaning.register import clean_registers
 
     result = clean_registers(args.inputs, out_dir=args.out)
     print(result.summary_text())
@@ -30,7 +30,7 @@ def _cmd_register_clean(args: argparse.Namespace) -> int:
 
 
 def _cmd_register_sample(args: argparse.Namespace) -> int:
-    from .register_sample import write_sample
+    from .cleaning.register_sample import write_sample
 
     paths = write_sample(args.year, seed=args.seed, out=args.out)
     for p in paths:
@@ -39,8 +39,8 @@ def _cmd_register_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_consistency(args: argparse.Namespace) -> int:
-    from .consistency import check_consistency
-    from .targets import load_targets
+    from .analysis.consistency import check_consistency
+    from .cleaning.targets import load_targets
 
     result = check_consistency(
         load_targets(args.targets), tolerance_pp=args.tolerance, base_total_yi=args.base_total
@@ -53,7 +53,7 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from .batch import run_brief
+    from .reporting.batch import run_brief
 
     outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
                         notebooks=args.notebooks, processed=args.processed)

@@ -26,8 +26,9 @@ processed_dir = None   # folder with targets.csv written by `chainplan targets`;
 # %%
 from IPython.display import Markdown, display
 
-from chainplan_lib import charts, datasets, params, tables
-from chainplan_lib.targets import raw_rows_frame
+from chainplan_lib.plan import params
+from chainplan_lib.reporting import charts, datasets, tables
+from chainplan_lib.cleaning.targets import raw_rows_frame
 
 params.install_short_errors()
 raw_path = params.check_path(raw_path, "raw_path")

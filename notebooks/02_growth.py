@@ -32,7 +32,9 @@ register_dir = None                    # register files; None: the bundled SYNTH
 # %%
 from IPython.display import Markdown, display
 
-from chainplan_lib import charts, datasets, growth, params, tables
+from chainplan_lib.plan import params
+from chainplan_lib.analysis import growth
+from chainplan_lib.reporting import charts, datasets, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)

@@ -26,7 +26,9 @@ processed_dir = None
 # %%
 from IPython.display import Markdown, display
 
-from chainplan_lib import charts, consistency, datasets, params, tables
+from chainplan_lib.plan import params
+from chainplan_lib.analysis import consistency
+from chainplan_lib.reporting import charts, datasets, tables
 
 params.install_short_errors()
 tolerance_pp = params.check_tolerance(tolerance_pp)

@@ -27,7 +27,9 @@ processed_dir = None
 # %%
 from IPython.display import Markdown, display
 
-from chainplan_lib import charts, datasets, params, shares, tables
+from chainplan_lib.plan import params
+from chainplan_lib.analysis import shares
+from chainplan_lib.reporting import charts, datasets, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)

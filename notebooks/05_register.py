@@ -26,7 +26,9 @@ processed_dir = None   # outputs of the batch cleaning step; None: clean in memo
 # %%
 from IPython.display import HTML, Markdown, display
 
-from chainplan_lib import briefing, charts, compare, datasets, params, sizebands, tables
+from chainplan_lib.plan import params
+from chainplan_lib.analysis import compare, sizebands
+from chainplan_lib.reporting import briefing, charts, datasets, tables
 
 params.install_short_errors()
 year = params.check_year(year)

@@ -26,7 +26,9 @@ tolerance_pp = 1.0     # read 10%左右 as plus or minus this many percentage po
 # %%
 from IPython.display import HTML, Markdown, display
 
-from chainplan_lib import briefing, charts, compare, consistency, datasets, params, shares, sizebands, tables
+from chainplan_lib.plan import params
+from chainplan_lib.analysis import compare, consistency, shares, sizebands
+from chainplan_lib.reporting import briefing, charts, datasets, tables
 
 params.install_short_errors()
 year = params.check_year(year)

@@ -1,6 +1,6 @@
 """The reconciled Attachment 2 target table, typed in by hand, as the tidy 320-row frame.
 
-Shape (what ``chainplan_lib.targets.load_targets`` returns): chain (Chinese), chain_id, year (int),
+Shape (what ``chainplan_lib.cleaning.targets.load_targets`` returns): chain (Chinese), chain_id, year (int),
 indicator ('revenue' 亿元 | 'enterprises' 户), area ('全区' or one of the nine areas), value (float),
 source. Areas the table leaves blank ('-') are 0 here. Built independently of the cleaner so the
 analytics tests do not depend on it.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chainplan_lib.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, YEARS
+from chainplan_lib.plan.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, YEARS
 
 # chain_id -> indicator -> {"全区": [2023..2026], area: [2023..2026], ...}; unlisted areas are 0.
 TABLE: dict[str, dict[str, dict[str, list[float]]]] = {

@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from chainplan_lib.batch import run_brief
-from chainplan_lib.render import pdf_text
+from chainplan_lib.reporting.batch import run_brief
+from chainplan_lib.reporting.render import pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.xdist_group("batch")

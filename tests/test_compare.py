@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from chainplan_lib.compare import actual_vs_target
+from chainplan_lib.analysis.compare import actual_vs_target
 
 
 def _targets():

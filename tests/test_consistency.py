@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from _targets_fixture import targets_frame
 from chainplan_lib import cli
-from chainplan_lib.consistency import check_consistency, rest_of_industry_cagr, verdict_for
+from chainplan_lib.analysis.consistency import check_consistency, rest_of_industry_cagr, verdict_for
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.names import CHAIN_IDS
+from chainplan_lib.plan.names import CHAIN_IDS
 
 
 @pytest.fixture(scope="module")
@@ -203,9 +203,9 @@ def test_other_years():
 
 
 def _fake_targets_module(monkeypatch):
-    mod = types.ModuleType("chainplan_lib.targets")
+    mod = types.ModuleType("chainplan_lib.cleaning.targets")
     mod.load_targets = lambda path=None: targets_frame()
-    monkeypatch.setitem(sys.modules, "chainplan_lib.targets", mod)
+    monkeypatch.setitem(sys.modules, "chainplan_lib.cleaning.targets", mod)
 
 
 def test_cli_json(monkeypatch, capsys):

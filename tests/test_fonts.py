@@ -19,7 +19,7 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-from chainplan_lib import fonts  # noqa: E402
+from chainplan_lib.reporting import fonts  # noqa: E402
 from chainplan_lib.errors import ChainplanError  # noqa: E402
 
 

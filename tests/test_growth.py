@@ -1,4 +1,4 @@
-"""chainplan_lib.growth against hand-computed numbers on the real target table and small made-up series."""
+"""chainplan_lib.analysis.growth against hand-computed numbers on the real target table and small made-up series."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _targets_fixture import targets_frame
-from chainplan_lib import growth as g
+from chainplan_lib.analysis import growth as g
 from chainplan_lib.errors import ParameterError
 
 T975_DF2 = math.sqrt(0.9025 * 2 / (1 - 0.9025))  # t quantile, df 2: t/sqrt(t²+2) = 0.95 → t² = 1.805/0.0975 → 4.302653

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.params import check_base_total, check_chain, check_path, check_rates, check_tolerance, check_year
+from chainplan_lib.plan.params import check_base_total, check_chain, check_path, check_rates, check_tolerance, check_year
 
 
 @pytest.mark.parametrize("value, expected", [(2023, 2023), ("2026", 2026), (2024.0, 2024)])
@@ -59,7 +59,7 @@ def test_paths(tmp_path):
 
 
 def test_traditional_and_alias_names_resolve_in_one_place():
-    from chainplan_lib.names import find_area, find_chain
+    from chainplan_lib.plan.names import find_area, find_chain
 
     assert find_area("塘山鎮") == "塘山镇" and find_area("高新園區") == "高新园区" and find_area("高新区") == "高新园区"
     assert find_area("青山湖区罗家镇人民政府") == "罗家镇" and find_area("东湖区") is None

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import chainplan_lib.register as register
+import chainplan_lib.cleaning.register as register
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import InputError
-from chainplan_lib.register import OUTPUT_FILES, REASONS, build_panel, clean_registers
-from chainplan_lib.register_read import parse_revenue
-from chainplan_lib.register_sample import large_register
-from chainplan_lib.uscc import make_uscc
+from chainplan_lib.cleaning.register import OUTPUT_FILES, REASONS, build_panel, clean_registers
+from chainplan_lib.cleaning.register_read import parse_revenue
+from chainplan_lib.cleaning.register_sample import large_register
+from chainplan_lib.cleaning.uscc import make_uscc
 
 C = [make_uscc(f"91360111MA35{i:05d}") for i in range(40)]
 HEAD = ["序号", "企业名称", "统一社会信用代码", "所在镇街", "行业代码", "营业收入（万元）", "年份"]
@@ -114,7 +114,7 @@ def test_chain_from_column_wins_then_industry_code(tmp_path):
 
 
 def test_edited_mapping_in_a_config_file_changes_the_chain(tmp_path):
-    from chainplan_lib.register_read import REGISTER_CONFIG_FILE
+    from chainplan_lib.cleaning.register_read import REGISTER_CONFIG_FILE
 
     text = REGISTER_CONFIG_FILE.read_text(encoding="utf-8")
     text = text.replace('"13" = "food_pharma"', '"13" = "food_pharma"\n"3670" = "electronics"')  # a class override
@@ -405,7 +405,7 @@ def test_schemas_reject_what_the_outputs_must_not_hold(tmp_path):
 
 
 def test_the_byte_scan_for_text_needing_nfkc_matches_its_table():
-    from chainplan_lib.register_read import _nfkc_suspect, byte_table, normalise_text
+    from chainplan_lib.cleaning.register_read import _nfkc_suspect, byte_table, normalise_text
 
     every_byte = np.arange(256, dtype=np.uint8)
     table = byte_table(ranges=((0x21, 0x7E), (0x80, 0xBF), (0xE4, 0xE9)))

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import Workbook
 
 from chainplan_lib.errors import InputError
-from chainplan_lib.register import clean_registers
-from chainplan_lib.register_read import find_header, header_key, list_register_files, load_register_config
-from chainplan_lib.uscc import make_uscc
+from chainplan_lib.cleaning.register import clean_registers
+from chainplan_lib.cleaning.register_read import find_header, header_key, list_register_files, load_register_config
+from chainplan_lib.cleaning.uscc import make_uscc
 
 C = [make_uscc(f"91360111MA35{i:05d}") for i in range(10)]
 HEAD = ["序号", "企业名称", "统一社会信用代码", "所在镇街", "行业代码", "营业收入（万元）", "年份"]

@@ -22,7 +22,7 @@ pytest.importorskip("pypdf")
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
 
-from chainplan_lib import render  # noqa: E402
+from chainplan_lib.reporting import render  # noqa: E402
 from chainplan_lib.errors import ChainplanError  # noqa: E402
 
 TITLE = "青山湖区产业链测试简报"
@@ -44,7 +44,7 @@ def _chart_png() -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from chainplan_lib.fonts import setup_matplotlib
+    from chainplan_lib.reporting.fonts import setup_matplotlib
 
     setup_matplotlib()
     fig, ax = plt.subplots(figsize=(6, 3))
@@ -277,7 +277,7 @@ def test_mark_numeric_cells_keeps_existing_classes():
 def test_rare_hanzi_use_the_supplement_font_and_missing_ones_become_geta(tmp_path, caplog):
     doc = ("<html lang='zh-CN'><head><style>" + render.briefing_css() + "</style></head><body>"
            "<h1>企业名录</h1><p>江西喆华堃业科技有限公司、赟昇电子 𠀀 ✓ ≥ ㎡ ℃</p></body></html>")
-    with caplog.at_level(logging.WARNING, logger="chainplan_lib.render"):
+    with caplog.at_level(logging.WARNING, logger="chainplan_lib.reporting.render"):
         pdf = render.html_to_pdf(doc, tmp_path / "rare.pdf")
     text = "".join(_page_texts(pdf))
     assert "喆华堃业" in text and "赟昇" in text
@@ -337,7 +337,7 @@ def test_render_works_even_if_weasyprint_was_imported_first(font_cache, tmp_path
     import sys
 
     code = ("import weasyprint\n"
-            "from chainplan_lib import render\n"
+            "from chainplan_lib.reporting import render\n"
             "p = render.html_to_pdf('<html lang=\"zh-CN\"><body><p>青山湖区</p></body></html>', sys.argv[1])\n"
             "print(sorted(render.pdf_fonts(p)), render.pdf_text(p)[0].strip())\n")
     env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _targets_fixture import targets_frame
-from chainplan_lib import shares as S
+from chainplan_lib.analysis import shares as S
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.names import AREAS, CHAIN_IDS
+from chainplan_lib.plan.names import AREAS, CHAIN_IDS
 
 A, B, C = "湖坊镇", "塘山镇", "京东镇"
 

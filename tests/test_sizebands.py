@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainplan_lib import sizebands as sb
+from chainplan_lib.analysis import sizebands as sb
 from chainplan_lib.errors import ParameterError
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from chainplan_lib.errors import InputError, ReconciliationError
 from chainplan_lib.paths import default_raw_targets
-from chainplan_lib.targets import (
+from chainplan_lib.cleaning.targets import (
     TARGET_COLUMNS, clean_targets, load_targets, raw_rows_frame, reconcile, write_targets,
 )
 
@@ -344,7 +344,7 @@ def test_real_table_checks_and_repairs(real):
 
 def test_text_target_disagreement_is_reported_not_forced(tmp_path):
     plan = tmp_path / "plan.toml"
-    from chainplan_lib.plan import PLAN_TARGETS_FILE
+    from chainplan_lib.plan.planfile import PLAN_TARGETS_FILE
     plan.write_text(PLAN_TARGETS_FILE.read_text(encoding="utf-8").replace("revenue_2026_yi = 300",
                                                                           "revenue_2026_yi = 310"),
                     encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainplan_lib.uscc import (
+from chainplan_lib.cleaning.uscc import (
     CHARSET, WEIGHTS, check_character, is_valid_uscc, make_uscc, make_usccs, normalise_uscc, validate_uscc,
 )
 

@@ -25,9 +25,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from ..errors import ParameterError
 from .growth import check_alpha
-from .plan import load_plan
+from ..plan.planfile import load_plan
 
 __all__ = [
     "ABOVE_SIZE_MIN_YI",

@@ -11,8 +11,8 @@ from datetime import date
 
 import pandas as pd
 
-from .names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT
-from .plan import load_plan
+from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT
+from ..plan.planfile import load_plan
 from .tables import KIND_CN, fmt_num, fmt_pct, verdict_cn
 
 __all__ = ["title_html", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]

@@ -28,10 +28,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import ParameterError
-from .params import check_path, check_year
-from .paths import atomic_path, default_registers_dir, notebooks_dir, processed_dir, reports_dir
+from .. import __version__
+from ..errors import ParameterError
+from ..plan.params import check_path, check_year
+from ..paths import atomic_path, default_registers_dir, notebooks_dir, processed_dir, reports_dir
 
 __all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "notebook_parameters"]
 
@@ -215,8 +215,8 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     """
     from tqdm.auto import tqdm
 
-    from .register import clean_registers
-    from .targets import write_targets
+    from ..cleaning.register import clean_registers
+    from ..cleaning.targets import write_targets
 
     t_start = time.perf_counter()
     year = check_year(year)
@@ -294,7 +294,7 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
 
     # 3. manifest and index
     inputs = [targets.source_file, *map(str, reg_files)]
-    from .plan import PLAN_TARGETS_FILE
+    from ..plan.planfile import PLAN_TARGETS_FILE
 
     inputs.append(str(PLAN_TARGETS_FILE))
     if register.summary.get("config"):

@@ -4,7 +4,7 @@ What this module decides, per sheet: where the header is (the row among the firs
 most known columns, combined with a second row under it when the heading is split over two rows), which
 column is which field (config/industry_chains.toml lists the accepted headings), the revenue unit
 (heading or a 单位：万元 note) and the year the title rows or the file name give. Values stay strings;
-:mod:`chainplan_lib.register` parses them.
+:mod:`chainplan_lib.cleaning.register` parses them.
 
 CSV files are read with pyarrow (all columns as strings) when they are regular; irregular ones (ragged
 rows, line breaks in quoted cells before the data) fall back to Python's csv module. Excel workbooks
@@ -32,8 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from .errors import InputError
-from .names import CHAIN_IDS, TRAD_TO_SIMP, find_area, find_chain, normalise_label
+from ..errors import InputError
+from ..plan.names import CHAIN_IDS, TRAD_TO_SIMP, find_area, find_chain, normalise_label
 from .uscc import utf8_view
 
 __all__ = [

@@ -20,11 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ParameterError
+from ..errors import ParameterError
 from .growth import (ALL, LogTrend, as_tidy, cagr, chain_label, check_alpha, check_rate, check_year_pair,
                      log_trend, series)
-from .names import CHAIN_IDS, DISTRICT, YEARS
-from .plan import load_plan
+from ..plan.names import CHAIN_IDS, DISTRICT, YEARS
+from ..plan.planfile import load_plan
 
 __all__ = ["VERDICTS", "ConsistencyResult", "check_consistency", "verdict_for", "rest_of_industry_cagr"]
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import ParameterError
+from ..errors import ParameterError
 from .names import CHAIN_IDS, CHAIN_NAMES, DISTRICT, YEARS, find_chain
 
 __all__ = ["check_year", "check_chain", "check_rates", "check_tolerance", "check_path", "check_base_total",

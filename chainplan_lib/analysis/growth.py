@@ -32,8 +32,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
-from .names import AREAS, AREAS_WITH_DISTRICT, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, YEARS
+from ..errors import ParameterError
+from ..plan.names import AREAS, AREAS_WITH_DISTRICT, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, YEARS
 
 __all__ = [
     "ALL",

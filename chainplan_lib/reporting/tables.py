@@ -11,8 +11,8 @@ from typing import Callable
 
 import pandas as pd
 
-from .growth import chain_label as chain_name
-from .names import AREAS, CHAIN_NAMES, DISTRICT
+from ..analysis.growth import chain_label as chain_name
+from ..plan.names import AREAS, CHAIN_NAMES, DISTRICT
 
 __all__ = ["show", "to_html", "fmt_num", "fmt_pct", "raw_rows", "targets_wide", "repairs", "checks",
            "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN", "INDICATOR_CN"]

@@ -11,9 +11,9 @@ Cell tags (both outputs): ``remove-cell`` drops the cell, ``remove-input`` / ``h
 ``remove-output`` / ``hide-output`` its outputs. A cell with an **error output**, and papermill's error banner
 cells, are never removed or emptied by tags: a failing notebook's rendering shows the failure.
 
-Fonts: :func:`html_to_pdf` calls :func:`chainplan_lib.fonts.configure_fontconfig` (which sets
+Fonts: :func:`html_to_pdf` calls :func:`chainplan_lib.reporting.fonts.configure_fontconfig` (which sets
 ``FONTCONFIG_FILE`` for the process) *before* importing WeasyPrint, so WeasyPrint only sees the cached
-pre-subset Noto Sans CJK SC; see :mod:`chainplan_lib.fonts`. Do not ``import weasyprint`` yourself before
+pre-subset Noto Sans CJK SC; see :mod:`chainplan_lib.reporting.fonts`. Do not ``import weasyprint`` yourself before
 the first render in a process unless you called ``configure_fontconfig()`` first.
 
 Checking PDFs: :func:`pdf_text` (pypdf) and :func:`pdf_page_images` (pypdfium2) — both dev dependencies,
@@ -32,9 +32,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import __version__
-from .errors import ChainplanError
-from .paths import guard_not_raw
+from .. import __version__
+from ..errors import ChainplanError
+from ..paths import guard_not_raw
 
 __all__ = [
     "SYNTHETIC_NOTICE", "synthetic_notice_html", "notebook_to_html", "notebook_to_pdf", "html_to_pdf",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .names import AREAS_WITH_DISTRICT, CHAIN_IDS
+from ..plan.names import AREAS_WITH_DISTRICT, CHAIN_IDS
 
 __all__ = ["actual_vs_target"]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .paths import default_registers_dir
-from .targets import TargetsResult, clean_targets, load_targets
+from ..errors import InputError
+from ..paths import default_registers_dir
+from ..cleaning.targets import TargetsResult, clean_targets, load_targets
 
 __all__ = ["RegisterView", "targets_bundle", "register_bundle"]
 
@@ -59,7 +59,7 @@ def targets_bundle(processed_dir: str | Path | None = None, raw_path: str | Path
 def register_bundle(processed_dir: str | Path | None = None, register_dir: str | Path | None = None):
     """The cleaned register (clean, quarantine, panel, summary): from ``processed_dir/register/`` if the batch
     wrote it, else cleaned in memory from ``register_dir`` (default: the bundled synthetic sample)."""
-    from .register import clean_registers
+    from ..cleaning.register import clean_registers
 
     if processed_dir is not None:
         out = Path(processed_dir) / "register"

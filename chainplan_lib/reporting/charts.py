@@ -1,7 +1,7 @@
 """Charts for notebooks and the briefing: seaborn/matplotlib, Chinese titles and axes with units, a source line.
 
 Every function takes tidy frames from the analytics layer and returns a matplotlib Figure; none computes
-figures of its own beyond reshaping for the plot. Call :func:`chainplan_lib.fonts.apply_theme` once first
+figures of its own beyond reshaping for the plot. Call :func:`chainplan_lib.reporting.fonts.apply_theme` once first
 (the functions call it too, cheaply).
 """
 
@@ -13,8 +13,8 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from .growth import chain_label
-from .names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDICATOR_UNITS
+from ..analysis.growth import chain_label
+from ..plan.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDICATOR_UNITS
 
 __all__ = ["CHAIN_COLOURS", "chain_label", "add_source", "target_paths", "source_map", "fan_chart",
            "area_shares", "share_change", "completion", "size_bands", "SOURCE_PLAN", "SOURCE_TABLE"]

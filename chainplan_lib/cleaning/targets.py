@@ -30,13 +30,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import InputError, ReconciliationError
-from .names import (
+from ..errors import InputError, ReconciliationError
+from ..plan.names import (
     AREAS, AREAS_WITH_DISTRICT, CHAIN_IDS, CHAIN_NAMES, CHAINS, DISTRICT, INDICATOR_UNITS, YEARS,
     find_area, find_chain, find_indicator, normalise_label,
 )
-from .paths import atomic_path, default_raw_targets
-from .plan import chain_targets_2026, load_plan
+from ..paths import atomic_path, default_raw_targets
+from ..plan.planfile import chain_targets_2026, load_plan
 
 __all__ = [
     "TARGET_COLUMNS", "REPAIR_COLUMNS", "CHECK_COLUMNS", "TARGETS_SCHEMA", "SOURCES",
@@ -266,7 +266,7 @@ def parse_raw(path: str | Path, log: _Log | None = None) -> tuple[list[RawRow], 
             if normalise_label(label) != c.name and (label, where) not in seen_alias:
                 seen_alias.add((label, where))
                 log.add("label_alias", lineno, f"chain label {label!r} ({where})", f"read as {c.name}",
-                        f"alias of {c.name} in chainplan_lib.names", chain=c.name)
+                        f"alias of {c.name} in chainplan_lib.plan.names", chain=c.name)
         ind_label = texts[ind_pos]
         indicator = find_indicator(ind_label)
         cells, cell_numbers = [], []
@@ -576,7 +576,7 @@ def write_targets(raw: str | Path | None = None, out: str | Path | None = None) 
 
     Each file is written to a temp file and renamed, so a failure leaves no half-written output.
     """
-    from .paths import processed_dir
+    from ..paths import processed_dir
 
     result = clean_targets(raw)
     out = Path(out) if out is not None else processed_dir() / "targets.csv"

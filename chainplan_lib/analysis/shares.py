@@ -1,7 +1,7 @@
 """Town-level structure of the chains: area shares, concentration, shift-share and location quotients.
 
 Inputs: the tidy target table (chain_id, year, indicator, area, value) or a register panel (turned
-into that shape by :func:`chainplan_lib.growth.tidy_panel`). The 全区 rows are never used here: every
+into that shape by :func:`chainplan_lib.analysis.growth.tidy_panel`). The 全区 rows are never used here: every
 share is of the sum of the nine areas, so shares sum to exactly 1 (where the areas reconcile with
 全区, as the cleaned target table's do, that is the same thing).
 
@@ -20,9 +20,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from ..errors import ParameterError
 from .growth import ALL, as_tidy, chain_label, check_indicator, check_year, check_year_pair
-from .names import AREAS, CHAIN_IDS, YEARS
+from ..plan.names import AREAS, CHAIN_IDS, YEARS
 
 __all__ = ["hhi", "area_shares", "share_change", "concentration", "shift_share", "location_quotients"]
 

@@ -1,6 +1,6 @@
 """Enterprise registers (规上企业名录) -> a validated clean table, a quarantine and a chain × area × year panel.
 
-``clean_registers(inputs, out_dir)`` reads every register file (:mod:`chainplan_lib.register_read` finds the
+``clean_registers(inputs, out_dir)`` reads every register file (:mod:`chainplan_lib.cleaning.register_read` finds the
 header and the columns), parses the values people type (full-width digits, ``1,234.5``, ``1.2亿``,
 ``3500万``, ``—``, alias and Traditional town names), checks each row, assigns it a chain, flags the
 above-size ones, deduplicates within a year by credit code and counts the panel. Every data row ends in
@@ -42,8 +42,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from pandas.api.types import union_categoricals
 
-from .errors import InputError
-from .names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, OTHER_CHAIN, normalise_label
+from ..errors import InputError
+from ..plan.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, OTHER_CHAIN, normalise_label
 from .register_read import (
     RegisterConfig, SheetTable, area_value, arrow_apply, arrow_strings, chain_value, distinct, industry_value,
     list_register_files, load_register_config, nfkc, normalise_text, parse_revenue, read_register_file,

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import ParameterError
-from .names import AREAS, CHAIN_IDS, DISTRICT
+from ..errors import ParameterError
+from ..plan.names import AREAS, CHAIN_IDS, DISTRICT
 from .uscc import make_usccs
 
 __all__ = ["SampleRegister", "sample_register", "write_sample", "large_register", "TARGETS_INPUT_SCHEMA",

@@ -230,8 +230,8 @@ def test_pdf_uses_only_the_noto_subset_font(rendered):
     descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
     stream = (descriptor.get("/FontFile3") or descriptor.get("/FontFile2")).get_object()
     embedded = TTFont(io.BytesIO(stream.get_data()))
-    assert embedded["name"].getDebugName(16) == "Noto Sans CJK SC"
-    assert "Open Font License" in embedded["name"].getDebugName(13)
+    assert embedded["name"].getDebugName(1).startswith("Noto Sans CJK SC")
+    assert "Adobe" in embedded["name"].getDebugName(0)  # the copyright notice travels with the glyphs
 
 
 def test_pdf_text_is_real_chinese_not_tofu(rendered):
@@ -249,10 +249,21 @@ def test_pdf_is_small(rendered):
 
 
 def test_pdf_subset_embedding_gives_a_smaller_file(rendered, tmp_path):
-    small = render.notebook_to_pdf(rendered["nb"], tmp_path / "small.pdf", title=TITLE, full_fonts=False)
-    assert small.stat().st_size < rendered["pdf_real"].stat().st_size
-    assert TITLE in _page_texts(small)[0]
-    assert render.pdf_fonts(small) == {"Noto-Sans-CJK-SC"}
+    """Default: WeasyPrint subsets the font to the document's glyphs; full_fonts=True embeds the whole
+    pre-subset font (with its OFL licence text), several times larger."""
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    full = render.notebook_to_pdf(rendered["nb"], tmp_path / "full.pdf", title=TITLE, full_fonts=True)
+    small = rendered["pdf_real"]
+    assert small.stat().st_size * 3 < full.stat().st_size
+    assert small.stat().st_size < 400_000  # the issue's budget for the briefing
+    assert TITLE in _page_texts(full)[0]
+    assert render.pdf_fonts(full) == {"Noto-Sans-CJK-SC"}
+    font = next(iter(PdfReader(str(full)).pages[0]["/Resources"]["/Font"].values())).get_object()
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    stream = (descriptor.get("/FontFile3") or descriptor.get("/FontFile2")).get_object()
+    assert "Open Font License" in TTFont(io.BytesIO(stream.get_data()))["name"].getDebugName(13)
 
 
 def test_numbers_right_aligned_in_tables(rendered):

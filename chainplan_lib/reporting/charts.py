@@ -50,6 +50,7 @@ def _theme() -> None:
 # ----------------------------------------------------------------------------------- alt text and output
 def _set_alt(fig, text: str) -> None:
     setattr(fig, _ALT_ATTR, re.sub(r"\s+", " ", text).strip())
+    install_display()  # again after the figure exists: the inline backend registers its own formatters lazily
 
 
 def alt_text(fig) -> str:

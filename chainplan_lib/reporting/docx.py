@@ -183,9 +183,12 @@ class _Writer:
             self.inline(p, node, bold=True, colour=_RED)
         elif name == "p":
             p = self.doc.add_paragraph()
-            if "table-note" in classes:
-                p.style = self.doc.styles["Caption"]
-            self.inline(p, node)
+            self.inline(p, node, colour=(0x55, 0x55, 0x55) if "table-note" in classes else None)
+            if "table-note" in classes:  # a source line under a table: small and grey
+                from docx.shared import Pt
+
+                for r in p.runs:
+                    r.font.size = Pt(9)
             if not p.text.strip():
                 p._element.getparent().remove(p._element)
         elif name in ("ul", "ol"):
@@ -272,6 +275,8 @@ class _Writer:
         from bs4 import BeautifulSoup
 
         soup = BeautifulSoup(fragment, "html.parser")
+        for anchor in soup.select("a.anchor-link"):  # nbconvert's ¶ after each heading
+            anchor.decompose()
         for child in soup.children:
             self.block(child)
 

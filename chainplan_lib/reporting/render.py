@@ -217,8 +217,20 @@ _ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">[^<]*</a>')
 
 def _exporter(*, show_code: bool):
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
 
-    return HTMLExporter(template_name="chainplan", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+    class Exporter(HTMLExporter):
+        """HTMLExporter without its BeautifulSoup pass, which re-serialises inline SVG (``viewBox`` becomes
+        ``viewbox``) and gives images an English placeholder alt text; our template writes Chinese alt texts."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            return TemplateExporter.from_notebook_node(self, nb, self._init_resources(resources), **kw)
+
+    return Exporter(template_name="chainplan", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
                         exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True,
                         embed_images=True)
 

@@ -356,3 +356,37 @@ def test_render_works_even_if_weasyprint_was_imported_first(font_cache, tmp_path
     out = subprocess.run([sys.executable, "-c", "import sys\n" + code, str(tmp_path / "late.pdf")], env=env,
                          capture_output=True, text=True, check=True).stdout
     assert "['Noto-Sans-CJK-SC'] 青山湖区" in out, out
+
+
+# ------------------------------------------------------------------------------------------ report pages
+def _svg_cell(alt: str):
+    svg = ('<svg role="img" aria-label="' + alt + '" viewBox="0 0 100 50" xmlns="http://www.w3.org/2000/svg">'
+           '<title>' + alt + '</title><text x="5" y="20" style="font-family: \'Noto Sans CJK SC\'">图中文字</text></svg>')
+    return new_code_cell("fig", outputs=[_display({"image/svg+xml": svg, "image/png": _chart_png(),
+                                                   "text/plain": "<Figure size 600x300>"})], execution_count=7)
+
+
+def test_html_page_is_self_contained_with_inline_svg_and_embedded_font(tmp_path):
+    nb = build_notebook(tmp_path / "svg.ipynb", extra_cells=[_svg_cell("柱状图：各链营业收入")])
+    page = render.notebook_to_html(nb, tmp_path / "svg.html", title=TITLE).read_text(encoding="utf-8")
+    assert '<svg role="img" aria-label="柱状图：各链营业收入" viewBox="0 0 100 50"' in page  # inline, untouched
+    assert "图中文字" in page and "No description has been provided" not in page
+    assert re.search(r"@font-face\{font-family:'Noto Sans CJK SC';src:url\(data:font/woff2;base64,", page)
+    assert "<script" not in page and "<link" not in page and not re.search(r"(src|href)=\"?https?:", page)
+    assert 'alt="图表（无文字说明）"' in page  # a plain PNG without alt metadata still gets Chinese alt text
+    assert '<nav class="toc"' in page and 'href="#sec-' in page
+
+
+def test_analyst_only_cells_and_folded_code(tmp_path):
+    extra = [new_markdown_cell("## 全文（供分析人员）", metadata={"tags": ["analyst-only"]}),
+             new_code_cell("print(summary)", outputs=[new_output("stream", name="stdout", text="ANALYST_TEXT\n")],
+                           metadata={"tags": ["analyst-only"]}, execution_count=8)]
+    nb = build_notebook(tmp_path / "a.ipynb", extra_cells=extra)
+    policy = render.notebook_to_html(nb, tmp_path / "p.html", title=TITLE).read_text(encoding="utf-8")
+    analyst = render.notebook_to_html(nb, tmp_path / "a.html", title=TITLE, hide_code=False).read_text(encoding="utf-8")
+    assert "全文（供分析人员）" not in policy and "ANALYST_TEXT" not in policy
+    assert "ANALYST_TEXT" in analyst and "<summary>显示代码</summary>" in analyst
+    # code comes after the cell's outputs, folded
+    assert analyst.index("ANALYST_TEXT") < analyst.index("summary</span>")
+    pages = _page_texts(render.notebook_to_pdf(nb, tmp_path / "a.pdf", title=TITLE))
+    assert "ANALYST_TEXT" not in "".join(pages)

@@ -1,15 +1,22 @@
 """Rendering: executed notebooks → HTML (code hidden, for policy staff) and → the briefing PDF (Chinese, A4).
 
-HTML
-    :func:`notebook_to_html` — nbconvert's ``lab`` template, images embedded, inputs and prompts excluded.
-PDF
-    :func:`notebook_to_pdf` — the notebook's *outputs* (markdown cells, HTML tables, PNG charts, text) through
-    nbconvert's ``basic`` template (a body fragment), wrapped in ``templates/briefing.html`` with
-    ``templates/briefing.css`` and converted by WeasyPrint (:func:`html_to_pdf`). No LaTeX, no browser.
+Both go through the project's nbconvert template (``templates/nbconvert/chainplan``, based on ``basic``: a body
+fragment, no JupyterLab CSS, no require.js or MathJax from a CDN): SVG charts inlined with their Chinese alt text,
+PNGs with theirs, a markdown cell ending in a heading marked so the PDF keeps it with what follows.
 
-Cell tags (both outputs): ``remove-cell`` drops the cell, ``remove-input`` / ``hide-input`` its source,
-``remove-output`` / ``hide-output`` its outputs. A cell with an **error output**, and papermill's error banner
-cells, are never removed or emptied by tags: a failing notebook's rendering shows the failure.
+HTML
+    :func:`notebook_to_html` — one self-contained page (see :mod:`chainplan_lib.reporting.site`: header bar,
+    table of contents, the site CSS, an embedded WOFF2 subset font). ``hide_code=False`` gives the analyst
+    version: each cell's code folded under its outputs.
+PDF
+    :func:`notebook_to_pdf` — the notebook's *outputs* (markdown cells, HTML tables, charts, text), wrapped in
+    ``templates/briefing.html`` with ``templates/briefing.css`` and converted by WeasyPrint
+    (:func:`html_to_pdf`). No LaTeX, no browser.
+
+Cell tags (all outputs): ``remove-cell`` drops the cell, ``remove-input`` / ``hide-input`` its source,
+``remove-output`` / ``hide-output`` its outputs, ``analyst-only`` keeps the cell for the analyst page only.
+A cell with an **error output**, and papermill's error banner cells, are never removed or emptied by tags: a
+failing notebook's rendering shows the failure.
 
 Fonts: :func:`html_to_pdf` calls :func:`chainplan_lib.reporting.fonts.configure_fontconfig` (which sets
 ``FONTCONFIG_FILE`` for the process) *before* importing WeasyPrint, so WeasyPrint only sees the cached

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import html
 import json
 import multiprocessing as mp
 import os

@@ -52,6 +52,7 @@ def fmt_pct(v, digits: int = 1, signed: bool = False) -> str:
 _TABLE_CSS = ("<style>table.chainplan{border-collapse:collapse;font-size:0.9em;margin:0.4em 0}"
               "table.chainplan th,table.chainplan td{border:1px solid #ccc;padding:2px 6px;text-align:left}"
               "table.chainplan td.num,table.chainplan th.num{text-align:right}"
+              "table.chainplan td.num,table.chainplan .short{white-space:nowrap}"
               "table.chainplan caption{font-weight:bold;text-align:left;padding:2px 0}"
               ".table-note{font-size:0.8em;color:#555;margin:0 0 0.8em 0}</style>")
 
@@ -71,15 +72,19 @@ def _declared_units(df: pd.DataFrame, spec: Mapping[str, Any], caption: str | No
     return out
 
 
-def _cell(value: Any, unit: Unit) -> str:
+def _cell(value: Any, unit: Unit, short: bool = False) -> str:
     shown = _html.escape(unit.format(value))
     attrs = f' data-unit="{unit.key}"'
     raw = value.value if isinstance(value, Marked) else value
+    cls = " ".join(c for c, on in (("num", unit.numeric), ("short", short)) if on)
+    if cls:
+        attrs = f' class="{cls}"{attrs}'
     if unit.numeric and not U.is_missing(raw):
-        attrs = f' class="num"{attrs} data-value="{float(raw)!r}"'
-    elif unit.numeric:
-        attrs = f' class="num"{attrs}'
+        attrs += f' data-value="{float(raw)!r}"'
     return f"<td{attrs}>{shown}</td>"
+
+
+_SHORT = 10  # a text column whose header and cells are all this short never wraps (no one-character lines)
 
 
 def to_html(df: pd.DataFrame, units: Mapping[str, Unit | ByRow] | None = None, caption: str | None = None,
@@ -90,17 +95,21 @@ def to_html(df: pd.DataFrame, units: Mapping[str, Unit | ByRow] | None = None, c
     spec = _declared_units(df, {**(formats or {}), **(units or {})}, caption)
     cols = list(df.columns)
     num = {c for c in cols if isinstance(spec[c], ByRow) or spec[c].numeric}
-    head = "".join(f"<th{' class=num' if c in num else ''}>{_html.escape(str(c))}</th>" for c in cols)
-    rows = []
+    grid = []
     for row in df.itertuples(index=False):
         vals = dict(zip(cols, row))
-        cells = []
-        for c in cols:
-            u = spec[c]
-            if isinstance(u, ByRow):
-                u = u.unit_for(vals[u.key_column])
-            cells.append(_cell(vals[c], u))
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        grid.append([(vals[c], spec[c].unit_for(vals[spec[c].key_column]) if isinstance(spec[c], ByRow) else spec[c])
+                     for c in cols])
+    short = {c for k, c in enumerate(cols) if c not in num and len(str(c)) <= _SHORT
+             and all(len(u.format(r[k][0])) <= _SHORT for r in grid for u in [r[k][1]])}
+
+    def th(c) -> str:
+        cls = " ".join(x for x, on in (("num", c in num), ("short", c in short)) if on)
+        attr = f' class="{cls}"' if cls else ""
+        return f"<th{attr}>{_html.escape(str(c))}</th>"
+
+    head = "".join(th(c) for c in cols)
+    rows = ["<tr>" + "".join(_cell(v, u, c in short) for c, (v, u) in zip(cols, r)) + "</tr>" for r in grid]
     cap = f"<caption>{_html.escape(caption)}</caption>" if caption else ""
     foot = f"<p class='table-note'>{_html.escape(note)}</p>" if note else ""
     return (f"<table class='chainplan'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -261,7 +261,8 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
         if docx is not None and docx.is_file():
             files.append(f'<a href="{html.escape(docx.name)}">Word，可编辑（{_size(docx)}）</a>')
         lead = (f'<section class="lead"><h2>{html.escape(titles.get("briefing", "年度简报"))}</h2>'
-                f'<p class="links">{"".join(files)}</p><p class="meta">状态：{status("briefing")}</p></section>')
+                f'<p class="links">{"".join(files)}</p><p class="meta">供分析人员：{links("briefing")} · '
+                f'状态：{status("briefing")}</p></section>')
     rows = "".join(f"<tr><td>{html.escape(p.title)}</td><td>{links(p.stem)}</td><td>{status(p.stem)}</td></tr>"
                    for p in site.pages if p.stem != "briefing")
     notice = ("<p class='synthetic-notice'>示例数据：本批次使用的企业名录为合成数据，不是真实统计。</p>"

@@ -390,3 +390,23 @@ def test_analyst_only_cells_and_folded_code(tmp_path):
     assert analyst.index("ANALYST_TEXT") < analyst.index("summary</span>")
     pages = _page_texts(render.notebook_to_pdf(nb, tmp_path / "a.pdf", title=TITLE))
     assert "ANALYST_TEXT" not in "".join(pages)
+
+
+def test_maths_only_from_a_local_mathjax_copy(tmp_path, monkeypatch, caplog):
+    extra = [new_markdown_cell("年均增长率 $$g = (V_T / V_0)^{1/T} - 1$$")]
+    nb = build_notebook(tmp_path / "m.ipynb", extra_cells=extra)
+    monkeypatch.delenv("CHAINPLAN_MATHJAX", raising=False)
+    with caplog.at_level(logging.WARNING, logger="chainplan_lib.reporting.site"):
+        page = render.notebook_to_html(nb, tmp_path / "r1" / "html" / "m.html", title=TITLE).read_text(encoding="utf-8")
+    assert "<script" not in page and "(V_T / V_0)" in page  # no CDN: the TeX stays as written
+    assert any("MathJax" in r.getMessage() for r in caplog.records)
+    local = tmp_path / "mj"
+    local.mkdir()
+    (local / "tex-chtml.js").write_text("/* MathJax */", encoding="utf-8")
+    monkeypatch.setenv("CHAINPLAN_MATHJAX", str(local))
+    page = render.notebook_to_html(nb, tmp_path / "r2" / "html" / "m.html", title=TITLE).read_text(encoding="utf-8")
+    assert '<script defer src="../assets/mathjax/tex-chtml.js"></script>' in page
+    assert (tmp_path / "r2" / "assets" / "mathjax" / "tex-chtml.js").is_file()
+    plain = render.notebook_to_html(build_notebook(tmp_path / "p.ipynb"), tmp_path / "r3" / "html" / "p.html",
+                                    title=TITLE).read_text(encoding="utf-8")
+    assert "<script" not in plain and not (tmp_path / "r3" / "assets").exists()  # no maths, no MathJax

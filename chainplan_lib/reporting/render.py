@@ -279,7 +279,8 @@ def notebook_to_html(ipynb_path: str | Path, html_path: str | Path, *, title: st
         raise ChainplanError(f"{src}: HTML conversion failed ({type(exc).__name__}: {exc})") from exc
     # the footer flags synthetic data only on pages that show some (they say 示例数据 where they do)
     page = site.page_html(title or src.stem, body, bar=bar, code=not hide_code,
-                          synthetic=_carries_notice(body) or (synthetic and "示例数据" in body))
+                          synthetic=_carries_notice(body) or (synthetic and "示例数据" in body),
+                          root=Path(html_path).resolve().parent.parent)
     return _atomic_write(html_path, page.encode("utf-8"))
 
 

@@ -187,8 +187,13 @@ def _pygments_css() -> str:
 
 
 def page_html(title: str, body: str, *, bar: str = "", code: bool = False, synthetic: bool = False,
-              head_extra: str = "", footer: str = "") -> str:
-    """A complete, self-contained page: the site CSS, the embedded font, header bar, table of contents."""
+              head_extra: str = "", footer: str = "", root: Path | None = None, up: str = "../") -> str:
+    """A complete, self-contained page: the site CSS, the embedded font, header bar, table of contents.
+
+    ``root``: the report folder (for a local MathJax copy when the page has maths); ``up``: the relative path
+    from the page to it."""
+    if has_math(body):
+        head_extra += _mathjax(root, up)
     toc, body = toc_html(body)
     css = (TEMPLATES / "site.css").read_text(encoding="utf-8") + ("\n" + _pygments_css() if code else "")
     foot = footer or (f"chainplan {html.escape(__version__)} 生成 · 本页离线可用（字体与图表均已内嵌）"

@@ -67,7 +67,8 @@ fig = charts.target_paths(targets)
 
 # %% [markdown]
 # ## 预测与情景（扇形图）
-# 阴影为 95% 置信区间。规划目标只有 4 个点，区间反映的是“目标路径本身的弯曲”，不是统计抽样误差。
+# 图中画出的线和区间以图例为准。若有阴影（95% 区间）：规划目标只有 4 个点，区间反映的是“目标路径本身的弯曲”，
+# 不是统计抽样误差。
 
 # %%
 fan = growth.fan_chart_frame(targets, chain, actuals=panel, indicator=indicator, to_year=to_year,

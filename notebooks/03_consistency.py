@@ -60,8 +60,8 @@ tables.show(tables.present(result.contributions, caption="各链对四链合计�
 # %%
 display(Markdown(tables.regression_md(result)))
 
-# %% [markdown]
+# %% [markdown] tags=["analyst-only"]
 # ## 全文（供分析人员）
 
-# %% tags=["remove-cell"]
+# %% tags=["analyst-only"]
 print(result.summary())

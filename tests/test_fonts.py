@@ -221,3 +221,30 @@ def test_fontconfig_resolves_family_to_the_subset_even_with_another_copy_install
         out = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True,
                              env={**os.environ, "FONTCONFIG_FILE": str(c)}, check=True).stdout
         assert out == str(fonts.subset_font_path()), (c, out)
+
+
+# ------------------------------------------------------------------------------------------------ web fonts
+def test_web_font_is_a_woff2_of_exactly_the_page_characters(font_cache):
+    from fontTools.ttLib import TTFont
+
+    text = "青山湖区制造业重点产业链 2024年度简报：营业收入 1,000.0 亿元（13.2%）"
+    faces = fonts.web_font(text)
+    assert [f.family for f in faces] == [fonts.FONT_FAMILY]
+    data = faces[0].data
+    assert data[:4] == b"wOF2"
+    font = TTFont(io.BytesIO(data))
+    cmap = set(font.getBestCmap())
+    wanted = {ord(c) for c in text} | set(range(0x20, 0x7F))
+    assert {ord(c) for c in text} <= cmap and cmap <= wanted  # nothing the page does not use (beyond ASCII)
+    assert len(data) < 40_000  # ~30 hanzi, not the 2 MB pre-subset font
+    assert fonts.web_font(reversed(text))[0].data == data  # cached by character set, order-free
+    assert list((font_cache / "fonts" / "web").glob("noto-*.woff2"))
+
+
+def test_web_font_adds_a_supplement_for_rare_hanzi():
+    from fontTools.ttLib import TTFont
+
+    faces = fonts.web_font("江西喆华堃业科技")
+    assert [f.family for f in faces] == [fonts.FONT_FAMILY, fonts.SUPPLEMENT_FAMILY]
+    rare = set(TTFont(io.BytesIO(faces[1].data)).getBestCmap())
+    assert {ord("喆"), ord("堃")} <= rare and ord("江") not in rare

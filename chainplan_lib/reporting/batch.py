@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import html
 import json
 import multiprocessing as mp
 import os
@@ -58,6 +57,7 @@ class NotebookRun:
     executed: str
     html: str | None = None
     pdf: str | None = None
+    docx: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     ok: bool = True
     error: str | None = None
@@ -138,7 +138,7 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from . import render
+    from . import render, site
 
     res: dict[str, Any] = {"ok": True, "error": None, "failed_cell": None, "attempts": 0}
     t0 = time.perf_counter()
@@ -160,7 +160,7 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
     t1 = time.perf_counter()
     if Path(executed).exists():
         try:
-            render.notebook_to_html(executed, html_out, title=title)
+            site.render_notebook(source, executed, html_out, title=title, synthetic=synthetic)
             res["html"] = html_out
         except Exception as exc:
             res.update(ok=False, error=res["error"] or f"rendering HTML failed: {exc}")
@@ -172,37 +172,22 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
             res["pdf"] = pdf_out
         except Exception as exc:
             res.update(ok=False, error=f"rendering PDF failed: {type(exc).__name__}: {exc}"[:300])
+        try:
+            from .docx import notebook_to_docx
+
+            res["docx"] = str(notebook_to_docx(executed, Path(pdf_out).with_suffix(".docx"), title=title,
+                                               synthetic=synthetic))
+        except Exception as exc:
+            res.update(ok=False, error=res["error"] or f"rendering Word failed: {type(exc).__name__}: {exc}"[:300])
         res["seconds_pdf"] = time.perf_counter() - t2
     return res
 
 
 def _index_html(year: int, runs: list[NotebookRun], out_dir: Path, pdf: Path | None, synthetic: bool,
                 manifest: dict[str, Any]) -> str:
-    rows = []
-    for r in runs:
-        name = html.escape(NOTEBOOK_TITLES.get(r.name, r.name))
-        status = "完成" if r.ok else f"<span class='fail'>失败：{html.escape(r.error or '')}</span>"
-        page = f"<a href='{Path(r.html).relative_to(out_dir)}'>网页版</a>" if r.html else "—"
-        nb = f"<a href='{Path(r.executed).relative_to(out_dir)}'>含代码的笔记本</a>"
-        rows.append(f"<tr><td>{html.escape(r.name)}</td><td>{name}</td><td>{page}</td><td>{nb}</td>"
-                    f"<td>{status}</td></tr>")
-    pdf_link = f"<p><a href='{pdf.name}'><strong>下载简报 PDF：{pdf.name}</strong></a></p>" if pdf else ""
-    notice = ("<p class='synthetic'>示例数据：本批次使用的企业名录为合成数据（SYNTHETIC），不是真实统计。</p>"
-              if synthetic else "")
-    inputs = "".join(f"<li><code>{html.escape(i['path'])}</code> sha256 {i['sha256'][:12]}…</li>"
-                     for i in manifest["inputs"])
-    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>青山湖区制造业重点产业链 {year}年度简报</title>
-<style>body{{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;color:#222}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ddd;
-padding:.4rem .6rem;text-align:left}} .fail{{color:#b00}} .synthetic{{color:#b00;font-weight:bold}}</style>
-</head><body><h1>青山湖区制造业重点产业链 {year}年度简报</h1>
-<p>生成时间 {html.escape(manifest['finished'])}（UTC）· chainplan {__version__}</p>{notice}{pdf_link}
-<table><tr><th>笔记本</th><th>内容</th><th>给政策人员</th><th>给分析人员</th><th>状态</th></tr>
-{''.join(rows)}</table>
-<h2>数据来源</h2><ul>{inputs}</ul>
-<p>详见 <a href="manifest.json">manifest.json</a>（输入文件校验和、参数、软件版本、耗时）。</p>
-</body></html>"""
+    from .site import index_html
+
+    return index_html(year, runs, out_dir, pdf, synthetic, manifest, NOTEBOOK_TITLES)
 
 
 def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path | None = None,

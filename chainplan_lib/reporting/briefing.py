@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT
 from ..plan.planfile import load_plan
-from .tables import KIND_CN, fmt_num, fmt_pct, verdict_cn
+from . import units as U
+from .tables import KIND_CN, verdict_cn
 
 __all__ = ["title_html", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
 
@@ -52,23 +53,25 @@ def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd
         ent = sel[sel["indicator"] == "enterprises"].groupby("year")["value"].sum()
         v = consistency.verdict if cid == "all" else consistency.chain_verdicts[cid]
         row = {"产业链": "四链合计" if cid == "all" else CHAIN_BY_ID[cid].name,
-               "2026目标（亿元）": fmt_num(rev.get(2026)), "2026目标（户）": fmt_num(ent.get(2026)),
-               "年均增长": fmt_pct(consistency.cagr[cid], 1), "对比10%左右": short[v],
-               f"{year}目标（亿元）": fmt_num(rev.get(year))}
+               "2026目标（亿元）": rev.get(2026), "2026目标（户）": ent.get(2026),
+               "年均增长": consistency.cagr[cid], "对比10%左右": short[v],
+               f"{year}目标（亿元）": rev.get(year)}
         if comparison is not None:
             c = comparison[(comparison["area"] == DISTRICT) & (comparison["indicator"] == "revenue")]
             c = c if cid == "all" else c[c["chain_id"] == cid]
             if len(c):
                 actual, target = c["actual"].sum(), c["target"].sum()
-                row[f"{year}名录（亿元）"] = fmt_num(actual, 1)
-                row["完成率"] = fmt_pct(actual / target if target else float("nan"), 1)
+                row[f"{year}名录（亿元）"] = actual
+                row["完成率"] = actual / target if target else float("nan")
         rows.append(row)
     df = pd.DataFrame(rows)
     note = ("来源：附件2目标（经清洗）；年均增长按 2023、2026 年目标计算；“对比10%左右”以 ±"
             f"{consistency.tolerance_pp:g} 个百分点为“左右”。")
     if comparison is not None:
         note += "名录为规上企业名录加总（见数据说明）。"
-    return df, {"note": note, "formats": {c: str for c in df.columns}}
+    spec = {"产业链": U.TEXT, "2026目标（亿元）": U.YI, "2026目标（户）": U.HU, "年均增长": U.PCT,
+            "对比10%左右": U.TEXT, f"{year}目标（亿元）": U.YI, f"{year}名录（亿元）": U.YI, "完成率": U.PCT}
+    return df, {"note": note, "units": {c: spec[c] for c in df.columns}}
 
 
 def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame) -> str:

@@ -3,9 +3,18 @@
 Every function takes tidy frames from the analytics layer and returns a matplotlib Figure; none computes
 figures of its own beyond reshaping for the plot. Call :func:`chainplan_lib.reporting.fonts.apply_theme` once first
 (the functions call it too, cheaply).
+
+Every figure carries a Chinese alt text saying what it shows (:func:`alt_text`), built from what was drawn.
+In a notebook kernel, figures are displayed as SVG with the text kept as text (vector, searchable, drawn in the
+page's own font) carrying that alt text (``role="img"``, ``aria-label``, ``<title>``), plus a PNG for
+consumers that cannot use SVG (the Word briefing); see :func:`install_display`.
 """
 
 from __future__ import annotations
+
+import html as _html
+import io
+import re
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -16,20 +25,113 @@ import pandas as pd
 from ..analysis.growth import chain_label
 from ..plan.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDICATOR_UNITS
 
-__all__ = ["CHAIN_COLOURS", "chain_label", "add_source", "target_paths", "source_map", "fan_chart",
-           "area_shares", "share_change", "completion", "size_bands", "SOURCE_PLAN", "SOURCE_TABLE"]
+__all__ = ["CHAIN_COLOURS", "CHAIN_STYLES", "chain_label", "add_source", "target_paths", "source_map", "fan_chart",
+           "area_shares", "share_change", "completion", "size_bands", "area_mix", "SOURCE_PLAN", "SOURCE_TABLE",
+           "alt_text", "figure_svg", "figure_png", "install_display"]
 
 SOURCE_PLAN = "来源：湖政发〔2024〕2号 正文"
 SOURCE_TABLE = "来源：湖政发〔2024〕2号 附件2《重点产业链目标预测表》（经清洗，见修复记录）"
 CHAIN_COLOURS = {"textiles": "#1f77b4", "metallurgy": "#7f7f7f", "electronics": "#ff7f0e",
                  "food_pharma": "#2ca02c", "all": "#d62728"}
+#: Line style and marker per chain, so lines stay apart even where two chains have the same values.
+CHAIN_STYLES = {"textiles": ("-", "o"), "metallurgy": ("--", "s"), "electronics": ("-.", "^"),
+                "food_pharma": (":", "D"), "all": ("-", "o")}
 INDICATOR_CN = {"revenue": "营业收入", "enterprises": "规上户数"}
+_ALT_ATTR = "_chainplan_alt"
 
 
 def _theme() -> None:
     from .fonts import apply_theme
 
     apply_theme()
+    install_display()
+
+
+# ----------------------------------------------------------------------------------- alt text and output
+def _set_alt(fig, text: str) -> None:
+    setattr(fig, _ALT_ATTR, re.sub(r"\s+", " ", text).strip())
+    install_display()  # again after the figure exists: the inline backend registers its own formatters lazily
+
+
+def alt_text(fig) -> str:
+    """The figure's Chinese alt text: what the chart shows (set by the chart function), else its titles."""
+    text = getattr(fig, _ALT_ATTR, None)
+    if text:
+        return text
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return "图表：" + ("；".join(titles) if titles else "（无标题）")
+
+
+def _drawn_labels(ax) -> list[str]:
+    """Legend labels of what an axes really draws (lines, bands, bars), in drawing order."""
+    handles, labels = ax.get_legend_handles_labels()
+    return [lab for lab in labels if lab and not lab.startswith("_")]
+
+
+def _pad_x(ax, right: float = 0.12, left: float = 0.0) -> None:
+    """Room for labels written past the last point or bar, so they stay inside the frame."""
+    lo, hi = ax.get_xlim()
+    span = hi - lo
+    ax.set_xlim(lo - left * span, hi + right * span)
+
+
+def _pad_y(ax, top: float = 0.12) -> None:
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + top * (hi - lo))
+
+
+_SVG_FONT = re.compile(r"font-family: [^;\"]*")
+
+
+def figure_svg(fig) -> str:
+    """The figure as an SVG document with text kept as text (font: the page's Noto Sans CJK SC) and the alt text
+    as ``<title>``/``aria-label``; no XML prolog or date, so it can be inlined into HTML and is reproducible."""
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "chainplan"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
+    svg = _SVG_FONT.sub("font-family: 'Noto Sans CJK SC', sans-serif", svg)
+    alt = _html.escape(alt_text(fig))
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
+    head_end = svg.index(">", svg.index("<svg")) + 1
+    return svg[:head_end] + f"\n <title>{alt}</title>" + svg[head_end:]
+
+
+def figure_png(fig, dpi: int = 150) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _svg_formatter(fig):
+    return figure_svg(fig), {"alt": alt_text(fig)}
+
+
+def _png_formatter(fig):
+    return figure_png(fig), {"alt": alt_text(fig)}
+
+
+def install_display() -> bool:
+    """In an IPython kernel: show matplotlib figures as SVG (text as text, with alt text) plus a PNG.
+
+    Registered on every chart call (cheap), after matplotlib's inline backend has set its own formatters.
+    Returns whether a kernel was found.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return False
+    ip = get_ipython()
+    if ip is None:
+        return False
+    from matplotlib.figure import Figure
+
+    formatters = ip.display_formatter.formatters
+    formatters["image/svg+xml"].for_type(Figure, _svg_formatter)
+    formatters["image/png"].for_type(Figure, _png_formatter)
+    return True
 
 
 def add_source(fig, text: str, synthetic: bool = False) -> None:
@@ -45,11 +147,20 @@ def target_paths(targets: pd.DataFrame, overall_rate: float = 0.10) -> plt.Figur
     t = targets[(targets["area"] == DISTRICT) & (targets["indicator"] == "revenue")]
     wide = t.pivot_table(index="year", columns="chain_id", values="value").reindex(columns=list(CHAIN_IDS))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    same = _coinciding(wide)
+    leader = {cid: _first_of(same, cid, wide) for cid in same}
     for cid in wide.columns:
-        ax1.plot(wide.index, wide[cid], marker="o", color=CHAIN_COLOURS[cid], label=chain_label(cid))
+        ls, marker = CHAIN_STYLES[cid]
+        follower = cid in same and leader[cid] != cid  # drawn on top, smaller, so both markers show
+        label = chain_label(cid) + (f"（与{same[cid]}重合）" if cid in same else "")
+        ax1.plot(wide.index, wide[cid], ls=ls, marker=marker, color=CHAIN_COLOURS[cid], label=label,
+                 markersize=4 if follower else 7, lw=1.4 if follower else 1.8, zorder=3 if follower else 2)
+        if follower:
+            continue  # one end label for lines that coincide
         ax1.annotate(f"{wide[cid].iloc[-1]:g}", (wide.index[-1], wide[cid].iloc[-1]), textcoords="offset points",
-                     xytext=(4, 0), fontsize=8, va="center")
+                     xytext=(5, 0), fontsize=8, va="center")
     ax1.set(title="各链营业收入目标（亿元）", xlabel="年份", ylabel="亿元", xticks=list(wide.index))
+    _pad_x(ax1, right=0.14, left=0.04)
     ax1.legend(fontsize=8)
     total = wide.sum(axis=1)
     years = total.index.to_numpy()
@@ -60,11 +171,39 @@ def target_paths(targets: pd.DataFrame, overall_rate: float = 0.10) -> plt.Figur
         ax2.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
     ax2.annotate(f"{path[-1]:.0f}", (years[-1], path[-1]), textcoords="offset points", xytext=(0, -12),
                  ha="center", fontsize=8)
-    ax2.set(title="四条链合计与年均10%路径（亿元）", xlabel="年份", ylabel="亿元", xticks=list(years))
-    ax2.legend(fontsize=8)
+    ax2.set(title=f"四条链合计与年均{overall_rate:.0%}路径（亿元）", xlabel="年份", ylabel="亿元",
+            xticks=list(years))
+    _pad_x(ax2, right=0.06, left=0.06)
+    _pad_y(ax2, top=0.1)
+    ax2.legend(fontsize=8, loc="upper left")
     add_source(fig, SOURCE_TABLE)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    first, last = int(years[0]), int(years[-1])
+    per_chain = "；".join(f"{chain_label(c)} {wide[c].iloc[0]:g}→{wide[c].iloc[-1]:g}"
+                         + (f"（与{same[c]}重合）" if c in same else "") for c in wide.columns)
+    _set_alt(fig, f"两幅折线图。左图：{first}—{last}年各链营业收入目标（亿元）：{per_chain}。右图：四条链目标合计 "
+                  f"{total.iloc[0]:g}→{total.iloc[-1]:g} 亿元，与按年均{overall_rate:.0%}增长的路径（{last}年 "
+                  f"{path[-1]:.0f} 亿元）对比。")
     return fig
+
+
+def _coinciding(wide: pd.DataFrame) -> dict[str, str]:
+    """Chains whose whole series equals another's: chain id → the other chains' names."""
+    out: dict[str, str] = {}
+    cols = list(wide.columns)
+    for c in cols:
+        others = [chain_label(o) for o in cols if o != c and np.allclose(wide[c], wide[o], equal_nan=True)]
+        if others:
+            out[c] = "、".join(others)
+    return out
+
+
+def _first_of(same: dict[str, str], cid: str, wide: pd.DataFrame) -> str:
+    """The first chain (in column order) of the group of coinciding lines that ``cid`` belongs to."""
+    for c in wide.columns:
+        if c == cid or (c in same and np.allclose(wide[c], wide[cid], equal_nan=True)):
+            return c
+    return cid
 
 
 def source_map(targets: pd.DataFrame, indicator: str = "revenue") -> plt.Figure:
@@ -95,6 +234,10 @@ def source_map(targets: pd.DataFrame, indicator: str = "revenue") -> plt.Figure:
     ax.grid(False)
     add_source(fig, SOURCE_TABLE)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    counts = grid.stack().value_counts()
+    names = {"table": "按表读取", "dash": "表中为“-”记0", "imputed": "推算补齐", "missing": "缺失"}
+    _set_alt(fig, f"色块图：附件2 {INDICATOR_CN[indicator]}（{unit}）目标表中每个单元格（产业链×年份 行，全区与九个区域 列）"
+                  "的来源：" + "，".join(f"{names[k]} {int(counts.get(k, 0))} 个" for k in names) + "。")
     return fig
 
 
@@ -125,9 +268,13 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     ax.set(title=title or f"{chain_label(str(chain))}{INDICATOR_CN[indicator]}：目标、预测与情景（{unit}）",
            xlabel="年份", ylabel=unit)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    _pad_x(ax, right=0.16)
     ax.legend(fontsize=8, loc="upper left")
     add_source(fig, SOURCE_TABLE + "；预测为 statsmodels 模型结果", synthetic)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    scen = [k.split("_")[-1] + "%" for k in frame["kind"].unique() if str(k).startswith("scenario")]
+    drawn = _drawn_labels(ax) + ([f"{'、'.join(scen)} 情景（虚点线）"] if scen else [])
+    _set_alt(fig, f"折线图：{ax.get_title()}。图中画出：{'；'.join(drawn)}。横轴为年份，纵轴为{unit}。")
     return fig
 
 
@@ -151,6 +298,9 @@ def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     add_source(fig, SOURCE_TABLE)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _set_alt(fig, f"堆积条形图：{ax.get_title()}，每年一条。" + "；".join(
+        f"{y}年 " + "、".join(f"{a} {v:.0f}%" for a, v in wide.loc[y].sort_values(ascending=False).items() if v >= 0.5)
+        for y in wide.index) + "。")
     return fig
 
 
@@ -166,8 +316,11 @@ def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue"
         ax.text(v, y, f" {v:+.1f}", va="center", ha="left" if v >= 0 else "right", fontsize=8)
     ax.axvline(0, color="#333", lw=0.8)
     ax.set(xlabel="占比变化（百分点）", title=f"{chain_label(chain_id)}{INDICATOR_CN[indicator]}占比变化（百分点）")
+    _pad_x(ax, right=0.18, left=0.18)
     add_source(fig, SOURCE_TABLE)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    _set_alt(fig, f"条形图：{ax.get_title()}，绿色为上升、红色为下降：" + "，".join(
+        f"{a} {v:+.1f}" for a, v in zip(c["area"], c[col])) + " 个百分点。")
     return fig
 
 
@@ -185,8 +338,12 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
         ax.axvline(benchmark * 100, color="#d62728", ls="--", lw=1, label=f"时间进度 {benchmark:.0%}")
         ax.legend(fontsize=8, loc="lower right")
     ax.set(xlabel="完成率（%）", title=title)
+    top = max([*vals, (benchmark or 0) * 100, 1.0])
+    ax.set_xlim(0, top * 1.2)  # the "100%" labels past the bars stay inside the frame
     add_source(fig, "来源：规上企业名录（清洗后）与附件2目标", synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    _set_alt(fig, f"条形图：{title}：" + "，".join(f"{lab} {v:.0f}%" for lab, v in zip(f[label_col].astype(str), vals))
+             + (f"；虚线为时间进度 {benchmark:.0%}" if benchmark is not None else "") + "。")
     return fig
 
 
@@ -208,9 +365,14 @@ def size_bands(frame: pd.DataFrame, synthetic: bool = False) -> plt.Figure:
                 ax.text(xi + (k - (len(cols) - 1) / 2) * width, v, f"{v:g}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, labels)
     ax.set(ylabel="企业数（户）", title="现代针纺：营业收入超过各档的企业数（户）")
+    _pad_y(ax, top=0.15)
     ax.legend(fontsize=8)
     add_source(fig, "来源：附件1 一、(二)发展目标；名录为清洗后数据", synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    series = {"actual": "名录实际", "target": "2026年目标"}
+    _set_alt(fig, f"柱状图：{ax.get_title()}。" + "；".join(
+        f"{lab}：" + "，".join(f"{series[c]} {f[c].iloc[i]:g} 户" for c in cols if pd.notna(f[c].iloc[i]))
+        for i, lab in enumerate(labels)) + "。")
     return fig
 
 
@@ -237,4 +399,7 @@ def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue") -> plt
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     add_source(fig, SOURCE_TABLE)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _set_alt(fig, f"堆积条形图：{ax.get_title()}，每条链一条。" + "；".join(
+        f"{lab} " + "、".join(f"{a} {v:.0f}%" for a, v in wide.loc[c].sort_values(ascending=False).items() if v >= 0.5)
+        for c, lab in zip(wide.index, labels)) + "。")
     return fig

@@ -35,6 +35,12 @@ Cache
     Files are written to ``tmp/`` and ``os.replace``-d into place, so a reader never sees half a font; two
     processes building at once serialise on a lock file (best effort; both results would be identical).
 
+Web pages
+    HTML pages embed their own font, so Chinese renders on machines without any CJK font: :func:`web_font`
+    subsets the pre-subset Noto to the characters one page uses and compresses it as WOFF2 (cached under
+    ``fonts/web/``); characters only the full font has come from a WOFF2 of the supplement. The page's
+    ``@font-face`` names the family ``Noto Sans CJK SC``, so the SVG charts' text (kept as text) uses it too.
+
 FONTCONFIG_FILE
     fontconfig reads ``FONTCONFIG_FILE`` whenever a configuration is loaded. WeasyPrint loads one when it
     is imported and (WeasyPrint 70, verified by a test) a fresh one for every document it renders. So call
@@ -47,6 +53,7 @@ FONTCONFIG_FILE
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -65,7 +72,8 @@ __all__ = [
     "FONT_FAMILY", "SUPPLEMENT_FAMILY", "CHARSET_VERSION",
     "cjk_font_path", "setup_matplotlib", "apply_theme",
     "cache_dir", "report_charset", "subset_font_path", "subset_codepoints",
-    "source_codepoints", "supplement_font_path", "fontconfig_file", "configure_fontconfig",
+    "source_codepoints", "supplement_font_path", "fontconfig_file", "configure_fontconfig", "web_font",
+    "WebFont",
 ]
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -415,6 +423,67 @@ def supplement_font_path(chars: Iterable[str]) -> tuple[Path | None, str]:
                 data = _build_subset(source, need, layout=False, rename=SUPPLEMENT_FAMILY)
                 _atomic_write(target, data, root)
     return target, text
+
+
+# ------------------------------------------------------------------------------------------------ web fonts
+@dataclasses.dataclass(frozen=True)
+class WebFont:
+    """A WOFF2 font for one page: ``data`` (bytes), ``family`` and the characters it covers."""
+
+    data: bytes
+    family: str
+    chars: str
+
+
+def _woff2(source: Path, codepoints: Iterable[int], name: str, *, rename: str | None = None) -> bytes:
+    """A cached WOFF2 subset of ``source`` (no layout features: horizontal CJK text needs none)."""
+    import io
+
+    from fontTools import subset
+
+    cps = sorted(set(codepoints))
+    root = cache_dir()
+    digest = hashlib.sha256(f"{_sha256(source)}|{CHARSET_VERSION}|{rename}|".encode()
+                            + ",".join(map(str, cps)).encode()).hexdigest()[:20]
+    target = root / "fonts" / "web" / f"{name}-{digest}.woff2"
+    try:
+        data = target.read_bytes()
+        if data[:4] == b"wOF2":
+            return data
+    except OSError:
+        pass
+    with _build_lock(root, f"web-{digest}"):
+        font = _load_source(source)
+        opts = _subset_options(layout=False)
+        opts.flavor = "woff2"
+        opts.hinting = False
+        sub = subset.Subsetter(opts)
+        sub.populate(unicodes=cps)
+        sub.subset(font)
+        if rename:
+            _rename_family(font, rename)
+        font.flavor = "woff2"
+        buf = io.BytesIO()
+        font.save(buf)
+        data = buf.getvalue()
+        _atomic_write(target, data, root)
+    return data
+
+
+def web_font(chars: Iterable[str]) -> list[WebFont]:
+    """WOFF2 font(s) covering ``chars`` for an HTML page: the pre-subset Noto cut down to those characters
+    (plus printable ASCII), and, for rare characters only the full font has, a supplement.
+    Characters no font has are left out (the browser shows its own fallback)."""
+    wanted = {ord(c) for c in chars if ord(c) >= 0x20} | set(range(0x20, 0x7F))
+    have = subset_codepoints()
+    main = sorted(wanted & have)
+    out = [WebFont(_woff2(subset_font_path(), main, "noto"), FONT_FAMILY, "".join(map(chr, main)))]
+    rare = sorted((wanted - have) & source_codepoints())
+    if rare:
+        path, text = supplement_font_path(map(chr, rare))
+        if path is not None:
+            out.append(WebFont(_woff2(path, rare, "supplement"), SUPPLEMENT_FAMILY, text))
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ fontconfig

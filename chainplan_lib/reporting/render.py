@@ -1,15 +1,22 @@
 """Rendering: executed notebooks → HTML (code hidden, for policy staff) and → the briefing PDF (Chinese, A4).
 
-HTML
-    :func:`notebook_to_html` — nbconvert's ``lab`` template, images embedded, inputs and prompts excluded.
-PDF
-    :func:`notebook_to_pdf` — the notebook's *outputs* (markdown cells, HTML tables, PNG charts, text) through
-    nbconvert's ``basic`` template (a body fragment), wrapped in ``templates/briefing.html`` with
-    ``templates/briefing.css`` and converted by WeasyPrint (:func:`html_to_pdf`). No LaTeX, no browser.
+Both go through the project's nbconvert template (``templates/nbconvert/chainplan``, based on ``basic``: a body
+fragment, no JupyterLab CSS, no require.js or MathJax from a CDN): SVG charts inlined with their Chinese alt text,
+PNGs with theirs, a markdown cell ending in a heading marked so the PDF keeps it with what follows.
 
-Cell tags (both outputs): ``remove-cell`` drops the cell, ``remove-input`` / ``hide-input`` its source,
-``remove-output`` / ``hide-output`` its outputs. A cell with an **error output**, and papermill's error banner
-cells, are never removed or emptied by tags: a failing notebook's rendering shows the failure.
+HTML
+    :func:`notebook_to_html` — one self-contained page (see :mod:`chainplan_lib.reporting.site`: header bar,
+    table of contents, the site CSS, an embedded WOFF2 subset font). ``hide_code=False`` gives the analyst
+    version: each cell's code folded under its outputs.
+PDF
+    :func:`notebook_to_pdf` — the notebook's *outputs* (markdown cells, HTML tables, charts, text), wrapped in
+    ``templates/briefing.html`` with ``templates/briefing.css`` and converted by WeasyPrint
+    (:func:`html_to_pdf`). No LaTeX, no browser.
+
+Cell tags (all outputs): ``remove-cell`` drops the cell, ``remove-input`` / ``hide-input`` its source,
+``remove-output`` / ``hide-output`` its outputs, ``analyst-only`` keeps the cell for the analyst page only.
+A cell with an **error output**, and papermill's error banner cells, are never removed or emptied by tags: a
+failing notebook's rendering shows the failure.
 
 Fonts: :func:`html_to_pdf` calls :func:`chainplan_lib.reporting.fonts.configure_fontconfig` (which sets
 ``FONTCONFIG_FILE`` for the process) *before* importing WeasyPrint, so WeasyPrint only sees the cached
@@ -210,43 +217,83 @@ def _page_css(title: str, subtitle: str | None, synthetic: bool, footer_note: st
 
 
 # ------------------------------------------------------------------------------------------------- HTML
-def notebook_to_html(ipynb_path: str | Path, html_path: str | Path, *, title: str | None = None,
-                     hide_code: bool = True, drop_stderr: bool = False) -> Path:
-    """An executed notebook → one standalone HTML file for policy staff (nbconvert ``lab`` template).
+NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"
+ANALYST_ONLY_TAG = "analyst-only"
+_ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">[^<]*</a>')
 
-    Code inputs and prompts are excluded (``hide_code``), tags are honoured (see module docstring), images
-    are embedded as data: URIs, errors and papermill's error banner stay visible. ``drop_stderr`` hides
-    warnings printed to stderr. Written atomically; returns the path.
-    """
+
+def _exporter(*, show_code: bool):
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    class Exporter(HTMLExporter):
+        """HTMLExporter without its BeautifulSoup pass, which re-serialises inline SVG (``viewBox`` becomes
+        ``viewbox``) and gives images an English placeholder alt text; our template writes Chinese alt texts."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            return TemplateExporter.from_notebook_node(self, nb, self._init_resources(resources), **kw)
+
+    return Exporter(template_name="chainplan", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+                        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True,
+                        embed_images=True)
+
+
+def notebook_body(nb, *, title: str, base_path: Path, fold_code: bool = False) -> str:
+    """A prepared notebook → an HTML body fragment (project template: inline SVG charts with alt text, code
+    folded under each output when ``fold_code``, numbers right-aligned, no ¶ anchor links)."""
+    resources = {"metadata": {"name": title, "path": str(base_path)}, "chainplan": {"fold": fold_code}}
+    body, _ = _exporter(show_code=fold_code).from_notebook_node(nb, resources=resources)
+    body = _ANCHOR.sub("", body)
+    return _mark_numeric_cells(body)
+
+
+def _drop_analyst_only(nb, keep: bool):
+    """Cells tagged ``analyst-only`` appear in the analyst page (code shown) only."""
+    if not keep:
+        nb.cells = [c for c in nb.cells if ANALYST_ONLY_TAG not in _tags(c) or _has_error(c)]
+    return nb
+
+
+def notebook_to_html(ipynb_path: str | Path, html_path: str | Path, *, title: str | None = None,
+                     hide_code: bool = True, drop_stderr: bool = False, bar: str = "",
+                     synthetic: bool = False) -> Path:
+    """An executed notebook → one self-contained HTML page (no network, embedded subset WOFF2 font).
+
+    ``hide_code`` (policy staff): outputs only. ``hide_code=False`` (analysts): each code cell's source folded
+    under its outputs (click 显示代码), and cells tagged ``analyst-only`` kept. Tags are honoured (see module
+    docstring); errors and papermill's error banner stay visible. ``bar`` is the site's header bar HTML
+    (see :mod:`chainplan_lib.reporting.site`). Written atomically; returns the path.
+    """
+    from . import site
 
     src = Path(ipynb_path)
-    nb = _prepare(_read_notebook(src), for_pdf=False, drop_stderr=drop_stderr)
-    exporter = HTMLExporter(template_name="lab", exclude_input=hide_code, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True, language_code="zh")
-    resources = {"metadata": {"name": title or src.stem, "path": str(src.parent.resolve())}}
+    nb = _drop_analyst_only(_prepare(_read_notebook(src), for_pdf=False, drop_stderr=drop_stderr or hide_code),
+                            keep=not hide_code)
     try:
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        body = notebook_body(nb, title=title or src.stem, base_path=src.parent.resolve(), fold_code=not hide_code)
     except Exception as exc:
         raise ChainplanError(f"{src}: HTML conversion failed ({type(exc).__name__}: {exc})") from exc
-    extra = (TEMPLATES / "notebook_html.css").read_text(encoding="utf-8")
-    body = _mark_numeric_cells(body)
-    body = body.replace("</head>", f"<style>\n{extra}\n</style>\n</head>", 1)
-    body = re.sub(r'<html lang="zh"', '<html lang="zh-CN"', body, count=1)  # ISO 639-1 only in nbconvert
-    return _atomic_write(html_path, body.encode("utf-8"))
+    # the footer flags synthetic data only on pages that show some (they say 示例数据 where they do)
+    page = site.page_html(title or src.stem, body, bar=bar, code=not hide_code,
+                          synthetic=_carries_notice(body) or (synthetic and "示例数据" in body),
+                          root=Path(html_path).resolve().parent.parent)
+    return _atomic_write(html_path, page.encode("utf-8"))
+
+
+def _carries_notice(body: str) -> bool:
+    return bool(re.search(r"""class\s*=\s*["'][^"']*\bsynthetic-notice\b""", body))
 
 
 # -------------------------------------------------------------------------------------------------- PDF
 def _briefing_html(nb, *, title: str, subtitle: str | None, synthetic: bool, footer_note: str | None,
                    base_path: Path) -> tuple[str, bool]:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    resources = {"metadata": {"name": title, "path": str(base_path)}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = _mark_numeric_cells(body)
-    synthetic = synthetic or bool(re.search(r"""class\s*=\s*["'][^"']*\bsynthetic-notice\b""", body))
+    nb = _drop_analyst_only(nb, keep=False)
+    body = notebook_body(nb, title=title, base_path=base_path)
+    synthetic = synthetic or _carries_notice(body)
     page = string.Template((TEMPLATES / "briefing.html").read_text(encoding="utf-8"))
     doc = page.substitute(
         title=_html.escape(title), version=_html.escape(__version__), css=briefing_css(),
@@ -257,7 +304,7 @@ def _briefing_html(nb, *, title: str, subtitle: str | None, synthetic: bool, foo
 
 def notebook_to_pdf(ipynb_path: str | Path, pdf_path: str | Path, *, title: str, subtitle: str | None = None,
                     synthetic: bool = False, footer_note: str | None = None,
-                    html_path: str | Path | None = None, full_fonts: bool = True) -> Path:
+                    html_path: str | Path | None = None, full_fonts: bool = False) -> Path:
     """An executed notebook's outputs → the briefing PDF (A4, Chinese, page x of y, running title).
 
     Only outputs are shown: markdown cells, HTML tables, PNG charts, text (no code, no prompts, no stderr);
@@ -357,13 +404,12 @@ def _font_coverage(doc: str) -> tuple[str, str]:
 
 
 def html_to_pdf(html: str, pdf_path: str | Path, *, base_url: str | None = None,
-                stylesheets: Sequence[str | os.PathLike | Any] | None = None, full_fonts: bool = True) -> Path:
+                stylesheets: Sequence[str | os.PathLike | Any] | None = None, full_fonts: bool = False) -> Path:
     """HTML text → PDF with WeasyPrint, Chinese through the cached Noto subset. Written atomically.
 
     ``stylesheets``: extra CSS, each a path (file), a ``weasyprint.CSS``, or a string of CSS text.
-    ``full_fonts`` (default True) embeds the whole pre-subset font (~2 MB, GB 2312) rather than letting
-    WeasyPrint subset it again with fontTools: measured on a 3-page briefing, 0.4 s and 1.9 MB against
-    1.0 s and 0.2 MB. Pass False when file size matters more than a fraction of a second.
+    ``full_fonts=False`` (default) lets WeasyPrint subset the pre-subset font to the glyphs the document uses
+    (a 3-page briefing: ~0.2 MB, a fraction of a second more); True embeds the whole pre-subset font (~2 MB).
     """
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration

@@ -1,21 +1,26 @@
 """Tables for people: Chinese headers, units in the header, numbers formatted, no index dumps.
 
 Functions here reshape or rename, never compute new figures; :func:`show` displays a frame as a clean
-HTML table in a notebook (and so in the rendered HTML and PDF).
+HTML table in a notebook (and so in the rendered HTML and PDF). Every shown column has a unit declared in
+:mod:`chainplan_lib.reporting.units` (analytics columns there once, hand-built tables per column here);
+:func:`to_html` refuses a column without one.
 """
 
 from __future__ import annotations
 
 import html as _html
-from typing import Callable
+from typing import Any, Mapping
 
 import pandas as pd
 
 from ..analysis.growth import chain_label as chain_name
 from ..plan.names import AREAS, CHAIN_NAMES, DISTRICT
+from . import units as U
+from .units import ByRow, Marked, Unit, UndeclaredColumn
 
-__all__ = ["show", "to_html", "fmt_num", "fmt_pct", "raw_rows", "targets_wide", "repairs", "checks",
-           "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN", "INDICATOR_CN"]
+__all__ = ["show", "to_html", "present", "fmt_num", "fmt_pct", "raw_rows", "targets_wide", "repairs", "checks",
+           "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN", "INDICATOR_CN", "REASON_CN",
+           "COLUMN_CN"]
 
 INDICATOR_CN = {"revenue": "营业收入（亿元）", "enterprises": "规上户数（户）"}
 SOURCE_CN = {"table": "按表读取", "dash": "“-”记0", "imputed": "推算补齐", "missing": "缺失"}
@@ -44,35 +49,71 @@ def fmt_pct(v, digits: int = 1, signed: bool = False) -> str:
     return f"{v * 100:{'+' if signed else ''}.{digits}f}%"
 
 
-def to_html(df: pd.DataFrame, formats: dict[str, Callable] | None = None, caption: str | None = None,
-            note: str | None = None) -> str:
-    """HTML table: columns formatted by `formats` (column → callable), numbers right-aligned, no index."""
-    formats = formats or {}
-    out = df.copy()
-    numeric = set()
-    for col in out.columns:
-        f = formats.get(col)
-        if f is None and pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            is_int = out[col].dropna().apply(lambda x: float(x).is_integer()).all()
-            f = (lambda v, d=0 if is_int else 2: fmt_num(v, d))  # noqa: E731
-        if f is not None:
-            numeric.add(col)
-            out[col] = out[col].map(f)
-        else:
-            out[col] = out[col].map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-    head = "".join(f"<th class='{'num' if c in numeric else ''}'>{_html.escape(str(c))}</th>" for c in out.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td class='{'num' if c in numeric else ''}'>{_html.escape(str(v))}</td>"
-                         for c, v in zip(out.columns, row)) + "</tr>"
-        for row in out.itertuples(index=False))
+_TABLE_CSS = ("<style>table.chainplan{border-collapse:collapse;font-size:0.9em;margin:0.4em 0}"
+              "table.chainplan th,table.chainplan td{border:1px solid #ccc;padding:2px 6px;text-align:left}"
+              "table.chainplan td.num,table.chainplan th.num{text-align:right}"
+              "table.chainplan td.num,table.chainplan .short{white-space:nowrap}"
+              "table.chainplan caption{font-weight:bold;text-align:left;padding:2px 0}"
+              ".table-note{font-size:0.8em;color:#555;margin:0 0 0.8em 0}</style>")
+
+
+def _declared_units(df: pd.DataFrame, spec: Mapping[str, Any], caption: str | None) -> dict[str, Unit | ByRow]:
+    out: dict[str, Unit | ByRow] = {}
+    for col in df.columns:
+        u = spec.get(col)
+        if not isinstance(u, (Unit, ByRow)):
+            what = "a format function, not a unit" if callable(u) else "no declared unit"
+            raise UndeclaredColumn(f"table {caption or '(untitled)'!r}: column {col!r} has {what}; declare it "
+                                   "(chainplan_lib/reporting/units.py)")
+        if isinstance(u, ByRow) and u.key_column not in df.columns:
+            raise UndeclaredColumn(f"table {caption or '(untitled)'!r}: column {col!r} takes its unit from "
+                                   f"{u.key_column!r}, which the table does not show")
+        out[col] = u
+    return out
+
+
+def _cell(value: Any, unit: Unit, short: bool = False) -> str:
+    shown = _html.escape(unit.format(value))
+    attrs = f' data-unit="{unit.key}"'
+    raw = value.value if isinstance(value, Marked) else value
+    cls = " ".join(c for c, on in (("num", unit.numeric), ("short", short)) if on)
+    if cls:
+        attrs = f' class="{cls}"{attrs}'
+    if unit.numeric and not U.is_missing(raw):
+        attrs += f' data-value="{float(raw)!r}"'
+    return f"<td{attrs}>{shown}</td>"
+
+
+_SHORT = 10  # a text column whose header and cells are all this short never wraps (no one-character lines)
+
+
+def to_html(df: pd.DataFrame, units: Mapping[str, Unit | ByRow] | None = None, caption: str | None = None,
+            note: str | None = None, formats: Mapping[str, Unit | ByRow] | None = None) -> str:
+    """HTML table, no index: each column shown in its declared unit (``units``: column → :class:`Unit` or
+    :class:`ByRow`; ``formats`` is an older name for the same). A column without a declaration raises
+    :class:`~chainplan_lib.reporting.units.UndeclaredColumn`. Cells carry ``data-unit`` and ``data-value``."""
+    spec = _declared_units(df, {**(formats or {}), **(units or {})}, caption)
+    cols = list(df.columns)
+    num = {c for c in cols if isinstance(spec[c], ByRow) or spec[c].numeric}
+    grid = []
+    for row in df.itertuples(index=False):
+        vals = dict(zip(cols, row))
+        grid.append([(vals[c], spec[c].unit_for(vals[spec[c].key_column]) if isinstance(spec[c], ByRow) else spec[c])
+                     for c in cols])
+    short = {c for k, c in enumerate(cols) if c not in num and len(str(c)) <= _SHORT
+             and all(len(u.format(r[k][0])) <= _SHORT for r in grid for u in [r[k][1]])}
+
+    def th(c) -> str:
+        cls = " ".join(x for x, on in (("num", c in num), ("short", c in short)) if on)
+        attr = f' class="{cls}"' if cls else ""
+        return f"<th{attr}>{_html.escape(str(c))}</th>"
+
+    head = "".join(th(c) for c in cols)
+    rows = ["<tr>" + "".join(_cell(v, u, c in short) for c, (v, u) in zip(cols, r)) + "</tr>" for r in grid]
     cap = f"<caption>{_html.escape(caption)}</caption>" if caption else ""
     foot = f"<p class='table-note'>{_html.escape(note)}</p>" if note else ""
-    return (f"<table class='chainplan'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}"
-            "<style>table.chainplan{border-collapse:collapse;font-size:0.9em;margin:0.4em 0}"
-            "table.chainplan th,table.chainplan td{border:1px solid #ccc;padding:2px 6px;text-align:left}"
-            "table.chainplan td.num,table.chainplan th.num{text-align:right}"
-            "table.chainplan caption{font-weight:bold;text-align:left;padding:2px 0}"
-            ".table-note{font-size:0.8em;color:#555;margin:0 0 0.8em 0}</style>")
+    return (f"<table class='chainplan'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{foot}{_TABLE_CSS}")
 
 
 def show(df_or_html, **kw) -> None:
@@ -90,29 +131,27 @@ def raw_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
                              "n_cells": "数值单元格数", "cells": "单元格（按顺序）"})
     df["年份（原文）"] = df["年份（原文）"].astype("object").where(df["年份（原文）"].notna(), "（空）")
     return df, {"caption": "附件2 原始提取（每行一条数据，“-”为表中原样）",
-                "formats": {"行号": str, "年份（原文）": str}}
+                "units": {"行号": U.LINE, "链标签（原文）": U.TEXT, "年份（原文）": U.TEXT, "指标（原文）": U.TEXT,
+                          "数值单元格数": U.COUNT, "单元格（按顺序）": U.TEXT}}
 
 
 def targets_wide(table: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, dict]:
     """Chain × year rows, 全区 and the nine areas as columns; imputed values marked †, missing '缺'."""
     t = table[table["indicator"] == indicator].copy()
-
-    def cell(r):
-        if r["source"] == "missing":
-            return "缺"
-        v = f"{r['value']:,.0f}"
-        return f"{v}†" if r["source"] == "imputed" else v
-
-    t["cell"] = t.apply(cell, axis=1)
+    marks = {"missing": "缺", "imputed": "†"}
+    t["cell"] = [Marked(float("nan") if s == "missing" else v, marks.get(s, ""))
+                 for v, s in zip(t["value"], t["source"])]
     wide = t.pivot_table(index=["chain", "year"], columns="area", values="cell", aggfunc="first")
     wide = wide.reindex(columns=[DISTRICT, *AREAS]).reset_index()
     wide["chain"] = pd.Categorical(wide["chain"], CHAIN_NAMES, ordered=True)
     wide = wide.sort_values(["chain", "year"]).rename(columns={"chain": "产业链", "year": "年份"})
     wide["产业链"] = wide["产业链"].astype(str)
-    fm = {c: str for c in wide.columns}
+    unit = U.BY_INDICATOR.unit_for(indicator)
+    spec = {c: unit for c in wide.columns}
+    spec.update({"产业链": U.TEXT, "年份": U.YEAR})
     return wide, {"caption": f"清洗后的目标表：{INDICATOR_CN[indicator]}",
                   "note": "† 为推算补齐的值（见修复记录）；表中“-”记为 0。来源：湖政发〔2024〕2号附件2。",
-                  "formats": fm}
+                  "units": spec}
 
 
 def repairs(log: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -122,11 +161,9 @@ def repairs(log: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     df["indicator"] = df["indicator"].map(lambda k: {"revenue": "营业收入", "enterprises": "规上户数"}.get(k, k))
     df = df.rename(columns={"kind": "类型", "line": "原文行号", "chain": "产业链", "year": "年份", "indicator": "指标",
                             "area": "区域", "what": "问题", "action": "处理", "why": "依据"})
-    return df, {"caption": f"修复记录（共 {len(df)} 处）", "formats": {"原文行号": _int_or_dash, "年份": _int_or_dash}}
-
-
-def _int_or_dash(v) -> str:
-    return "—" if v is None or pd.isna(v) else str(int(v))
+    spec = {c: U.TEXT for c in df.columns}
+    spec.update({"原文行号": U.LINE, "年份": U.YEAR})
+    return df, {"caption": f"修复记录（共 {len(df)} 处）", "units": spec}
 
 
 def checks(chk: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -138,7 +175,10 @@ def checks(chk: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     df = df.drop(columns=["chain_id"]).rename(columns={
         "check": "核对", "chain": "产业链", "year": "年份", "indicator": "指标（单位）", "expected": "应为",
         "actual": "实际", "difference": "差额", "status": "结果", "detail": "说明"})
-    return df, {"caption": "核对结果", "formats": {"年份": str}}
+    spec = {c: U.TEXT for c in df.columns}
+    by = U.BY_INDICATOR.on("指标（单位）")
+    spec.update({"年份": U.YEAR, "应为": by, "实际": by, "差额": by})
+    return df, {"caption": "核对结果", "units": spec}
 
 
 def targets_overview_md(result) -> str:
@@ -165,60 +205,33 @@ def checks_verdict_md(chk: pd.DataFrame) -> str:
 
 # ----------------------------------------------------------------------------- analytics frames for people
 
-# English column → Chinese header (with unit). Formatting follows the English name (see _formatter).
-COLUMN_CN = {
-    "chain": "产业链", "chain_id": None, "area": "区域", "indicator": "指标", "year": "年份",
-    "start_year": "起始年", "end_year": "终止年", "start_value": "起始值", "end_value": "终止值",
-    "value": "数值", "yoy": "同比增长", "cagr": "年均增长率", "actual_year": "实际年份", "actual": "实际",
-    "target_year": "目标年份", "target": "目标", "planned_cagr": "规划年均增长", "required_cagr": "所需年均增长",
-    "extra_pp": "需多增（百分点）", "completion_rate": "完成率", "time_progress": "时间进度", "ahead": "快于时间进度",
-    "plan_progress": "规划增量完成度", "plan_time_progress": "规划期时间进度", "month": "截至月份",
-    "share": "占比", "share_start": "起始占比", "share_end": "终止占比", "change_pp": "占比变化（百分点）",
-    "total": "合计", "n_areas": "有数据区域数", "hhi": "HHI（0–10000）", "hhi_fraction": None,
-    "top_area": "最大区域", "top_share": "最大区域占比", "lq": "区位商",
-    "base_yi": "基年（亿元）", "target_yi": "目标（亿元）", "weight": "基年权重", "growth": "累计增长",
-    "contribution": "贡献（权重×增长）", "share_of_growth": "占增量比重",
-    "enterprises": "规上户数（户）", "revenue_yi": "营业收入（亿元）",
-    "threshold_yi": "门槛（亿元）", "target_above": "目标户数", "actual_above": "实际户数",
-}
-_PCT = ("cagr", "yoy", "share", "rate", "growth", "progress", "weight", "contribution")
-
-
-def _formatter(col: str):
-    if col.endswith("_pp"):
-        return lambda v: "—" if pd.isna(v) else f"{v:+.1f}"
-    if col in ("year", "start_year", "end_year", "actual_year", "target_year", "month"):
-        return lambda v: "—" if pd.isna(v) else str(int(v))
-    if col == "hhi":
-        return lambda v: fmt_num(v, 0)
-    if col == "lq":
-        return lambda v: fmt_num(v, 2)
-    if any(k in col for k in _PCT) and not col.endswith("_yi") and col not in ("target_above", "actual_above"):
-        return lambda v: fmt_pct(v, 1)
-    if col == "ahead":
-        return lambda v: "是" if v else "否"
-    return None
+#: English column → Chinese header, derived from the declarations in units.py (None: never shown).
+COLUMN_CN = {name: col.header for name, col in U.COLUMNS.items()}
 
 
 def present(df: pd.DataFrame, caption: str | None = None, note: str | None = None,
             columns: list[str] | None = None, rename: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
-    """An analytics frame ready for :func:`show`: chosen columns, Chinese headers with units, fractions as %.
+    """An analytics frame ready for :func:`show`: chosen columns, Chinese headers with units, each column
+    shown in the unit declared in :data:`chainplan_lib.reporting.units.COLUMNS` (an undeclared column raises).
 
     ``rename`` overrides headers (e.g. to put the unit into 实际/目标: {'actual': '实际（亿元）'}).
     """
     d = df[columns] if columns else df
-    d = d[[c for c in d.columns if COLUMN_CN.get(c, c) is not None]].copy()
+    decl = {c: U.column(str(c)) for c in d.columns}
+    d = d[[c for c in d.columns if decl[c].header is not None]].copy()
     if "indicator" in d:
         d["indicator"] = d["indicator"].map(lambda k: INDICATOR_CN.get(k, k))
-    names = {c: (rename or {}).get(c, COLUMN_CN.get(c, c)) for c in d.columns}
-    formats = {names[c]: f for c in d.columns if (f := _formatter(c)) is not None}
-    return d.rename(columns=names), {"caption": caption, "note": note, "formats": formats}
-
-COLUMN_CN.update({
-    "value_start": "起始值", "value_end": "终止值", "change": "实际增量", "district_growth": "全区增长分量",
-    "chain_mix": "产业结构分量", "area_specific": "区域竞争分量", "area_total": None,
-    "chain_share_of_area": None, "chain_share_of_district": None,
-})
+    names = {c: (rename or {}).get(c) or U.header(decl[c].header, decl[c].unit) for c in d.columns}
+    spec: dict[str, Unit | ByRow] = {}
+    for c in d.columns:
+        u = decl[c].unit
+        if isinstance(u, ByRow):
+            if u.key_column not in names:
+                raise UndeclaredColumn(f"table {caption or '(untitled)'!r}: column {c!r} takes its unit from "
+                                       f"{u.key_column!r}, which is not among the shown columns")
+            u = u.on(names[u.key_column])
+        spec[names[c]] = u
+    return d.rename(columns=names), {"caption": caption, "note": note, "units": spec}
 
 
 def yoy_wide(yoy: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, dict]:
@@ -227,7 +240,7 @@ def yoy_wide(yoy: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, dict]:
     w = w.reset_index().rename(columns={"chain": "产业链"})
     w.columns = [str(c) if not isinstance(c, str) else c for c in w.columns]
     return w, {"caption": f"{INDICATOR_CN[indicator]}目标的同比增长（%）",
-               "formats": {c: (lambda v: fmt_pct(v, 1)) for c in w.columns if c != "产业链"},
+               "units": {c: (U.TEXT if c == "产业链" else U.PCT) for c in w.columns},
                "note": "来源：湖政发〔2024〕2号附件2（经清洗）。"}
 
 
@@ -306,7 +319,9 @@ def consistency_cagr(result) -> tuple[pd.DataFrame, dict]:
                      f"{result.target_year}年（亿元）": result.target_yi[cid], "年均增长率": result.cagr[cid],
                      "与10%左右相比": verdict_cn(v, result.overall_growth)})
     df = pd.DataFrame(rows)
-    return df, {"caption": "各链营业收入目标的年均增长", "formats": {"年均增长率": lambda v: fmt_pct(v, 2)},
+    spec = {c: U.TEXT for c in df.columns}
+    spec.update({f"{result.base_year}年（亿元）": U.YI, f"{result.target_year}年（亿元）": U.YI, "年均增长率": U.PCT2})
+    return df, {"caption": "各链营业收入目标的年均增长", "units": spec,
                 "note": "来源：湖政发〔2024〕2号附件2（经清洗）；10%左右见正文二、目标要求。"}
 
 
@@ -329,7 +344,7 @@ def lq_wide(lq: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     w = w.reindex([a for a in AREAS if a in w.index]).reset_index().rename(columns={"area": "区域"})
     year = int(lq["year"].iloc[0])
     return w, {"caption": f"区位商（{year} 年，营业收入）",
-               "formats": {c: (lambda v: fmt_num(v, 2)) for c in w.columns if c != "区域"},
+               "units": {c: (U.TEXT if c == "区域" else U.RATIO) for c in w.columns},
                "note": "区位商 = 该区域中该链的比重 ÷ 全区中该链的比重；> 1 表示专业化程度高于全区平均。"}
 
 
@@ -345,11 +360,8 @@ def comparison(cmp: pd.DataFrame, year: int, register) -> tuple[pd.DataFrame, di
     """actual_vs_target() frame for people: chain, area, indicator, target, actual, 完成率."""
     d = cmp.copy()
     d.insert(0, "chain", d["chain_id"].map(chain_name))
-    num = lambda v: "—" if pd.isna(v) else f"{v + 0.0:,.1f}".replace("-0.0", "0.0")  # noqa: E731
     df, kw = present(d, caption=f"{year}年名录实际与同年目标",
-                     rename={"target": "目标", "actual": "实际", "gap": "差额"},
                      note="营业收入单位亿元，规上户数单位户；完成率 = 实际 ÷ 同年目标。" + register_note(register))
-    kw["formats"].update({"目标": num, "实际": num, "差额": num})
     return df, kw
 
 
@@ -394,6 +406,11 @@ REASON_CN = {
 }
 
 
+def reason_cn(code: str) -> str:
+    """A quarantine reason code in Chinese for readers (an unknown code: 其他原因, with the code)."""
+    return REASON_CN.get(code) or f"其他原因（{code}）"
+
+
 def register_summary(register) -> tuple[pd.DataFrame, dict]:
     """Rows read per file → clean / quarantined / exact duplicates dropped, with the balance check."""
     s = register.summary
@@ -407,16 +424,19 @@ def register_summary(register) -> tuple[pd.DataFrame, dict]:
     note = (f"读入 {s['rows_read']} = 清洗后 {s['clean']} + 隔离 {s['quarantined']} + 重复 {s['duplicates_dropped']}"
             f"{'，平衡' if ok else '，不平衡！'}。规上（营业收入 ≥ 2000 万元）{s.get('above_size', '—')} 户。"
             + register_note(register))
-    return pd.DataFrame(rows), {"caption": "名录清洗汇总（行）", "note": note}
+    spec = {"文件": U.TEXT, "读入行数": U.ROWS, "清洗后": U.ROWS, "隔离": U.ROWS, "删除的完全重复行": U.ROWS,
+            "金额单位": U.TEXT, "编码": U.TEXT}
+    return pd.DataFrame(rows), {"caption": "名录清洗汇总（行）", "note": note, "units": spec}
 
 
 def quarantine_reasons(register) -> tuple[pd.DataFrame, dict]:
     """Quarantined rows by reason (户/行)."""
     by = register.summary.get("quarantined_by_reason", {})
-    df = pd.DataFrame([{"原因": REASON_CN.get(k, k), "代码": k, "行数": v} for k, v in by.items()])
+    df = pd.DataFrame([{"原因": reason_cn(k), "行数": v} for k, v in by.items()], columns=["原因", "行数"])
     if df.empty:
-        df = pd.DataFrame([{"原因": "无", "代码": "", "行数": 0}])
-    return df, {"caption": "隔离原因", "note": "隔离行连同原始值与原因写入 register_quarantine.csv，供核对。"}
+        df = pd.DataFrame([{"原因": "无", "行数": 0}])
+    return df, {"caption": "隔离原因", "units": {"原因": U.TEXT, "行数": U.ROWS},
+                "note": "隔离行连同原始值与原因（代码供程序使用）写入 register_quarantine.csv，供核对。"}
 
 
 def register_md(register) -> str:
@@ -425,7 +445,7 @@ def register_md(register) -> str:
     years = "、".join(str(y) for y in register.years)
     text = (f"企业名录（{years} 年）共读入 {s['rows_read']} 行：清洗后 {s['clean']} 行（规上 {s.get('above_size', '—')} 户），"
             f"隔离 {s['quarantined']} 行（原因：" + "，".join(
-                f"{REASON_CN.get(k, k)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
+                f"{reason_cn(k)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
             + f"），删除完全重复行 {s['duplicates_dropped']} 行。")
     if register.synthetic:
         text = "**【示例数据】** " + text + "名录为按目标表生成的合成数据，仅用于演示流程，不代表真实企业。"

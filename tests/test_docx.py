@@ -1,0 +1,110 @@
+"""The editable Word briefing: read back with python-docx and checked for title, headings, figures and tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from _brief_fixture import shared_brief
+from chainplan_lib.reporting.docx import BODY_FONT, HEADING_FONT, notebook_to_docx
+
+TITLE = "青山湖区制造业重点产业链2024年度简报"
+
+
+@pytest.fixture(scope="module")
+def word(tmp_path_factory, font_cache):
+    path = shared_brief(tmp_path_factory) / "briefing-2024.docx"
+    return docx.Document(str(path))
+
+
+def _tables(d) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in t.rows] for t in d.tables]
+
+
+def test_title_headings_and_notice(word):
+    assert word.core_properties.title == TITLE
+    paras = word.paragraphs
+    titles = [p.text for p in paras if p.style.name == "Title"]
+    assert titles == [TITLE]
+    heads = [p.text for p in paras if p.style.name.startswith("Heading")]
+    assert heads[:5] == ["一、要点", "二、各链目标路径与年均 10% 增长", "现代针纺规模分档目标的自洽性", "三、区域分布",
+                         "四、企业名录与目标完成情况"]
+    assert heads[-1] == "五、数据说明"
+    header = " ".join(p.text for p in word.sections[0].header.paragraphs)
+    assert TITLE in header and "示例数据（合成，非真实统计）" in header
+    assert any("示例数据" in p.text and "合成数据" in p.text for p in paras[:6])  # the notice under the title
+
+
+def test_key_figures(word):
+    text = "\n".join(p.text for p in word.paragraphs)
+    cells = "\n".join(c for t in _tables(word) for row in t for c in row)
+    # (1000 / 690) ** (1/3) − 1 = 13.17 %; 690 × 1.1³ = 918.39 → 1000 − 918.4 = 81.6 亿元
+    assert "13.17%" in text and "81.6 亿元" in text and "比年均10%左右更积极" in text
+    assert "1,000.0" in cells and "13.2%" in cells and "690.0" in cells
+    assert "塘山镇" in text and "39 亿元" in text  # the imputed value and its evidence
+
+
+def test_tables_are_real_word_tables_with_their_shapes(word):
+    tables = _tables(word)
+    head = tables[0]
+    assert head[0] == ["产业链", "2026目标（亿元）", "2026目标（户）", "年均增长", "对比10%左右", "2024目标（亿元）",
+                       "2024名录（亿元）", "完成率"]
+    assert [r[0] for r in head[1:]] == ["现代针纺", "冶金建材", "电子信息", "食品医药", "四链合计"]
+    assert head[5][1] == "1,000.0" and head[5][3] == "13.2%"
+    cagr = tables[1]
+    assert len(cagr) == 6 and len(cagr[0]) == 5 and cagr[0][3] == "年均增长率" and cagr[5][3] == "13.17%"
+    first_row = word.tables[0].rows[0]._tr
+    assert first_row.trPr.find(qn("w:tblHeader")) is not None  # header row repeats on each page
+    num = word.tables[0].cell(1, 1).paragraphs[0]
+    assert num.alignment == 2  # numbers right-aligned
+
+
+def test_charts_are_images_with_alt_text(word):
+    pics = word.inline_shapes
+    assert len(pics) == 3  # target paths, area mix, completion rates
+    descr = [s._inline.docPr.get("descr") for s in pics]
+    assert all(re.search(r"[\u4e00-\u9fff]", d or "") for d in descr), descr
+    assert any("完成率" in d for d in descr)
+    assert all(abs(s.width - Mm(160)) < Mm(1) for s in pics)
+
+
+def test_page_setup_fonts_and_page_numbers(word):
+    s = word.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+    rfonts = word.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == BODY_FONT == "仿宋"
+    for name in ("Title", "Heading 1", "Heading 2"):
+        rf = word.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert rf.get(qn("w:eastAsia")) == HEADING_FONT == "黑体" and rf.get(qn("w:asciiTheme")) is None
+        assert word.styles[name].paragraph_format.keep_with_next
+    footer = s.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "第 " in s.footer.paragraphs[0].text
+
+
+def test_a_real_register_briefing_has_no_notice(tmp_path):
+    nb = new_notebook()
+    table = ("<table class='chainplan'><caption>测试表</caption><thead><tr><th>区域</th><th class=num>营业收入（亿元）</th>"
+             "</tr></thead><tbody><tr><td data-unit=\"text\">高新园区</td><td class=\"num\" data-unit=\"yi\" "
+             "data-value=\"35.2\">35.2</td></tr></tbody></table><p class='table-note'>来源：测试</p>")
+    nb.cells = [new_markdown_cell("## 一、测试"),
+                new_code_cell("x", outputs=[new_output("display_data", data={"text/html": table})]),
+                new_code_cell("y", outputs=[new_output("display_data", data={"text/markdown": "**结论**：正常。"})])]
+    import nbformat
+
+    src = tmp_path / "b.ipynb"
+    nbformat.write(nb, str(src))
+    out = notebook_to_docx(src, tmp_path / "b.docx", title="测试简报", synthetic=False)
+    d = docx.Document(str(out))
+    assert "示例数据" not in " ".join(p.text for p in d.sections[0].header.paragraphs)
+    assert [p.text for p in d.paragraphs if p.style.name == "Heading 1"] == ["一、测试"]
+    assert _tables(d) == [[["区域", "营业收入（亿元）"], ["高新园区", "35.2"]]]
+    assert any(p.text == "测试表" for p in d.paragraphs) and any(p.text == "来源：测试" for p in d.paragraphs)
+    bold = [r.text for p in d.paragraphs for r in p.runs if r.bold]
+    assert "结论" in bold
+    assert not list(Path(tmp_path).glob(".*.tmp"))

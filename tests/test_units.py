@@ -1,0 +1,150 @@
+"""Units are declared, not guessed: the presentation schema (reporting/units.py) and the tables built on it.
+
+The check of every table of every executed notebook against its declarations is in tests/test_pages.py
+(it needs a batch run).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from chainplan_lib.analysis import compare, consistency, growth, shares, sizebands
+from chainplan_lib.reporting import briefing, datasets, tables
+from chainplan_lib.reporting import units as U
+
+
+@pytest.fixture(scope="module")
+def data():
+    tgt = datasets.targets_bundle(None)
+    register = datasets.register_bundle(None, None)
+    return tgt, register
+
+
+def _cells(html: str) -> list[list[str]]:
+    return [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", html)[1:]]
+
+
+def _headers(html: str) -> list[str]:
+    return re.findall(r"<th[^>]*>([^<]*)</th>", html)
+
+
+def test_units_format_and_parse_back():
+    assert U.YI.format(35.1594) == "35.2" and U.YI.format(1000) == "1,000.0"
+    assert U.HU.format(255.0) == "255" and U.HU.format(1234) == "1,234"
+    assert U.PCT.format(0.131703) == "13.2%" and U.PCT2.format(0.131703) == "13.17%"
+    assert U.PP.format(1.523) == "+1.5" and U.PP.format(-0.1) == "-0.1" and U.PP.format(-0.00001) == "+0.0"
+    assert U.YI.format(-0.04) == "0.0"  # no "-0.0"
+    assert U.YEAR.format(2024) == "2024" and U.LINE.format(1234) == "1234"
+    assert U.FLAG.format(True) == "是" and U.FLAG.format(False) == "否"
+    for u in (U.YI, U.HU, U.PCT, U.PP, U.YEAR):
+        assert u.format(float("nan")) == "—" and u.format(None) == "—" and u.format(pd.NA) == "—"
+    assert U.YI.format(U.Marked(39.0, "†")) == "39.0†" and U.YI.format(U.Marked(float("nan"), "缺")) == "缺"
+    assert U.PCT.parse("13.2%") == pytest.approx(0.132) and U.YI.parse("1,000.0") == 1000.0
+    assert U.PP.parse("+1.5") == 1.5 and U.YI.parse("—") is None
+    assert U.YI.matches("35.2", 35.1594) and not U.YI.matches("3515.9%", 35.1594)
+
+
+def test_headers_carry_units_once():
+    assert U.header("全区增长分量", U.YI) == "全区增长分量（亿元）"
+    assert U.header("目标（亿元）", U.YI) == "目标（亿元）"
+    assert U.header("完成率", U.PCT) == "完成率"  # the cells say %
+    assert U.header("占比变化", U.PP) == "占比变化（百分点）"
+
+
+def test_shift_share_amounts_are_yi_not_percent(data):
+    """The bug that started this: 全区增长分量 shown as 3515.7% (311 × 78/690 = 35.157 亿元)."""
+    tgt, _ = data
+    for col in ("value_start", "value_end", "change", "district_growth", "chain_mix", "area_specific"):
+        assert U.COLUMNS[col].unit is U.YI, col
+    df, kw = tables.shift_share(shares.shift_share(tgt.table, 2023, 2024))
+    html = tables.to_html(df, **kw)
+    heads = _headers(html)
+    assert heads == ["区域", "起始值（亿元）", "终止值（亿元）", "实际增量（亿元）", "全区增长分量（亿元）",
+                     "产业结构分量（亿元）", "区域竞争分量（亿元）"]
+    rows = {r[0]: r for r in _cells(html)}
+    assert rows["高新园区"][4] == "35.2"          # 311 × (768 − 690) / 690 = 35.157
+    assert "%" not in html.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_counts_are_integers_and_money_has_one_decimal_in_one_column(data):
+    """comparison(): 目标/实际 hold 亿元 for revenue rows and 户 for enterprise rows (was '255.0 户')."""
+    tgt, register = data
+    cmp = compare.actual_vs_target(register.panel, tgt.table, 2024)
+    df, kw = tables.comparison(cmp, 2024, register)
+    html = tables.to_html(df, **kw)
+    rows = _cells(html)
+    ent = [r for r in rows if r[1] == "全区" and r[2] == "规上户数（户）" and r[0] == "现代针纺"][0]
+    rev = [r for r in rows if r[1] == "全区" and r[2] == "营业收入（亿元）" and r[0] == "现代针纺"][0]
+    assert ent[3] == "255" and "." not in ent[4]
+    assert re.fullmatch(r"\d[\d,]*\.\d", rev[3]) and rev[3] == "370.0"
+    assert 'data-unit="hu" data-value="255.0">255<' in html
+
+
+def test_undeclared_columns_are_errors_not_guesses():
+    with pytest.raises(U.UndeclaredColumn, match="'mystery_growth'"):
+        tables.present(pd.DataFrame({"chain": ["现代针纺"], "mystery_growth": [0.1]}))
+    with pytest.raises(U.UndeclaredColumn, match="'金额'.*no declared unit"):
+        tables.to_html(pd.DataFrame({"金额": [1.0]}))
+    with pytest.raises(U.UndeclaredColumn, match="format function"):
+        tables.to_html(pd.DataFrame({"金额": [1.0]}), formats={"金额": lambda v: f"{v:.1f}"})
+    with pytest.raises(U.UndeclaredColumn, match="indicator"):  # a per-row unit needs its key column shown
+        tables.present(pd.DataFrame({"chain": ["现代针纺"], "actual": [1.0]}))
+
+
+def test_every_analytics_column_is_declared(data):
+    tgt, register = data
+    t = tgt.table
+    res = consistency.check_consistency(t)
+    frames = [growth.cagr_table(t, 2023, 2026), growth.yoy_growth(t),
+              growth.required_growth(register.panel, t, actual_year=2024),
+              shares.share_change(t, 2023, 2026, include_all=True), shares.concentration(t, include_all=True),
+              shares.shift_share(t, 2023, 2026), shares.location_quotients(t, year=2026), res.contributions,
+              compare.actual_vs_target(register.panel, t, 2024), sizebands.band_counts(register.clean, year=2024),
+              tgt.repairs, tgt.checks]
+    missing = sorted({c for f in frames for c in f.columns if c not in U.COLUMNS})
+    assert not missing, f"declare these in reporting/units.py: {missing}"
+
+
+def test_every_table_function_declares_every_column(data):
+    tgt, register = data
+    t = tgt.table
+    res = consistency.check_consistency(t)
+    cmp = compare.actual_vs_target(register.panel, t, 2024)
+    from chainplan_lib.cleaning.targets import raw_rows_frame
+
+    built = [tables.raw_rows(raw_rows_frame(None)), tables.targets_wide(t, "revenue"),
+             tables.targets_wide(t, "enterprises"), tables.repairs(tgt.repairs), tables.checks(tgt.checks),
+             tables.yoy_wide(growth.yoy_growth(t), "revenue"), tables.consistency_cagr(res),
+             tables.lq_wide(shares.location_quotients(t, year=2026)), tables.comparison(cmp, 2024, register),
+             tables.register_summary(register), tables.quarantine_reasons(register),
+             briefing.headline_table(t, res, 2024, cmp)]
+    for df, kw in built:
+        html = tables.to_html(df, **kw)  # raises on an undeclared column
+        n_cells = len(re.findall(r"<td", html))
+        assert n_cells == df.shape[0] * df.shape[1]
+        assert len(re.findall(r"<td[^>]*data-unit=", html)) == n_cells
+        for key, value, shown in re.findall(r'data-unit="(\w+)" data-value="([^"]+)">([^<]*)<', html):
+            assert U.UNITS[key].format(float(value)) == shown.replace("†", "")
+
+
+def test_quarantine_reasons_are_shown_in_chinese(data):
+    _, register = data
+    df, kw = tables.quarantine_reasons(register)
+    assert list(df.columns) == ["原因", "行数"]          # the codes stay in the CSV, not on the page
+    assert not any(re.search(r"[a-z]+_[a-z]+", str(v)) for v in df["原因"])
+    assert tables.reason_cn("uscc_invalid").startswith("统一社会信用代码")
+    assert tables.reason_cn("brand_new_code") == "其他原因（brand_new_code）"
+
+
+def test_headline_table_numbers(data):
+    tgt, register = data
+    t = tgt.table
+    res = consistency.check_consistency(t)
+    df, kw = briefing.headline_table(t, res, 2024, compare.actual_vs_target(register.panel, t, 2024))
+    rows = {r[0]: r for r in _cells(tables.to_html(df, **kw))}
+    # 四链合计: 2026 targets 1,000 亿元; CAGR (1000/690)^(1/3) − 1 = 13.17 %; 2024 target 768 亿元
+    assert rows["四链合计"][1] == "1,000.0" and rows["四链合计"][3] == "13.2%" and rows["四链合计"][5] == "768.0"
+    assert re.fullmatch(r"\d[\d,]*", rows["四链合计"][2])  # 户 as an integer

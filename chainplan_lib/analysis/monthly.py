@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDUSTRY_ID, find_chain, find_industry
 
-__all__ = ["ALL", "SERIES_IDS", "series_name", "check_series", "cumulative_table", "complete_years",
+__all__ = ["ALL", "SERIES_IDS", "series_name", "check_series", "check_month", "cumulative_table", "complete_years",
            "shares_table", "period_values", "published_yoy", "latest_month", "MONTHS"]
 
 ALL = "all"
@@ -45,6 +45,20 @@ def check_series(series: object) -> str:
         raise ParameterError(f"chain={series!r} is not a known series; use one of {', '.join(SERIES_IDS)} or a "
                              "Chinese name (现代针纺 … 规上工业)")
     return c.id
+
+
+def check_month(month: object) -> int | None:
+    """N of 1—N月 (1–12; 1—2月 is 2), or None for "the latest published"."""
+    if month is None or (isinstance(month, str) and month.strip().lower() in ("", "none", "latest")):
+        return None
+    try:
+        m = int(month)
+    except (TypeError, ValueError):
+        raise ParameterError(f"month={month!r} is not a month; use 1–12 (1—2月 is 2) or None for the latest") from None
+    if isinstance(month, bool) or m != month and not (isinstance(month, str) and month.strip() == str(m)) \
+            or not 1 <= m <= 12:
+        raise ParameterError(f"month={month!r} must be a whole month 1–12 (1—2月 is 2), or None for the latest")
+    return m
 
 
 def _select(actuals: pd.DataFrame, series: str, area: str, indicator: str, cumulative: bool) -> pd.DataFrame:

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..plan.names import DISTRICT, INDUSTRY_ID
+from ..plan.names import DISTRICT, INDUSTRY_ID, YEARS
 from .backtest import backtest_annual, backtest_full_year, best_method, coverage, mape_by_month
 from .fullyear import METHOD_SHORT, METHODS, Estimate, full_year_estimates
 from .monthly import SERIES_IDS, cumulative_table, latest_month, series_name
-from .multiyear import MIN_YEARS, POSITION_TEXT, annual_series, project_annual, reach_probability, target_position
+from .multiyear import (MIN_YEARS, POSITION_TEXT, PROJECTION_COLUMNS, annual_series, project_annual,
+                        reach_probability, target_position)
 from .progress import (TARGET_YEAR, industry_base_year, period_label, progress_table, required_growth, sentences,
                        year_target)
 
@@ -82,7 +83,23 @@ class ProgressReport:
             proj["position"] = [target_position(r, r["target_yi"]) for _, r in proj.iterrows()]
             proj["p_reach"] = [reach_probability(r, r["target_yi"]) for _, r in proj.iterrows()]
             parts.append(proj.assign(series=s, name=series_name(s)))
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        columns = [*PROJECTION_COLUMNS, "target_yi", "position", "p_reach", "series", "name"]
+        return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+    def fan_inputs(self, series: str) -> dict:
+        """What a fan chart of one series needs: annual actuals, its projections, the targets by year (亿元) and
+        the year's quoted full-year estimate (a Series with year, value, lower80, upper80; None at 1—12月)."""
+        industry = self.tables.get(INDUSTRY_ID)
+        base = industry_base_year(industry, self.year) if series == INDUSTRY_ID else None
+        years = range(YEARS[0], TARGET_YEAR + 1)
+        targets = pd.Series({y: year_target(self.targets, industry, series, y, self.area, self.indicator,
+                                            base_year=base)[0] for y in years}, dtype=float).dropna()
+        p = self.projections
+        est = self.quoted_estimate(series)
+        full = (pd.Series({"year": self.year, "value": est.value, "lower80": est.lower80, "upper80": est.upper80})
+                if est is not None and self.month != 12 else None)
+        return {"annual": self.annual(series), "projections": p[p["series"] == series] if len(p) else p,
+                "targets": targets, "full_year": full}
 
     def annual_backtest(self, series: str) -> pd.DataFrame:
         """Rolling-origin backtest of the annual projections of one series (empty below MIN_YEARS years)."""

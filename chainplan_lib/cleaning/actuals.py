@@ -41,7 +41,8 @@ from .actuals_labels import Layout, load_layout, parse_number
 from .actuals_read import list_actuals_files, read_actuals_file
 from .cellsafety import neutralise_frame
 
-__all__ = ["ActualsResult", "clean_actuals", "load_actuals", "actuals_bundle", "default_actuals_dir", "write_outputs", "ACTUALS_COLUMNS", "SERIES_IDS",
+__all__ = ["ActualsResult", "clean_actuals", "load_actuals", "actuals_bundle", "default_actuals_dir", "write_outputs",
+           "ACTUALS_COLUMNS", "SERIES_IDS",
            "REASONS", "OUTPUT_FILES", "ACTUALS_SCHEMA", "QUARANTINE_COLUMNS", "DUPLICATE_COLUMNS"]
 
 SERIES_IDS = (*CHAIN_IDS, INDUSTRY_ID)
@@ -278,7 +279,7 @@ def _typed(clean: pd.DataFrame) -> pd.DataFrame:
     order = (out["indicator"].map({"revenue": 0, "enterprises": 1}), out["chain_id"].map(_CHAIN_ORDER),
              out["area"].map(lambda a: _AREA_ORDER.get(a, len(_AREA_ORDER))))
     out = out.assign(_i=order[0], _c=order[1], _a=order[2]).sort_values(
-        ["year", "month", "_i", "_c", "_a", "area", "cumulative"], ascending=[True, True, True, True, True, True, False],
+        ["year", "month", "_i", "_c", "_a", "area", "cumulative"], ascending=[True] * 6 + [False],
         kind="stable").drop(columns=["_i", "_c", "_a"]).reset_index(drop=True)
     return ACTUALS_SCHEMA.validate(out)
 

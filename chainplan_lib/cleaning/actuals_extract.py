@@ -146,7 +146,7 @@ def _walk_report(rows, h: int, layout: Layout, file: str, sheet: str, file_perio
         if x.kind in ("monthly", "cumulative"):
             p = x.period.over(context)
             if p.year is None or p.month is None:
-                missing = "year" if p.year is None else "month"
+                missing = " or ".join(k for k, v in (("year", p.year), ("month", p.month)) if v is None)
                 raise InputError(f"{where}column {names[j]!r} has no {missing}: neither its heading, the title, the "
                                  "sheet name nor the file name gives one (write e.g. 2025年1—9月 in the title)",
                                  file=file, line=h + 1, cell=f"{col_letter(j)}{h + 1}")

@@ -35,8 +35,7 @@ import pandera.pandas as pa
 from ..errors import InputError
 from ..paths import atomic_path, guard_not_raw, raw_dir
 from ..plan.names import AREAS, CHAIN_IDS, DISTRICT, INDUSTRY_ID, find_area, normalise_label
-from .actuals_checks import CHECK_COLUMNS, run_checks
-from .actuals_extract import ENTRY_FIELDS
+from .actuals_checks import run_checks
 from .actuals_labels import Layout, load_layout, parse_number
 from .actuals_read import list_actuals_files, read_actuals_file
 from .cellsafety import neutralise_frame

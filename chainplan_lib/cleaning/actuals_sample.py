@@ -300,9 +300,10 @@ def write_sample_actuals(out: str | Path, *, seed: int = 0, targets: pd.DataFram
 
 # --------------------------------------------------------------------------------------------- big
 def large_panel(n_areas: int = 100, years: int = 7, seed: int = 0) -> tuple[pd.DataFrame, list[str]]:
-    """A tidy monthly panel for speed tests: ``n_areas`` made-up counties × (4 chains + industry) × ``years`` years,
-    cumulative 1—N月 for months 2..12, with the sample's seasonal pattern and noise. Returns (rows as the tidy
-    file's strings, the area names). SYNTHETIC: the county names are 示例县001 …"""
+    """A tidy monthly panel for speed tests: ``n_areas`` made-up counties × (4 chains + industry) × ``years`` years
+    ending in 2025, cumulative 1—N月 for months 2..12 (the last year up to 1—9月, like the sample), with the
+    sample's seasonal pattern, noise and 2020 dip. Returns (the tidy rows, the area names). SYNTHETIC: the
+    counties are 示例县001 …"""
     rng = np.random.default_rng([seed, n_areas, years])
     areas = [f"示例县{k:03d}" for k in range(1, n_areas + 1)]
     first = LAST_YEAR - years + 1
@@ -322,4 +323,5 @@ def large_panel(n_areas: int = 100, years: int = 7, seed: int = 0) -> tuple[pd.D
     df = pd.DataFrame({"year": y.ravel(), "month": m.ravel(), "chain": labels[s.ravel()],
                        "area": np.asarray(areas)[a.ravel()], "indicator": "营业收入",
                        "value": np.round(allv.ravel(), 2), "unit": "亿元", "yoy_pct": ""})
+    df = df[(df["year"] < LAST_YEAR) | (df["month"] <= LAST_MONTH)].reset_index(drop=True)
     return df, areas

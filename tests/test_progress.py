@@ -160,3 +160,32 @@ def test_cli_json_has_the_issue_shape(tmp_path, capsys):
     assert "1—9月，现代针纺产业链营业收入完成 291.0 亿元，同比增长 11.4%，完成年度目标的 67.7%，慢于时序进度 7.3 个百分点。" in out
     assert "示例数据" not in out  # these figures are not synthetic
     assert math.isclose(tx["completion_pct"], 67.6744, abs_tol=1e-4)
+
+
+def test_progress_by_town_uses_the_towns_targets():
+    a = actuals([(2025, 9, "textiles", 291.0, None)])
+    town = a.assign(area="高新园区", value=200.0)
+    t = pd.concat([a, town])
+    from chainplan_lib.analysis.progress import progress_by_area
+
+    p = progress_by_area(t, targets_frame(), 2025, 9).set_index(["area", "series"])
+    # 高新园区's 2025 textiles target is 279 亿元 (Attachment 2): 200 / 279 = 71.685 %
+    assert p.loc[("高新园区", "textiles"), "target_yi"] == 279
+    assert p.loc[("高新园区", "textiles"), "completion_pct"] == pytest.approx(20000 / 279)
+    assert p.loc[("全区", "textiles"), "completion_pct"] == pytest.approx(29100 / 430)
+    assert progress_sentence("现代针纺", 9, 200.0, series="textiles", area="高新园区").startswith("1—9月，高新园区现代针纺")
+
+
+def test_annual_actuals_feed_the_growth_fan_chart():
+    from chainplan_lib.analysis.growth import fan_chart_frame
+    from chainplan_lib.analysis.monthly import annual_actuals
+
+    rows = [(y, 12, c, v * 1.1 ** (y - 2019), None) for y in range(2019, 2025)
+            for c, v in (("textiles", 200), ("metallurgy", 150), ("electronics", 40), ("food_pharma", 40))]
+    ann = annual_actuals(actuals(rows + [(2025, 9, "textiles", 300, None)]))
+    assert len(ann) == 24 and set(ann["year"]) == set(range(2019, 2025))  # 2025 is not a complete year
+    fan = fan_chart_frame(targets_frame(), "textiles", actuals=ann, interval="prediction")
+    trend = fan[fan["kind"] == "trend"].set_index("year")
+    assert trend.loc[2026, "value"] == pytest.approx(200 * 1.1 ** 7)  # a constant 10 % path, extended exactly
+    assert (fan.loc[fan["kind"] == "actual", "value"].to_numpy() == ann.loc[ann["chain_id"] == "textiles",
+                                                                             "value"].to_numpy()).all()

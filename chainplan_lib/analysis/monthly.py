@@ -18,7 +18,7 @@ from ..errors import ParameterError
 from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDUSTRY_ID, find_chain, find_industry
 
 __all__ = ["ALL", "SERIES_IDS", "series_name", "check_series", "check_month", "cumulative_table", "complete_years",
-           "shares_table", "period_values", "published_yoy", "latest_month", "MONTHS"]
+           "shares_table", "period_values", "published_yoy", "latest_month", "MONTHS", "annual_actuals"]
 
 ALL = "all"
 SERIES_IDS: tuple[str, ...] = (*CHAIN_IDS, ALL, INDUSTRY_ID)
@@ -125,3 +125,15 @@ def published_yoy(actuals: pd.DataFrame, series: str, year: int, month: int, are
     a = actuals[(actuals["chain_id"] == series) & (actuals["area"] == area) & (actuals["indicator"] == indicator)
                 & actuals["cumulative"] & (actuals["year"] == year) & (actuals["month"] == month)]
     return float(a["yoy_pct"].iloc[0]) if len(a) else float("nan")
+
+
+def annual_actuals(actuals: pd.DataFrame, indicator: str = "revenue") -> pd.DataFrame:
+    """Full-year (1—12月) figures of the complete years in the target table's shape — chain_id, chain, year,
+    indicator, area, value — for the four chains, so :func:`chainplan_lib.analysis.growth.fan_chart_frame`
+    (``actuals=``) and the other growth functions take them as they take a register panel."""
+    a = actuals[(actuals["indicator"] == indicator) & actuals["cumulative"] & (actuals["month"] == 12)
+                & actuals["chain_id"].isin(CHAIN_IDS)]
+    out = pd.DataFrame({"chain_id": a["chain_id"].to_numpy(), "chain": a["chain_id"].map(series_name).to_numpy(),
+                        "year": a["year"].astype(int).to_numpy(), "indicator": indicator, "area": a["area"].to_numpy(),
+                        "value": a["value"].astype(float).to_numpy()})
+    return out.sort_values(["chain_id", "area", "year"], kind="stable").reset_index(drop=True)

@@ -33,7 +33,7 @@ from .monthly import ALL, SERIES_IDS, complete_years, cumulative_table, publishe
 
 __all__ = ["PROGRESS_COLUMNS", "period_label", "time_progress_pct", "year_target", "progress_table",
            "progress_sentence", "ahead_phrase", "required_growth", "REQUIRED_COLUMNS", "TARGET_YEAR",
-           "industry_growth_rate", "industry_base_year"]
+           "industry_growth_rate", "industry_base_year", "progress_by_area"]
 
 TARGET_YEAR = YEARS[-1]
 PROGRESS_COLUMNS = ["series", "name", "area", "year", "month", "cumulative_yi", "yoy_pct", "yoy_source",
@@ -131,6 +131,16 @@ def progress_table(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: in
                      "target_basis": tbasis, "completion_pct": completion, "time_progress_pct": tp,
                      "time_basis": tp_basis, "ahead_pp": completion - tp})
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def progress_by_area(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: int, month: int,
+                     series=SERIES_IDS, basis: str = "calendar", indicator: str = "revenue") -> pd.DataFrame:
+    """:func:`progress_table` for 全区 and every town the data is published for (area targets from Attachment 2)."""
+    areas = [a for a in dict.fromkeys([DISTRICT, *actuals["area"]])
+             if ((actuals["area"] == a) & (actuals["year"] == year)).any()]
+    parts = [progress_table(actuals, targets, year, month, a, series, basis, indicator) for a in areas]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PROGRESS_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------------- sentences

@@ -259,3 +259,15 @@ def test_nothing_is_written_under_data_raw(tmp_path):
     with pytest.raises(ChainplanError, match="refusing to write under"):
         clean_actuals([src], out_dir=raw_dir() / "actuals" / "out")
     assert not (raw_dir() / "actuals" / "out").exists()
+
+
+def test_towns_named_in_labels_and_section_headings(tmp_path):
+    path = _xlsx(tmp_path / "labels.xlsx", {"S": [
+        ["2025年1—6月重点产业链营业收入"], ["指标名称", "1—6月累计（亿元）"],
+        ["全区规上工业营业收入", 500], ["罗家镇现代针纺", 30],   # the label names the town
+        ["一、高新园区", None], ["现代针纺", 100], ["电子信息", 40]]})  # a town heading for the rows below
+    r = clean_actuals([path])
+    got = {(x.area, x.chain_id): x.value for x in r.actuals.itertuples()}
+    assert got == {("全区", "industry"): 500, ("罗家镇", "textiles"): 30, ("高新园区", "textiles"): 100,
+                   ("高新园区", "electronics"): 40}
+    assert r.summary["quarantined_by_reason"] == {"section_heading": 1}

@@ -199,7 +199,7 @@ def _walk_report(rows, h: int, layout: Layout, file: str, sheet: str, file_perio
             elif lab.unit:
                 ctx["unit"] = lab.unit
             if lab.area or (area_col is not None and cells[area_col]):
-                ctx["area"] = cells[area_col] if area_col is not None and cells[area_col] else label
+                ctx["area"] = cells[area_col] if area_col is not None and cells[area_col] else lab.area
             entries.append({**base, "code": "section_heading"})
             continue
         if lab.indicator:  # "规上工业营业收入" gives its indicator to the "其中：现代针纺" rows below it
@@ -208,8 +208,7 @@ def _walk_report(rows, h: int, layout: Layout, file: str, sheet: str, file_perio
         chain_lab = read_label(cells[chain_col], layout) if chain_col is not None else None
         series = (chain_lab.series if chain_lab else None) or lab.series or ctx["series"]
         row_unit = unit_in(cells[unit_col], layout) if unit_col is not None and cells[unit_col] else None
-        area_text = (cells[area_col] if area_col is not None and cells[area_col] else
-                     (label if lab.area and not lab.series and not lab.indicator else "") or ctx["area"])
+        area_text = cells[area_col] if area_col is not None and cells[area_col] else (lab.area or ctx["area"])
         if all(parse_number(vt, layout)[1] == "missing" and not yt for _, vt, yt in has_any):
             entries.append({**base, "code": "value_missing", "series": series, "series_text": label})
             continue

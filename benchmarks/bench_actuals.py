@@ -11,7 +11,8 @@
    cleaned with those county names as the accepted areas, then every county × series is backtested and
    projected (full-year estimates at 1—9月 and trend/ETS to 2026), in ``--jobs`` processes.
 
-Times are wall-clock seconds (perf_counter); peak memory is the maximum resident set size of this process and,
+Times are wall-clock seconds (perf_counter) and CPU seconds (user + system, ``resource.getrusage``, of this
+process or of the worker processes), the latter less sensitive to other work on the machine; peak memory is the maximum resident set size of this process and,
 for the parallel stage, of its worker processes (``resource.getrusage``). There is no pass/fail target: the
 exit status is 1 only when an output is inconsistent (rows that do not balance, a stage that produced nothing).
 On a shared machine the times move with the load; the load average is printed with them.
@@ -47,11 +48,16 @@ def peak_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def cpu(who=resource.RUSAGE_SELF) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(label: str, fn, *args, **kwargs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu()
     out = fn(*args, **kwargs)
-    dt = time.perf_counter() - t0
-    print(f"  {label:<48} {dt:8.2f} s   peak {peak_mb():7.0f} MB")
+    dt, dc = time.perf_counter() - t0, cpu() - c0
+    print(f"  {label:<52} {dt:8.2f} s wall {dc:8.2f} s CPU   peak {peak_mb():6.0f} MB")
     return out, dt
 
 
@@ -110,16 +116,16 @@ def bench_panel(n_areas: int, years: int, jobs: int) -> dict:
         r, t_clean = timed("clean (tidy CSV, county names accepted)", clean_actuals, [path], areas=areas)
     a = r.actuals
     chunks = [a[a["area"].isin(areas[i::jobs])] for i in range(jobs)]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu(resource.RUSAGE_CHILDREN)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(_area_job, chunks))
-    t_path = time.perf_counter() - t0
+    t_path, c_path = time.perf_counter() - t0, cpu(resource.RUSAGE_CHILDREN) - c0
     rows, ests, projs, n = (sum(x[k] for x in results) for k in range(4))
     worker_peak = max(x[4] for x in results)
-    print(f"  {'backtest + estimates + projections, ' + str(jobs) + ' processes':<48} {t_path:8.2f} s   "
-          f"worker peak {worker_peak:5.0f} MB")
+    print(f"  {'backtest + estimates + projections, ' + str(jobs) + ' processes':<52} {t_path:8.2f} s wall "
+          f"{c_path:8.2f} s CPU   worker peak {worker_peak:5.0f} MB")
     print(f"  {n} series: {rows:,} backtest estimates, {ests} full-year estimates, {projs} projection rows; "
-          f"{t_path / n * jobs:.2f} s of CPU per series")
+          f"{c_path / n:.2f} s CPU per series")
     print(f"  total {t_gen + t_clean + t_path:.2f} s; peak (this process) {peak_mb():.0f} MB")
     ok = r.summary["balanced"] and r.summary["clean"] == len(df) and rows > 0 and projs > 0
     return {"ok": bool(ok)}

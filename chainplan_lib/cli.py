@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import ChainplanError
+from .errors import ChainplanError, ParameterError
 
 DEFAULT_RAW_TARGETS = Path("data/raw/attachment2_targets.txt")
 DEFAULT_TARGETS = Path("data/processed/targets.csv")
@@ -50,6 +50,64 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
     else:
         print(result.summary())
     return 0
+
+
+def _cmd_actuals_clean(args: argparse.Namespace) -> int:
+    from .cleaning.actuals import clean_actuals
+
+    print(clean_actuals(args.inputs, out_dir=args.out).summary_text())
+    return 0
+
+
+def _cmd_actuals_sample(args: argparse.Namespace) -> int:
+    from .cleaning.actuals_sample import write_sample_actuals
+
+    for p in write_sample_actuals(args.out, seed=args.seed, overwrite=args.overwrite):
+        print(p)
+    return 0
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from .analysis.progress_report import progress_report
+    from .cleaning.actuals import actuals_bundle
+    from .cleaning.targets import load_targets
+    from .plan.params import check_year
+
+    year = check_year(args.year)
+    if args.month is not None and not 1 <= args.month <= 12:
+        raise ParameterError(f"--month {args.month} must be 1–12 (1—2月 is month 2)")
+    data = actuals_bundle(args.actuals)
+    report = progress_report(data.actuals, load_targets(args.targets), year, args.month, basis=args.basis)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(("【示例数据：合成的统计月报，非真实统计】\n" if data.synthetic else "") + report.summary())
+    return 0
+
+
+def _add_actuals_parsers(sub) -> None:
+    a = sub.add_parser("actuals", help="statistics-office monthly figures (统计月报)")
+    asub = a.add_subparsers(dest="actuals_command", required=True)
+    ac = asub.add_parser("clean", help="clean monthly reports / tidy files into actuals.csv, quarantine and checks")
+    ac.add_argument("inputs", nargs="+", type=Path, help=".xlsx/.csv files or folders")
+    ac.add_argument("--out", type=Path, default=Path("data/processed/actuals"))
+    ac.set_defaults(func=_cmd_actuals_clean)
+    sa = asub.add_parser("sample", help="write the SYNTHETIC monthly reports (示例数据) into a folder")
+    sa.add_argument("--out", type=Path, required=True, help="folder for the five sample files")
+    sa.add_argument("--seed", type=int, default=0)
+    sa.add_argument("--overwrite", action="store_true", help="replace existing sample files")
+    sa.set_defaults(func=_cmd_actuals_sample)
+
+    p = sub.add_parser("progress", help="1—N月 progress against the year's targets and 时序进度, full-year estimates")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--month", type=int, default=None, help="N of 1—N月 (default: the latest published)")
+    p.add_argument("--actuals", type=Path, default=None,
+                   help="folder with actuals.csv, or raw reports to clean (default: the bundled SYNTHETIC sample)")
+    p.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
+    p.add_argument("--basis", choices=("calendar", "seasonal"), default="calendar",
+                   help="时序进度: N/12 (calendar) or past years' share reached by month N (seasonal)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_progress)
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
@@ -98,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--processed", type=Path, default=None,
                    help="where the cleaning step writes its tables (default: data/processed/)")
     b.set_defaults(func=_cmd_brief)
+    _add_actuals_parsers(sub)
     return p
 
 

@@ -29,7 +29,7 @@ def brief(tmp_path_factory):
 def test_batch_writes_every_output(brief):
     out = brief.out_dir
     assert brief.ok, brief.summary()
-    names = ["01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "briefing"]
+    names = ["01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "06_progress", "briefing"]
     assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == names
     assert sorted(p.stem for p in (out / "html").glob("*.html")) == names
     assert (out / "briefing-2024.pdf").stat().st_size > 20_000

@@ -29,6 +29,10 @@ __all__ = [
     "chain_id",
     "chain_name",
     "UnknownNameError",
+    "INDUSTRY_ID",
+    "INDUSTRY_NAME",
+    "INDUSTRY_ALIASES",
+    "find_industry",
 ]
 
 
@@ -58,6 +62,15 @@ CHAIN_NAMES: tuple[str, ...] = tuple(c.name for c in CHAINS)
 CHAIN_IDS: tuple[str, ...] = tuple(c.id for c in CHAINS)
 CHAIN_BY_ID: dict[str, Chain] = {c.id: c for c in CHAINS}
 OTHER_CHAIN = ("其他", "other")  # register firms outside the four chains are kept under this label
+
+# All above-size industry (规模以上工业), the statistics office's total that the four chains are part of.
+# Monthly reports (统计月报) print it as 规上工业 / 规模以上工业 / 规上工业营业收入; files and code use "industry".
+INDUSTRY_ID = "industry"
+INDUSTRY_NAME = "规上工业"
+INDUSTRY_ALIASES: tuple[str, ...] = (
+    "规上工业", "规模以上工业", "规上工业企业", "规模以上工业企业", "全区规上工业", "全区规模以上工业",
+    "全部规上工业", "规上工业合计", "规模以上工业合计", "全区规上工业合计", "industry",
+)
 
 DISTRICT = "全区"
 # Order as the plan's Attachment 2 prints its columns: towns, then sub-districts, then the high-tech park.
@@ -98,7 +111,7 @@ AREA_ALIASES: dict[str, str] = {
 # Indicators of the target table: id -> (Chinese labels, unit)
 INDICATORS: dict[str, tuple[str, ...]] = {
     "revenue": ("营业收入", "主营业务收入", "营收"),
-    "enterprises": ("规上户数", "户数", "规上企业数", "企业户数", "规上企业户数"),
+    "enterprises": ("规上户数", "户数", "规上企业数", "企业户数", "规上企业户数", "企业单位数", "规上企业单位数", "企业数"),
 }
 INDICATOR_UNITS = {"revenue": "亿元", "enterprises": "户"}
 INDICATOR_LABELS = {"revenue": "营业收入", "enterprises": "规上户数"}
@@ -107,8 +120,8 @@ YEARS: tuple[int, ...] = (2023, 2024, 2025, 2026)
 _WS = re.compile(r"[\s\u3000]+")
 # Traditional -> Simplified for the characters that occur in the district's place and chain names
 # (office files typed in Traditional characters: 羅家鎮, 高新園區, 紡織 …).
-TRAD_TO_SIMP = str.maketrans("鎮東羅鋼園區開發業術處辦會員華陽興龍灣橋門莊頭豐湯與紅陸紡織電資訊藥醫產鏈屬現鐵",
-                             "镇东罗钢园区开发业术处办会员华阳兴龙湾桥门庄头丰汤与红陆纺织电资讯药医产链属现铁")
+TRAD_TO_SIMP = str.maketrans("鎮東羅鋼園區開發業術處辦會員華陽興龍灣橋門莊頭豐湯與紅陸紡織電資訊藥醫產鏈屬現鐵規營數戶總計",
+                             "镇东罗钢园区开发业术处办会员华阳兴龙湾桥门庄头丰汤与红陆纺织电资讯药医产链属现铁规营数户总计")
 
 
 def normalise_label(text: str) -> str:
@@ -179,6 +192,15 @@ def canonical_area(label: str) -> str:
     if a is None:
         raise UnknownNameError(f"unknown area label {label!r}; known: {', '.join(AREAS_WITH_DISTRICT)} and aliases")
     return a
+
+
+def find_industry(label: str) -> bool:
+    """Whether a label names all above-size industry (规上工业 / 规模以上工业 …), exactly, any spacing or script."""
+    key = normalise_label(label).lower().translate(TRAD_TO_SIMP)
+    return key in _INDUSTRY_LOOKUP
+
+
+_INDUSTRY_LOOKUP = frozenset(normalise_label(a).lower() for a in INDUSTRY_ALIASES)
 
 
 def find_indicator(label: str) -> str | None:

@@ -1,0 +1,175 @@
+"""Rolling-origin backtests: how far each estimate was from the truth when it could have been made.
+
+Full year (:func:`backtest_full_year`): for every complete year Y in the data and every month N (2–11 by
+default), estimate Y's full year from 1—N月 with each method of :mod:`chainplan_lib.analysis.fullyear`, using
+only what was known then, and compare with the published 1—12月. The model's parameters are estimated once
+per year Y (on the years before it), exactly as the live estimate does.
+
+Multi-year (:func:`backtest_annual`): for every origin year t with enough history, project the annual series
+h = 1, 2 … years ahead with the log-linear trend and ETS of :mod:`chainplan_lib.analysis.growth`, and compare.
+
+Summaries: MAPE (mean absolute percentage error, %) by method and month or horizon, and interval coverage
+(the share of outcomes inside the 80 % and 95 % ranges; a well-calibrated 80 % range holds about 80 %).
+:func:`best_method` picks the method the briefing quotes: the smaller MAPE at that month, compared on the
+years where both methods have an estimate.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from .fullyear import (METHOD_SHORT, METHODS, MIN_MODEL_YEARS, YEARS_BACK, convention_estimate, ets_estimate, ets_run,
+                       fit_ets)
+from .monthly import complete_years
+
+__all__ = ["BACKTEST_COLUMNS", "backtest_full_year", "mape_by_month", "coverage", "best_method",
+           "backtest_annual", "ANNUAL_COLUMNS", "annual_summary"]
+
+BACKTEST_COLUMNS = ["year", "month", "method", "estimate", "actual", "error_pct", "ape", "lower80", "upper80",
+                    "lower95", "upper95", "in80", "in95"]
+ANNUAL_COLUMNS = ["origin", "year", "horizon", "method", "estimate", "actual", "error_pct", "ape", "lower80",
+                  "upper80", "lower95", "upper95", "in80", "in95"]
+
+
+def _row(year, month, est, actual) -> dict:
+    v = est.value
+    return {"year": year, "month": month, "method": est.method, "estimate": v, "actual": actual,
+            "error_pct": (v / actual - 1) * 100, "ape": abs(v / actual - 1) * 100,
+            "lower80": est.lower80, "upper80": est.upper80, "lower95": est.lower95, "upper95": est.upper95,
+            "in80": bool(est.lower80 <= actual <= est.upper80) if math.isfinite(est.lower80) else None,
+            "in95": bool(est.lower95 <= actual <= est.upper95) if math.isfinite(est.lower95) else None}
+
+
+def backtest_full_year(table: pd.DataFrame, years: list[int] | None = None, months=range(2, 12),
+                       methods=METHODS, years_back: int = YEARS_BACK, min_years: int = MIN_MODEL_YEARS,
+                       before: int | None = None) -> pd.DataFrame:
+    """Every (complete year × month × method) estimate that could have been made, against the outcome.
+
+    ``years``: the years to replay (default: every complete year, those before ``before`` when given).
+    Rows where a method has no estimate (too little history) are left out. Columns: BACKTEST_COLUMNS
+    (estimate/actual/ranges in the table's unit; error_pct signed, ape absolute, in %).
+    """
+    unknown = set(methods) - set(METHODS)
+    if unknown:
+        raise ParameterError(f"unknown methods {sorted(unknown)}; known: {', '.join(METHODS)}")
+    years = complete_years(table, before=before) if years is None else list(years)
+    rows = []
+    for y in years:
+        actual = float(table.loc[y, 12])
+        fit = fit_ets(table, y, min_years) if "ets" in methods else None
+        run = ets_run(table, y, fit) if fit is not None and not isinstance(fit, str) else None
+        for n in months:
+            if pd.isna(table.loc[y, n]):
+                continue
+            for m in methods:
+                est = (convention_estimate(table, y, n, years_back) if m == "convention"
+                       else ets_estimate(table, y, n, min_years, fit=fit, run=run))
+                if est.available:
+                    rows.append(_row(y, n, est, actual))
+    out = pd.DataFrame(rows, columns=BACKTEST_COLUMNS)
+    return out.astype({"year": int, "month": int}) if len(out) else out
+
+
+def _common(bt: pd.DataFrame) -> pd.DataFrame:
+    """Only the (year, month) pairs where every method present has an estimate: a fair comparison."""
+    if bt.empty:
+        return bt
+    k = bt["method"].nunique()
+    n = bt.groupby(["year", "month"])["method"].transform("nunique")
+    return bt[n == k]
+
+
+def mape_by_month(bt: pd.DataFrame, common: bool = True) -> pd.DataFrame:
+    """MAPE (%) by method (rows) and month (columns), plus 'all' months; ``common``: on shared (year, month)s."""
+    b = _common(bt) if common else bt
+    if b.empty:
+        return pd.DataFrame()
+    t = b.pivot_table(index="method", columns="month", values="ape", aggfunc="mean")
+    t["all"] = b.groupby("method")["ape"].mean()
+    t.columns = [c if c == "all" else int(c) for c in t.columns]
+    return t
+
+
+def coverage(bt: pd.DataFrame, common: bool = True) -> pd.DataFrame:
+    """Per method: n estimates, MAPE %, bias % (mean signed error) and the share inside the 80 % / 95 % ranges."""
+    b = _common(bt) if common else bt
+    if b.empty:
+        return pd.DataFrame(columns=["method", "n", "mape", "bias", "coverage80", "coverage95", "years"])
+    rows = []
+    for m, g in b.groupby("method", sort=False):
+        c80, c95 = g["in80"].dropna(), g["in95"].dropna()
+        rows.append({"method": m, "n": len(g), "mape": g["ape"].mean(), "bias": g["error_pct"].mean(),
+                     "coverage80": c80.astype(float).mean() if len(c80) else math.nan,
+                     "coverage95": c95.astype(float).mean() if len(c95) else math.nan,
+                     "years": f"{g['year'].min()}–{g['year'].max()}"})
+    return pd.DataFrame(rows)
+
+
+def best_method(bt: pd.DataFrame, month: int, default: str = "convention") -> tuple[str, str]:
+    """(method, reason): the method with the smaller backtest MAPE at ``month`` on shared years.
+
+    Falls back to all months when ``month`` has no backtest, and to ``default`` (with the reason) when
+    the methods cannot be compared. Ties go to ``default``.
+    """
+    b = _common(bt)
+    if b.empty or b["method"].nunique() < 2:
+        only = bt["method"].unique().tolist() if len(bt) else []
+        if len(only) == 1:
+            return only[0], "只有这一种方法有回测结果"
+        return default, "没有可比的回测结果，采用统计部门惯例"
+    at = b[b["month"] == month]
+    scope = f"1—{month}月" if len(at) else "各月平均"
+    at = at if len(at) else b
+    mape = at.groupby("method")["ape"].mean()
+    best = mape.idxmin()
+    if math.isclose(mape[best], mape.get(default, math.inf), rel_tol=1e-9):
+        best = default
+    lo, hi = int(at["year"].min()), int(at["year"].max())
+    years = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    parts = "，".join(f"{METHOD_SHORT.get(m, m)} {v:.1f}%" for m, v in mape.items())
+    return str(best), f"{years}年回测（{scope}）平均绝对百分比误差：{parts}"
+
+
+# --------------------------------------------------------------------------------------------- annual
+def backtest_annual(annual: pd.Series, horizons=(1, 2), min_train: int = 4) -> pd.DataFrame:
+    """Rolling-origin test of the multi-year projections on an annual series (index year, 亿元).
+
+    For each origin t with at least ``min_train`` years up to t, fit on years ≤ t and project t + h for each h
+    in ``horizons`` that is observed. Methods: 'trend' (log-linear, prediction interval) and 'ets'.
+    """
+    from .multiyear import project_annual
+
+    s = annual.dropna().sort_index()
+    rows = []
+    for t in s.index:
+        train = s[s.index <= t]
+        if len(train) < min_train:
+            continue
+        ahead = [t + h for h in horizons if t + h in s.index]
+        if not ahead:
+            continue
+        proj = project_annual(train, to_year=max(ahead))
+        for r in proj[proj["year"].isin(ahead)].itertuples():
+            actual = float(s[r.year])
+            in80 = bool(r.lower80 <= actual <= r.upper80) if math.isfinite(r.lower80) else None
+            in95 = bool(r.lower95 <= actual <= r.upper95) if math.isfinite(r.lower95) else None
+            rows.append({"origin": int(t), "year": int(r.year), "horizon": int(r.year - t), "method": r.method,
+                         "estimate": r.value, "actual": actual, "error_pct": (r.value / actual - 1) * 100,
+                         "ape": abs(r.value / actual - 1) * 100, "lower80": r.lower80, "upper80": r.upper80,
+                         "lower95": r.lower95, "upper95": r.upper95, "in80": in80, "in95": in95})
+    return pd.DataFrame(rows, columns=ANNUAL_COLUMNS)
+
+
+def annual_summary(bt: pd.DataFrame) -> pd.DataFrame:
+    """Per method and horizon: n, MAPE %, coverage of the 80 % and 95 % ranges."""
+    if bt.empty:
+        return pd.DataFrame(columns=["method", "horizon", "n", "mape", "coverage80", "coverage95"])
+    g = bt.groupby(["method", "horizon"])
+    out = g.agg(n=("ape", "size"), mape=("ape", "mean"))
+    out["coverage80"] = g["in80"].apply(lambda s: s.dropna().astype(float).mean() if s.notna().any() else np.nan)
+    out["coverage95"] = g["in95"].apply(lambda s: s.dropna().astype(float).mean() if s.notna().any() else np.nan)
+    return out.reset_index()

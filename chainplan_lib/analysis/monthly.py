@@ -1,0 +1,139 @@
+"""Monthly actuals as series: the 1—N月 cumulative table of one series, its shares of the year, its periods.
+
+Input is the cleaned actuals table (:mod:`chainplan_lib.cleaning.actuals`: year, month, chain_id, area,
+indicator, value, cumulative, yoy_pct, …). A *series* is one of the four chain ids, ``all`` (the four chains
+added up: a period counts only when all four are published) or ``industry`` (all above-size industry,
+规上工业). Amounts are 亿元 (revenue) or 户 (enterprises).
+
+January and February are published together (1—2月 is month 2), so a year has eleven *periods*: 1—2月, 3月,
+…, 12月 (:func:`period_values`); the monthly model works on these, never on an invented January.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDUSTRY_ID, find_chain, find_industry
+
+__all__ = ["ALL", "SERIES_IDS", "series_name", "check_series", "check_month", "cumulative_table", "complete_years",
+           "shares_table", "period_values", "published_yoy", "latest_month", "MONTHS", "annual_actuals"]
+
+ALL = "all"
+SERIES_IDS: tuple[str, ...] = (*CHAIN_IDS, ALL, INDUSTRY_ID)
+MONTHS = tuple(range(1, 13))
+_NAMES = {ALL: "四条产业链合计", INDUSTRY_ID: "规上工业", **{c: CHAIN_BY_ID[c].name for c in CHAIN_IDS}}
+
+
+def series_name(series: str) -> str:
+    """Chinese name: 现代针纺 …, 四条产业链合计 for 'all', 规上工业 for 'industry'."""
+    return _NAMES[series]
+
+
+def check_series(series: object) -> str:
+    """A series id from an id, a Chinese chain name or alias, 规上工业 / 规模以上工业, or all / 四链合计."""
+    text = str(series).strip()
+    if text.lower() in SERIES_IDS:
+        return text.lower()
+    if text in ("四条产业链合计", "四链合计", "合计", "全部"):
+        return ALL
+    if find_industry(text):
+        return INDUSTRY_ID
+    c = find_chain(text)
+    if c is None:
+        raise ParameterError(f"chain={series!r} is not a known series; use one of {', '.join(SERIES_IDS)} or a "
+                             "Chinese name (现代针纺 … 规上工业)")
+    return c.id
+
+
+def check_month(month: object) -> int | None:
+    """N of 1—N月 (1–12; 1—2月 is 2), or None for "the latest published"."""
+    if month is None or (isinstance(month, str) and month.strip().lower() in ("", "none", "latest")):
+        return None
+    try:
+        m = int(month)
+    except (TypeError, ValueError):
+        raise ParameterError(f"month={month!r} is not a month; use 1–12 (1—2月 is 2) or None for the latest") from None
+    if isinstance(month, bool) or m != month and not (isinstance(month, str) and month.strip() == str(m)) \
+            or not 1 <= m <= 12:
+        raise ParameterError(f"month={month!r} must be a whole month 1–12 (1—2月 is 2), or None for the latest")
+    return m
+
+
+def _select(actuals: pd.DataFrame, series: str, area: str, indicator: str, cumulative: bool) -> pd.DataFrame:
+    a = actuals[(actuals["area"] == area) & (actuals["indicator"] == indicator)
+                & (actuals["cumulative"] == cumulative)]
+    if series == ALL:
+        a = a[a["chain_id"].isin(CHAIN_IDS)]
+        g = a.groupby(["year", "month"]).agg(value=("value", "sum"), n=("chain_id", "nunique"))
+        return g[g["n"] == len(CHAIN_IDS)].reset_index()[["year", "month", "value"]]
+    return a[a["chain_id"] == series][["year", "month", "value"]]
+
+
+def cumulative_table(actuals: pd.DataFrame, series: str = ALL, area: str = DISTRICT,
+                     indicator: str = "revenue") -> pd.DataFrame:
+    """Years × months 1–12 of the 1—N月 figures (NaN where not published); empty if the series has none."""
+    series = check_series(series)
+    a = _select(actuals, series, area, indicator, True)
+    table = a.pivot_table(index="year", columns="month", values="value", aggfunc="first")
+    table = table.reindex(columns=list(MONTHS)).astype(float)
+    table.index = table.index.astype(int)
+    table.index.name, table.columns.name = "year", "month"
+    return table.sort_index()
+
+
+def latest_month(table: pd.DataFrame, year: int) -> int | None:
+    """The last month published for ``year``, or None."""
+    if year not in table.index:
+        return None
+    row = table.loc[year].dropna()
+    return int(row.index.max()) if len(row) else None
+
+
+def complete_years(table: pd.DataFrame, before: int | None = None) -> list[int]:
+    """Years with a full-year (1—12月) figure, optionally only those before ``before``."""
+    years = table.index[table[12].notna().to_numpy()] if len(table) else []
+    return [int(y) for y in years if before is None or y < before]
+
+
+def shares_table(table: pd.DataFrame) -> pd.DataFrame:
+    """For each complete year, the share of the full year reached by month N (1—N月 ÷ 1—12月), a fraction."""
+    years = complete_years(table)
+    full = table.loc[years, 12]
+    return table.loc[years].div(full, axis=0)
+
+
+def period_values(table: pd.DataFrame, year: int, through: int = 12) -> np.ndarray | None:
+    """The year's period values through month ``through``: [1—2月, 3月, …], from the cumulative figures.
+
+    None when a month between 2 and ``through`` is missing (a gap cannot be split between periods).
+    """
+    if year not in table.index or through < 2:
+        return None
+    row = table.loc[year, list(range(2, through + 1))].to_numpy(dtype=float)
+    if np.isnan(row).any():
+        return None
+    return np.concatenate([[row[0]], np.diff(row)])
+
+
+def published_yoy(actuals: pd.DataFrame, series: str, year: int, month: int, area: str = DISTRICT,
+                  indicator: str = "revenue") -> float:
+    """The 同比增长 (%) published with the 1—N月 figure, NaN if none (never published for 'all')."""
+    if series == ALL:
+        return float("nan")
+    a = actuals[(actuals["chain_id"] == series) & (actuals["area"] == area) & (actuals["indicator"] == indicator)
+                & actuals["cumulative"] & (actuals["year"] == year) & (actuals["month"] == month)]
+    return float(a["yoy_pct"].iloc[0]) if len(a) else float("nan")
+
+
+def annual_actuals(actuals: pd.DataFrame, indicator: str = "revenue") -> pd.DataFrame:
+    """Full-year (1—12月) figures of the complete years in the target table's shape — chain_id, chain, year,
+    indicator, area, value — for the four chains, so :func:`chainplan_lib.analysis.growth.fan_chart_frame`
+    (``actuals=``) and the other growth functions take them as they take a register panel."""
+    a = actuals[(actuals["indicator"] == indicator) & actuals["cumulative"] & (actuals["month"] == 12)
+                & actuals["chain_id"].isin(CHAIN_IDS)]
+    out = pd.DataFrame({"chain_id": a["chain_id"].to_numpy(), "chain": a["chain_id"].map(series_name).to_numpy(),
+                        "year": a["year"].astype(int).to_numpy(), "indicator": indicator, "area": a["area"].to_numpy(),
+                        "value": a["value"].astype(float).to_numpy()})
+    return out.sort_values(["chain_id", "area", "year"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,112 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 统计月报：进度、全年预计与 2026 年目标
+# 把统计部门的月度数据（1—N月累计）与年度目标、时序进度比较，推算全年并用往年数据回测推算方法，
+# 最后按年度序列外推到 2026 年，与规划目标对照。
+
+# %% tags=["parameters"]
+year = 2025            # plan year, 2023 to 2026
+month = None           # N of 1—N月 (1—2月 is 2); None: the latest month published for the year
+chain = "all"          # series for the detailed sections: chain id or Chinese name, all (四链合计) or industry (规上工业)
+actuals_dir = None     # monthly reports, or a folder with a cleaned actuals.csv; None: the bundled SYNTHETIC sample
+processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
+
+# %%
+from IPython.display import HTML, Markdown, display
+
+from chainplan_lib.plan import params
+from chainplan_lib.analysis import monthly
+from chainplan_lib.analysis.progress_report import progress_report
+from chainplan_lib.cleaning.actuals import actuals_bundle
+from chainplan_lib.reporting import datasets, tables
+from chainplan_lib.reporting import progress_charts as pc, progress_tables as pt
+
+params.install_short_errors()
+year = params.check_year(year)
+month = monthly.check_month(month)
+chain = monthly.check_series(chain)
+actuals_dir = params.check_path(actuals_dir, "actuals_dir")
+processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
+data = actuals_bundle(actuals_dir, processed_dir)
+targets = datasets.targets_bundle(processed_dir).table
+report = progress_report(data.actuals, targets, year, month)
+name = monthly.series_name(chain)
+if data.synthetic:
+    display(HTML(pt.synthetic_banner_html()))
+
+# %% [markdown]
+# ## 清洗结果
+# 每个数值单元格（以及没有数值的标题、注释、合计行）要么进入清洗后的表，要么进入隔离文件（附原因），要么作为重复被删除：读入 = 清洗后 + 隔离 + 重复。
+
+# %%
+tables.show(pt.cleaning_table(data))
+
+# %% [markdown]
+# ## 进度：完成年度目标与时序进度
+
+# %%
+if report.has_data:
+    display(HTML(pt.sentences_html(report)))
+    fig = pc.progress_bars(report.table, synthetic=data.synthetic)
+    tables.show(pt.progress_table(report, data))
+else:
+    display(Markdown(pt.no_data_md(report)))
+
+# %% [markdown]
+# ## 全年预计
+# 两种方法：统计部门惯例（1—N月累计 ÷ 往年同期进度）与按月季节性的指数平滑模型；采用回测误差较小者，区间为 80% 与 95% 预测区间。
+
+# %%
+if report.has_data:
+    fig = pc.full_year_ranges(report.full_year_frame(), synthetic=data.synthetic)
+    tables.show(pt.full_year_table(report))
+
+# %% [markdown]
+# ## 回测：推算方法有多可信
+# 对每个往年、每个月份，只用当时已知的数据推算全年，再与实际全年比较：误差（MAPE）越小越可信；区间覆盖率说明区间是否可信。
+
+# %%
+if report.has_data and chain in report.backtests:
+    tables.show(pt.backtest_table(report, chain))
+    tables.show(pt.coverage_table(report, chain))
+    fig = pc.backtest_lines(report.backtest_tables(chain)[0], name, synthetic=data.synthetic)
+
+# %% [markdown]
+# ## 完成目标所需增长
+
+# %%
+if report.has_data:
+    tables.show(pt.required_table(report))
+    display(HTML(pt.lines_html(report.required_sentences())))
+
+# %% [markdown]
+# ## 到 2026 年：年度序列外推与目标
+# 用已有完整年度（至少 5 年）的全年数做对数线性趋势和指数平滑外推，给出 80% 与 95% 预测区间，看 2026 年目标落在何处。
+
+# %%
+if report.has_data:
+    tables.show(pt.projection_table(report))
+    fig = pc.annual_fan(**report.fan_inputs(chain), name=name, synthetic=data.synthetic)
+    tables.show(pt.annual_backtest_table(report.annual_backtest(chain)))
+
+# %% [markdown]
+# ## 公布同比与按总量计算的同比
+
+# %%
+if report.has_data:
+    tables.show(pt.yoy_check_table(data, chain, year))
+display(Markdown(pt.methods_md()))

@@ -76,7 +76,7 @@ def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
         check_out_dir(Path(out_dir), inputs)
     tables = [t for p in list_register_files(inputs) for t in read_register_file(p, cfg)]
     results: list[list[PartResult]] = []
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # noqa
         for sid, t in enumerate(tables):
             require_columns(t, cfg)
             try:
@@ -151,7 +151,7 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
             p.why.index = p.why.index + offset
             parts.append(p.rows)
             whys.append(p.why)
-            offset += len(p.rows)
+            offset += len(p.rows["_pos"])
             p.rows = p.why = None  # the parts' frames are released as the columns are joined
     rows = _concat_rows(parts)
     files = list(dict.fromkeys(t.file for t in tables))
@@ -165,15 +165,15 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
     return rows, (pd.concat(whys) if whys else empty_reasons()), originals, blanks
 
 
-def _concat_rows(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Parts' rows one under another, a column at a time (each part's column freed once joined);
-    categoricals with different categories are united, not turned into objects."""
-    if len(parts) == 1:
-        return parts[0]
+def _concat_rows(parts: list[dict]) -> pd.DataFrame:
+    """Parts' rows (dicts of columns) one under another, a column at a time, each part's column freed once
+    joined; categoricals with different categories are united, not turned into objects."""
     out = {}
-    for c in list(parts[0].columns):
-        cols = [p.pop(c) for p in parts]
-        if isinstance(cols[0].dtype, pd.CategoricalDtype) and any(x.dtype != cols[0].dtype for x in cols):
+    for c in list(parts[0]) if parts else []:
+        cols = [pd.Series(p.pop(c)) for p in parts]
+        if len(cols) == 1:
+            out[c] = cols[0]
+        elif isinstance(cols[0].dtype, pd.CategoricalDtype) and any(x.dtype != cols[0].dtype for x in cols):
             out[c] = pd.Series(union_categoricals([x.array for x in cols], sort_categories=True))
         else:
             out[c] = pd.concat(cols, ignore_index=True)
@@ -190,11 +190,10 @@ def _add_originals(rows: pd.DataFrame, idx: np.ndarray, tables: list[SheetTable]
 
 
 def _take(rows: pd.DataFrame, keep: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    """``rows[keep]`` for ``columns``, a column at a time, each source column dropped once taken."""
-    out = {}
-    every = keep.all()
-    for c in columns:
-        s = rows.pop(c)
-        out[c] = s.reset_index(drop=True) if every else s[keep].reset_index(drop=True)
-        del s
-    return pd.DataFrame(out)
+    """``rows[keep]`` for ``columns``, filtered side by side (Arrow and numpy filters release the GIL); each
+    source column is dropped from ``rows`` as it is taken."""
+    if keep.all():
+        return pd.DataFrame({c: rows.pop(c).reset_index(drop=True) for c in columns})
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {c: pool.submit(lambda s: s[keep].reset_index(drop=True), rows.pop(c)) for c in columns}
+        return pd.DataFrame({c: f.result() for c, f in futures.items()})

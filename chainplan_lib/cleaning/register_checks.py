@@ -83,7 +83,7 @@ class _Reasons:
 class PartResult:
     """What :func:`parse_sheet` found in one part of a sheet; positions are local to the part."""
 
-    rows: pd.DataFrame  # typed rows (blank rows left out), ``_pos`` their position in the part
+    rows: dict  # typed rows as columns (blank rows left out), ``_pos`` their position in the part
     why: pd.DataFrame  # reason_code, reason of the failing rows, indexed by row of ``rows``
     originals: pd.DataFrame  # the failing rows' cells as typed, indexed by position in the part
     blank: int  # blank rows skipped
@@ -148,8 +148,8 @@ def _names(s: pd.Series, missing: frozenset[str]) -> pd.Series:
 def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, sheet_id: int = 0) -> PartResult:
     """One part of a sheet (``frame``: its cells as strings, columns ``table.header.names``) parsed and checked.
 
-    ``rows`` has the clean fields plus ``failed``, ``structural``, ``uscc_key``, ``_sheet`` and ``_pos`` (the
-    row's position in ``frame``). Blank rows are left out.
+    ``rows`` (columns by name) has the clean fields plus ``failed``, ``structural``, ``uscc_key``, ``_sheet``
+    and ``_pos`` (the row's position in ``frame``). Blank rows are left out.
     """
     col = require_columns(table, cfg)
     h, miss = table.header, cfg.missing
@@ -185,7 +185,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
         iname = take_cat(labels, n_codes, sorted(set(labels) - {""}))
     else:
         iname = take_cat([""], np.zeros(n, dtype=np.int64), [])
-    rows = pd.DataFrame({
+    rows = {  # a dict of columns: parts are joined a column at a time, without consolidating blocks
         "_sheet": np.full(n, sheet_id, dtype=np.int32),
         "_pos": keep.astype(np.int64),
         "year": year,
@@ -201,7 +201,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
         "revenue_wan": revenue,
         "structural": structural,
         "failed": why.mask,
-    })
+    }
     failed_pos = keep[why.mask]
     originals = frame.iloc[np.flatnonzero(why.mask)] if len(failed_pos) else frame.iloc[:0]
     originals = originals.astype("str").fillna("")

@@ -23,13 +23,14 @@ PLACES_LISTED = 5  # a conflict's reason lists this many of its rows, then says 
 
 
 def _repeated(key: np.ndarray) -> np.ndarray:
-    """Which 64-bit keys occur more than once. A bincount over the low 22 bits finds the few keys that can
-    repeat (about a fifth of a million), and only those go through the hash table."""
-    bucket = (key & np.uint64((1 << 22) - 1)).astype(np.intp)
-    maybe = np.flatnonzero(np.bincount(bucket, minlength=1 << 22)[bucket] > 1)
-    out = np.zeros(len(key), dtype=bool)
-    out[maybe] = pd.Series(key[maybe]).duplicated(keep=False).to_numpy()
-    return out
+    """Which 64-bit keys occur more than once: one sort finds the repeated values, a binary search marks
+    the rows holding them (no hash table over a million keys)."""
+    sk = np.sort(key)
+    again = np.unique(sk[1:][sk[1:] == sk[:-1]])
+    if not len(again):
+        return np.zeros(len(key), dtype=bool)
+    at = np.minimum(np.searchsorted(again, key), len(again) - 1)
+    return again[at] == key
 
 
 def deduplicate(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:

@@ -83,7 +83,8 @@ class CsvStream:
         with open(self.path, "rb") as fh:
             fh.seek(a)
             data = fh.read(b - a)
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        quoted = data.find(b'"') >= 0  # without quotes every line end ends a row
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) if quoted else -1
         if self.encoding not in ("utf-8", "utf-8-sig"):
             try:
                 data = data.decode(self.encoding).encode("utf-8")
@@ -103,7 +104,7 @@ class CsvStream:
             )
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise NotRegular(str(exc)) from None
-        if table.num_rows != lines:  # a quoted cell held a line break: rows and lines differ
+        if quoted and table.num_rows != lines:  # a quoted cell held a line break: rows and lines differ
             raise NotRegular("line breaks inside cells")
         return table.rename_columns(list(self.names)).to_pandas()
 

@@ -124,7 +124,8 @@ def test_ods_with_a_merged_title(tmp_path):
 def test_read_workbook_fills_merged_cells_for_any_cleaner(tmp_path):
     sheets = read_workbook(write_xls(tmp_path / "a.xls"))
     assert [s.name for s in sheets] == ["名录"]
-    rows = sheets[0].rows
+    (name, rows), = sheets  # a sheet unpacks as (name, rows)
+    assert name == "名录" and rows is sheets[0].rows
     assert rows[0][:7] == ["2024年青山湖区规上工业企业名录"] * 7  # the merged title, in every cell it covers
     assert rows[1][4] == rows[1][5] == "国民经济行业" and rows[2][0] == "序号"  # merged across and down
     assert rows[4][3] == "罗家镇"  # the merged town

@@ -29,6 +29,9 @@ class Sheet:
     name: str
     rows: list[list[Any]]
 
+    def __iter__(self):  # ``for name, rows in read_workbook(path)``
+        return iter((self.name, self.rows))
+
 
 def _check_bytes(path: Path, head: bytes) -> None:
     if head.startswith(_CFB_MAGIC):

@@ -95,11 +95,18 @@ def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
     failed[dup_why.index.to_numpy()] = True
     keep = ~failed & ~dropped
     sheet = rows["_sheet"].to_numpy()
-    quarantine = quarantine_frame(rows, why.sort_index(), originals, tables)
-    duplicates = duplicates_frame(rows, dropped, kept_at)
-    clean = clean_frame(_take(rows, keep, _CLEAN_SOURCE), cfg)
-    del rows
-    panel = build_panel(clean)
+    ordered = why.sort_index()
+    q_at = rows.iloc[ordered.index.to_numpy()][["_sheet", "_pos", "source_row"]]  # the few rows the logs need,
+    gone = np.flatnonzero(dropped)                                                 # taken before rows is consumed
+    d_cols = ["year", "uscc", "name", "area", "revenue_wan", "source_file", "source_sheet", "source_row"]
+    d_rows, d_kept = rows.iloc[gone][d_cols], rows.iloc[kept_at[gone]][["source_file", "source_sheet", "source_row"]]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the logs are built while the clean table is filtered
+        fut_q = pool.submit(quarantine_frame, q_at, ordered, originals, tables)
+        fut_d = pool.submit(duplicates_frame, d_rows, d_kept)
+        clean = clean_frame(_take(rows, keep, _CLEAN_SOURCE), cfg)
+        del rows
+        panel = build_panel(clean)
+        quarantine, duplicates = fut_q.result(), fut_d.result()
     summary = summarise(sheet, failed, dropped, why, tables, blanks, clean, quarantine, duplicates, cfg)
     result = RegisterResult(clean, quarantine, duplicates, panel, summary)
     if out_dir is not None:

@@ -93,14 +93,14 @@ def clean_frame(rows: pd.DataFrame, cfg: RegisterConfig) -> pd.DataFrame:
     return CLEAN_SCHEMA.validate(clean)
 
 
-def quarantine_frame(rows: pd.DataFrame, why: pd.DataFrame, originals: dict[int, pd.DataFrame],
+def quarantine_frame(at: pd.DataFrame, why: pd.DataFrame, originals: dict[int, pd.DataFrame],
                      tables: list[SheetTable]) -> pd.DataFrame:
     """The original cells of each quarantined row (headings as in its file) + where it came from + why.
 
+    ``at`` holds the quarantined rows (``_sheet``, ``_pos``, ``source_row``) in the order of ``why``;
     ``originals`` holds, per sheet, the cells as typed of its quarantined rows, indexed by row position.
     """
     pieces = []
-    at = rows.iloc[why.index.to_numpy()]
     sheet_of = at["_sheet"].to_numpy()
     for sid in np.unique(sheet_of):  # one piece per sheet, not per row
         sel = sheet_of == sid
@@ -122,10 +122,8 @@ def quarantine_frame(rows: pd.DataFrame, why: pd.DataFrame, originals: dict[int,
     return QUARANTINE_SCHEMA.validate(q)
 
 
-def duplicates_frame(rows: pd.DataFrame, dropped: np.ndarray, kept_at: np.ndarray) -> pd.DataFrame:
-    at = np.flatnonzero(dropped)
-    cols = ["year", "uscc", "name", "area", "revenue_wan", "source_file", "source_sheet", "source_row"]
-    d, kept = rows[cols].iloc[at], rows[["source_file", "source_sheet", "source_row"]].iloc[kept_at[at]]
+def duplicates_frame(d: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+    """The log of exact duplicates dropped: ``d`` the dropped rows, ``kept`` the row each repeats (same order)."""
     return pd.DataFrame({
         "year": d["year"].to_numpy().astype(np.int64), "uscc": d["uscc"].to_numpy(), "name": d["name"].to_numpy(),
         "area": d["area"].astype("str").to_numpy(), "revenue_yi": (d["revenue_wan"].to_numpy() / 1e4).round(8),

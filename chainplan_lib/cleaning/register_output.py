@@ -89,7 +89,7 @@ def clean_frame(rows: pd.DataFrame, cfg: RegisterConfig) -> pd.DataFrame:
         "source_file": rows.pop("source_file"),
         "source_sheet": rows.pop("source_sheet"),
         "source_row": rows.pop("source_row"),
-    })
+    }, copy=False)
     return CLEAN_SCHEMA.validate(clean)
 
 

@@ -106,6 +106,9 @@ def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
     gone = np.flatnonzero(dropped)                                                 # taken before rows is consumed
     d_cols = ["year", "uscc", "name", "area", "revenue_wan", "source_file", "source_sheet", "source_row"]
     d_rows, d_kept = rows.iloc[gone][d_cols], rows.iloc[kept_at[gone]][["source_file", "source_sheet", "source_row"]]
+    for c in ("uscc_key", "structural", "failed", "_sheet"):  # not part of the clean table: freed before it is built
+        del rows[c]
+    _release_memory()
     with ThreadPoolExecutor(max_workers=2) as pool:  # the logs are built while the clean table is filtered
         fut_q = pool.submit(quarantine_frame, q_at.assign(_pos=positions(q_at, tables)), ordered, originals, tables)
         fut_d = pool.submit(duplicates_frame, d_rows, d_kept)
@@ -235,8 +238,11 @@ def _take(rows: pd.DataFrame, keep: np.ndarray, columns: list[str]) -> pd.DataFr
     if keep.all():
         return pd.DataFrame({c: rows.pop(c).reset_index(drop=True) for c in columns}, copy=False)
     out, pending = {}, deque()
+    big = [c for c in columns if pd.api.types.is_string_dtype(rows[c].dtype) and rows[c].dtype != object]
+    small = [c for c in columns if c not in big]
+    order = [c for pair in zip(big, small) for c in pair] + small[len(big):] + big[len(small):]  # never two texts at once
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for c in columns:
+        for c in order:
             pending.append((c, pool.submit(lambda s: s[keep].reset_index(drop=True), rows.pop(c))))
             if len(pending) == 2:
                 name, fut = pending.popleft()

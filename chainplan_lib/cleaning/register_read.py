@@ -39,7 +39,7 @@ __all__ = ["SUFFIXES", "FOLDER_SUFFIXES", "PART_BYTES", "SheetTable", "CsvStream
 SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".txt")  # .txt: a tab- or comma-separated export named explicitly
 FOLDER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")  # what a folder is searched for (a README.txt is not a register)
 LOW_CARDINALITY = ("area", "industry_code", "industry_name", "year", "chain")
-PART_BYTES = 24 << 20  # a streamed CSV is parsed in parts of about this many bytes
+PART_BYTES = 16 << 20  # a streamed CSV is parsed in parts of about this many bytes
 IN_MEMORY_PART_ROWS = 200_000  # an in-memory sheet is parsed in slices of this many rows
 # the cleaner's own outputs: a folder holding them is not read as registers (a run never reads its own outputs)
 OWN_OUTPUT_NAMES = frozenset({"register_clean.csv", "register_quarantine.csv", "register_duplicates_dropped.csv",

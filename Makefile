@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 YEAR   ?= 2024
+LOCK   := requirements.lock
+UV     ?= uv==0.13.9
 
-.PHONY: install brief test targets registers lab bench clean help
+.PHONY: install lock brief test targets registers lab bench clean help
 
 help:
 	@echo "make brief   - set up .venv and run the yearly batch on the bundled data (YEAR=$(YEAR))"
@@ -12,15 +14,26 @@ help:
 	@echo "make lab     - open JupyterLab on notebooks/ with the project's environment as kernel"
 	@echo "make targets - clean Attachment 2 into data/processed/targets.csv"
 	@echo "make bench   - run the speed/memory benchmarks in benchmarks/"
+	@echo "make lock    - re-pin $(LOCK) from pyproject.toml (needs PyPI; commit the result)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "chainplan needs Python >= 3.11, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# Installs exactly what the lock pins (hashes checked, nothing resolved), then the project itself without its
+# dependencies; `pip check` fails if pyproject.toml asks for something the lock lacks (run `make lock`).
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
+
+# Re-pin every dependency (runtime, dev and build) for Python 3.11+ on every platform, with hashes.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "$(UV)"
+	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))' \
+	  | $(BIN)/uv pip compile pyproject.toml - --extra dev --universal --python-version 3.11 --generate-hashes \
+	    --custom-compile-command "make lock" --quiet -o $(LOCK)
 
 install: $(VENV)/.installed
 

@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chainplan_lib.cleaning.register as register
+import chainplan_lib.cleaning.register_output as register_output
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import InputError
 from chainplan_lib.cleaning.register import OUTPUT_FILES, REASONS, build_panel, clean_registers
-from chainplan_lib.cleaning.register_read import parse_revenue
+from chainplan_lib.cleaning.register_values import parse_revenue
 from chainplan_lib.cleaning.register_sample import large_register
 from chainplan_lib.cleaning.uscc import make_uscc
 
@@ -114,7 +115,7 @@ def test_chain_from_column_wins_then_industry_code(tmp_path):
 
 
 def test_edited_mapping_in_a_config_file_changes_the_chain(tmp_path):
-    from chainplan_lib.cleaning.register_read import REGISTER_CONFIG_FILE
+    from chainplan_lib.cleaning.register_config import REGISTER_CONFIG_FILE
 
     text = REGISTER_CONFIG_FILE.read_text(encoding="utf-8")
     text = text.replace('"13" = "food_pharma"', '"13" = "food_pharma"\n"3670" = "electronics"')  # a class override
@@ -149,10 +150,10 @@ def test_row_level_problems_are_quarantined_with_reasons(tmp_path):
         8: "uscc_invalid", 9: "uscc_invalid", 10: "name_missing", 11: "area_district", 12: "year_invalid",
         13: "uscc_invalid; area_unknown; revenue_missing"}
     q = r.quarantine.set_index("source_row")
-    assert q.loc[6, "reason"] == "所在镇街 '青云谱镇' is not one of the nine areas nor a known alias"
-    assert q.loc[8, "reason"] == (f"统一社会信用代码 '{C[5][:17] + wrong}' check character is {wrong}, "
-                                  f"the first 17 give {C[5][17]}")
-    assert q.loc[3, "reason"] == "营业收入（万元） '-35' is negative"
+    assert q.loc[6, "reason"] == "所在镇街 '青云谱镇' 不是九个镇（街道、园区）之一，也不是已知别名"
+    assert q.loc[8, "reason"] == (f"统一社会信用代码 '{C[5][:17] + wrong}' 校验码为 {wrong}，"
+                                  f"按前 17 位应为 {C[5][17]}")
+    assert q.loc[3, "reason"] == "营业收入（万元） '-35' 为负数"
     # the original cells are kept as typed
     assert q.loc[4, "营业收入（万元）"] == "约三千" and q.loc[4, "企业名称"] == "南昌乙公司"
     assert r.summary["quarantined_by_reason"]["uscc_invalid"] == 3
@@ -194,8 +195,9 @@ def test_exact_duplicates_dropped_conflicts_quarantined(tmp_path):
     assert reasons_by_row(r) == {4: "duplicate_conflict", 6: "duplicate_conflict", 7: "duplicate_conflict",
                                  8: "duplicate_conflict"}
     q = r.quarantine.set_index("source_row")
-    assert "with different revenue" in q.loc[4, "reason"] and "register_2024.csv:4" in q.loc[4, "reason"]
-    assert "with different area" in q.loc[7, "reason"]
+    assert q.loc[4, "reason"] == (f"统一社会信用代码 {C[1]} 在 2024 年出现 2 次，营业收入不同"
+                                  "（register_2024.csv:4、register_2024.csv:6）")
+    assert "镇街不同" in q.loc[7, "reason"]
     assert r.summary["duplicates_dropped"] == 1
 
 
@@ -309,7 +311,7 @@ def test_a_failure_while_writing_leaves_no_half_written_files(tmp_path, monkeypa
     out = tmp_path / "out"
     clean_registers([good], out_dir=out)
     snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
-    real, calls = register._write_csv, []
+    real, calls = register_output._write_csv, []
 
     def flaky(df, path):
         calls.append(path)
@@ -317,7 +319,7 @@ def test_a_failure_while_writing_leaves_no_half_written_files(tmp_path, monkeypa
             raise OSError("disk full")
         real(df, path)
 
-    monkeypatch.setattr(register, "_write_csv", flaky)
+    monkeypatch.setattr(register_output, "_write_csv", flaky)
     changed = write_csv(tmp_path / "good.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "9999", "2024"]])
     with pytest.raises(OSError, match="disk full"):
         clean_registers([changed], out_dir=out)
@@ -405,7 +407,7 @@ def test_schemas_reject_what_the_outputs_must_not_hold(tmp_path):
 
 
 def test_the_byte_scan_for_text_needing_nfkc_matches_its_table():
-    from chainplan_lib.cleaning.register_read import _nfkc_suspect, byte_table, normalise_text
+    from chainplan_lib.cleaning.register_values import _nfkc_suspect, byte_table, normalise_text
 
     every_byte = np.arange(256, dtype=np.uint8)
     table = byte_table(ranges=((0x21, 0x7E), (0x80, 0xBF), (0xE4, 0xE9)))

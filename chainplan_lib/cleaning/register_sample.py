@@ -7,7 +7,7 @@ target exactly and every firm is at or above the 2000 万元 threshold; it adds 
 and firms of other industries, and then soils the rows the way office files are soiled (title row, split
 header, alias and Traditional town names, full-width characters, mixed units, bad credit codes,
 duplicates, a subtotal, a note, a blank row). :func:`write_sample` writes an .xlsx and a GBK-encoded .csv
-copy of it. Every name contains 示例, every title row and file name says SYNTHETIC: none of it is real.
+copy of it (or one file: .xlsx, .csv or a legacy .xls). Every name contains 示例, every title row and file name says SYNTHETIC: none of it is real.
 """
 
 from __future__ import annotations
@@ -298,6 +298,38 @@ def _write_xlsx(s: SampleRegister, path: Path) -> None:
     wb.save(path)
 
 
+def _write_xls(s: SampleRegister, path: Path) -> None:
+    """The workbook's layout as a legacy .xls (BIFF8), as older statistics systems export it. Needs xlwt
+    (a development dependency: the cleaner reads .xls through python-calamine, only writing needs xlwt)."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet(f"{s.year}年名录")
+    ncol = len(XLSX_COLUMNS)
+    bold = xlwt.easyxf("font: bold on")
+    centre = xlwt.easyxf("align: horiz center, vert center")
+    ws.write_merge(0, 0, 0, ncol - 1, TITLE.format(year=s.year), bold)
+    ws.write(1, 0, "填报单位：青山湖区（示例）")
+    ws.write(1, ncol - 1, f"数据年度：{s.year}")
+    upper = ["序号", "企业名称", "统一社会信用代码", "所属镇（街道）", "国民经济行业", None, "营业收入", "产业链"]
+    for c in (0, 1, 2, 3, 7):  # single headings merged down over the two heading rows
+        ws.write_merge(2, 3, c, c, upper[c], centre)
+    ws.write_merge(2, 2, 4, 5, "国民经济行业", centre)
+    for c, text in ((4, "代码"), (5, "名称"), (6, "（万元）")):
+        ws.write(3, c, text, centre)
+    ws.write(2, 6, "营业收入", centre)
+    cells = s.xlsx_rows.astype(object).where(s.xlsx_rows.notna() & s.xlsx_rows.ne(""), None)
+    r = 4
+    for r, values in enumerate(cells.itertuples(index=False, name=None), start=4):
+        for c, v in enumerate(values):
+            if v is not None:
+                ws.write(r, c, float(v) if isinstance(v, (int, float, np.number)) else str(v))
+    ws.write_merge(r + 1, r + 1, 0, ncol - 1, NOTE)
+    for c, width in enumerate((6, 34, 22, 16, 10, 26, 14, 14)):
+        ws.col(c).width = width * 256
+    wb.save(str(path))
+
+
 def _write_csv(s: SampleRegister, path: Path) -> None:
     lines = [CSV_TITLE.format(year=s.year), "单位：千元"]
     body = s.csv_rows.to_csv(index=False, lineterminator="\r\n")
@@ -318,16 +350,19 @@ def _atomic(path: Path, writer, s: SampleRegister) -> None:
         tmp.unlink(missing_ok=True)
 
 
+WRITERS = {".xlsx": _write_xlsx, ".xls": _write_xls, ".csv": _write_csv}
+
+
 def write_sample(year: int, *, seed: int = 0, out: Path, targets: pd.DataFrame | None = None,
                  overwrite: bool = False) -> list[Path]:
     """Write the synthetic register for ``year`` and return the paths written.
 
     ``out`` is a folder (then ``synthetic_register_{year}.xlsx`` and ``synthetic_register_{year}_gbk.csv``
-    are written into it) or one file path ending .xlsx or .csv whose name contains 'synthetic'. Existing
+    are written into it) or one file path ending .xlsx, .xls or .csv whose name contains 'synthetic'. Existing
     files are not overwritten unless ``overwrite``. Writes only there, each file atomically.
     """
     out = Path(out)
-    if out.suffix.lower() in (".xlsx", ".csv"):
+    if out.suffix.lower() in tuple(WRITERS):
         paths = [out]
     else:
         paths = [out / f"synthetic_register_{year}.xlsx", out / f"synthetic_register_{year}_gbk.csv"]
@@ -336,7 +371,7 @@ def write_sample(year: int, *, seed: int = 0, out: Path, targets: pd.DataFrame |
     s = sample_register(year, seed=seed, targets=targets)
     for p in paths:
         p.parent.mkdir(parents=True, exist_ok=True)
-        _atomic(p, _write_xlsx if p.suffix.lower() == ".xlsx" else _write_csv, s)
+        _atomic(p, WRITERS[p.suffix.lower()], s)
     return paths
 
 

@@ -1,0 +1,150 @@
+"""Duplicates within a year and the chain × area × year panel of the clean register.
+
+Policies (choices, so written down): exact duplicates are rows of one year with the same credit code and the
+same cleaned name, area, chain, industry code and revenue (序号, position, file and formatting may differ): the
+first is kept, the rest dropped and logged; the same code with any of those different is a conflict and all its
+rows go to quarantine. A row without a credit code is kept only when its name is unique in its year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..plan.names import AREAS
+from .register_checks import empty_reasons
+from .register_schemas import AREA_CATEGORIES, CHAIN_IDS_ALL, CHAIN_NAME_BY_ID, FIELD_LABELS_CN, PANEL_SCHEMA
+from .register_values import clip_text
+
+__all__ = ["deduplicate", "build_panel", "FIELDS_COMPARED", "PLACES_LISTED"]
+
+FIELDS_COMPARED = ["name", "area", "chain_id", "industry_code", "revenue_wan"]
+PLACES_LISTED = 5  # a conflict's reason lists this many of its rows, then says how many more
+
+
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Which 64-bit keys occur more than once: one sort finds the repeated values, a binary search marks
+    the rows holding them (no hash table over a million keys)."""
+    sk = np.sort(key)
+    again = np.unique(sk[1:][sk[1:] == sk[:-1]])
+    if not len(again):
+        return np.zeros(len(key), dtype=bool)
+    at = np.minimum(np.searchsorted(again, key), len(again) - 1)
+    return again[at] == key
+
+
+def deduplicate(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Duplicates among the rows that passed the row checks (``~rows.failed``).
+
+    Returns (dropped, kept_at, reasons): ``dropped`` marks exact duplicates of an earlier row (same year
+    and code, or for rows without a code the same year and name, and the same cleaned name, area, chain,
+    industry code and revenue), ``kept_at`` the row each duplicates (-1 elsewhere), and ``reasons`` the
+    duplicate_conflict / name_not_unique reasons of the rows that now fail, indexed by row.
+    """
+    n = len(rows)
+    dropped, kept_at = np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
+    live = ~rows["failed"].to_numpy()
+    missing = rows["uscc_missing"].to_numpy()
+    found = []
+    year = rows["year"].to_numpy()
+    for keycols, part in ((["year", "uscc"], live & ~missing), (["year", "name"], live & missing)):
+        idx = np.flatnonzero(part)
+        if len(idx) < 2:
+            continue
+        if keycols[1] == "uscc":  # candidates by a 64-bit key of (code, year); confirmed on the strings below
+            salt = year[idx].astype(np.int64).astype(np.uint64) * np.uint64(0x9E3779B1)
+            cand = _repeated(rows["uscc_key"].to_numpy()[idx] ^ salt)
+        else:
+            cand = rows[keycols].iloc[idx].duplicated(keep=False).to_numpy()
+        idx = idx[cand]
+        if not len(idx):
+            continue
+        grp = rows.iloc[idx][list(dict.fromkeys(keycols + FIELDS_COMPARED))].astype({"area": "str", "chain_id": "str"})
+        grp.index = idx
+        exact = grp.duplicated(keep="first").to_numpy()
+        first = grp.groupby(list(grp.columns), dropna=False, sort=False).ngroup()
+        first_pos = pd.Series(idx).groupby(first.to_numpy()).transform("first").to_numpy()
+        dropped[idx[exact]], kept_at[idx[exact]] = True, first_pos[exact]
+        if keycols[1] == "uscc":
+            rest = grp[~exact]
+            conflict = rest[rest.duplicated(keycols, keep=False).to_numpy()]
+            if len(conflict):
+                found.append(_conflict_reasons(rows, conflict, keycols))
+    nocode = np.flatnonzero(live & missing & ~dropped)
+    if len(nocode):  # a row without a code stays only if its name is unique in its year
+        there = ~rows["structural"].to_numpy() & ~dropped & rows["name"].isin(set(rows["name"].iloc[nocode])).to_numpy()
+        pool = rows.loc[there, ["year", "name"]]
+        count = pool.groupby(["year", "name"], sort=False)["name"].transform("size").reindex(nocode).to_numpy()
+        clash = nocode[count > 1]
+        if len(clash):
+            found.append(pd.DataFrame({
+                "reason_code": "name_not_unique",
+                "reason": ("统一社会信用代码为空，且企业名称 '" + clip_text(rows["name"].iloc[clash])
+                           + "' 在 " + rows["year"].iloc[clash].astype(int).astype("str")
+                           + " 年出现不止一次").to_numpy(object),
+            }, index=clash))
+    why = pd.concat(found) if found else empty_reasons()
+    return dropped, kept_at, why
+
+
+def _conflict_reasons(rows: pd.DataFrame, conflict: pd.DataFrame, keycols: list[str]) -> pd.DataFrame:
+    differ = conflict.groupby(keycols, sort=False)[FIELDS_COMPARED].transform("nunique") > 1
+    what = pd.Series("", index=conflict.index, dtype="str")
+    for c in FIELDS_COMPARED:
+        what = what + np.where(differ[c].to_numpy(), FIELD_LABELS_CN[c] + "、", "")
+    at = rows.iloc[conflict.index]
+    where = pd.Series((at["source_file"].astype("str").str.replace(r"^.*[\\/]", "", regex=True)
+                       + ":" + at["source_row"].astype("str")).to_numpy(), index=conflict.index)
+    keys = [conflict["year"], conflict["uscc"]]
+    rank = where.groupby(keys, sort=False).cumcount().to_numpy()
+    listed = where.where(rank < PLACES_LISTED, "")  # a code repeated 100,000 times lists 5 places, not 100,000
+    group_rows = listed.groupby(keys, sort=False).transform(lambda s: "、".join(x for x in s if x))
+    count = conflict.groupby(keycols, sort=False)["uscc"].transform("size")
+    more = np.where(count.to_numpy() > PLACES_LISTED, "等", "")
+    return pd.DataFrame({"reason_code": "duplicate_conflict", "reason": (
+        "统一社会信用代码 " + conflict["uscc"] + " 在 " + conflict["year"].astype(int).astype("str") + " 年出现 "
+        + count.astype("str") + " 次，" + what.str.rstrip("、") + "不同（" + group_rows + more + "）"
+    ).to_numpy(object)}, index=conflict.index)
+
+
+def _codes(s: pd.Series, categories) -> np.ndarray:
+    """Positions of the values in ``categories`` (-1 if absent); free when ``s`` already has them."""
+    if isinstance(s.dtype, pd.CategoricalDtype) and list(s.cat.categories) == list(categories):
+        return s.cat.codes.to_numpy().astype(np.int64)
+    return pd.Categorical(s, categories=list(categories)).codes.astype(np.int64)
+
+
+def build_panel(clean: pd.DataFrame, years: list[int] | None = None) -> pd.DataFrame:
+    """Above-size enterprises and their revenue (亿元) per year × chain × area, with 全区 rows.
+
+    Every chain (the four and ``other``) × area (全区 first, then the nine) × year is present, zeros where
+    no firm is; the layout matches the target table so the two merge on (year, chain_id, area).
+    """
+    year_all = clean["year"].to_numpy().astype(np.int64)
+    if years is None:  # the few distinct years, without sorting a million of them
+        lo = int(year_all.min()) if len(year_all) else 0
+        years = (np.flatnonzero(np.bincount(year_all - lo)) + lo).tolist() if len(year_all) else []
+    years = sorted(years)
+    above = clean["above_size"].to_numpy(dtype=bool)
+    ny, nc, na = len(years), len(CHAIN_IDS_ALL), len(AREAS)
+    y = pd.Index(years).get_indexer(year_all[above])
+    c = _codes(clean["chain_id"], CHAIN_IDS_ALL)[above]
+    a = _codes(clean["area"], AREAS)[above]
+    ok = (y >= 0) & (c >= 0) & (a >= 0)
+    cell = ((y * nc + c) * na + a)[ok]
+    size = ny * nc * na
+    firms = np.bincount(cell, minlength=size).reshape(ny, nc, na)
+    weights = clean["revenue_yi"].to_numpy(dtype=float)[above][ok]
+    revenue = np.bincount(cell, weights=weights, minlength=size).astype(float).reshape(ny, nc, na)
+    firms = np.concatenate([firms.sum(axis=2, keepdims=True), firms], axis=2)  # 全区 first
+    revenue = np.concatenate([revenue.sum(axis=2, keepdims=True), revenue], axis=2)
+    out = pd.DataFrame({
+        "year": np.repeat(np.asarray(years, dtype=np.int64), nc * (na + 1)),
+        "chain_id": np.tile(np.repeat(np.asarray(CHAIN_IDS_ALL, dtype=object), na + 1), ny),
+        "area": np.tile(np.asarray(AREA_CATEGORIES, dtype=object), ny * nc),
+        "enterprises": firms.ravel().astype(np.int64),
+        "revenue_yi": revenue.ravel().round(8),
+    })
+    out = out.astype({"chain_id": "str", "area": "str"})
+    out["chain"] = out["chain_id"].map(CHAIN_NAME_BY_ID).astype("str")
+    return PANEL_SCHEMA.validate(out)

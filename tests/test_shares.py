@@ -171,3 +171,22 @@ def test_hhi_minimum_and_thresholds():
         S.hhi_level(2000, 2019)
     with pytest.raises(ParameterError):
         S.hhi_minimum(0)
+
+
+def test_share_change_rounding_bound_by_hand():
+    """Two areas, 2023 A 1 B 3 (A's share 0.25), 2026 A 2 B 2 (0.5): change +25 pp. With inputs known to ±1, moving
+    each one by +1 alone: A₀ 2 → 2/5 = 0.4 (Δ share₀ +0.15 → Δ change −15 pp); B₀ 4 → 1/5 = 0.2 (+5 pp);
+    A₁ 3 → 3/5 = 0.6 (+10 pp); B₁ 3 → 2/5 = 0.4 (−10 pp). Bound = 15 + 5 + 10 + 10 = 40 pp ≥ 25: in the noise."""
+    df = _small({("textiles", A, 2023): 1, ("textiles", B, 2023): 3, ("textiles", A, 2026): 2,
+                 ("textiles", B, 2026): 2})
+    ch = S.share_change(df, input_precision=1.0).set_index("area")
+    assert ch.loc[A, "change_pp"] == pytest.approx(25)
+    assert ch.loc[A, "change_pp_bound"] == pytest.approx(40)
+    assert ch.loc[C, "change_pp_bound"] == 0  # no value in either year: a '-' is exactly 0
+    assert "change_pp_bound" not in S.share_change(df).columns
+    # the real table: 高新园区's textile revenue share 2023→2026, +0.2 pp, is within integer rounding (±0.5 亿元)
+    real = S.share_change(targets_frame(), indicator="revenue", input_precision=0.5).set_index(["chain_id", "area"])
+    assert real.loc[("textiles", "高新园区"), "change_pp"] == pytest.approx(0.2)
+    assert abs(real.loc[("textiles", "高新园区"), "change_pp"]) <= real.loc[("textiles", "高新园区"), "change_pp_bound"]
+    with pytest.raises(ParameterError):
+        S.share_change(df, input_precision=-1)

@@ -155,13 +155,20 @@ def area_shares(frame: pd.DataFrame, indicator: str | None = None, years: Iterab
 
 
 def share_change(frame: pd.DataFrame, start_year: int = YEARS[0], end_year: int = YEARS[-1],
-                 indicator: str | None = None, include_all: bool = False) -> pd.DataFrame:
+                 indicator: str | None = None, include_all: bool = False, *,
+                 input_precision: float | None = None) -> pd.DataFrame:
     """Change in each area's share of each chain between two years, in percentage points.
 
     Columns: chain_id, chain, indicator, area, share_start, share_end (fractions), change_pp
-    ((share_end − share_start) × 100; the changes of one chain sum to 0).
+    ((share_end − share_start) × 100; the changes of one chain sum to 0). ``input_precision``: the
+    half-width within which each non-zero value is known (0.5 for integer-rounded targets) — adds
+    change_pp_bound, the first-order worst case Σₖ |Δ change_pp| when each input moves by that much one
+    at a time (for 'all', each of the area's non-zero chain values counts as one input). A change with
+    |change_pp| ≤ change_pp_bound is within the rounding of the inputs.
     """
     start_year, end_year = check_year_pair(start_year, end_year)
+    if input_precision is not None and not (isinstance(input_precision, (int, float)) and input_precision > 0):
+        raise ParameterError(f"input_precision {input_precision!r} must be a positive number")
     sh = area_shares(frame, indicator, years=[start_year, end_year], include_all=include_all)
     wide = sh.set_index(["chain_id", "indicator", "area", "year"])["share"].unstack("year")
     if start_year not in wide.columns or end_year not in wide.columns:
@@ -170,7 +177,41 @@ def share_change(frame: pd.DataFrame, start_year: int = YEARS[0], end_year: int 
     out.columns = ["chain_id", "indicator", "area", "share_start", "share_end"]
     out.insert(1, "chain", [chain_label(c) for c in out["chain_id"]])
     out["change_pp"] = (out["share_end"] - out["share_start"]) * 100
-    return _canonical_order(out, ["chain_id", "indicator", "area"])
+    out = _canonical_order(out, ["chain_id", "indicator", "area"])
+    if input_precision is not None:
+        out["change_pp_bound"] = _share_change_bound(frame, sh, start_year, end_year, out, float(input_precision))
+    return out
+
+
+def _share_change_bound(frame, sh, y0, y1, out, h) -> np.ndarray:
+    """First-order rounding bound of change_pp for each row of ``out`` (see :func:`share_change`)."""
+    vals = sh.set_index(["chain_id", "indicator", "year", "area"])["value"].sort_index()
+    grid = _area_grid(frame, sorted(set(sh["indicator"]), key=lambda k: _ORDER["indicator"][k]), include_all=False)
+    nonzero = (grid[grid["year"].isin([y0, y1])].assign(nz=lambda d: d["value"].fillna(0) != 0)
+               .groupby(["indicator", "year", "area"])["nz"].sum())
+    bound = np.full(len(out), np.nan)
+    for (cid, ind), rows in out.groupby(["chain_id", "indicator"], sort=False):
+        a = vals.loc[(cid, ind, y0)].reindex(list(AREAS)).to_numpy(dtype=float)
+        b = vals.loc[(cid, ind, y1)].reindex(list(AREAS)).to_numpy(dtype=float)
+        if not (np.isfinite(a).all() and np.isfinite(b).all() and a.sum() > 0 and b.sum() > 0):
+            continue
+
+        def weight(year, k, v):
+            if cid != ALL:
+                return float(v[k] != 0)
+            return float(nonzero.get((ind, year, AREAS[k]), 0))
+
+        total = np.zeros(len(AREAS))
+        for year, v, sign in ((y0, a, -1.0), (y1, b, 1.0)):
+            for k in range(len(AREAS)):
+                w = weight(year, k, v)
+                if w:
+                    moved = v.copy()
+                    moved[k] += h
+                    total += w * np.abs(sign * (moved / moved.sum() - v / v.sum()))
+        pos = {ar: i for i, ar in enumerate(AREAS)}
+        bound[rows.index.to_numpy()] = 100 * total[[pos[ar] for ar in rows["area"]]]
+    return bound
 
 
 def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all: bool = False) -> pd.DataFrame:

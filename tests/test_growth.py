@@ -198,7 +198,10 @@ def test_equal_to_time_progress_counts_as_ahead():
     assert g.ahead_of_schedule(0.5, g.time_progress(6)) is True
     # 35/60 and 7/12 are the same number computed two ways (0.583333…); still "ahead"
     assert g.ahead_of_schedule(35 / 60, g.time_progress(7)) is True
+    # 0.3 against 0.1 + 0.2 (= 0.30000000000000004 in floating point): equal, so on schedule
+    assert g.ahead_of_schedule(0.3, 0.1 + 0.2) is True
     assert g.ahead_of_schedule(0.4999, 0.5) is False
+    assert g.ahead_of_schedule(0.5 - 1e-9, 0.5) is False  # a real shortfall, however small, is behind
     assert g.ahead_of_schedule(float("nan"), 0.5) is pd.NA
 
 

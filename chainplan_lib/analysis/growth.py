@@ -341,20 +341,20 @@ def required_growth(actuals: pd.DataFrame, targets: pd.DataFrame, actual_year: i
     return pd.DataFrame(rows)
 
 
-AHEAD_TOLERANCE = 1e-9  # float slack for "完成率 equals 时间进度" (e.g. 7/12 computed two ways)
+AHEAD_DIGITS = 12  # "完成率 equals 时间进度" is decided on the difference rounded to 1e-12 (7/12 computed two ways)
 
 
 def ahead_of_schedule(rate: float, progress: float):
     """True when 完成率 ≥ 时间进度 (equal counts as on schedule), False when below, ``pd.NA`` when undefined.
 
-    Both fractions. Equality is decided with a slack of 1e-9, so 35/60 against 7/12 is "on schedule"
-    whatever the float rounding. Reference: the 时序进度 rule of Chinese progress reporting, "时间过半、
+    Both fractions. Equality is decided on the difference rounded to 12 decimals, so 35/60 against 7/12 is "on
+    schedule" whatever the float rounding. Reference: the 时序进度 rule of Chinese progress reporting, "时间过半、
     任务过半" — reaching the time share is meeting the schedule.
     """
     r, p = float(rate), float(progress)
     if not (math.isfinite(r) and math.isfinite(p)):
         return pd.NA
-    return bool(r >= p - AHEAD_TOLERANCE)
+    return bool(round(r - p, AHEAD_DIGITS) >= 0)
 
 
 def completion_table(actuals: pd.DataFrame, targets: pd.DataFrame, year: int, month: int = 12,

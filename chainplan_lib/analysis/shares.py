@@ -98,7 +98,7 @@ def hhi(shares: Iterable[float]) -> float:
 
     ``shares`` are fractions summing to 1 (they are not renormalised; NaN in → NaN out). Multiply by
     10,000 for the usual 0–10,000 scale. Reference: Hirschman (1964), "The paternity of an index",
-    AER 54(5); U.S. DoJ/FTC Horizontal Merger Guidelines (2023) §2.3 for the 10,000 scale.
+    AER 54(5); U.S. DOJ & FTC Merger Guidelines (2023), §2.1, for the 0–10,000 scale and thresholds.
     """
     s = np.asarray(list(shares), dtype=float)
     if s.size == 0 or np.isnan(s).any():

@@ -156,6 +156,43 @@ MUTATIONS: tuple[Mutation, ...] = (
 )
 
 
+# Written after the tests above, without looking for a test that catches them ("blind"): a check that the score
+# is not only a list of mutations chosen to be caught. Their ids start with "blind-".
+BLIND: tuple[Mutation, ...] = (
+    Mutation("blind-verdict-slack", C, "chainplan_lib/analysis/consistency.py", "if growth > overall + tolerance + _EPS:",
+             "if growth > overall + tolerance + 0.01:", ("tests/test_consistency.py",)),
+    Mutation("blind-gap-sign", C, "chainplan_lib/analysis/compare.py", 'out["gap"] = out["actual"] - out["target"]',
+             'out["gap"] = out["target"] - out["actual"]', ("tests/test_compare.py",)),
+    Mutation("blind-extra-pp-scale", C, G, '"extra_pp": (req - planned) * 100})', '"extra_pp": (req - planned) * 10})',
+             ("tests/test_growth.py",)),
+    Mutation("blind-rest-of-industry-periods", C, "chainplan_lib/analysis/consistency.py",
+             "rest_target = base_total_yi * (1 + district_growth) ** periods - chains_target_yi",
+             "rest_target = base_total_yi * (1 + district_growth) ** (periods - 1) - chains_target_yi",
+             ("tests/test_consistency.py",)),
+    Mutation("blind-cagr-table-digits", P, T, 'formats": {"年均增长率": lambda v: fmt_pct(v, 2)}',
+             'formats": {"年均增长率": lambda v: fmt_pct(v, 0)}', (TF, "tests/test_targets.py")),
+    Mutation("blind-imputed-value-text", P, B, "故补为 **{value:g} {unit}**", "故补为 **{total:g} {unit}**",
+             (TF, "tests/test_targets.py")),
+    Mutation("blind-register-balance", P, T, 'ok = s["rows_read"] == s["clean"] + s["quarantined"] + s["duplicates_dropped"]',
+             "ok = True", (TF, "tests/test_register_clean.py")),
+    Mutation("blind-completion-bar-label", P, CH, 'ax.text(v, y, f" {v:.0f}%"', 'ax.text(v, y, f" {v / 100:.0f}%"', (TF,)),
+)
+# A second blind round, written after the first was fixed and left as it scored (nothing changed to catch them).
+BLIND2: tuple[Mutation, ...] = (
+    Mutation("blind2-share-total-max", C, SH, 'out["total"] = g.transform(lambda v: v.sum() if v.notna().all() else np.nan)',
+             'out["total"] = g.transform(lambda v: v.max() if v.notna().all() else np.nan)', ("tests/test_shares.py",)),
+    Mutation("blind2-pareto-mean-alpha-one", C, SB, "return x_min * math.log(cap / x_min) / (1 - r)",
+             "return x_min * math.log(cap / x_min) / (1 + r)", ("tests/test_sizebands.py",)),
+    Mutation("blind2-yoy-ratio", C, G, "yoy = value / p - 1 if", "yoy = value / p if", ("tests/test_growth.py",)),
+    Mutation("blind2-targets-row-count", P, T, "清洗后共 **{len(t)}** 行", "清洗后共 **{len(t) - 1}** 行", (TF,)),
+    Mutation("blind2-quarantine-count", P, F, "隔离 {s['quarantined']} 行（原因：", "隔离 {s['duplicates_dropped']} 行（原因：",
+             (TF,)),
+    Mutation("blind2-title-month", P, B, "{today.year}年{today.month}月{today.day}日", "{today.year}年{today.day}月{today.month}日",
+             (TF,)),
+)
+MUTATIONS = MUTATIONS + BLIND + BLIND2
+
+
 def _copy_tree(dst: Path) -> None:
     for name in ("chainplan_lib", "tests", "notebooks", "data", "benchmarks"):
         shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints",

@@ -301,3 +301,60 @@ def test_methods_note_prints_the_tolerance_used(pp, band):
     assert band in text
     assert "最小为 1,111" in text and "高于 1,800" in text and "（2023 年）" in text
     assert "称“达成度”" in text and "按年计" in text
+
+
+# ------------------------------------------------------------- other text readers see (found by blind mutations)
+def test_consistency_cagr_table_two_decimals(result):
+    df, kw = tables.consistency_cagr(result)
+    fmt = kw["formats"]["年均增长率"]
+    # (500/320)^(1/3) − 1 = 16.04 %; (1000/690)^(1/3) − 1 = 13.17 %
+    assert [fmt(v) for v in df["年均增长率"]] == ["16.04%", "7.72%", "15.44%", "15.44%", "13.17%"]
+
+
+def test_repairs_text_gives_the_imputed_values():
+    tgt = datasets.targets_bundle()
+    text = briefing.repairs_md(tgt.repairs, tgt.checks, tgt.table)
+    # 冶金建材 户数 高新园区 2023 = 21 − (9 + 3) = 9 and 2024 = 22 − (9 + 3) = 10; 食品医药 营业收入 塘山镇 2023 = 65 − 26 = 39
+    assert "各区域之和比全区 21 户少 9" in text and "故补为 **9 户**" in text
+    assert "故补为 **10 户**" in text and "故补为 **39 亿元**" in text
+    assert "清洗共处理 27 处" in text
+
+
+def test_register_summary_says_whether_rows_balance(register):
+    df, kw = tables.register_summary(register)
+    assert "读入 1524 = 清洗后 740 + 隔离 28 + 重复 756，平衡" in kw["note"]
+    import types
+
+    broken = types.SimpleNamespace(**{**vars(register), "summary": {**register.summary, "rows_read": 1525}})
+    broken.synthetic = register.synthetic
+    assert "不平衡！" in tables.register_summary(broken)[1]["note"]
+
+
+def test_completion_chart_labels_the_rates(register, targets):
+    cmp = compare.actual_vs_target(register.panel, targets, 2024)
+    d = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == "revenue")].assign(label=lambda x: x["chain_id"])
+    fig = charts.completion(d, "completion_rate", "label", "完成率", benchmark=0.975)
+    texts = {t.get_text().strip() for t in fig.axes[0].texts}
+    # 360.48956/370 = 97.4 % → "97%"; the other three 100 %
+    assert "97%" in texts and "100%" in texts
+    bars = {p.get_width() for p in fig.axes[0].patches}
+    assert any(abs(w - 97.429) < 0.01 for w in bars)
+    matplotlib.pyplot.close("all")
+
+
+def test_register_paragraph_rows_and_quarantine(register):
+    text = findings.register_md(register)
+    # 1524 read = 740 clean + 28 quarantined + 756 exact duplicates dropped
+    assert "共读入 1524 行：清洗后 740 行" in text and "隔离 28 行" in text and "删除完全重复行 756 行" in text
+    assert "统一社会信用代码不符合 GB 32100-2015 8" in text
+
+
+def test_title_block_date_and_targets_overview():
+    from datetime import date
+
+    html = briefing.title_html(2024, ["附件2"], synthetic=True, today=date(2026, 3, 9))
+    assert "青山湖区制造业重点产业链2024年度简报" in html and "编制日期：2026年3月9日" in html
+    assert "示例数据" in html and "示例数据" not in briefing.title_html(2024, [], synthetic=False, today=date(2026, 3, 9))
+    overview = tables.targets_overview_md(datasets.targets_bundle())
+    # 4 chains × 4 years × 2 indicators × 10 areas = 320 rows; 27 repairs; 40 checks, all consistent
+    assert "清洗后共 **320** 行" in overview and "修复记录 **27** 处" in overview and "**40** 项一致" in overview

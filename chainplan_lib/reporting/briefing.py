@@ -74,7 +74,8 @@ def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd
     if comparison is not None:
         note += (f"实际为 {year} 年规上企业名录营业收入加总（见数据说明）；完成率 = {year} 年实际 ÷ {year} 年目标"
                  "（营业收入）。")
-    return df, {"note": note, "formats": {c: str for c in df.columns}}
+    # no per-column formats: the cells are text already, and unformatted headers may wrap, so the eight columns fit A4
+    return df, {"note": note}
 
 
 def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame) -> str:

@@ -58,7 +58,7 @@ fig = charts.target_paths(targets, overall_rate=result.overall_growth)
 tables.show(tables.consistency_cagr(result))
 
 # %% [markdown]
-# ### 现代针纺规模分档目标的自洽性
+# ### 现代针纺规模分档与 500 亿元目标
 
 # %%
 fit = sizebands.fit_pareto_tail()

@@ -6,11 +6,13 @@ YEAR   ?= 2024
 LOCK   := requirements.lock
 UV     ?= uv==0.13.9
 
-.PHONY: install lock brief test targets registers lab bench clean help
+.PHONY: install lock brief test coverage mutate targets registers lab bench clean help
 
 help:
 	@echo "make brief   - set up .venv and run the yearly batch on the bundled data (YEAR=$(YEAR))"
 	@echo "make test    - set up .venv and run the tests"
+	@echo "make coverage - the tests with coverage, notebook kernels and pool workers included; report per module"
+	@echo "make mutate  - hand-listed mutations: how many the tests catch (calculations / presentation)"
 	@echo "make lab     - open JupyterLab on notebooks/ with the project's environment as kernel"
 	@echo "make targets - clean Attachment 2 into data/processed/targets.csv"
 	@echo "make bench   - run the speed/memory benchmarks in benchmarks/"
@@ -42,6 +44,15 @@ brief: install
 
 test: install
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+coverage: install
+	rm -f .coverage .coverage.*
+	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage run -m pytest -q -n 2 --dist loadfile
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
+
+mutate: install
+	$(BIN)/python benchmarks/mutate.py
 
 targets: install
 	$(BIN)/chainplan targets

@@ -14,9 +14,10 @@
 # ---
 
 # %% [markdown]
-# # 增长：目标路径、趋势预测与情景
-# 各链营业收入目标（亿元）的年均增长与同比增长；以对数线性趋势（statsmodels OLS）和指数平滑（Holt）外推，
-# 并与按固定增速（如 8%、10%、12%）的情景路径比较。有企业名录时，以名录实际值为起点计算实现目标所需的增速。
+# # 增长：目标路径、实际值、预测与情景
+# 各链营业收入目标（亿元）的年均增长与逐年计划增速（对规划本身的描述）；有足够的实际值时，以对数线性趋势
+# （statsmodels OLS，至少 5 年）和指数平滑（Holt，至少 10 年）外推并给出预测区间；按固定增速（如 8%、10%、12%）
+# 的情景路径只是算术。有企业名录时，以名录实际值为起点计算实现目标所需的增速。
 
 # %% tags=["parameters"]
 chain = "all"                          # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
@@ -34,7 +35,7 @@ from IPython.display import Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import growth
-from chainplan_lib.reporting import charts, datasets, tables
+from chainplan_lib.reporting import charts, datasets, findings, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)
@@ -66,15 +67,15 @@ tables.show(tables.yoy_wide(yoy, indicator))
 fig = charts.target_paths(targets)
 
 # %% [markdown]
-# ## 预测与情景（扇形图）
-# 图中画出的线和区间以图例为准。若有阴影（95% 区间）：规划目标只有 4 个点，区间反映的是“目标路径本身的弯曲”，
-# 不是统计抽样误差。
+# ## 实际值、预测与情景（扇形图）
+# 模型只拟合实际值，不拟合规划目标；实际值不足时不作预测，下文说明原因。有预测时，阴影为 80% 和 95% 预测区间
+# （某一年的实际值可能落入的范围）。
 
 # %%
 fan = growth.fan_chart_frame(targets, chain, actuals=panel, indicator=indicator, to_year=to_year,
-                             rates=scenario_rates)
+                             rates=scenario_rates, levels=(0.8, 0.95))
 fig = charts.fan_chart(fan, synthetic=synthetic and (fan["kind"] == "actual").any())
-display(Markdown(tables.fan_md(fan)))
+display(Markdown(findings.fan_md(fan)))
 
 # %% [markdown]
 # ## 以名录实际值为起点：实现 2026 年目标所需增速

@@ -28,7 +28,7 @@ from IPython.display import Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import consistency
-from chainplan_lib.reporting import charts, datasets, tables
+from chainplan_lib.reporting import charts, datasets, findings, tables
 
 params.install_short_errors()
 tolerance_pp = params.check_tolerance(tolerance_pp)
@@ -41,7 +41,7 @@ result = consistency.check_consistency(targets, tolerance_pp=tolerance_pp, base_
 # ## 结论
 
 # %%
-display(Markdown(tables.consistency_md(result)))
+display(Markdown(findings.consistency_md(result)))
 
 # %%
 fig = charts.target_paths(targets, overall_rate=result.overall_growth)
@@ -58,7 +58,7 @@ tables.show(tables.present(result.contributions, caption="各链对四链合计�
 # ## 对数线性回归（斜率检验）
 
 # %%
-display(Markdown(tables.regression_md(result)))
+display(Markdown(findings.regression_md(result)))
 
 # %% [markdown] tags=["analyst-only"]
 # ## 全文（供分析人员）

@@ -15,21 +15,24 @@
 
 # %% [markdown]
 # # 各镇（街道、园区）占比、集中度与偏离-份额分析
-# 各区域在各链营业收入和规上户数中的占比（全区不计入，占比之和为 100%），2023→2026 的占比变化，
-# 赫芬达尔-赫希曼指数（HHI）与最大区域占比，区位商，以及区域营业收入增长的偏离-份额分解。
+# 各区域在各链营业收入和规上户数目标中的占比（全区不计入，占比之和为 100%）及其变化、赫芬达尔-赫希曼指数（HHI）
+# 与最大区域；有企业名录时，以名录实际值计算区位商（分母为区域全部规上工业）和偏离-份额分解。
+# 附件2 目标为整数：目标的占比变化和偏离-份额只描述规划的分配，在取整误差之内的记为 0。
 
 # %% tags=["parameters"]
-chain = "textiles"     # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
-year = 2026            # the year shown in the location quotients; shares are shown for every year
-base_year = 2023       # start of the share change and the shift-share
+chain = "textiles"       # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
+year = 2026              # last year of the share change; location quotients use the latest register year up to it
+base_year = 2023         # start of the share change and the shift-share of targets
 processed_dir = None
+register_dir = None      # register files; None: the bundled SYNTHETIC sample
+reference_growth = None  # optional outside growth of all industry for shift-share, a fraction (0.08 is 8 pct)
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
-from chainplan_lib.analysis import shares
-from chainplan_lib.reporting import charts, datasets, tables
+from chainplan_lib.analysis import regional, shares
+from chainplan_lib.reporting import briefing, charts, datasets, findings, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)
@@ -38,9 +41,13 @@ base_year = params.check_year(base_year, "base_year")
 if base_year >= year:
     raise params.ParameterError(f"base_year={base_year} must be before year={year}")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
+register_dir = params.check_path(register_dir, "register_dir")
+reference_growth = None if reference_growth is None else params.check_rates([reference_growth], "reference_growth")[0]
 targets = datasets.targets_bundle(processed_dir).table
+register = datasets.register_bundle(processed_dir, register_dir)
+reg_years = [y for y in register.years if y <= year]
 area_shares = shares.area_shares(targets, include_all=True)
-change = shares.share_change(targets, base_year, year, include_all=True)
+change = shares.share_change(targets, base_year, year, include_all=True, input_precision=0.5)
 
 # %% [markdown]
 # ## 区域构成
@@ -52,28 +59,41 @@ fig = charts.area_shares(area_shares, chain, "revenue")
 fig = charts.area_shares(area_shares, chain, "enterprises")
 
 # %% [markdown]
-# ## 占比变化
+# ## 占比变化（规划目标）
 
 # %%
-fig = charts.share_change(change, chain, "revenue")
-sel = change[(change["chain_id"] == chain) & ((change["share_start"] > 0) | (change["share_end"] > 0))]
-tables.show(tables.present(sel, caption=f"{base_year}→{year} 区域占比变化", note=charts.SOURCE_TABLE))
+tables.show(findings.share_change_table(change, chain, base_year, year))
 
 # %% [markdown]
 # ## 集中度
-# HHI 取 0–10000：10000 表示全部集中在一个区域；一般以 2500 以上为高度集中。
+# HHI 取 0–10000：10000 表示全部集中在一个区域，九个区域时最小为 1111（各区域相等）。最大区域并列时全部列出。
 
 # %%
 conc = shares.concentration(targets, include_all=True)
-tables.show(tables.present(conc[conc["year"].isin([base_year, year])], caption="集中度（按区域）"))
+tables.show(findings.concentration_table(conc, [base_year, year]))
 
 # %% [markdown]
-# ## 区位商与偏离-份额分解
-# 区位商 > 1 表示该区域在该链上的专业化程度高于全区平均。偏离-份额把区域营业收入增量分解为
-# 全区增长、产业结构和区域竞争三部分，三者之和等于实际增量。
+# ## 区位商（名录实际值）
+# 区位商 = 该链占本区域全部规上工业的比重 ÷ 该链占全区全部规上工业的比重；分母包括四条链以外的企业。
 
 # %%
-lq = shares.location_quotients(targets, year=year)
-tables.show(tables.lq_wide(lq))
-ss = shares.shift_share(targets, base_year, year)
-tables.show(tables.shift_share(ss))
+if register.synthetic:
+    display(HTML(briefing.synthetic_banner_html()))
+if reg_years:
+    lq = regional.location_quotients(register.panel, reg_years[-1])
+    tables.show(findings.lq_wide(lq, source=tables.register_note(register)))
+else:
+    display(Markdown(findings.lq_absent_md()))
+
+# %% [markdown]
+# ## 偏离-份额分解
+# 实际增量 = 全区增长分量 + 产业结构分量 + 区域竞争分量（Dunn 1960）。名录实际值的分解反映实际变化；
+# 规划目标的分解只描述规划如何分配增量。
+
+# %%
+if len(reg_years) >= 2:
+    ss = regional.shift_share(register.panel, reg_years[0], reg_years[-1], reference_growth=reference_growth)
+    tables.show(findings.shift_share(ss, basis="actual", start_year=reg_years[0], end_year=reg_years[-1],
+                                     source=tables.register_note(register)))
+ss_plan = regional.shift_share(targets, base_year, year, input_precision=0.5)
+tables.show(findings.shift_share(ss_plan, basis="targets", start_year=base_year, end_year=year))

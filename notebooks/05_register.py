@@ -28,7 +28,7 @@ from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import compare, sizebands
-from chainplan_lib.reporting import briefing, charts, datasets, tables
+from chainplan_lib.reporting import briefing, charts, datasets, findings, tables
 
 params.install_short_errors()
 year = params.check_year(year)
@@ -57,20 +57,23 @@ cmp = compare.actual_vs_target(register.panel, targets, year)
 district = cmp[cmp["area"] == "全区"]
 fig = charts.completion(district[district["indicator"] == "revenue"].assign(label=lambda d: d["chain_id"].map(charts.chain_label)),
                         "completion_rate", "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
-tables.show(tables.comparison(cmp, year, register))
+tables.show(findings.comparison(cmp, year, register))
 
 # %% [markdown]
 # ## 现代针纺规模分档
 # 附件1 目标（2026 年）：销售额超 1 亿元企业 50 家，其中超 3 亿元 15 家、超 5 亿元 8 家、超 10 亿元 4 家、超 20 亿元 2 家。
+# 名录年份早于 2026 年时，对比的是对 2026 年目标的达成度，不是同期完成率。
 
 # %%
 bands = sizebands.band_counts(register.clean, year=year)
 fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
-                        synthetic=register.synthetic)
-tables.show(tables.present(bands[["threshold_yi", "target_above", "actual_above", "completion_rate"]],
-                           caption=f"{year}年名录中营业收入超过各档的现代针纺企业（户）与 2026 年目标",
-                           note=tables.register_note(register)))
+                        synthetic=register.synthetic, year=year)
+tables.show(findings.size_band_table(bands, year, register))
+
+# %% [markdown]
+# ### 规模分档目标与 500 亿元目标是否相容
 
 # %%
 fit = sizebands.fit_pareto_tail()
-display(Markdown(tables.pareto_md(fit)))
+display(Markdown(findings.pareto_md(fit)))
+tables.show(findings.pareto_caps(fit))

@@ -28,7 +28,7 @@ from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import compare, consistency, shares, sizebands
-from chainplan_lib.reporting import briefing, charts, datasets, tables
+from chainplan_lib.reporting import briefing, charts, datasets, findings, tables
 
 params.install_short_errors()
 year = params.check_year(year)
@@ -48,7 +48,7 @@ display(HTML(briefing.title_html(year, tables.source_lines(tgt, register), regis
 
 # %%
 tables.show(briefing.headline_table(targets, result, year, cmp))
-display(Markdown(tables.consistency_md(result)))
+display(Markdown(findings.consistency_md(result)))
 
 # %% [markdown]
 # ## 二、各链目标路径与年均 10% 增长
@@ -58,17 +58,19 @@ fig = charts.target_paths(targets, overall_rate=result.overall_growth)
 tables.show(tables.consistency_cagr(result))
 
 # %% [markdown]
-# ### 现代针纺规模分档目标的自洽性
+# ### 现代针纺规模分档与 500 亿元目标
 
 # %%
-display(Markdown(tables.pareto_md(sizebands.fit_pareto_tail())))
+fit = sizebands.fit_pareto_tail()
+display(Markdown(findings.pareto_md(fit)))
+tables.show(findings.pareto_caps(fit))
 
 # %% [markdown]
 # ## 三、区域分布
 
 # %%
 fig = charts.area_mix(shares.area_shares(targets), year)
-display(Markdown(tables.share_md(shares.concentration(targets), year)))
+display(Markdown(findings.share_md(shares.concentration(targets), year)))
 
 # %% [markdown]
 # ## 四、企业名录与目标完成情况
@@ -87,5 +89,5 @@ else:
 
 # %%
 display(Markdown(briefing.repairs_md(tgt.repairs, tgt.checks, targets)))
-display(Markdown(tables.register_md(register)))
-display(Markdown(briefing.methods_md()))
+display(Markdown(findings.register_md(register)))
+display(Markdown(briefing.methods_md(result.tolerance_pp, result.overall_growth)))

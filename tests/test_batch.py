@@ -77,6 +77,24 @@ def test_briefing_pdf_text_and_pages(brief):
     assert "\ufffd" not in whole and "import" not in whole
 
 
+def test_briefing_pdf_numbers(brief):
+    """The numbers the 2024 briefing shows, pinned (hand-computed in tests/test_findings.py)."""
+    whole = "".join(pdf_text(brief.pdf)).replace(" ", "").replace("\n", "")
+    # 完成率 = actual / same-year target: textiles 360.48956/370 = 97.4 %, all 758.48954/768 = 98.8 %
+    assert "现代针纺50030016.0%更积极370360.597.4%" in whole
+    assert "四链合计1,00040013.2%更积极768758.598.8%" in whole
+    # size bands: floors 136 and 186 亿元, the 50 firms need 250–450 亿元; binned ML α 1.10, profile 0.81–1.46
+    for key in ("至少136亿元", "至少186亿元", "250", "450亿元", "α=1.10", "0.81", "1.46"):
+        assert key in whole, key
+    # HHI beside its nine-area minimum and the 2023 guideline's threshold; counts per year; the tolerance used
+    for key in ("最小为1,111", "高于1,800", "2023年304户、2024年330户", "±1个百分点理解（9.0%"):
+        assert key in whole, key
+    for gone in ("681", "规上634户", "95%区间"):
+        assert gone not in whole, gone
+    shares_page = (brief.out_dir / "html" / "04_shares.html").read_text(encoding="utf-8")
+    assert "罗家镇、高新园区（并列）" in shares_page and "0（在取整误差内）" in shares_page
+
+
 def _failing_notebooks(tmp: Path) -> Path:
     d = tmp / "notebooks"
     d.mkdir()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
+import matplotlib  # noqa: E402  (a required dependency: never skipped)
 matplotlib.use("Agg")
 
 from chainplan_lib.reporting import fonts  # noqa: E402

@@ -7,14 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from _targets_fixture import targets_frame
 from chainplan_lib.analysis import growth as g
 from chainplan_lib.errors import ParameterError
 
-T975_DF2 = math.sqrt(0.9025 * 2 / (1 - 0.9025))  # t quantile, df 2: t/sqrt(t²+2) = 0.95 → t² = 1.805/0.0975 → 4.302653
 
 
 @pytest.fixture(scope="module")
@@ -193,105 +192,35 @@ def test_year_validation(targets):
         g.cagr_table(targets, 2025, 2024)
 
 
-# ---------------------------------------------------------------------------------- projections
-# log values 0, 0.1, 0.3, 0.3 at x = 0..3: x̄ = 1.5, ȳ = 0.175, Sxx = 5, Sxy = 0.55 → slope 0.11, intercept 0.01;
-# residuals −0.01, −0.02, 0.07, −0.04 → SSR 0.007, s² = 0.0035, se(slope) = sqrt(0.0035/5) = 0.0264575.
-HAND = pd.Series(np.exp([0.0, 0.1, 0.3, 0.3]), index=[2023, 2024, 2025, 2026])
+# ------------------------------------------------------------------ the "ahead of schedule" boundary
+def test_equal_to_time_progress_counts_as_ahead():
+    """完成率 = 时间进度 is on schedule ("时间过半、任务过半"): ahead is True at equality, False just below."""
+    assert g.ahead_of_schedule(0.5, g.time_progress(6)) is True
+    # 35/60 and 7/12 are the same number computed two ways (0.583333…); still "ahead"
+    assert g.ahead_of_schedule(35 / 60, g.time_progress(7)) is True
+    # 0.3 against 0.1 + 0.2 (= 0.30000000000000004 in floating point): equal, so on schedule
+    assert g.ahead_of_schedule(0.3, 0.1 + 0.2) is True
+    assert g.ahead_of_schedule(0.4999, 0.5) is False
+    assert g.ahead_of_schedule(0.5 - 1e-9, 0.5) is False  # a real shortfall, however small, is behind
+    assert g.ahead_of_schedule(float("nan"), 0.5) is pd.NA
 
 
-def test_log_trend_by_hand():
-    lt = g.log_trend(HAND, null_growth=0.10)
-    assert lt.slope == pytest.approx(0.11)
-    assert lt.intercept == pytest.approx(0.01)
-    assert lt.slope_se == pytest.approx(0.0264575, abs=1e-7)
-    half = T975_DF2 * 0.0264575  # 4.302653 × 0.0264575 = 0.113838
-    assert lt.slope_ci[0] == pytest.approx(0.11 - half, abs=1e-6)
-    assert lt.slope_ci[1] == pytest.approx(0.11 + half, abs=1e-6)
-    assert lt.growth == pytest.approx(math.exp(0.11) - 1)
-    # t = (0.11 − ln 1.1)/se = 0.0146898/0.0264575 = 0.555223; df 2: p = 1 − t/sqrt(t² + 2) = 0.634555
-    assert lt.t_stat == pytest.approx(0.555223, abs=1e-5)
-    assert lt.p_value == pytest.approx(0.634555, abs=1e-5)
-    assert "H0 growth = 10.00%" in lt.summary()
+def test_completion_table_boundary_and_undefined(targets):
+    # textiles 2024 target 370: 185 by June is exactly 0.5 = 6/12 → ahead; electronics 36.99 / 74 < 0.5 → behind;
+    # metallurgy has no actual row → completion rate NaN → ahead NA (not 否)
+    act = pd.DataFrame({"year": [2024] * 3, "chain_id": ["textiles", "electronics", "food_pharma"], "area": "全区",
+                        "enterprises": [1, 1, 1], "revenue_yi": [185.0, 36.99, 37.0]})
+    c = g.completion_table(act, targets, year=2024, month=6, include_all=False).set_index("chain_id")
+    assert c.loc["textiles", "completion_rate"] == 0.5 and c.loc["textiles", "ahead"] == True  # noqa: E712
+    assert c.loc["textiles", "ahead_pp"] == 0.0
+    assert c.loc["electronics", "ahead"] == False  # noqa: E712
+    # 36.99 / 74 = 0.499865 → −0.0135 pp
+    assert c.loc["electronics", "ahead_pp"] == pytest.approx(-0.013514, abs=1e-6)
+    assert c.loc["food_pharma", "ahead"] == True  # noqa: E712  37/74 = 0.5 exactly
+    assert math.isnan(c.loc["metallurgy", "completion_rate"]) and c.loc["metallurgy", "ahead"] is pd.NA
+    assert str(c["ahead"].dtype) == "boolean"
 
 
-def test_trend_projection_by_hand():
-    tr = g.trend_projection(HAND, to_year=2027).set_index("year")
-    # 2027 (x = 4): ŷ = 0.01 + 0.44 = 0.45; se_fit = sqrt(0.0035)·sqrt(1/4 + 2.5²/5) = 0.0591608 × 1.2247449 = 0.0724569
-    assert tr.loc[2027, "value"] == pytest.approx(math.exp(0.45))
-    assert tr.loc[2027, "lower"] == pytest.approx(math.exp(0.45 - T975_DF2 * 0.0724569), rel=1e-6)
-    assert tr.loc[2027, "upper"] == pytest.approx(math.exp(0.45 + T975_DF2 * 0.0724569), rel=1e-6)
-    assert bool(tr.loc[2026, "in_sample"]) and not bool(tr.loc[2027, "in_sample"])
-    # prediction interval: se_obs = 0.0591608 × sqrt(1 + 1.5) = 0.0935414
-    pi = g.trend_projection(HAND, to_year=2027, interval="prediction").set_index("year")
-    assert pi.loc[2027, "upper"] == pytest.approx(math.exp(0.45 + T975_DF2 * 0.0935414), rel=1e-6)
-    with pytest.raises(ParameterError):
-        g.trend_projection(HAND.iloc[:2])
-    with pytest.raises(ParameterError):
-        g.trend_projection(HAND, interval="fan")
-    with pytest.raises(ParameterError):
-        g.trend_projection(HAND, to_year=2099)
-
-
-@settings(max_examples=30, deadline=None)
-@given(rate=st.floats(-0.2, 0.4), start=st.floats(10, 1000))
-def test_log_trend_recovers_constant_growth(rate, start):
-    s = pd.Series([start * (1 + rate) ** k for k in range(4)], index=range(2023, 2027))
-    assert g.log_trend(s).growth == pytest.approx(rate, abs=1e-9)
-    tr = g.trend_projection(s, to_year=2028).set_index("year")
-    assert tr.loc[2028, "value"] == pytest.approx(start * (1 + rate) ** 5, rel=1e-8)
-
-
-def test_ets_projection():
-    s = pd.Series([100 * 1.1 ** k for k in range(6)], index=range(2021, 2027))
-    e = g.ets_projection(s, to_year=2028)
-    assert e["year"].tolist() == [2027, 2028]
-    # an exactly log-linear path: Holt on logs continues it, 100·1.1^6 = 177.1561, 100·1.1^7 = 194.8717
-    assert e["value"].tolist() == pytest.approx([177.1561, 194.87171], rel=1e-3)
-    assert (e["lower"] <= e["value"]).all() and (e["value"] <= e["upper"]).all()
-    assert g.ets_projection(s, to_year=2026).empty
-    with pytest.raises(ParameterError, match="at least 4"):
-        g.ets_projection(s.iloc[:3], to_year=2028)
-    with pytest.raises(ParameterError, match="consecutive"):
-        g.ets_projection(s.drop(2023), to_year=2028)
-
-
-def test_scenario_paths():
-    sc = g.scenario_paths(690, 2023).set_index(["kind", "year"])
-    # 690·1.08³ = 869.20128; 690·1.1³ = 918.39; 690·1.12³ = 969.40032
-    assert sc.loc[("scenario_8", 2026), "value"] == pytest.approx(869.20128)
-    assert sc.loc[("scenario_10", 2026), "value"] == pytest.approx(918.39)
-    assert sc.loc[("scenario_12", 2026), "value"] == pytest.approx(969.40032)
-    assert sc.loc[("scenario_10", 2023), "value"] == 690
-    assert set(g.scenario_paths(1, 2024, rates=[0.125])["kind"]) == {"scenario_12_5"}
-    with pytest.raises(ParameterError):
-        g.scenario_paths(690, 2023, rates=[-1.5])
-
-
-def test_fan_chart_frame_from_targets(targets):
-    f = g.fan_chart_frame(targets, "all", to_year=2028)
-    assert list(f.columns) == g.FAN_COLUMNS
-    assert set(f["kind"]) == {"target", "trend", "ets", "scenario_8", "scenario_10", "scenario_12"}
-    k = f.set_index(["kind", "year"])
-    assert k.loc[("target", 2026), "value"] == 1000
-    assert k.loc[("scenario_10", 2026), "value"] == pytest.approx(918.39)
-    assert sorted(f.loc[f["kind"] == "ets", "year"]) == [2027, 2028]
-    trend = f[f["kind"] == "trend"]
-    assert (trend["lower"] < trend["value"]).all() and (trend["value"] < trend["upper"]).all()
-    # the trend's slope is the regression's: 0.123789 (see test_consistency)
-    assert math.log(k.loc[("trend", 2024), "value"] / k.loc[("trend", 2023), "value"]) == pytest.approx(0.123789,
-                                                                                                       abs=1e-6)
-    one = g.fan_chart_frame(targets, "textiles")
-    assert set(one["chain"]) == {"现代针纺"}
-    assert "ets" not in set(one["kind"])  # to_year 2026 = last observation: nothing to smooth forward
-
-
-def test_fan_chart_frame_from_actuals(targets):
-    f = g.fan_chart_frame(targets, "textiles", actuals=_panel(), to_year=2026)
-    assert set(f["kind"]) == {"target", "actual", "trend", "scenario_8", "scenario_10", "scenario_12"}
-    assert set(f.loc[f["kind"] == "trend", "basis"]) == {"actual"}
-    k = f.set_index(["kind", "year"])
-    # scenarios start from the last actual: 400 in 2025 → 400·1.1 = 440 in 2026
-    assert k.loc[("scenario_10", 2026), "value"] == pytest.approx(440)
-    assert k.loc[("actual", 2025), "value"] == 400
-    # trend through 330, 360, 400 (3 points), extended one year
-    assert sorted(f.loc[f["kind"] == "trend", "year"]) == [2023, 2024, 2025, 2026]
+def test_plan_time_progress_counts_from_the_base_year():
+    """Base year = 0: 2023 → 0, 2024 → 1/3, 2026 → 1 (the plan's 2023 values are its starting point)."""
+    assert [g.plan_time_progress(y) for y in (2023, 2024, 2025, 2026)] == pytest.approx([0, 1 / 3, 2 / 3, 1])

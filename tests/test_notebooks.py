@@ -90,14 +90,24 @@ def test_02_growth_default_all_chains(tmp_path):
     text = run("02_growth", tmp_path)
     # (1000 / 690) ** (1/3) − 1 = 13.17 %; textiles (500/320) ** (1/3) − 1 = 16.04 %
     assert "13.2%" in text and "16.0%" in text
-    assert "2026 年**" in text and "10%情景" in text
+    # the plan's path is described: 768/690 − 1, 870/768 − 1, 1000/870 − 1
+    assert "逐年计划增速 2024 年 11.3%、2025 年 13.3%、2026 年 14.9%" in text
+    # two register years (319.64 + 240 + 65 + 61.65 = 686.3; 758.5): too few for a trend or Holt, and it says so
+    assert "2023 年 686.3、2024 年 758.5 亿元" in text
+    assert "实际值只有 2 年，少于所需的 5 年" in text and "实际值只有 2 年，少于所需的 10 年" in text
+    assert "置信区间" not in text and "预测区间 " not in text
+    # scenarios from the 2024 actual: 758.49 × 1.1² = 917.8
+    assert "10% → 918" in text
+    # required growth: all 1000/758.49 → 14.8 % vs planned 14.1 %: +0.7 pp; metallurgy −0.00001 pp is "0.0"
+    assert "+0.7" in text and "-0.0" not in text
     assert "[images: 2]" in text
 
 
 def test_02_growth_one_chain_custom_scenarios(tmp_path):
     text = run("02_growth", tmp_path, chain="冶金建材", scenario_rates=[0.05], use_register=False, to_year=2028)
-    # metallurgy (300/240) ** (1/3) − 1 = 7.72 %
-    assert "7.7%" in text and "5%情景" in text and "2028 年**" in text
+    # metallurgy (300/240) ** (1/3) − 1 = 7.72 %; scenario from the 2023 target: 240 × 1.05⁵ = 306.3
+    assert "7.7%" in text and "2028 年 5% → 306 亿元" in text
+    assert "没有实际值，不作预测" in text
     assert "未提供企业名录" in text
 
 
@@ -113,7 +123,7 @@ def test_02_growth_bad_chain_is_one_line(tmp_path):
 
 def test_03_consistency_default_and_wider_tolerance(tmp_path):
     text = run("03_consistency", tmp_path)
-    assert "比年均10%左右更积极" in text and "13.17%" in text
+    assert "比年均10%左右更积极" in text and "13.17%" in text and "9.0%–11.0%（含两端）" in text
     # 690 × 1.1³ = 918.39; 1000 − 918.39 = 81.6
     assert "81.6 亿元" in text
     wide = run("03_consistency", tmp_path, tolerance_pp=5.0, base_total_yi=1500.0)
@@ -130,7 +140,14 @@ def test_03_consistency_base_total_below_chains_is_refused(tmp_path):
 def test_04_shares_default_and_other_chain(tmp_path):
     text = run("04_shares", tmp_path)
     # textiles 2026: 高新园区 326 / 500 = 65.2 %
-    assert "65.2%" in text and "偏离-份额分解" in text
+    assert "65.2%" in text
+    # 冶金建材 户数 2023: 罗家镇 9 = 高新园区 9 of 21 → a tie, both named; the nine-area minimum beside the HHI
+    assert "罗家镇、高新园区（并列）" in text and "3,878" in text and "1,111" in text and "高于 1,800" in text
+    # LQ against all industry (register 2024): 上海路街道 textiles (3/4.19936)/(360.48956/769.79139) = 1.53
+    assert "区位商（2024 年，营业收入；参照：全区全部规上工业）" in text and "1.53" in text
+    # shift-share of the plan 2023→2026, 南钢街道: 218·310/690 = 97.9; 218·(0.25 − 0.449275) = −43.4; −0.5 in rounding
+    assert "规划目标分配的偏离-份额描述（2023→2026" in text and "+97.9" in text and "-43.4" in text
+    assert "0（在取整误差内）" in text and "偏离-份额分解（实际值，2023→2024" in text
     other = run("04_shares", tmp_path, chain="food_pharma", year=2025)
     # food_pharma 2025: 塘山镇 50 / 85 = 58.8 %
     assert "58.8%" in other and "2023→2025" in other
@@ -138,8 +155,12 @@ def test_04_shares_default_and_other_chain(tmp_path):
 
 def test_05_register_default_and_2023(tmp_path):
     text = run("05_register", tmp_path)
-    assert "示例数据" in text and "完成率" in text and "规模分档自洽性检验" in text
-    assert "2024年名录实际与同年目标" in text
+    assert "示例数据" in text and "2024年名录实际与同年目标" in text
+    # textiles 全区 revenue: target 370.0, actual 360.5 (in that order), 360.48956/370 = 97.4 %
+    assert "<td>370.0</td><td>360.5</td><td>-9.5</td><td>97.4%</td>" in re.sub(r"<td[^>]*>", "<td>", text)
+    # 92 firms ≥ 1 亿元 in 2024 against 50 for 2026: 达成度, not 完成率
+    assert "对2026目标的达成度（%）" in text and "184.0%" in text
+    assert "**250–450 亿元**" in text and "0.81–1.46" in text and "681" not in text
     older = run("05_register", tmp_path, year=2023)
     assert "2023年名录实际与同年目标" in older
 
@@ -154,5 +175,9 @@ def test_briefing_default_and_other_year(tmp_path):
     text = run("briefing", tmp_path)
     assert "青山湖区制造业重点产业链2024年度简报" in text and "2026目标（亿元）" in text and "示例数据" in text
     assert "1,000" in text and "13.2%" in text
-    other = run("briefing", tmp_path, year=2026)
+    # 完成率 = actual / target: textiles 360.48956/370 = 97.4 %, all 758.48954/768 = 98.8 %
+    assert "97.4%" in text and "98.8%" in text and "102.6%" not in text
+    assert "±1 个百分点理解（9.0%–11.0%" in text and "2023 年 304 户、2024 年 330 户" in text
+    other = run("briefing", tmp_path, year=2026, tolerance_pp=2.5)
     assert "青山湖区制造业重点产业链2026年度简报" in other and "本节从略" in other
+    assert "±2.5 个百分点理解（7.5%–12.5%" in other and "±1 个百分点" not in other

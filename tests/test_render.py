@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-pytest.importorskip("weasyprint")
-pytest.importorskip("pypdf")
+import nbformat  # noqa: F401  (required dependencies: a broken install fails here, it does not skip)
+import pypdf  # noqa: F401
+import weasyprint  # noqa: F401
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
-
-from chainplan_lib.reporting import render  # noqa: E402
-from chainplan_lib.errors import ChainplanError  # noqa: E402
+from chainplan_lib.reporting import render
+from chainplan_lib.errors import ChainplanError
 
 TITLE = "青山湖区产业链测试简报"
 CODE_SOURCE = "SECRET_SOURCE_marker = 4242  # must never reach the reader"
@@ -326,7 +325,6 @@ def test_missing_notebook_is_a_chainplan_error(tmp_path):
 
 
 def test_page_images_render_with_pdfium(rendered, tmp_path):
-    pytest.importorskip("pypdfium2")
     from PIL import Image
 
     images = render.pdf_page_images(rendered["pdf_syn"], tmp_path / "pages", scale=1.0)

@@ -142,112 +142,51 @@ def test_hhi_bounds(values):
     assert c["top_share"] ** 2 <= c["hhi_fraction"] + 1e-12 <= c["top_share"] + 1e-9
 
 
-# ------------------------------------------------------------------------------------- shift-share
-def test_shift_share_hand_worked():
-    ss = S.shift_share(SMALL, by_chain=True).set_index(["area", "chain_id"])
-    # G = 250/200 − 1 = 0.25; g_X = 120/80 − 1 = 0.5; g_Y = 130/120 − 1 = 1/12
-    # A·X: 60·0.25 = 15; 60·(0.5 − 0.25) = 15; 30 − 15 − 15 = 0
-    assert ss.loc[(A, "textiles"), ["district_growth", "chain_mix", "area_specific"]].tolist() == pytest.approx(
-        [15, 15, 0])
-    # A·Y: 40·0.25 = 10; 40·(1/12 − 1/4) = −6.6667; 0 − 10 + 6.6667 = −3.3333 (= 40·(0 − 1/12))
-    assert ss.loc[(A, "metallurgy"), ["district_growth", "chain_mix", "area_specific"]].tolist() == pytest.approx(
-        [10, -20 / 3, -10 / 3])
-    # B·Y: 80·0.25 = 20; 80·(−1/6) = −13.3333; 10 − 20 + 13.3333 = 3.3333 (= 80·(1/8 − 1/12))
-    assert ss.loc[(B, "metallurgy"), ["district_growth", "chain_mix", "area_specific"]].tolist() == pytest.approx(
-        [20, -40 / 3, 10 / 3])
-    by_area = S.shift_share(SMALL).set_index("area")
-    # A: 25 + 8.3333 − 3.3333 = 30 = 130 − 100; B: 25 − 8.3333 + 3.3333 = 20 = 120 − 100
-    assert by_area.loc[A, ["change", "district_growth", "chain_mix", "area_specific"]].tolist() == pytest.approx(
-        [30, 25, 25 / 3, -10 / 3])
-    assert by_area.loc[B, ["change", "district_growth", "chain_mix", "area_specific"]].tolist() == pytest.approx(
-        [20, 25, -25 / 3, 10 / 3])
-    assert by_area.loc["高新园区", "change"] == 0
+def test_ties_are_named_not_broken_by_list_order():
+    """冶金建材 户数 2023: 罗家镇 9 and 高新园区 9 (imputed) of 21 — both are the top area, 9/21 = 42.9 % each."""
+    c = S.concentration(targets_frame(), indicator="enterprises").set_index(["chain_id", "year"])
+    assert c.loc[("metallurgy", 2023), "top_area"] == "罗家镇、高新园区"
+    assert c.loc[("metallurgy", 2023), "top_tied"] == 2
+    assert c.loc[("metallurgy", 2023), "top_share"] == pytest.approx(9 / 21)
+    # 2024: 高新园区 10 of 22 alone (罗家镇 9)
+    assert c.loc[("metallurgy", 2024), "top_area"] == "高新园区" and c.loc[("metallurgy", 2024), "top_tied"] == 1
+    tie = S.concentration(_small({("textiles", A, 2024): 5.0, ("textiles", B, 2024): 5.0,
+                                  ("textiles", C, 2024): 2.0})).iloc[0]
+    assert tie["top_area"] == f"{A}、{B}" and tie["top_tied"] == 2 and tie["top_share"] == pytest.approx(5 / 12)
 
 
-def test_shift_share_new_chain_in_an_area():
-    df = pd.concat([SMALL, _small({("electronics", C, 2023): 0.0, ("electronics", C, 2026): 5.0,
-                                   ("electronics", A, 2023): 10.0, ("electronics", A, 2026): 10.0})])
-    ss = S.shift_share(df, by_chain=True).set_index(["area", "chain_id"])
-    # a chain new to an area: no base, so all 5 of the change is area-specific
-    assert ss.loc[(C, "electronics"), ["change", "district_growth", "chain_mix", "area_specific"]].tolist() == [
-        5, 0, 0, 5]
-
-
-def test_shift_share_real_table_adds_up():
-    ss = S.shift_share(targets_frame(), by_chain=True)
-    parts = ss["district_growth"] + ss["chain_mix"] + ss["area_specific"]
-    assert np.allclose(parts, ss["change"])
-    assert ss["change"].sum() == pytest.approx(310)  # 1000 − 690
-    assert ss["district_growth"].sum() == pytest.approx(310)  # Σ E⁰·G = 690 · 310/690
-    assert ss["chain_mix"].sum() == pytest.approx(0, abs=1e-9)
-    a = S.shift_share(targets_frame()).set_index("area")
-    # 南钢街道: metallurgy 218 → 272; district growth 218·310/690 = 97.942; mix 218·(0.25 − 0.449275) = −43.442;
-    # area-specific: g = 272/218 − 1 = 0.247706 vs 0.25 → 218·(−0.002294) = −0.5
-    assert a.loc["南钢街道", "district_growth"] == pytest.approx(97.942029, abs=1e-6)
-    assert a.loc["南钢街道", "chain_mix"] == pytest.approx(-43.442029, abs=1e-6)
-    assert a.loc["南钢街道", "area_specific"] == pytest.approx(-0.5)
-
-
-finite = st.floats(0, 1000)
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(finite, finite), min_size=4 * 9, max_size=4 * 9).filter(
-    lambda v: sum(a for a, _ in v) > 1))
-def test_shift_share_components_sum_to_change(pairs):
-    vals = {}
-    for k, (v0, v1) in enumerate(pairs):
-        cid, area = CHAIN_IDS[k // 9], AREAS[k % 9]
-        vals[(cid, area, 2023)], vals[(cid, area, 2026)] = v0, v1
-    ss = S.shift_share(_small(vals), by_chain=True)
-    assert np.allclose(ss["district_growth"] + ss["chain_mix"] + ss["area_specific"], ss["change"], atol=1e-7)
-    # area-specific components of one chain cancel over the areas; the chain mix cancels over everything
-    for cid, grp in ss.groupby("chain_id"):
-        base = grp["value_start"].sum()
-        if base > 0:
-            assert grp["area_specific"].sum() == pytest.approx(0, abs=1e-6 * max(1, grp["change"].abs().sum()))
-    assert ss["chain_mix"].sum() == pytest.approx(0, abs=1e-6 * max(1.0, ss["value_start"].sum()))
-
-
-def test_shift_share_rejects_bad_years():
+def test_hhi_minimum_and_thresholds():
+    """Nine areas: the least HHI is 10,000/9 = 1,111.1 (all equal). Thresholds: 2023 Merger Guidelines "greater
+    than 1,800" = highly concentrated; 2010 Horizontal Merger Guidelines §5.3: 1,500–2,500 moderate, > 2,500 high."""
+    assert S.hhi_minimum(9) == pytest.approx(1111.111111, abs=1e-6)
+    assert S.hhi_minimum(1) == 10_000
+    c = S.concentration(SMALL).iloc[0]
+    assert c["hhi_min"] == pytest.approx(10_000 / 9)
+    assert S.hhi_level(1800) == "below" and S.hhi_level(1800.01) == "high" and S.hhi_level(1799) == "below"
+    assert S.hhi_level(2500, 2010) == "moderate" and S.hhi_level(2500.5, 2010) == "high"
+    assert S.hhi_level(1500, 2010) == "below" and S.hhi_level(1501, 2010) == "moderate"
+    assert S.hhi_level(float("nan")) == "undefined"
+    assert S.HHI_THRESHOLDS[2023]["high"] == 1800 and "2023" in S.HHI_THRESHOLDS[2023]["source"]
     with pytest.raises(ParameterError):
-        S.shift_share(SMALL, 2026, 2023)
-    with pytest.raises(ParameterError, match="lacks"):
-        S.shift_share(SMALL, 2023, 2025)
-
-
-# ---------------------------------------------------------------------------------- location quotients
-def test_location_quotients_hand_worked():
-    lq = S.location_quotients(SMALL, year=2023).set_index(["area", "chain_id"])
-    # X is 80/200 = 0.4 of the district; A is 60/100 = 0.6 X → LQ 1.5; B 0.2/0.4 = 0.5
-    assert lq.loc[(A, "textiles"), "lq"] == pytest.approx(1.5)
-    assert lq.loc[(B, "textiles"), "lq"] == pytest.approx(0.5)
-    # Y is 0.6 of the district: A 0.4/0.6 = 0.6667; B 0.8/0.6 = 1.3333
-    assert lq.loc[(A, "metallurgy"), "lq"] == pytest.approx(2 / 3)
-    assert lq.loc[(B, "metallurgy"), "lq"] == pytest.approx(4 / 3)
-    # an area with nothing at all: NaN, not inf
-    assert math.isnan(lq.loc[(C, "textiles"), "lq"])
-    assert np.isfinite(lq["lq"].dropna()).all()
-
-
-def test_location_quotients_real_table():
-    lq = S.location_quotients(targets_frame(), year=2026).set_index(["area", "chain_id"])
-    # 塘山镇 food_pharma: (60/68) / (100/1000) = 0.882353 / 0.1 = 8.823529
-    assert lq.loc[("塘山镇", "food_pharma"), "lq"] == pytest.approx(8.823529, abs=1e-6)
-    # 南钢街道 metallurgy: (272/272) / (300/1000) = 3.333333
-    assert lq.loc[("南钢街道", "metallurgy"), "lq"] == pytest.approx(10 / 3)
-    assert math.isnan(lq.loc[("站东街道", "textiles"), "lq"])  # 站东街道 has no chain at all
+        S.hhi_level(2000, 2019)
     with pytest.raises(ParameterError):
-        S.location_quotients(targets_frame(), year=2030)
+        S.hhi_minimum(0)
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(finite, min_size=4 * 9, max_size=4 * 9).filter(lambda v: sum(v) > 1))
-def test_lq_weighted_average_is_one(values):
-    vals = {(CHAIN_IDS[k // 9], AREAS[k % 9], 2025): v for k, v in enumerate(values)}
-    lq = S.location_quotients(_small(vals), year=2025)
-    weight = lq["area_total"] / lq["value"].sum()  # the area's share of the district total (Eᵢ· / E··)
-    for cid, grp in lq.groupby("chain_id"):
-        if grp["value"].sum() > 0:
-            w = weight[grp.index]
-            assert (w * grp["lq"].fillna(0)).sum() == pytest.approx(1.0)
+def test_share_change_rounding_bound_by_hand():
+    """Two areas, 2023 A 1 B 3 (A's share 0.25), 2026 A 2 B 2 (0.5): change +25 pp. With inputs known to ±1, moving
+    each one by +1 alone: A₀ 2 → 2/5 = 0.4 (Δ share₀ +0.15 → Δ change −15 pp); B₀ 4 → 1/5 = 0.2 (+5 pp);
+    A₁ 3 → 3/5 = 0.6 (+10 pp); B₁ 3 → 2/5 = 0.4 (−10 pp). Bound = 15 + 5 + 10 + 10 = 40 pp ≥ 25: in the noise."""
+    df = _small({("textiles", A, 2023): 1, ("textiles", B, 2023): 3, ("textiles", A, 2026): 2,
+                 ("textiles", B, 2026): 2})
+    ch = S.share_change(df, input_precision=1.0).set_index("area")
+    assert ch.loc[A, "change_pp"] == pytest.approx(25)
+    assert ch.loc[A, "change_pp_bound"] == pytest.approx(40)
+    assert ch.loc[C, "change_pp_bound"] == 0  # no value in either year: a '-' is exactly 0
+    assert "change_pp_bound" not in S.share_change(df).columns
+    # the real table: 高新园区's textile revenue share 2023→2026, +0.2 pp, is within integer rounding (±0.5 亿元)
+    real = S.share_change(targets_frame(), indicator="revenue", input_precision=0.5).set_index(["chain_id", "area"])
+    assert real.loc[("textiles", "高新园区"), "change_pp"] == pytest.approx(0.2)
+    assert abs(real.loc[("textiles", "高新园区"), "change_pp"]) <= real.loc[("textiles", "高新园区"), "change_pp_bound"]
+    with pytest.raises(ParameterError):
+        S.share_change(df, input_precision=-1)

@@ -40,76 +40,105 @@ def test_band_table_and_lower_bound():
         sb.band_table([3, 1], [10, 5])
 
 
-def test_pareto_fit_on_the_plan(plan_fit):
-    f = plan_fit
-    # independent check of the OLS slope: numpy's least squares on the same logs
-    slope, intercept = np.polyfit(np.log([1, 3, 5, 10, 20]), np.log([50, 15, 8, 4, 2]), 1)
-    assert f.alpha == pytest.approx(-slope)
-    assert f.c == pytest.approx(math.exp(intercept))
-    assert f.alpha == pytest.approx(1.0793, abs=1e-4)
-    assert f.alpha_ci[0] < f.alpha < f.alpha_ci[1]
-    assert f.alpha_ci == pytest.approx((1.0104, 1.1482), abs=1e-4)
-    assert f.r_squared > 0.99
-    assert f.finite_mean  # α > 1
-    # untruncated: 50 firms × α/(α − 1) = 50 × 1.0793/0.0793 = 680.6 亿元 — above the whole chain's 500
-    assert f.revenue_above_min_yi == pytest.approx(50 * f.alpha / (f.alpha - 1))
-    assert f.revenue_above_min_yi == pytest.approx(680.6, abs=0.1)
-    # truncated at 3 × 20 = 60 亿元
-    assert f.cap_yi == 60
-    assert f.revenue_above_min_truncated_yi == pytest.approx(50 * sb.pareto_tail_mean(f.alpha, 1, 60))
-    assert f.band_lower_bound_yi < f.revenue_above_min_truncated_yi < f.revenue_above_min_yi
-    assert f.band_lower_bound_yi == 136
-    # hard lower bound of the chain: 136 + 250 × 0.2 = 186
-    assert f.firms_below_min == 250
-    assert f.chain_lower_bound_yi == pytest.approx(186)
-    # implied chain range: truncated tail + 250 × 0.2 … + 250 × 1
-    assert f.chain_revenue_low_yi == pytest.approx(f.revenue_above_min_truncated_yi + 50)
-    assert f.chain_revenue_high_yi == pytest.approx(f.revenue_above_min_truncated_yi + 250)
-    assert f.chain_revenue_low_yi < f.chain_revenue_mid_yi < f.chain_revenue_high_yi
-    # to reach 500: the ≥1亿 firms need 500 − 250×1 = 250 … 500 − 250×0.2 = 450
+def test_band_facts_by_hand():
+    f = sb.band_facts()
+    # 2×20 + 2×10 + 4×5 + 7×3 + 35×1 = 136; + 250 × 0.2 = 186
+    assert f.band_floor_yi == 136 and f.chain_floor_yi == pytest.approx(186)
+    # 500 − 250 × 1 = 250; 500 − 250 × 0.2 = 450; per firm 5 and 9; at the floors 136/50 = 2.72
     assert f.needed_above_min_yi == pytest.approx((250, 450))
-    # largest-firm diagnostic: 50 · x^(−α) = 1 → x = 50^(1/α)
-    assert f.x_one_firm_yi == pytest.approx(50 ** (1 / f.alpha))
-    # cap sensitivity rises with the cap
-    assert f.cap_sensitivity["cap_yi"].tolist() == [40, 60, 100, 200]
-    assert f.cap_sensitivity["revenue_above_min_yi"].is_monotonic_increasing
+    assert f.needed_mean_yi == pytest.approx((5, 9))
+    assert f.floor_mean_yi == pytest.approx(2.72)
+    # the 48 firms under 20 亿元: 35×1 + 7×3 + 4×5 + 2×10 = 96 … 35×3 + 7×5 + 4×10 + 2×20 = 220
+    assert f.bounded_yi == (96, 220)
+    assert (f.top_count, f.top_floor_yi) == (2, 40)
+    assert f.firms_below_min == 250 and f.x_min_yi == 1 and f.n_above_min == 50
+    # "超过300家": with 400 firms the 350 under 1 亿元 bring 70–350, so the 50 need 150–430
+    assert sb.band_facts(total_enterprises=400).needed_above_min_yi == pytest.approx((150, 430))
+    with pytest.raises(ParameterError):
+        sb.band_facts(total_enterprises=40)
+    with pytest.raises(ParameterError):
+        sb.band_facts(above_size_min_yi=2)
 
 
-def test_grouped_mle_cross_check(plan_fit):
-    # the ML estimate maximises Σ nₖ log pₖ; check it against a fine grid on the plan's bins
-    n = np.array([35, 7, 4, 2, 2])
-    lo, hi = np.array([1, 3, 5, 10, 20.0]), np.array([3, 5, 10, 20, np.inf])
+def _loglik(alpha, lower, upper, n):
+    """Σ nₖ log(lowerₖ^(−α) − upperₖ^(−α)) with x_min = 1 and the last bin open, written apart from the library."""
+    p = lower ** -alpha - np.where(np.isinf(upper), 0.0, np.where(np.isinf(upper), 1.0, upper) ** -alpha)
+    return float((n * np.log(p)).sum())
+
+
+PLAN_LO, PLAN_HI = np.array([1, 3, 5, 10, 20.0]), np.array([3, 5, 10, 20, np.inf])
+PLAN_N = np.array([35, 7, 4, 2, 2])
+CHI2_95, CHI2_80 = 3.841459, 1.642374  # χ²₁ quantiles (printed tables)
+
+
+def test_binned_mle_on_the_plan(plan_fit):
+    """α̂ maximises Σ nₖ log pₖ (Virkar & Clauset 2014); the review found α̂ ≈ 1.10, se 0.167, profile 95 %
+    interval 0.81–1.46, which includes α ≤ 1 (no finite mean)."""
+    f = plan_fit
     grid = np.linspace(0.5, 2.0, 15001)
-    ll = [(n * np.log(lo ** -a - np.where(np.isinf(hi), 0, hi ** -a))).sum() for a in grid]
-    assert plan_fit.alpha_mle == pytest.approx(grid[int(np.argmax(ll))], abs=2e-4)
-    assert plan_fit.alpha_mle_se > 0
+    ll = np.array([_loglik(a, PLAN_LO, PLAN_HI, PLAN_N) for a in grid])
+    assert f.alpha == pytest.approx(grid[int(np.argmax(ll))], abs=2e-4)
+    assert f.alpha == pytest.approx(1.101, abs=1e-3)
+    assert f.alpha_se == pytest.approx(0.167, abs=1e-3)
+    lo, hi = f.alpha_ci
+    assert (round(lo, 2), round(hi, 2)) == (0.81, 1.46)
+    top = _loglik(f.alpha, PLAN_LO, PLAN_HI, PLAN_N)
+    # the interval's ends are where the likelihood ratio reaches the χ²₁ 95 % point
+    assert 2 * (top - _loglik(lo, PLAN_LO, PLAN_HI, PLAN_N)) == pytest.approx(CHI2_95, abs=1e-6)
+    assert 2 * (top - _loglik(hi, PLAN_LO, PLAN_HI, PLAN_N)) == pytest.approx(CHI2_95, abs=1e-6)
+    assert f.ci_allows_infinite_mean and f.finite_mean
+    # OLS on cumulative counts, for comparison only: numpy's own least squares gives α = 1.0793, se 0.022
+    slope, _ = np.polyfit(np.log([1, 3, 5, 10, 20]), np.log([50, 15, 8, 4, 2]), 1)
+    assert f.alpha_ols == pytest.approx(-slope) and f.alpha_ols == pytest.approx(1.0793, abs=1e-4)
+    assert f.alpha_ols_se == pytest.approx(0.0216, abs=1e-3)
+    assert f.fitted_counts[0] == 50 and f.fitted_counts[1] == pytest.approx(50 * 3 ** -f.alpha)
+
+
+def test_profile_interval_honours_the_level():
+    f80 = sb.fit_pareto_tail(level=0.80)
+    top = _loglik(f80.alpha, PLAN_LO, PLAN_HI, PLAN_N)
+    for end in f80.alpha_ci:
+        assert 2 * (top - _loglik(end, PLAN_LO, PLAN_HI, PLAN_N)) == pytest.approx(CHI2_80, abs=1e-6)
+    f95 = sb.fit_pareto_tail()
+    assert f95.alpha_ci[0] < f80.alpha_ci[0] < f80.alpha < f80.alpha_ci[1] < f95.alpha_ci[1]
+    with pytest.raises(ParameterError):
+        sb.fit_pareto_tail(level=95)
+
+
+def test_cap_sensitivity_table(plan_fit):
+    t = plan_fit.cap_sensitivity.set_index("cap_yi")
+    assert t.index.tolist() == [40, 60, 100, 200, 500, math.inf]
+    a, (lo, hi) = plan_fit.alpha, plan_fit.alpha_ci
+
+    def mean(alpha, cap):  # truncated Pareto mean on [1, cap], by hand: α(1 − U^(1−α)) / ((α − 1)(1 − U^(−α)))
+        return alpha * (1 - cap ** (1 - alpha)) / ((alpha - 1) * (1 - cap ** -alpha))
+
+    assert t.loc[60, "alpha_hat"] == pytest.approx(50 * mean(a, 60))
+    assert t.loc[500, "alpha_low"] == pytest.approx(50 * mean(lo, 500))
+    assert t.loc[40, "alpha_high"] == pytest.approx(50 * mean(hi, 40))
+    # untruncated: 50·α/(α − 1) at α̂ = 1.101 → 546; at the interval's low end (α < 1) infinite
+    assert t.loc[math.inf, "alpha_hat"] == pytest.approx(50 * a / (a - 1))
+    assert math.isinf(t.loc[math.inf, "alpha_low"])
+    # the revenue rises with the cap and falls with α
+    assert t["alpha_hat"].is_monotonic_increasing
+    assert (t["alpha_low"] >= t["alpha_hat"]).all() and (t["alpha_hat"] >= t["alpha_high"]).all()
+    # with α̂ the 50 firms total 250 亿元 only when the cap is about 430 亿元
+    u = plan_fit.cap_for_need_yi[0]
+    assert 50 * mean(a, u) == pytest.approx(250, abs=1e-4)
+    assert u == pytest.approx(430, abs=1)
 
 
 def test_exact_power_law_by_hand():
-    # N(>x) = 16·x^(−2) at x = 1, 2, 4: counts 16, 4, 1 — OLS and ML both give α = 2 exactly
-    f = sb.fit_pareto_tail([1, 2, 4], [16, 4, 1], total_enterprises=16, total_revenue_yi=30, cap_yi=8)
-    assert f.alpha == pytest.approx(2)
-    assert f.alpha_mle == pytest.approx(2, abs=1e-6)  # bins 12, 3, 1 = 16·(3/4, 3/16, 1/16): the ML fit is exact
-    # untruncated: 16 × α/(α − 1) = 16 × 2 = 32
-    assert f.revenue_above_min_yi == pytest.approx(32)
-    # truncated at 8: mean = 2·(1 − 8⁻¹)/((2 − 1)(1 − 8⁻²)) = 1.75 / (63/64) = 1.777778; × 16 = 28.444444
-    assert f.revenue_above_min_truncated_yi == pytest.approx(28.444444, abs=1e-6)
-    # band minimums: 12×1 + 3×2 + 1×4 = 22
-    assert f.band_lower_bound_yi == 22
-    assert f.firms_below_min == 0 and f.chain_revenue_low_yi == pytest.approx(28.444444, abs=1e-6)
-    assert f.target_position == "above"  # 30 > 28.44
-
-
-def test_alpha_at_or_below_one_has_no_finite_mean():
-    # N = 16·x^(−1/2) at x = 1, 4, 16: 16, 8, 4 → α = 0.5
-    f = sb.fit_pareto_tail([1, 4, 16], [16, 8, 4], total_enterprises=20, total_revenue_yi=100, cap_yi=64)
-    assert f.alpha == pytest.approx(0.5)
-    assert not f.finite_mean
-    assert math.isinf(f.revenue_above_min_yi)
-    assert "infinite" in f.summary()
-    # truncated at 64: mean = 0.5·(1 − 64^0.5)/((−0.5)(1 − 64^−0.5)) = 0.5·(−7)/(−0.5·0.875) = 8; × 16 = 128
-    assert f.revenue_above_min_truncated_yi == pytest.approx(128)
-    assert json.loads(json.dumps(f.to_dict(), allow_nan=False))["revenue_above_min_yi"] is None
+    # N(≥x) = 16·x^(−2) at x = 1, 2, 4: in-band 12, 3, 1 = 16·(3/4, 3/16, 1/16) — the binned ML fit is exact
+    f = sb.fit_pareto_tail([1, 2, 4], [16, 4, 1], total_enterprises=16, total_revenue_yi=30, caps_yi=[8])
+    assert f.alpha == pytest.approx(2, abs=1e-6)
+    assert f.alpha_ols == pytest.approx(2)
+    t = f.cap_sensitivity.set_index("cap_yi")
+    # untruncated: 16 × α/(α − 1) = 32; truncated at 8: 2·(1 − 8⁻¹)/(1 − 8⁻²) = 1.777778, × 16 = 28.444444
+    assert t.loc[math.inf, "alpha_hat"] == pytest.approx(32, abs=1e-4)
+    assert t.loc[8, "alpha_hat"] == pytest.approx(28.444444, abs=1e-4)
+    # band floors: 12×1 + 3×2 + 1×4 = 22
+    assert f.facts.band_floor_yi == 22 and f.facts.firms_below_min == 0
 
 
 def test_pareto_tail_mean_formulas():
@@ -133,26 +162,27 @@ def test_truncated_mean_lies_in_the_support(alpha, cap):
         assert m <= sb.pareto_tail_mean(alpha, 1.0) + 1e-9
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(alpha=st.floats(0.3, 3.0), c=st.floats(20, 1e4))
 def test_fit_recovers_an_exact_power_law(alpha, c):
     x = [1, 3, 5, 10, 20]
     f = sb.fit_pareto_tail(x, [c * v ** -alpha for v in x], total_enterprises=c * 2, total_revenue_yi=1.0)
-    assert f.alpha == pytest.approx(alpha, rel=1e-9)
+    assert f.alpha == pytest.approx(alpha, rel=1e-5)
+    assert f.alpha_ols == pytest.approx(alpha, rel=1e-9)
 
 
-def test_summary_states_method_and_numbers(plan_fit):
+def test_summary_and_json(plan_fit):
     s = plan_fit.summary()
-    assert "OLS of log N(>x) on log x" in s
-    assert "maximum likelihood" in s
-    assert "136.0 亿元" in s and "186.0 亿元" in s and "60 亿元" in s
-    assert plan_fit.target_position in ("below", "within", "above")
+    assert "binned maximum likelihood" in s and "profile-likelihood interval [0.808, 1.465]" in s
+    assert "at least 136.0 亿元" in s and "at least 186.0 亿元" in s and "need 250–450 亿元" in s
+    assert "includes α ≤ 1" in s
     d = json.loads(json.dumps(plan_fit.to_dict(), ensure_ascii=False, allow_nan=False))
-    assert d["alpha"] == pytest.approx(plan_fit.alpha) and d["band_lower_bound_yi"] == 136
+    assert d["alpha"] == pytest.approx(plan_fit.alpha) and d["facts"]["band_floor_yi"] == 136
+    assert d["cap_sensitivity"][-1]["cap_yi"] is None and d["cap_sensitivity"][-1]["alpha_low"] is None
 
 
-@pytest.mark.parametrize("kwargs", [{"cap_yi": 10}, {"cap_factor": 0.5}, {"total_enterprises": 40},
-                                    {"above_size_min_yi": 2}, {"alpha_level": 0}])
+@pytest.mark.parametrize("kwargs", [{"caps_yi": [10]}, {"total_enterprises": 40}, {"above_size_min_yi": 2},
+                                    {"level": 0}, {"level": 1.0}])
 def test_fit_rejects_bad_parameters(kwargs):
     with pytest.raises(ParameterError):
         sb.fit_pareto_tail(**kwargs)
@@ -187,8 +217,10 @@ def test_band_counts_from_a_register():
     assert b["actual_in_band"].tolist() == [2, 2, 1, 1, 2]
     assert b["target_above"].tolist() == [50, 15, 8, 4, 2]
     assert b["gap"].tolist() == [-42, -9, -4, -1, 0]
-    assert b.loc[1, "completion_rate"] == pytest.approx(8 / 50)
-    assert b.loc[20, "completion_rate"] == 1.0
+    # 对2026目标的达成度, not a 完成率 (the register's year against the 2026 targets)
+    assert b.loc[1, "attainment_rate"] == pytest.approx(8 / 50)
+    assert b.loc[20, "attainment_rate"] == 1.0
+    assert "completion_rate" not in b.columns
     # another year's register against the same 2026 targets
     b25 = sb.band_counts(_register(), year=2025)
     assert b25["actual_above"].tolist() == [1, 1, 1, 1, 1]

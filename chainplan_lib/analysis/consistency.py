@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParameterError
-from .growth import (ALL, LogTrend, as_tidy, cagr, chain_label, check_alpha, check_rate, check_year_pair,
-                     log_trend, series)
+from .growth import ALL, as_tidy, cagr, chain_label, check_alpha, check_rate, check_year_pair, series
+from .projections import LogTrend, log_trend
 from ..plan.names import CHAIN_IDS, DISTRICT, YEARS
 from ..plan.planfile import load_plan
 

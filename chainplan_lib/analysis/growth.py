@@ -12,21 +12,24 @@ or the register panel (``year, chain_id, area, enterprises, revenue_yi``), which
 ``chain_id='all'`` means the sum of the four chains (四链合计); firms outside the chains
 (``chain_id='other'`` in the register) are never part of it.
 
-Projections (all on log values, so growth is multiplicative; back-transformed values are medians):
+Projections (:func:`trend_projection`, :func:`ets_projection`, :func:`scenario_paths`,
+:func:`fan_chart_frame`, :func:`log_trend`) live in :mod:`chainplan_lib.analysis.projections` and are
+re-exported here under their old names.
 
-* :func:`trend_projection` — log-linear trend, statsmodels OLS of log(value) on year, with a
-  confidence (or prediction) band;
-* :func:`ets_projection` — exponential smoothing with additive trend on log values (statsmodels
-  ``ETSModel``, i.e. Holt's linear method with a state-space error model, which gives intervals);
-* :func:`scenario_paths` — constant-rate paths (8 %, 10 %, 12 % by default);
-* :func:`fan_chart_frame` — all of the above in one tidy frame for a fan chart.
+Conventions (used in :func:`completion_table`, stated in its output's labels):
+
+* 完成率 = actual ÷ the *same year's* target. Against a later year's target the ratio is a 达成度
+  (attainment), never a 完成率.
+* 时间进度 (in-year) = months covered ÷ 12; ``ahead`` is True when 完成率 ≥ 时间进度 — *equal counts
+  as on schedule* ("时间过半、任务过半") — False when below, and NA (missing, not False) when 完成率 is
+  undefined (no target or no actual).
+* 规划期时间进度 = (year − base year) ÷ (target year − base year), with the **base year = 0**: the plan
+  states 2023 values as its starting point, so 2023 → 0, 2024 → 1/3, 2025 → 2/3, 2026 → 1.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import asdict, dataclass
 from typing import Iterable
 
 import numpy as np
@@ -45,6 +48,7 @@ __all__ = [
     "completion_rate",
     "time_progress",
     "plan_time_progress",
+    "ahead_of_schedule",
     "tidy_panel",
     "series",
     "yoy_growth",
@@ -57,12 +61,24 @@ __all__ = [
     "ets_projection",
     "scenario_paths",
     "fan_chart_frame",
+    "FAN_COLUMNS",
 ]
+
+# names that moved to .projections; resolved lazily (projections imports this module)
+_PROJECTION_NAMES = frozenset({"LogTrend", "log_trend", "trend_projection", "ets_projection", "scenario_paths",
+                               "fan_chart_frame", "FAN_COLUMNS", "SCENARIO_RATES", "MAX_PROJECTION_YEAR",
+                               "TREND_MIN_POINTS", "ETS_MIN_POINTS", "FAN_LEVELS"})
+
+
+def __getattr__(name: str):
+    if name in _PROJECTION_NAMES:
+        from . import projections
+
+        return getattr(projections, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ALL = "all"
 ALL_NAME = "四链合计"
-SCENARIO_RATES: tuple[float, ...] = (0.08, 0.10, 0.12)
-MAX_PROJECTION_YEAR = 2035
 INDICATOR_IDS = ("revenue", "enterprises")
 TARGET_YEAR = YEARS[-1]
 BASE_YEAR = YEARS[0]
@@ -167,7 +183,11 @@ def time_progress(month: int, months: int = 12) -> float:
 
 
 def plan_time_progress(year: int, base_year: int = BASE_YEAR, target_year: int = TARGET_YEAR) -> float:
-    """Plan-period time progress, a fraction: (year − base_year) / (target_year − base_year); 2025 → 2/3."""
+    """Plan-period time progress (规划期时间进度), a fraction: (year − base_year) / (target_year − base_year).
+
+    Convention: **the base year is year 0** — the plan gives 2023 values as its starting point and 2026 as
+    the end, so 2023 → 0, 2024 → 1/3, 2025 → 2/3, 2026 → 1 (three years of growth, not four calendar years).
+    """
     base_year, target_year = check_year_pair(base_year, target_year)
     year = check_year(year, years=range(base_year, target_year + 1))
     return (year - base_year) / (target_year - base_year)
@@ -321,6 +341,22 @@ def required_growth(actuals: pd.DataFrame, targets: pd.DataFrame, actual_year: i
     return pd.DataFrame(rows)
 
 
+AHEAD_DIGITS = 12  # "完成率 equals 时间进度" is decided on the difference rounded to 1e-12 (7/12 computed two ways)
+
+
+def ahead_of_schedule(rate: float, progress: float):
+    """True when 完成率 ≥ 时间进度 (equal counts as on schedule), False when below, ``pd.NA`` when undefined.
+
+    Both fractions. Equality is decided on the difference rounded to 12 decimals, so 35/60 against 7/12 is "on
+    schedule" whatever the float rounding. Reference: the 时序进度 rule of Chinese progress reporting, "时间过半、
+    任务过半" — reaching the time share is meeting the schedule.
+    """
+    r, p = float(rate), float(progress)
+    if not (math.isfinite(r) and math.isfinite(p)):
+        return pd.NA
+    return bool(round(r - p, AHEAD_DIGITS) >= 0)
+
+
 def completion_table(actuals: pd.DataFrame, targets: pd.DataFrame, year: int, month: int = 12,
                      indicator: str = "revenue", area: str = DISTRICT, chains: Iterable[str] | None = None,
                      include_all: bool = True) -> pd.DataFrame:
@@ -328,9 +364,12 @@ def completion_table(actuals: pd.DataFrame, targets: pd.DataFrame, year: int, mo
 
     ``month``: the last month the actuals cover (12 = full year). Columns: chain_id, chain, area,
     indicator, year, month, actual, target (亿元 or 户), completion_rate (fraction), time_progress
-    (month / 12), ahead (completion_rate ≥ time_progress), plan_progress ((actual − 2023 target) /
-    (2026 target − 2023 target): share of the planned increase achieved, fraction), plan_time_progress
-    ((year − 2023) / 3). plan_progress compares a full-year actual; with month < 12 read it with care.
+    (month / 12), ahead (:func:`ahead_of_schedule`: completion_rate ≥ time_progress, equal counts as
+    ahead; NA when the rate is undefined — a nullable boolean), ahead_pp ((completion_rate −
+    time_progress) × 100, percentage points), plan_progress ((actual − base-year target) / (2026 target −
+    base-year target): share of the planned increase achieved, fraction), plan_time_progress
+    (:func:`plan_time_progress`, base year = 0). plan_progress compares a full-year actual; with
+    month < 12 read it with care.
     """
     year = check_year(year)
     tp = time_progress(month)
@@ -346,241 +385,8 @@ def completion_table(actuals: pd.DataFrame, targets: pd.DataFrame, year: int, mo
         plan_prog = (a - base) / (goal - base) if goal != base else math.nan
         rows.append({"chain_id": cid, "chain": chain_label(cid), "area": area, "indicator": indicator,
                      "year": year, "month": month, "actual": a, "target": t, "completion_rate": rate,
-                     "time_progress": tp, "ahead": bool(rate >= tp) if math.isfinite(rate) else False,
+                     "time_progress": tp, "ahead": ahead_of_schedule(rate, tp), "ahead_pp": (rate - tp) * 100,
                      "plan_progress": plan_prog, "plan_time_progress": ptp})
-    return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- log-linear trend
-@dataclass(frozen=True)
-class LogTrend:
-    """OLS fit of log(value) = a + b·(year − first_year). Growth numbers are fractions.
-
-    ``t_stat``/``p_value`` test H0: b = log(1 + null_growth) (two-sided), when a null is given.
-    """
-
-    n: int
-    first_year: int
-    last_year: int
-    intercept: float  # log(value) in first_year
-    slope: float  # log growth per year
-    slope_se: float
-    slope_ci: tuple[float, float]
-    growth: float  # exp(slope) − 1
-    growth_ci: tuple[float, float]
-    r_squared: float
-    df_resid: int
-    alpha: float
-    null_growth: float | None = None
-    null_slope: float | None = None
-    t_stat: float | None = None
-    p_value: float | None = None
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["slope_ci"], d["growth_ci"] = list(self.slope_ci), list(self.growth_ci)
-        return d
-
-    def summary(self) -> str:
-        conf = round(100 * (1 - self.alpha))
-        lines = [
-            f"Log-linear trend (OLS on log values), {self.first_year}–{self.last_year}, n = {self.n}, df = {self.df_resid}",
-            f"  slope {self.slope:.5f} (se {self.slope_se:.5f}), {conf} % CI [{self.slope_ci[0]:.5f}, {self.slope_ci[1]:.5f}]",
-            f"  implied annual growth {self.growth:.2%}, {conf} % CI [{self.growth_ci[0]:.2%}, {self.growth_ci[1]:.2%}]",
-            f"  R² {self.r_squared:.4f}",
-        ]
-        if self.null_growth is not None:
-            lines.append(f"  H0 growth = {self.null_growth:.2%} (slope {self.null_slope:.5f}): "
-                         f"t = {self.t_stat:.3f}, two-sided p = {self.p_value:.4g}")
-        return "\n".join(lines)
-
-
-def _ols_log(values: pd.Series):
-    import statsmodels.api as sm
-
-    s = values.dropna()
-    if (s <= 0).any():
-        raise ParameterError("log-linear trend needs positive values")
-    if len(s) < 3:
-        raise ParameterError(f"log-linear trend needs at least 3 years of data, got {len(s)}")
-    first = int(s.index.min())
-    x = sm.add_constant(np.asarray(s.index, dtype=float) - first, has_constant="add")
-    res = sm.OLS(np.log(s.to_numpy(dtype=float)), x).fit()
-    return res, first, s
-
-
-def log_trend(values: pd.Series, null_growth: float | None = None, alpha: float = 0.05) -> LogTrend:
-    """Fit a log-linear trend (statsmodels OLS of log value on year) to a Series indexed by year.
-
-    Values in 亿元 or 户 (positive); at least 3 years. ``null_growth`` (fraction, e.g. 0.10) adds a
-    two-sided t-test of the slope against log(1 + null_growth). CIs at level 1 − ``alpha``.
-    """
-    alpha = check_alpha(alpha)
-    res, first, s = _ols_log(values)
-    b, se = float(res.params[1]), float(res.bse[1])
-    lo, hi = (float(v) for v in np.asarray(res.conf_int(alpha))[1])
-    t_stat = p_value = null_slope = None
-    if null_growth is not None:
-        null_growth = check_rate(null_growth, name="null_growth")
-        null_slope = math.log1p(null_growth)
-        if se > 0:
-            tt = res.t_test((np.array([[0.0, 1.0]]), np.array([null_slope])))
-            t_stat, p_value = float(np.squeeze(tt.tvalue)), float(np.squeeze(tt.pvalue))
-        else:  # a path of exactly constant growth: no residual variance
-            t_stat = 0.0 if b == null_slope else math.copysign(math.inf, b - null_slope)
-            p_value = 1.0 if b == null_slope else 0.0
-    return LogTrend(
-        n=len(s), first_year=first, last_year=int(s.index.max()), intercept=float(res.params[0]),
-        slope=b, slope_se=se, slope_ci=(lo, hi), growth=math.expm1(b), growth_ci=(math.expm1(lo), math.expm1(hi)),
-        r_squared=1 - float(res.ssr) / float(res.centered_tss) if res.centered_tss > 0 else math.nan, df_resid=int(res.df_resid), alpha=alpha,
-        null_growth=null_growth, null_slope=null_slope, t_stat=t_stat, p_value=p_value,
-    )
-
-
-def _check_to_year(to_year: int, last_year: int) -> int:
-    if isinstance(to_year, bool) or not isinstance(to_year, (int, np.integer)) or not (
-            last_year <= to_year <= MAX_PROJECTION_YEAR):
-        raise ParameterError(f"to_year {to_year!r} must be between {last_year} and {MAX_PROJECTION_YEAR}")
-    return int(to_year)
-
-
-def trend_projection(values: pd.Series, to_year: int = TARGET_YEAR, alpha: float = 0.05,
-                     interval: str = "confidence") -> pd.DataFrame:
-    """Log-linear trend (statsmodels OLS on log values) fitted to ``values`` and extended to ``to_year``.
-
-    ``values``: Series indexed by year (亿元 or 户, positive, ≥ 3 years). ``interval``: 'confidence'
-    (band for the trend line itself) or 'prediction' (band for a single year's value, wider).
-    Returns columns year, value, lower, upper (same unit; exp of the log-scale fit and band, i.e. the
-    median, not the mean), in_sample (bool) — one row per year from the first observed to ``to_year``.
-    """
-    alpha = check_alpha(alpha)
-    if interval not in ("confidence", "prediction"):
-        raise ParameterError(f"interval {interval!r} must be 'confidence' or 'prediction'")
-    res, first, s = _ols_log(values)
-    last = int(s.index.max())
-    to_year = _check_to_year(to_year, last)
-    years = np.arange(first, to_year + 1)
-    x = np.column_stack([np.ones(len(years)), years - first]).astype(float)
-    sf = res.get_prediction(x).summary_frame(alpha=alpha)
-    lo_col, hi_col = ("mean_ci_lower", "mean_ci_upper") if interval == "confidence" else ("obs_ci_lower", "obs_ci_upper")
-    return pd.DataFrame({
-        "year": years.astype(int), "value": np.exp(sf["mean"].to_numpy()),
-        "lower": np.exp(sf[lo_col].to_numpy()), "upper": np.exp(sf[hi_col].to_numpy()),
-        "in_sample": years <= last,
-    })
-
-
-def ets_projection(values: pd.Series, to_year: int, alpha: float = 0.05, min_points: int = 4) -> pd.DataFrame:
-    """Exponential-smoothing projection: statsmodels ``ETSModel`` (additive error, additive trend) on log values.
-
-    That is Holt's linear trend on log(value), so the trend is a growth rate. ``values``: Series
-    indexed by consecutive years (亿元 or 户, positive); needs ``min_points`` years (default 4 — with
-    so few points the smoothing parameters are barely identified and the result is a mechanical
-    extrapolation; read it as such). Returns columns year, value, lower, upper (prediction interval
-    at 1 − ``alpha``, back-transformed from logs) for the years after the last observation up to
-    ``to_year``; empty if ``to_year`` is the last observed year.
-    """
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    alpha = check_alpha(alpha)
-    s = values.dropna().sort_index()
-    if not isinstance(min_points, (int, np.integer)) or min_points < 3:
-        raise ParameterError(f"min_points {min_points!r} must be an integer ≥ 3")
-    if len(s) < min_points:
-        raise ParameterError(f"exponential smoothing needs at least {min_points} years of data, got {len(s)}")
-    if (s <= 0).any():
-        raise ParameterError("exponential smoothing on logs needs positive values")
-    idx = np.asarray(s.index, dtype=int)
-    if (np.diff(idx) != 1).any():
-        raise ParameterError("exponential smoothing needs consecutive years (no gaps)")
-    last = int(idx[-1])
-    to_year = _check_to_year(to_year, last)
-    cols = ["year", "value", "lower", "upper"]
-    if to_year == last:
-        return pd.DataFrame(columns=cols).astype(float).astype({"year": int})
-    endog = pd.Series(np.log(s.to_numpy(dtype=float)), index=pd.period_range(str(idx[0]), periods=len(s), freq="Y"))
-    model = ETSModel(endog, error="add", trend="add")
-    with warnings.catch_warnings():
-        # tiny samples: the optimiser's convergence chatter is expected; the docstring says how to read it
-        warnings.simplefilter("ignore")
-        fit = model.fit(disp=False)
-    n, h = len(s), to_year - last
-    sf = fit.get_prediction(start=n, end=n + h - 1).summary_frame(alpha=alpha)
-    return pd.DataFrame({
-        "year": np.arange(last + 1, to_year + 1, dtype=int), "value": np.exp(sf["mean"].to_numpy()),
-        "lower": np.exp(sf["pi_lower"].to_numpy()), "upper": np.exp(sf["pi_upper"].to_numpy()),
-    })
-
-
-def scenario_paths(base_value: float, base_year: int, to_year: int = TARGET_YEAR,
-                   rates: Iterable[float] = SCENARIO_RATES) -> pd.DataFrame:
-    """Constant-growth paths value(y) = base_value · (1 + rate) ** (y − base_year).
-
-    ``base_value`` in 亿元 or 户; ``rates`` fractions (0.08 = 8 %). Columns: year, kind
-    ('scenario_8' for 0.08; 'scenario_12_5' for 0.125), rate, value — one row per rate and year from
-    ``base_year`` to ``to_year`` inclusive.
-    """
-    base_year = check_year(base_year, name="base_year")
-    to_year = _check_to_year(to_year, base_year)
-    bv = float(base_value)
-    if not math.isfinite(bv) or bv < 0:
-        raise ParameterError(f"base_value {base_value!r} must be a non-negative number")
-    rows = []
-    for r in rates:
-        r = check_rate(r)
-        kind = "scenario_" + f"{r * 100:g}".replace(".", "_").replace("-", "minus_")
-        for y in range(base_year, to_year + 1):
-            rows.append({"year": y, "kind": kind, "rate": r, "value": bv * (1 + r) ** (y - base_year)})
-    return pd.DataFrame(rows, columns=["year", "kind", "rate", "value"])
-
-
-FAN_COLUMNS = ["chain_id", "chain", "area", "indicator", "year", "kind", "value", "lower", "upper", "basis"]
-
-
-def fan_chart_frame(targets: pd.DataFrame, chain_id: str = ALL, actuals: pd.DataFrame | None = None,
-                    indicator: str = "revenue", area: str = DISTRICT, to_year: int = TARGET_YEAR,
-                    rates: Iterable[float] = SCENARIO_RATES, alpha: float = 0.05,
-                    interval: str = "confidence", min_ets_points: int = 4) -> pd.DataFrame:
-    """Everything a fan chart of one chain (or 'all') needs, as one tidy frame.
-
-    kind ∈ {target, actual, trend, ets, scenario_8, scenario_10, scenario_12 (per ``rates``)}.
-    The projections (trend, ets) are fitted to the actuals when ``actuals`` (register panel or tidy
-    frame) has any for the chain, else to the target path; ``basis`` says which ('target' | 'actual';
-    'plan' for the target and actual rows themselves). Scenarios start from the last actual, or from
-    the first target year. A projection is left out when there are too few points for it (trend
-    needs 3, ets ``min_ets_points``) and ets only appears for years after the last observation.
-    Columns: chain_id, chain, area, indicator, year, kind, value, lower, upper (亿元 or 户; lower/upper
-    NaN where a kind has no band).
-    """
-    check_chain(chain_id)
-    check_indicator(indicator)
-    check_area(area)
-    tgt = series(targets, chain_id, indicator, area)
-    if tgt.empty:
-        raise ParameterError(f"no target values for {chain_id} / {indicator} / {area}")
-    act = series(actuals, chain_id, indicator, area) if actuals is not None else pd.Series(dtype=float)
-    basis_series, basis = (act, "actual") if len(act) else (tgt, "target")
-    to_year = _check_to_year(to_year, int(basis_series.index.max()))
-    parts = [pd.DataFrame({"year": tgt.index, "kind": "target", "value": tgt.to_numpy(), "basis": "plan"})]
-    if len(act):
-        parts.append(pd.DataFrame({"year": act.index, "kind": "actual", "value": act.to_numpy(), "basis": "plan"}))
-    if len(basis_series) >= 3 and (basis_series > 0).all():
-        tr = trend_projection(basis_series, to_year=to_year, alpha=alpha, interval=interval)
-        parts.append(tr.drop(columns="in_sample").assign(kind="trend", basis=basis))
-    if len(basis_series) >= min_ets_points and to_year > int(basis_series.index.max()) and (basis_series > 0).all():
-        try:
-            parts.append(ets_projection(basis_series, to_year, alpha=alpha, min_points=min_ets_points)
-                         .assign(kind="ets", basis=basis))
-        except ParameterError:
-            pass  # gaps in the years: no ETS
-    base_year = int(act.index.max()) if len(act) else int(tgt.index.min())
-    base_value = float(act.iloc[-1]) if len(act) else float(tgt.iloc[0])
-    sc = scenario_paths(base_value, base_year, to_year=max(to_year, base_year), rates=rates)
-    parts.append(sc.drop(columns="rate").assign(basis="actual" if len(act) else "target"))
-    out = pd.concat(parts, ignore_index=True)
-    for col in ("lower", "upper"):
-        if col not in out.columns:
-            out[col] = np.nan
-    out = out.assign(chain_id=chain_id, chain=chain_label(chain_id), area=area, indicator=indicator)
-    out["year"] = out["year"].astype(int)
-    return out[FAN_COLUMNS].reset_index(drop=True)
+    out = pd.DataFrame(rows)
+    out["ahead"] = out["ahead"].astype("boolean")
+    return out

@@ -1,4 +1,4 @@
-"""Town-level structure of the chains: area shares, concentration, shift-share and location quotients.
+"""Town-level structure of the chains: area shares, share changes and concentration (HHI, top area).
 
 Inputs: the tidy target table (chain_id, year, indicator, area, value) or a register panel (turned
 into that shape by :func:`chainplan_lib.analysis.growth.tidy_panel`). The 全区 rows are never used here: every
@@ -8,8 +8,13 @@ share is of the sum of the nine areas, so shares sum to exactly 1 (where the are
 Units: values in 亿元 (revenue) or 户 (enterprises); shares, growth rates and HHI-as-fraction are
 fractions; columns named ``*_pp`` are percentage points; ``hhi`` is on the 0–10,000 scale.
 
-No maintained Python package covers shift-share for a small table like this one, so the textbook
-formulas are implemented here with references in each docstring.
+Shift-share and location quotients live in :mod:`chainplan_lib.analysis.regional` (re-exported here
+under their old names).
+
+Conventions: the top area of a chain is *every* area with the largest value — ties are reported as
+ties (``top_area`` '罗家镇、高新园区', ``top_tied`` 2), never broken by list order. The HHI is shown with
+its minimum for the number of areas (10,000 / 9 = 1,111 with nine areas: all equal) and read against a
+cited threshold (:data:`HHI_THRESHOLDS`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,23 @@ from ..errors import ParameterError
 from .growth import ALL, as_tidy, chain_label, check_indicator, check_year, check_year_pair
 from ..plan.names import AREAS, CHAIN_IDS, YEARS
 
-__all__ = ["hhi", "area_shares", "share_change", "concentration", "shift_share", "location_quotients"]
+__all__ = ["hhi", "hhi_minimum", "hhi_level", "HHI_THRESHOLDS", "area_shares", "share_change", "concentration",
+           "shift_share", "location_quotients"]
+
+# Concentration thresholds on the 0–10,000 scale, with the guideline they come from. They are written for
+# markets of firms; used on areas they are a reference scale, not a verdict.
+HHI_THRESHOLDS = {
+    2023: {"source": "U.S. DOJ & FTC, Merger Guidelines (2023), Guideline 1 / §2.1", "high": 1800.0},
+    2010: {"source": "U.S. DOJ & FTC, Horizontal Merger Guidelines (2010), §5.3", "moderate": 1500.0, "high": 2500.0},
+}
+
+
+def __getattr__(name: str):
+    if name in ("shift_share", "location_quotients"):
+        from . import regional
+
+        return getattr(regional, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SHARE_COLUMNS = ["chain_id", "chain", "indicator", "year", "area", "value", "total", "share"]
 
@@ -77,7 +98,7 @@ def hhi(shares: Iterable[float]) -> float:
 
     ``shares`` are fractions summing to 1 (they are not renormalised; NaN in → NaN out). Multiply by
     10,000 for the usual 0–10,000 scale. Reference: Hirschman (1964), "The paternity of an index",
-    AER 54(5); U.S. DoJ/FTC Horizontal Merger Guidelines (2023) §2.3 for the 10,000 scale.
+    AER 54(5); U.S. DOJ & FTC Merger Guidelines (2023), §2.1, for the 0–10,000 scale and thresholds.
     """
     s = np.asarray(list(shares), dtype=float)
     if s.size == 0 or np.isnan(s).any():
@@ -85,6 +106,33 @@ def hhi(shares: Iterable[float]) -> float:
     if (s < 0).any():
         raise ParameterError("shares must be non-negative")
     return float(np.sum(s ** 2))
+
+
+def hhi_minimum(n_areas: int) -> float:
+    """Least possible HHI (0–10,000 scale) over ``n_areas`` areas: all equal, 10,000 / n (nine areas: 1,111.1).
+
+    Reference: the HHI of n equal shares is n·(1/n)² = 1/n (Hirschman 1964).
+    """
+    if isinstance(n_areas, bool) or not isinstance(n_areas, (int, np.integer)) or n_areas < 1:
+        raise ParameterError(f"n_areas {n_areas!r} must be a positive integer")
+    return 10_000 / int(n_areas)
+
+
+def hhi_level(value: float, guideline: int = 2023) -> str:
+    """'high' when the HHI (0–10,000) is *greater than* the guideline's threshold, else 'below' ('moderate' for
+    2010 between 1,500 and 2,500). 2023: > 1,800 is highly concentrated (Merger Guidelines 2023, Guideline 1);
+    2010: > 2,500 high, 1,500–2,500 moderate. Exactly at a threshold is not above it. NaN → 'undefined'.
+    """
+    if guideline not in HHI_THRESHOLDS:
+        raise ParameterError(f"guideline {guideline!r}: known {sorted(HHI_THRESHOLDS)}")
+    if not math.isfinite(value):
+        return "undefined"
+    t = HHI_THRESHOLDS[guideline]
+    if value > t["high"]:
+        return "high"
+    if "moderate" in t and value > t["moderate"]:
+        return "moderate"
+    return "below"
 
 
 def area_shares(frame: pd.DataFrame, indicator: str | None = None, years: Iterable[int] | None = None,
@@ -107,13 +155,20 @@ def area_shares(frame: pd.DataFrame, indicator: str | None = None, years: Iterab
 
 
 def share_change(frame: pd.DataFrame, start_year: int = YEARS[0], end_year: int = YEARS[-1],
-                 indicator: str | None = None, include_all: bool = False) -> pd.DataFrame:
+                 indicator: str | None = None, include_all: bool = False, *,
+                 input_precision: float | None = None) -> pd.DataFrame:
     """Change in each area's share of each chain between two years, in percentage points.
 
     Columns: chain_id, chain, indicator, area, share_start, share_end (fractions), change_pp
-    ((share_end − share_start) × 100; the changes of one chain sum to 0).
+    ((share_end − share_start) × 100; the changes of one chain sum to 0). ``input_precision``: the
+    half-width within which each non-zero value is known (0.5 for integer-rounded targets) — adds
+    change_pp_bound, the first-order worst case Σₖ |Δ change_pp| when each input moves by that much one
+    at a time (for 'all', each of the area's non-zero chain values counts as one input). A change with
+    |change_pp| ≤ change_pp_bound is within the rounding of the inputs.
     """
     start_year, end_year = check_year_pair(start_year, end_year)
+    if input_precision is not None and not (isinstance(input_precision, (int, float)) and input_precision > 0):
+        raise ParameterError(f"input_precision {input_precision!r} must be a positive number")
     sh = area_shares(frame, indicator, years=[start_year, end_year], include_all=include_all)
     wide = sh.set_index(["chain_id", "indicator", "area", "year"])["share"].unstack("year")
     if start_year not in wide.columns or end_year not in wide.columns:
@@ -122,100 +177,67 @@ def share_change(frame: pd.DataFrame, start_year: int = YEARS[0], end_year: int 
     out.columns = ["chain_id", "indicator", "area", "share_start", "share_end"]
     out.insert(1, "chain", [chain_label(c) for c in out["chain_id"]])
     out["change_pp"] = (out["share_end"] - out["share_start"]) * 100
-    return _canonical_order(out, ["chain_id", "indicator", "area"])
+    out = _canonical_order(out, ["chain_id", "indicator", "area"])
+    if input_precision is not None:
+        out["change_pp_bound"] = _share_change_bound(frame, sh, start_year, end_year, out, float(input_precision))
+    return out
+
+
+def _share_change_bound(frame, sh, y0, y1, out, h) -> np.ndarray:
+    """First-order rounding bound of change_pp for each row of ``out`` (see :func:`share_change`)."""
+    vals = sh.set_index(["chain_id", "indicator", "year", "area"])["value"].sort_index()
+    grid = _area_grid(frame, sorted(set(sh["indicator"]), key=lambda k: _ORDER["indicator"][k]), include_all=False)
+    nonzero = (grid[grid["year"].isin([y0, y1])].assign(nz=lambda d: d["value"].fillna(0) != 0)
+               .groupby(["indicator", "year", "area"])["nz"].sum())
+    bound = np.full(len(out), np.nan)
+    for (cid, ind), rows in out.groupby(["chain_id", "indicator"], sort=False):
+        a = vals.loc[(cid, ind, y0)].reindex(list(AREAS)).to_numpy(dtype=float)
+        b = vals.loc[(cid, ind, y1)].reindex(list(AREAS)).to_numpy(dtype=float)
+        if not (np.isfinite(a).all() and np.isfinite(b).all() and a.sum() > 0 and b.sum() > 0):
+            continue
+
+        def weight(year, k, v):
+            if cid != ALL:
+                return float(v[k] != 0)
+            return float(nonzero.get((ind, year, AREAS[k]), 0))
+
+        total = np.zeros(len(AREAS))
+        for year, v, sign in ((y0, a, -1.0), (y1, b, 1.0)):
+            for k in range(len(AREAS)):
+                w = weight(year, k, v)
+                if w:
+                    moved = v.copy()
+                    moved[k] += h
+                    total += w * np.abs(sign * (moved / moved.sum() - v / v.sum()))
+        pos = {ar: i for i, ar in enumerate(AREAS)}
+        bound[rows.index.to_numpy()] = 100 * total[[pos[ar] for ar in rows["area"]]]
+    return bound
 
 
 def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all: bool = False) -> pd.DataFrame:
-    """Geographic concentration of each chain by year: HHI over the nine areas and the top area's share.
+    """Geographic concentration of each chain by year: HHI over the nine areas and the top area(s).
 
     Columns: chain_id, chain, indicator, year, n_areas (areas with a value > 0), hhi (0–10,000 scale),
-    hhi_fraction (0–1, = hhi / 10,000), equivalent_areas (1 / hhi_fraction: the number of equal-sized
-    areas with the same HHI), top_area, top_share (fraction). See :func:`hhi` for references.
+    hhi_min (the least HHI possible over the nine areas, 10,000 / 9 = 1,111.1), hhi_fraction (0–1),
+    equivalent_areas (1 / hhi_fraction: the number of equal-sized areas with the same HHI), top_area
+    (the area with the largest value; *all* of them joined by '、' when several tie), top_tied (how
+    many areas share the top value; 1 = no tie), top_share (fraction, of each tied area).
+    Ties: values equal to within 1e-9 relative. See :func:`hhi` for references.
     """
     sh = area_shares(frame, indicator, include_all=include_all)
     rows = []
     for (cid, ind, year), grp in sh.groupby(["chain_id", "indicator", "year"], sort=False):
         h = hhi(grp["share"])
-        top = grp.loc[grp["share"].idxmax()] if grp["share"].notna().all() and len(grp) else None
+        ok = grp["share"].notna().all() and len(grp) and grp["value"].max() > 0
+        if ok:
+            v = grp["value"].to_numpy(dtype=float)
+            tied = grp[np.isclose(v, v.max(), rtol=1e-9, atol=0.0)]
+            top_area, n_top, top_share = "、".join(tied["area"]), len(tied), float(tied["share"].iloc[0])
+        else:
+            top_area, n_top, top_share = None, 0, math.nan
         rows.append({"chain_id": cid, "chain": chain_label(cid), "indicator": ind, "year": int(year),
-                     "n_areas": int((grp["value"] > 0).sum()), "hhi": h * 10_000, "hhi_fraction": h,
+                     "n_areas": int((grp["value"] > 0).sum()), "hhi": h * 10_000,
+                     "hhi_min": hhi_minimum(len(grp)), "hhi_fraction": h,
                      "equivalent_areas": 1 / h if h and math.isfinite(h) else math.nan,
-                     "top_area": top["area"] if top is not None else None,
-                     "top_share": float(top["share"]) if top is not None else math.nan})
+                     "top_area": top_area, "top_tied": n_top, "top_share": top_share})
     return pd.DataFrame(rows)
-
-
-def shift_share(frame: pd.DataFrame, start_year: int = YEARS[0], end_year: int = YEARS[-1],
-                indicator: str = "revenue", by_chain: bool = False) -> pd.DataFrame:
-    """Classic shift-share decomposition of each area's change, areas as regions and chains as industries.
-
-    With E⁰ᵢⱼ, E¹ᵢⱼ the value of chain j in area i in the two years, the reference economy is the
-    district = the four chains over the nine areas: G = ΣE¹/ΣE⁰ − 1, gⱼ = E¹·ⱼ/E⁰·ⱼ − 1. Then
-
-    * district_growth (national share) = E⁰ᵢⱼ · G
-    * chain_mix (industry mix)         = E⁰ᵢⱼ · (gⱼ − G)
-    * area_specific (regional shift)   = ΔEᵢⱼ − district_growth − chain_mix  (= E⁰ᵢⱼ(gᵢⱼ − gⱼ) when E⁰ᵢⱼ > 0)
-
-    so the three add up to the actual change exactly, also for a chain new to an area (E⁰ᵢⱼ = 0).
-    References: Dunn (1960) "A statistical and analytical technique for regional analysis", Papers of
-    the RSA 6; Stevens & Moore (1980) "A critical review of the literature on shift-share", J. Regional
-    Science 20(4).
-
-    Columns (values in 亿元 for revenue, 户 for enterprises): area, [chain_id, chain if ``by_chain``],
-    value_start, value_end, change, district_growth, chain_mix, area_specific. Default: one row per
-    area (summed over chains); ``by_chain=True``: one row per area × chain.
-    """
-    start_year, end_year = check_year_pair(start_year, end_year)
-    indicator = check_indicator(indicator)
-    grid = _area_grid(frame, [indicator], include_all=False)
-    grid = grid[grid["year"].isin([start_year, end_year])]
-    wide = grid.set_index(["area", "chain_id", "year"])["value"].unstack("year")
-    if start_year not in wide.columns or end_year not in wide.columns or wide[[start_year, end_year]].isna().any().any():
-        raise ParameterError(f"frame lacks {indicator} area values for {start_year} or {end_year}")
-    chains = [c for c in CHAIN_IDS if c in set(grid["chain_id"])]
-    wide = wide.reindex(pd.MultiIndex.from_product([list(AREAS), chains], names=["area", "chain_id"]))
-    e0, e1 = wide[start_year], wide[end_year]
-    if e0.sum() <= 0:
-        raise ParameterError(f"district {indicator} in {start_year} is 0; growth is undefined")
-    big_g = e1.sum() / e0.sum() - 1
-    c0, c1 = e0.groupby(level="chain_id").sum(), e1.groupby(level="chain_id").sum()
-    g_chain = (c1 / c0.where(c0 > 0) - 1).reindex(e0.index, level="chain_id")
-    out = pd.DataFrame({"value_start": e0, "value_end": e1, "change": e1 - e0})
-    out["district_growth"] = e0 * big_g
-    out["chain_mix"] = (e0 * (g_chain - big_g)).where(e0 > 0, 0.0)
-    out["area_specific"] = out["change"] - out["district_growth"] - out["chain_mix"]
-    out = out.reset_index()
-    cols = ["value_start", "value_end", "change", "district_growth", "chain_mix", "area_specific"]
-    if by_chain:
-        out["chain"] = [chain_label(c) for c in out["chain_id"]]
-        return out[["area", "chain_id", "chain", *cols]]
-    return out.groupby("area", sort=False)[cols].sum().reset_index()
-
-
-def location_quotients(frame: pd.DataFrame, year: int = YEARS[-1], indicator: str = "revenue") -> pd.DataFrame:
-    """Location quotient of each area in each chain: LQᵢⱼ = (Eᵢⱼ / Eᵢ·) / (E·ⱼ / E··).
-
-    Totals are over the four chains and the nine areas (the district's chain economy, not all of
-    industry). LQ > 1: the area is more specialised in the chain than the district. NaN (never inf)
-    where the area has no value in any chain or the chain is 0 district-wide. The LQs of one chain,
-    weighted by the areas' shares of the district total, average to exactly 1.
-    Reference: Isard (1960) *Methods of Regional Analysis*, ch. 7; Miller & Blair (2009)
-    *Input–Output Analysis*, 2nd ed., §8.2.
-
-    Columns: area, chain_id, chain, indicator, year, value (亿元 or 户), area_total, chain_share_of_area,
-    chain_share_of_district (fractions), lq.
-    """
-    year = check_year(year)
-    indicator = check_indicator(indicator)
-    grid = _area_grid(frame, [indicator], include_all=False)
-    grid = grid[grid["year"] == year].copy()
-    if grid.empty or grid["value"].isna().any():
-        raise ParameterError(f"frame has no or missing (NaN) {indicator} area values for {year}")
-    grand = grid["value"].sum()
-    grid["area_total"] = grid.groupby("area")["value"].transform("sum")
-    chain_total = grid.groupby("chain_id")["value"].transform("sum")
-    grid["chain_share_of_area"] = grid["value"] / grid["area_total"].where(grid["area_total"] > 0)
-    grid["chain_share_of_district"] = chain_total / grand if grand > 0 else np.nan
-    grid["lq"] = grid["chain_share_of_area"] / grid["chain_share_of_district"].where(grid["chain_share_of_district"] > 0)
-    return grid[["area", "chain_id", "chain", "indicator", "year", "value", "area_total",
-                 "chain_share_of_area", "chain_share_of_district", "lq"]].reset_index(drop=True)

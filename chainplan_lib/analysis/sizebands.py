@@ -6,27 +6,36 @@ cumulative (the 50 include the 15 …). Thresholds and counts come from config/p
 
 Units: revenue in 亿元, counts in 户 (firms); exponents and growth as plain numbers/fractions.
 
-Consistency check of the bands themselves (:func:`fit_pareto_tail`): a Pareto tail
-N(>x) = C·x^(−α) is fitted to the cumulative counts by OLS of log N on log x (statsmodels); the
-grouped-data maximum-likelihood α (Virkar & Clauset 2014) is reported beside it as a cross-check,
-because log-log OLS on cumulative counts is known to be biased and its standard errors optimistic
-(Clauset, Shalizi & Newman 2009, SIAM Review 51(4), §3.1 and appendix A). With α from the fit and
-the plan's count above the first threshold, the revenue those firms imply is the Pareto mean
-α·x_min/(α − 1) times the count (finite only for α > 1), and — always — that of a Pareto truncated
-at an upper cap (a parameter, stated in the result). The band minimums alone give a hard lower bound.
+What the bands say, in order of certainty:
+
+1. **Hard facts** (:func:`band_facts`, arithmetic only). Counting each firm at its band's lower edge,
+   the 50 firms ≥ 1 亿元 have at least 136 亿元 and the whole chain (the other 250 above-size firms at
+   ≥ 0.2 亿元 each) at least 186 亿元. For the chain to reach 500 亿元 with 300 firms, the 250 firms
+   under 1 亿元 bring 50–250 亿元, so the 50 firms ≥ 1 亿元 must total 250–450 亿元: 5–9 亿元 each on
+   average, against 2.72 at the band floors. Two caveats travel with these numbers: 500 亿元 is
+   *全产业链* revenue (it may include firms outside the above-size register), and 300 is "超过" (more
+   firms under 1 亿元 lower what the 50 must bring).
+2. **A fitted tail, if one is shown** (:func:`fit_pareto_tail`): a Pareto tail with x_min = 1 亿元
+   fitted to the in-band counts by binned maximum likelihood (Virkar & Clauset 2014, "Power-law
+   distributions in binned empirical data", Annals of Applied Statistics 8(1), eq. 4), with a
+   profile-likelihood interval for α (the likelihood-ratio set 2[ℓ(α̂) − ℓ(α)] ≤ χ²₁; Pawitan 2001,
+   *In All Likelihood*, §2.6). Log-log OLS on cumulative counts is reported only for comparison: it is
+   biased and its standard error is far too small, since cumulative counts are not independent
+   (Clauset, Shalizi & Newman 2009, SIAM Review 51(4), §3.1 and appendix A). When the interval reaches
+   α ≤ 1 the tail has no finite mean, so the revenue it implies is set by whatever cap is assumed for
+   the largest firm: the result carries a cap-sensitivity table rather than one number.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .growth import check_alpha
 from ..plan.planfile import load_plan
 
 __all__ = [
@@ -35,6 +44,8 @@ __all__ = [
     "band_table",
     "band_lower_bound",
     "band_counts",
+    "band_facts",
+    "BandFacts",
     "pareto_tail_mean",
     "ParetoTailFit",
     "fit_pareto_tail",
@@ -97,9 +108,10 @@ def band_counts(register: pd.DataFrame, year: int | None = None, chain_id: str =
 
     ``register``: the clean register (columns year, chain_id, revenue_yi [亿元], above_size). ``year``:
     which year's register (default the plan's band year, 2026); the targets are always the 2026 ones.
-    A firm counts above a threshold when revenue_yi ≥ threshold. Columns: threshold_yi, target_above,
-    actual_above (firms ≥ threshold), gap (actual − target), completion_rate (actual / target,
-    fraction), target_in_band, actual_in_band (firms in [threshold, next threshold)).
+    A firm counts above a threshold when revenue_yi ≥ threshold (超1亿元 includes a firm at exactly 1 亿元).
+    Columns: threshold_yi, target_above, actual_above (firms ≥ threshold), gap (actual − target),
+    attainment_rate (actual in ``year`` ÷ the **2026** target, fraction: 对2026目标的达成度 — a 完成率 only
+    when ``year`` is 2026), target_in_band, actual_in_band (firms in [threshold, next threshold)).
     """
     pb = plan_bands()
     year = pb["year"] if year is None else year
@@ -121,7 +133,7 @@ def band_counts(register: pd.DataFrame, year: int | None = None, chain_id: str =
     nxt = lambda v: v - np.append(v[1:], 0.0)  # noqa: E731  cumulative → in-band
     return pd.DataFrame({
         "threshold_yi": x, "target_above": tgt, "actual_above": actual, "gap": actual - tgt,
-        "completion_rate": np.where(tgt > 0, actual / np.where(tgt > 0, tgt, 1), np.nan),
+        "attainment_rate": np.where(tgt > 0, actual / np.where(tgt > 0, tgt, 1), np.nan),
         "target_in_band": nxt(tgt), "actual_in_band": nxt(actual),
     })
 
@@ -148,43 +160,141 @@ def pareto_tail_mean(alpha: float, x_min: float = 1.0, cap: float | None = None)
     return alpha * x_min ** alpha * (x_min ** (1 - alpha) - cap ** (1 - alpha)) / ((alpha - 1) * (1 - r ** alpha))
 
 
-def _grouped_mle(x: np.ndarray, n: np.ndarray) -> tuple[float, float]:
-    """Grouped-data ML estimate of α (and its asymptotic se) with x_min = x[0]; bins [xₖ, xₖ₊₁) and [x_last, ∞).
 
-    Reference: Virkar & Clauset (2014), "Power-law distributions in binned empirical data",
-    Annals of Applied Statistics 8(1), eq. (4).
+
+# --------------------------------------------------------------------------- hard facts
+@dataclass(frozen=True)
+class BandFacts:
+    """What the plan's bands imply by arithmetic alone (亿元, 户).
+
+    band_floor_yi: the firms ≥ x_min at their bands' lower edges (136). chain_floor_yi: plus every other
+    firm at the above-size minimum (186). needed_above_min_yi: (least, most) the firms ≥ x_min must total
+    for the chain to reach its target when the others are all at x_min / all at the above-size minimum
+    (250, 450); needed_mean_yi: the same per firm (5, 9); floor_mean_yi: band floor per firm (2.72).
+    bounded_yi: (least, most) of the firms below the top threshold (96, < 220); top_count/top_floor_yi:
+    the firms above the top threshold and their floor (2, 40).
     """
-    from scipy.optimize import minimize_scalar
 
+    thresholds_yi: tuple[float, ...]
+    counts: tuple[float, ...]
+    total_enterprises: float
+    target_revenue_yi: float
+    above_size_min_yi: float
+    band_floor_yi: float
+    chain_floor_yi: float
+    firms_below_min: float
+    needed_above_min_yi: tuple[float, float]
+    needed_mean_yi: tuple[float, float]
+    floor_mean_yi: float
+    bounded_yi: tuple[float, float]
+    top_count: float
+    top_floor_yi: float
+
+    @property
+    def x_min_yi(self) -> float:
+        return self.thresholds_yi[0]
+
+    @property
+    def n_above_min(self) -> float:
+        return self.counts[0]
+
+
+def band_facts(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
+               total_enterprises: float | None = None, total_revenue_yi: float | None = None,
+               above_size_min_yi: float = ABOVE_SIZE_MIN_YI) -> BandFacts:
+    """The hard facts of the size bands (see :class:`BandFacts`); defaults are the plan's.
+
+    Plan: floor 2×20 + 2×10 + 4×5 + 7×3 + 35×1 = 136; chain floor 136 + 250 × 0.2 = 186; needed from the
+    50 firms ≥ 1 亿元: 500 − 250 × 1 = 250 to 500 − 250 × 0.2 = 450, i.e. 5–9 亿元 each; the 48 firms under
+    20 亿元 lie between 35×1 + 7×3 + 4×5 + 2×10 = 96 and (strictly below) 35×3 + 7×5 + 4×10 + 2×20 = 220.
+    """
+    pb = plan_bands()
+    x, n = _check_bands(pb["thresholds_yi"] if thresholds is None else thresholds,
+                        pb["counts"] if counts is None else counts)
+    total = float(pb["total_enterprises"] if total_enterprises is None else total_enterprises)
+    target = float(pb["total_revenue_yi"] if total_revenue_yi is None else total_revenue_yi)
+    if total < n[0]:
+        raise ParameterError(f"total_enterprises {total:g} is below the count above {x[0]:g} 亿元 ({n[0]:g})")
+    if not (math.isfinite(above_size_min_yi) and 0 < above_size_min_yi < x[0]):
+        raise ParameterError(f"above_size_min_yi {above_size_min_yi!r} must be between 0 and {x[0]:g} 亿元")
+    t = band_table(x, n)
+    floor = float(t["min_revenue_yi"].sum())
+    below = float(total - n[0])
+    need = (float(target - below * x[0]), float(target - below * above_size_min_yi))
+    inner = t.iloc[:-1]
+    bounded = (float((inner["count_in_band"] * inner["band_lower_yi"]).sum()),
+               float((inner["count_in_band"] * inner["band_upper_yi"]).sum()))
+    return BandFacts(
+        thresholds_yi=tuple(float(v) for v in x), counts=tuple(float(v) for v in n), total_enterprises=total,
+        target_revenue_yi=target, above_size_min_yi=above_size_min_yi, band_floor_yi=floor,
+        chain_floor_yi=floor + below * above_size_min_yi, firms_below_min=below, needed_above_min_yi=need,
+        needed_mean_yi=(need[0] / float(n[0]), need[1] / float(n[0])) if n[0] > 0 else (math.nan, math.nan),
+        floor_mean_yi=floor / float(n[0]) if n[0] > 0 else math.nan, bounded_yi=bounded,
+        top_count=float(n[-1]), top_floor_yi=float(n[-1] * x[-1]))
+
+
+# --------------------------------------------------------------------------- binned maximum likelihood
+def _binned_loglik(x: np.ndarray, n: np.ndarray):
+    """ℓ(α) = Σₖ nₖ log pₖ(α), pₖ = (xₖ/x₀)^(−α) − (xₖ₊₁/x₀)^(−α), last bin open (Virkar & Clauset 2014, eq. 4)."""
     in_band = n - np.append(n[1:], 0.0)
     r = x / x[0]
+    keep = in_band > 0
 
-    def nll(a: float) -> float:
-        upper = np.append(r[1:] ** -a, 0.0)
-        p = r ** -a - upper
-        if np.any(p[in_band > 0] <= 0):
-            return math.inf
-        return -float(np.sum(in_band[in_band > 0] * np.log(p[in_band > 0])))
+    def loglik(a: float) -> float:
+        p = r ** -a - np.append(r[1:] ** -a, 0.0)
+        if np.any(p[keep] <= 0):
+            return -math.inf
+        return float(np.sum(in_band[keep] * np.log(p[keep])))
 
-    opt = minimize_scalar(nll, bounds=(1e-3, 20.0), method="bounded", options={"xatol": 1e-10})
+    return loglik
+
+
+def _binned_mle(x: np.ndarray, n: np.ndarray, level: float) -> tuple[float, float, tuple[float, float], float]:
+    """(α̂, se from the observed information, profile-likelihood interval at ``level``, ℓ(α̂))."""
+    from scipy.optimize import brentq, minimize_scalar
+    from scipy.stats import chi2
+
+    ll = _binned_loglik(x, n)
+    lo_b, hi_b = 1e-3, 20.0
+    opt = minimize_scalar(lambda a: -ll(a), bounds=(lo_b, hi_b), method="bounded", options={"xatol": 1e-10})
     a = float(opt.x)
+    top = ll(a)
     h = 1e-4 * max(a, 1.0)
-    curv = (nll(a + h) - 2 * nll(a) + nll(a - h)) / h ** 2
+    curv = -(ll(a + h) - 2 * top + ll(a - h)) / h ** 2
     se = 1 / math.sqrt(curv) if curv > 0 else math.nan
-    return a, se
+    cut = top - chi2.ppf(level, 1) / 2
+    f = lambda v: ll(v) - cut  # noqa: E731
+    lower = brentq(f, lo_b, a, xtol=1e-10) if f(lo_b) < 0 else lo_b
+    upper = brentq(f, a, hi_b, xtol=1e-10) if f(hi_b) < 0 else math.inf
+    return a, se, (float(lower), float(upper)), top
+
+
+def _cap_for_total(n_min: float, alpha: float, x_min: float, total: float) -> float:
+    """The cap U at which n_min firms on Pareto(α) truncated to [x_min, U] total ``total`` 亿元; inf if never."""
+    from scipy.optimize import brentq
+
+    if total <= n_min * x_min:
+        return x_min
+    limit = n_min * pareto_tail_mean(alpha, x_min)
+    if limit <= total:
+        return math.inf
+    g = lambda u: n_min * pareto_tail_mean(alpha, x_min, u) - total  # noqa: E731
+    hi = x_min * 2
+    while g(hi) < 0:
+        hi *= 2
+    return float(brentq(g, x_min * (1 + 1e-9), hi, xtol=1e-8))
 
 
 @dataclass(frozen=True, eq=False)  # holds a DataFrame: compare fields, not objects
 class ParetoTailFit:
-    """Pareto tail N(>x) = C·x^(−α) fitted to cumulative band counts, and the revenue it implies.
+    """Pareto tail N(≥x) = n_min·(x/x_min)^(−α) fitted to the plan's bands by binned maximum likelihood.
 
-    alpha, alpha_ci, alpha_se: from OLS of log N on log x (statsmodels; CI from the t distribution
-    with n − 2 df). alpha_mle, alpha_mle_se: grouped-data ML cross-check. c: fitted N(>1 亿元).
-    Revenues in 亿元: revenue_above_min_yi (Pareto mean × plan count above x_min; inf if α ≤ 1),
-    revenue_above_min_truncated_yi (same with the tail truncated at cap_yi), band_lower_bound_yi
-    (band minimums), chain_revenue_low/mid/high_yi (the truncated tail plus the firms below x_min at
-    the above-size minimum / on the same Pareto extended down to it / all just under x_min),
-    chain_lower_bound_yi (band minimums + every other firm at the above-size minimum), target_revenue_yi.
+    alpha (α̂), alpha_se (observed information), alpha_ci (profile likelihood at ``level``; inf when the
+    likelihood does not fall enough on the right), log_likelihood; fitted_counts (cumulative, at each
+    threshold); alpha_ols, alpha_ols_se: log-log OLS on cumulative counts, for comparison only (biased,
+    se far too small). facts: :class:`BandFacts`. cap_sensitivity: revenue (亿元) of the n_min firms ≥
+    x_min for a Pareto truncated at each cap, at α̂ and at the interval's ends (inf = untruncated with α ≤ 1).
+    cap_for_need_yi: (cap at which, with α̂, the n_min firms reach the least / the most they need).
     """
 
     method: str
@@ -193,109 +303,99 @@ class ParetoTailFit:
     alpha: float
     alpha_se: float
     alpha_ci: tuple[float, float]
-    alpha_mle: float
-    alpha_mle_se: float
-    c: float
-    r_squared: float
+    level: float
+    log_likelihood: float
     fitted_counts: tuple[float, ...]
-    x_min_yi: float
-    n_above_min: float
-    cap_yi: float
-    x_one_firm_yi: float
-    revenue_above_min_yi: float
-    revenue_above_min_truncated_yi: float
-    band_lower_bound_yi: float
-    total_enterprises: float
-    firms_below_min: float
-    above_size_min_yi: float
-    chain_revenue_low_yi: float
-    chain_revenue_mid_yi: float
-    chain_revenue_high_yi: float
-    chain_lower_bound_yi: float
-    target_revenue_yi: float
-    alpha_level: float
+    alpha_ols: float
+    alpha_ols_se: float
+    facts: BandFacts
     cap_sensitivity: pd.DataFrame = field(repr=False)
+    cap_for_need_yi: tuple[float, float] = (math.nan, math.nan)
+
+    @property
+    def x_min_yi(self) -> float:
+        return self.thresholds_yi[0]
+
+    @property
+    def n_above_min(self) -> float:
+        return self.counts[0]
 
     @property
     def finite_mean(self) -> bool:
-        """True when α > 1, i.e. the untruncated tail has a finite total revenue."""
+        """True when α̂ > 1 (the untruncated tail has a finite mean)."""
         return self.alpha > 1
 
     @property
-    def needed_above_min_yi(self) -> tuple[float, float]:
-        """(least, most) revenue, 亿元, the firms ≥ x_min must have for the chain to reach its target."""
-        return (self.target_revenue_yi - self.firms_below_min * self.x_min_yi,
-                self.target_revenue_yi - self.firms_below_min * self.above_size_min_yi)
-
-    @property
-    def target_position(self) -> str:
-        """Where the chain target sits against the implied range [low, high]: 'below', 'within' or 'above'."""
-        if self.target_revenue_yi < self.chain_revenue_low_yi:
-            return "below"
-        return "above" if self.target_revenue_yi > self.chain_revenue_high_yi else "within"
+    def ci_allows_infinite_mean(self) -> bool:
+        """True when the interval reaches α ≤ 1: the bands cannot rule out a tail with no finite mean."""
+        return self.alpha_ci[0] <= 1
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "cap_sensitivity"}
-        d["target_position"] = self.target_position
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("cap_sensitivity", "facts")}
         d = {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}
-        d["finite_mean"] = self.finite_mean
-        d["needed_above_min_yi"] = list(self.needed_above_min_yi)
+        d["facts"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.facts).items()}
+        d["finite_mean"], d["ci_allows_infinite_mean"] = self.finite_mean, self.ci_allows_infinite_mean
         d["cap_sensitivity"] = self.cap_sensitivity.to_dict(orient="records")
-        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+        return _json_safe(d)
 
     def summary(self) -> str:
-        conf = round(100 * (1 - self.alpha_level))
+        f, conf = self.facts, f"{self.level:.0%}"
         xm = self.x_min_yi
         lines = [
-            "Textiles size bands: Pareto tail N(>x) = C·x^(−α) fitted to the plan's cumulative counts",
-            f"  method: {self.method}",
+            "Textiles size bands: hard facts",
+            f"  band floors: the {f.n_above_min:g} firms ≥ {xm:g} 亿元 have at least {f.band_floor_yi:,.1f} 亿元; "
+            f"the chain ({f.total_enterprises:g} firms) at least {f.chain_floor_yi:,.1f} 亿元",
+            f"  to reach {f.target_revenue_yi:,.0f} 亿元 the {f.n_above_min:g} firms ≥ {xm:g} 亿元 need "
+            f"{f.needed_above_min_yi[0]:,.0f}–{f.needed_above_min_yi[1]:,.0f} 亿元 "
+            f"({f.needed_mean_yi[0]:.1f}–{f.needed_mean_yi[1]:.1f} each; band floors give {f.floor_mean_yi:.2f})",
+            "",
+            f"Pareto tail, {self.method}",
             "  thresholds (亿元) " + ", ".join(f"{v:g}" for v in self.thresholds_yi),
             "  plan counts       " + ", ".join(f"{v:g}" for v in self.counts),
             "  fitted counts     " + ", ".join(f"{v:.1f}" for v in self.fitted_counts),
-            f"  α = {self.alpha:.3f} (se {self.alpha_se:.3f}), {conf} % CI [{self.alpha_ci[0]:.3f}, {self.alpha_ci[1]:.3f}];"
-            f" C = {self.c:.1f}; R² = {self.r_squared:.4f}",
-            f"  cross-check, grouped-data maximum likelihood: α = {self.alpha_mle:.3f} (se {self.alpha_mle_se:.3f})",
-            "",
-            f"Revenue of the {self.n_above_min:g} firms above {xm:g} 亿元:",
+            f"  α = {self.alpha:.3f} (se {self.alpha_se:.3f}), {conf} profile-likelihood interval "
+            f"[{self.alpha_ci[0]:.3f}, {self.alpha_ci[1]:.3f}]",
+            f"  (log-log OLS on cumulative counts, for comparison only: α = {self.alpha_ols:.3f}, "
+            f"se {self.alpha_ols_se:.3f} — biased, se too small)",
         ]
-        if self.finite_mean:
-            lines.append(f"  untruncated Pareto: {self.revenue_above_min_yi:,.1f} 亿元 (α only just above 1: "
-                         "the mean is dominated by the tail and very sensitive to α)")
+        if self.ci_allows_infinite_mean:
+            lines.append("  the interval includes α ≤ 1: a tail with no finite mean is consistent with the bands, so "
+                         "the revenue they imply depends on the cap assumed for the largest firm:")
         else:
-            lines.append("  untruncated Pareto: infinite (α ≤ 1: the tail has no finite mean)")
-        lines += [
-            f"  truncated at {self.cap_yi:g} 亿元 (largest firm assumed ≤ cap; the fitted tail reaches one firm at "
-            f"{self.x_one_firm_yi:.1f} 亿元): {self.revenue_above_min_truncated_yi:,.1f} 亿元",
-            f"  lower bound from the band minimums alone: {self.band_lower_bound_yi:,.1f} 亿元",
-            "  sensitivity to the cap: " + "; ".join(
-                f"{r.cap_yi:g} → {r.revenue_above_min_yi:,.0f}" for r in self.cap_sensitivity.itertuples()),
-            "",
-            f"Whole chain ({self.total_enterprises:g} firms; {self.firms_below_min:g} below {xm:g} 亿元, "
-            f"each ≥ {self.above_size_min_yi:g} 亿元 as above-size firms) against {self.target_revenue_yi:,.0f} 亿元:",
-            f"  implied {self.chain_revenue_low_yi:,.1f} – {self.chain_revenue_high_yi:,.1f} 亿元 "
-            f"(central, same Pareto below {xm:g} 亿元: {self.chain_revenue_mid_yi:,.1f})",
-            f"  hard lower bound (band minimums + {self.firms_below_min:g} × {self.above_size_min_yi:g}): "
-            f"{self.chain_lower_bound_yi:,.1f} 亿元",
-            f"  to reach {self.target_revenue_yi:,.0f} 亿元 the firms above {xm:g} 亿元 need "
-            f"{self.needed_above_min_yi[0]:,.0f} – {self.needed_above_min_yi[1]:,.0f} 亿元 in all",
-            f"  the {self.target_revenue_yi:,.0f} 亿元 target is {self.target_position.upper()} the range the bands "
-            f"imply with the tail capped at {self.cap_yi:g} 亿元",
-        ]
+            lines.append("  revenue of the firms above x_min by the cap assumed for the largest firm:")
+        cols = [c for c in self.cap_sensitivity.columns if c != "cap_yi"]
+        lines.append("    cap (亿元) " + "  ".join(f"{c:>16}" for c in cols))
+        for r in self.cap_sensitivity.itertuples(index=False):
+            lines.append(f"    {r[0]:>9,.0f} " + "  ".join(f"{v:>16,.1f}" for v in r[1:]))
+        a, b = self.cap_for_need_yi
+        lines.append(f"  with α̂ the {f.n_above_min:g} firms reach {f.needed_above_min_yi[0]:,.0f} 亿元 at a cap of "
+                     f"{a:,.0f} 亿元 and {f.needed_above_min_yi[1]:,.0f} 亿元 at {b:,.0f} 亿元")
         return "\n".join(lines)
 
 
-def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
-                    cap_yi: float | None = None, cap_factor: float = 3.0,
-                    total_enterprises: float | None = None, total_revenue_yi: float | None = None,
-                    above_size_min_yi: float = ABOVE_SIZE_MIN_YI, alpha_level: float = 0.05,
-                    sensitivity_factors: Sequence[float] = (2.0, 3.0, 5.0, 10.0)) -> ParetoTailFit:
-    """Fit a Pareto tail to cumulative band counts and compare the revenue it implies with the chain's target.
+def _json_safe(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, (np.floating, np.integer)):
+        x = x.item()
+    return None if isinstance(x, float) and not math.isfinite(x) else x
 
-    Defaults are the plan's: thresholds 1, 3, 5, 10, 20 亿元, counts 50, 15, 8, 4, 2, 300 firms,
-    500 亿元. The fit is OLS of log N(>x) on log x (statsmodels), α = −slope. ``cap_yi``: upper cap
-    (亿元) for the truncated tail; default ``cap_factor`` × the largest threshold (3 × 20 = 60 亿元).
-    ``above_size_min_yi``: least revenue of an above-size firm (0.2 亿元 = 2,000 万元).
-    ``alpha_level``: significance level of the α CI. Returns a :class:`ParetoTailFit`.
+
+DEFAULT_CAPS_YI = (40.0, 60.0, 100.0, 200.0, 500.0)
+
+
+def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
+                    level: float = 0.95, caps_yi: Sequence[float] = DEFAULT_CAPS_YI,
+                    total_enterprises: float | None = None, total_revenue_yi: float | None = None,
+                    above_size_min_yi: float = ABOVE_SIZE_MIN_YI) -> ParetoTailFit:
+    """Binned maximum-likelihood Pareto tail for cumulative band counts, with a profile-likelihood interval.
+
+    Defaults are the plan's: thresholds 1, 3, 5, 10, 20 亿元, counts 50, 15, 8, 4, 2, 300 firms, 500 亿元.
+    x_min is the first threshold (fixed: the bands start there). ``level``: coverage of the α interval.
+    ``caps_yi``: caps for the sensitivity table (each above the largest threshold). Returns a
+    :class:`ParetoTailFit` whose ``facts`` are :func:`band_facts`. References in the module docstring.
     """
     import statsmodels.api as sm
 
@@ -303,52 +403,33 @@ def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[
     x, n = _check_bands(pb["thresholds_yi"] if thresholds is None else thresholds,
                         pb["counts"] if counts is None else counts)
     if np.any(n <= 0):
-        raise ParameterError("every cumulative count must be > 0 to take logs")
+        raise ParameterError("every cumulative count must be > 0 (a band above an empty one cannot be fitted)")
     if len(x) < 3:
-        raise ParameterError("a Pareto fit with a CI needs at least 3 thresholds")
-    alpha_level = check_alpha(alpha_level)
-    total_enterprises = float(pb["total_enterprises"] if total_enterprises is None else total_enterprises)
-    total_revenue_yi = float(pb["total_revenue_yi"] if total_revenue_yi is None else total_revenue_yi)
-    if total_enterprises < n[0]:
-        raise ParameterError(f"total_enterprises {total_enterprises:g} is below the count above {x[0]:g} 亿元 ({n[0]:g})")
-    if not (math.isfinite(above_size_min_yi) and 0 < above_size_min_yi < x[0]):
-        raise ParameterError(f"above_size_min_yi {above_size_min_yi!r} must be between 0 and {x[0]:g} 亿元")
-    if cap_yi is None:
-        if not (isinstance(cap_factor, (int, float)) and cap_factor > 1):
-            raise ParameterError(f"cap_factor {cap_factor!r} must be > 1")
-        cap_yi = cap_factor * float(x[-1])
-    if not (isinstance(cap_yi, (int, float)) and math.isfinite(cap_yi) and cap_yi > x[-1]):
-        raise ParameterError(f"cap_yi {cap_yi!r} must exceed the largest threshold {x[-1]:g} 亿元")
+        raise ParameterError("a tail fit with an interval needs at least 3 thresholds")
+    if isinstance(level, bool) or not (isinstance(level, (int, float)) and 0 < level < 1):
+        raise ParameterError(f"level {level!r} must be a coverage strictly between 0 and 1 (e.g. 0.95)")
+    caps = sorted({float(c) for c in caps_yi})
+    if not caps or any(not (math.isfinite(c) and c > x[-1]) for c in caps):
+        raise ParameterError(f"caps_yi {list(caps_yi)!r} must be numbers of 亿元 above the largest threshold {x[-1]:g}")
+    facts = band_facts(x, n, total_enterprises=total_enterprises, total_revenue_yi=total_revenue_yi,
+                       above_size_min_yi=above_size_min_yi)
+    a, se, ci, top = _binned_mle(x, n, level)
+    ols = sm.OLS(np.log(n), sm.add_constant(np.log(x), has_constant="add")).fit()
+    n_min, x_min = float(n[0]), float(x[0])
 
-    res = sm.OLS(np.log(n), sm.add_constant(np.log(x), has_constant="add")).fit()
-    alpha = -float(res.params[1])
-    alpha_se = float(res.bse[1])
-    lo, hi = (float(v) for v in np.asarray(res.conf_int(alpha_level))[1])
-    c = math.exp(float(res.params[0]))
-    if alpha <= 0:
-        raise ParameterError(f"the counts do not fall with size (fitted α = {alpha:.3f}); no Pareto tail")
-    alpha_mle, alpha_mle_se = _grouped_mle(x, n)
+    def revenue(alpha: float, cap: float | None) -> float:
+        # α → ∞ (an interval open on the right): every firm at x_min
+        return n_min * (pareto_tail_mean(alpha, x_min, cap) if math.isfinite(alpha) else x_min)
 
-    x_min, n_min = float(x[0]), float(n[0])
-    mean_inf = pareto_tail_mean(alpha, x_min)
-    mean_cap = pareto_tail_mean(alpha, x_min, cap_yi)
-    rev_inf, rev_cap = n_min * mean_inf, n_min * mean_cap
-    below = total_enterprises - n_min
-    # same Pareto extended below x_min, truncated to [above-size minimum, x_min]
-    mean_below = pareto_tail_mean(alpha, above_size_min_yi, x_min)
-    lower_bound = band_lower_bound(x, n)
-    caps = sorted({float(f) * float(x[-1]) for f in sensitivity_factors if float(f) > 1} | {float(cap_yi)})
-    sens = pd.DataFrame({"cap_yi": caps,
-                         "revenue_above_min_yi": [n_min * pareto_tail_mean(alpha, x_min, u) for u in caps]})
+    columns = {"alpha_low": ci[0], "alpha_hat": a, "alpha_high": ci[1]}
+    rows = [{"cap_yi": u, **{k: revenue(v, u) for k, v in columns.items()}} for u in caps]
+    rows.append({"cap_yi": math.inf, **{k: revenue(v, None) for k, v in columns.items()}})
+    sens = pd.DataFrame(rows)
+    need = facts.needed_above_min_yi
     return ParetoTailFit(
-        method="OLS of log N(>x) on log x (statsmodels), cumulative counts; α = −slope",
-        thresholds_yi=tuple(float(v) for v in x), counts=tuple(float(v) for v in n),
-        alpha=alpha, alpha_se=alpha_se, alpha_ci=(-hi, -lo), alpha_mle=alpha_mle, alpha_mle_se=alpha_mle_se,
-        c=c, r_squared=float(res.rsquared), fitted_counts=tuple(float(v) for v in c * x ** -alpha),
-        x_min_yi=x_min, n_above_min=n_min, cap_yi=float(cap_yi), x_one_firm_yi=(n_min ** (1 / alpha)) * x_min,
-        revenue_above_min_yi=rev_inf, revenue_above_min_truncated_yi=rev_cap, band_lower_bound_yi=lower_bound,
-        total_enterprises=total_enterprises, firms_below_min=below, above_size_min_yi=above_size_min_yi,
-        chain_revenue_low_yi=rev_cap + below * above_size_min_yi, chain_revenue_mid_yi=rev_cap + below * mean_below,
-        chain_revenue_high_yi=rev_cap + below * x_min, chain_lower_bound_yi=lower_bound + below * above_size_min_yi,
-        target_revenue_yi=total_revenue_yi, alpha_level=alpha_level, cap_sensitivity=sens,
+        method=f"binned maximum likelihood, x_min = {x_min:g} 亿元 (Virkar & Clauset 2014)",
+        thresholds_yi=tuple(float(v) for v in x), counts=tuple(float(v) for v in n), alpha=a, alpha_se=se,
+        alpha_ci=ci, level=level, log_likelihood=top, fitted_counts=tuple(float(v) for v in n_min * (x / x_min) ** -a),
+        alpha_ols=-float(ols.params[1]), alpha_ols_se=float(ols.bse[1]), facts=facts, cap_sensitivity=sens,
+        cap_for_need_yi=(_cap_for_total(n_min, a, x_min, need[0]), _cap_for_total(n_min, a, x_min, need[1])),
     )

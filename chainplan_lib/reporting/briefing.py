@@ -11,6 +11,8 @@ from datetime import date
 
 import pandas as pd
 
+from ..analysis.growth import completion_rate
+from ..analysis.shares import HHI_THRESHOLDS
 from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT
 from ..plan.planfile import load_plan
 from . import units as U
@@ -42,10 +44,13 @@ def title_html(year: int, sources: list[str], synthetic: bool, today: date | Non
 
 def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd.DataFrame | None = None
                    ) -> tuple[pd.DataFrame, dict]:
-    """Per chain: 2026 targets (亿元, 户), the 2023→2026 CAGR and how it compares with ~10 %, the year's
-    revenue target and, where a register gives it, the year's actual and 完成率."""
+    """Per chain: 2026 targets (亿元, 户), the targets' revenue CAGR and how it compares with ~10 %, the year's
+    revenue target and, where a register gives it, the year's actual and 完成率 (actual ÷ the same year's target).
+    Every column names its unit."""
     tot = targets[targets["area"] == DISTRICT]
     short = {"consistent": "一致", "more_ambitious": "更积极", "less_ambitious": "更保守"}
+    y0, y1 = consistency.base_year, consistency.target_year
+    g = consistency.overall_growth
     rows = []
     for cid in [*CHAIN_IDS, "all"]:
         sel = tot if cid == "all" else tot[tot["chain_id"] == cid]
@@ -53,24 +58,27 @@ def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd
         ent = sel[sel["indicator"] == "enterprises"].groupby("year")["value"].sum()
         v = consistency.verdict if cid == "all" else consistency.chain_verdicts[cid]
         row = {"产业链": "四链合计" if cid == "all" else CHAIN_BY_ID[cid].name,
-               "2026目标（亿元）": rev.get(2026), "2026目标（户）": ent.get(2026),
-               "年均增长": consistency.cagr[cid], "对比10%左右": short[v],
-               f"{year}目标（亿元）": rev.get(year)}
+               f"{y1}目标（亿元）": rev.get(y1), f"{y1}目标（户）": ent.get(y1),
+               "营收年均增长（%）": consistency.cagr[cid],
+               f"对比{g:.0%}左右": short[v], f"{year}目标（亿元）": rev.get(year)}
         if comparison is not None:
             c = comparison[(comparison["area"] == DISTRICT) & (comparison["indicator"] == "revenue")]
             c = c if cid == "all" else c[c["chain_id"] == cid]
             if len(c):
-                actual, target = c["actual"].sum(), c["target"].sum()
-                row[f"{year}名录（亿元）"] = actual
-                row["完成率"] = actual / target if target else float("nan")
+                actual, target = float(c["actual"].sum()), float(c["target"].sum())
+                row[f"{year}实际（亿元）"] = actual
+                row[f"{year}完成率（%）"] = completion_rate(actual, target)
         rows.append(row)
     df = pd.DataFrame(rows)
-    note = ("来源：附件2目标（经清洗）；年均增长按 2023、2026 年目标计算；“对比10%左右”以 ±"
-            f"{consistency.tolerance_pp:g} 个百分点为“左右”。")
+    note = (f"亿元为营业收入，户为规上企业户数。来源：附件2目标（经清洗）；营收年均增长按 {y0}、{y1} 年营业收入目标"
+            f"计算；“对比{g:.0%}左右”以 ±{consistency.tolerance_pp:g} 个百分点为“左右”。")
     if comparison is not None:
-        note += "名录为规上企业名录加总（见数据说明）。"
-    spec = {"产业链": U.TEXT, "2026目标（亿元）": U.YI, "2026目标（户）": U.HU, "年均增长": U.PCT,
-            "对比10%左右": U.TEXT, f"{year}目标（亿元）": U.YI, f"{year}名录（亿元）": U.YI, "完成率": U.PCT}
+        note += (f"实际为 {year} 年规上企业名录营业收入加总（见数据说明）；完成率 = {year} 年实际 ÷ {year} 年目标"
+                 "（营业收入）。")
+    spec = {"产业链": U.TEXT, f"{y1}目标（亿元）": U.YI, f"{y1}目标（户）": U.HU, "营收年均增长（%）": U.PCT,
+            f"对比{g:.0%}左右": U.TEXT, f"{year}目标（亿元）": U.YI, f"{year}实际（亿元）": U.YI,
+            f"{year}完成率（%）": U.PCT}
+    # headers name their units already; they may wrap so the eight columns fit A4
     return df, {"note": note, "units": {c: spec[c] for c in df.columns}}
 
 
@@ -103,8 +111,18 @@ def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFram
     return "\n".join(lines)
 
 
-def methods_md() -> str:
-    text = ("**方法说明**：年均增长率 =（终值/初值）^(1/年数) − 1；“10%左右”按 ±1 个百分点理解；"
-            "完成率 = 实际 ÷ 同年目标；区域占比不含全区，各区域之和为 100%。"
-            "规上企业指年主营业务收入 2000 万元及以上的工业企业。")
-    return text
+def methods_md(tolerance_pp: float = 1.0, overall_growth: float | None = None) -> str:
+    """The briefing's methods note — only the conventions of what the briefing shows — with the tolerance and the
+    overall growth actually used (not the defaults)."""
+    g = float(load_plan()["overall"]["revenue_growth"]) if overall_growth is None else float(overall_growth)
+    tol = float(tolerance_pp)
+    lo, hi = g - tol / 100, g + tol / 100
+    high = HHI_THRESHOLDS[2023]["high"]
+    return ("**方法说明**：年均增长率 =（终值/初值）^(1/年数) − 1；"
+            f"“{g:.0%}左右”按 ±{tol:g} 个百分点理解（{lo:.1%}–{hi:.1%}，含两端）。"
+            "完成率 = 实际 ÷ 同年目标；以当年实际对比以后年份的目标时称“达成度”，不称完成率。"
+            "规上企业户数按年计，不跨年相加。区域占比不含全区，各区域之和为 100%；最大区域并列时全部列出。"
+            f"HHI = 各区域占比平方和 × 10000，九个区域时最小为 {10_000 / 9:,.0f}；参照美国《合并指南》（2023 年）"
+            f"以高于 {high:,.0f} 为高度集中（该阈值针对企业市场，仅作量级参考）。"
+            "规模分档“超 X 亿元”按营业收入 ≥ X 亿元计；尾部拟合用分组极大似然和轮廓似然区间"
+            "（Virkar & Clauset 2014）。规上企业指年主营业务收入 2000 万元及以上的工业企业。")

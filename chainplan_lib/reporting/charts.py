@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..analysis.growth import chain_label
 from ..plan.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDICATOR_UNITS
+from .tables import fmt_signed
 
 __all__ = ["CHAIN_COLOURS", "CHAIN_STYLES", "chain_label", "add_source", "target_paths", "source_map", "fan_chart",
            "area_shares", "share_change", "completion", "size_bands", "area_mix", "SOURCE_PLAN", "SOURCE_TABLE",
@@ -242,7 +243,11 @@ def source_map(targets: pd.DataFrame, indicator: str = "revenue") -> plt.Figure:
 
 
 def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = False) -> plt.Figure:
-    """Fan chart from a tidy projection frame (chain, year, kind, value, lower, upper), values in 亿元."""
+    """Fan chart from :func:`chainplan_lib.analysis.projections.fan_chart_frame`, values in 亿元 or 户.
+
+    Bands are the frame's prediction intervals (``lower_80``/``upper_80``, ``lower_95``/``upper_95``, the levels
+    in ``frame.attrs['levels']``), each labelled "80% 预测区间" / "95% 预测区间"; a band is drawn only where the
+    frame has one (no band is invented for the plan's own path or the scenarios)."""
     _theme()
     fig, ax = plt.subplots(figsize=(9, 4.5))
     styles = {"target": dict(color="#d62728", marker="o", lw=2.2, label="规划目标"),
@@ -262,15 +267,26 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
             continue
         st = styles.get(kind, dict(label=kind))
         ax.plot(g["year"], g["value"], **st)
-        if {"lower", "upper"} <= set(g) and g["lower"].notna().any():
-            ax.fill_between(g["year"], g["lower"], g["upper"], alpha=0.15, color=st.get("color"),
-                            label=f"{st['label']} 95%区间")
-    ax.set(title=title or f"{chain_label(str(chain))}{INDICATOR_CN[indicator]}：目标、预测与情景（{unit}）",
+        # prediction intervals, one shade per level (widest lightest), each labelled with its level
+        levels = sorted(frame.attrs.get("levels") or [], reverse=True)
+        bands = [(lv, *(f"{side}_{lv * 100:g}".replace(".", "_") for side in ("lower", "upper"))) for lv in levels]
+        bands = [b for b in bands if b[1] in g and g[b[1]].notna().any()]
+        if not bands and {"lower", "upper"} <= set(g) and g["lower"].notna().any() and levels:
+            bands = [(levels[0], "lower", "upper")]
+        for k, (lv, lo, hi) in enumerate(bands):
+            ax.fill_between(g["year"], g[lo], g[hi], alpha=0.12 + 0.12 * k, color=st.get("color"), lw=0,
+                            label=f"{st['label']} {lv * 100:g}% 预测区间")
+    kinds = set(frame["kind"])
+    modelled = bool(kinds & {"trend", "ets"})
+    parts = "、".join(p for p, k in (("目标", "target"), ("实际", "actual")) if k in kinds)
+    parts += ("、预测" if modelled else "") + ("与情景" if any(str(k).startswith("scenario") for k in kinds) else "")
+    ax.set(title=title or f"{chain_label(str(chain))}{INDICATOR_CN[indicator]}：{parts}（{unit}）",
            xlabel="年份", ylabel=unit)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     _pad_x(ax, right=0.16)
     ax.legend(fontsize=8, loc="upper left")
-    add_source(fig, SOURCE_TABLE + "；预测为 statsmodels 模型结果", synthetic)
+    add_source(fig, SOURCE_TABLE + ("；预测为 statsmodels 模型结果（只用实际值）" if modelled else "；情景为按固定增速的算术"),
+               synthetic)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     scen = [k.split("_")[-1] + "%" for k in frame["kind"].unique() if str(k).startswith("scenario")]
     drawn = _drawn_labels(ax) + ([f"{'、'.join(scen)} 情景（虚点线）"] if scen else [])
@@ -313,7 +329,7 @@ def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue"
     fig, ax = plt.subplots(figsize=(8, 0.35 * max(len(c), 3) + 1.4))
     ax.barh(c["area"], c[col], color=np.where(c[col] >= 0, "#2ca02c", "#d62728"))
     for y, v in enumerate(c[col]):
-        ax.text(v, y, f" {v:+.1f}", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+        ax.text(v, y, f" {fmt_signed(v, 1)}", va="center", ha="left" if v >= 0 else "right", fontsize=8)
     ax.axvline(0, color="#333", lw=0.8)
     ax.set(xlabel="占比变化（百分点）", title=f"{chain_label(chain_id)}{INDICATOR_CN[indicator]}占比变化（百分点）")
     _pad_x(ax, right=0.18, left=0.18)
@@ -347,8 +363,11 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
     return fig
 
 
-def size_bands(frame: pd.DataFrame, synthetic: bool = False) -> plt.Figure:
-    """Textile firms above each revenue threshold (户): register count vs the plan's 2026 target."""
+def size_bands(frame: pd.DataFrame, synthetic: bool = False, year: int | None = None,
+               target_year: int = 2026) -> plt.Figure:
+    """Textile firms above each revenue threshold (户): a register year's count against the plan's 2026 target.
+
+    ``frame``: columns threshold_yi, actual, target. "超X亿元" counts firms with revenue ≥ X 亿元, cumulative."""
     _theme()
     f = frame.copy()
     labels = [f"超{t:g}亿元" for t in f["threshold_yi"]]
@@ -356,15 +375,16 @@ def size_bands(frame: pd.DataFrame, synthetic: bool = False) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 3.8))
     cols = [c for c in ("actual", "target") if c in f]
     width = 0.38
+    names = {"actual": f"{year}年名录" if year else "名录", "target": f"{target_year}年目标"}
     for k, col in enumerate(cols):
-        ax.bar(x + (k - (len(cols) - 1) / 2) * width, f[col], width,
-               label={"actual": "名录实际", "target": "2026年目标"}[col],
+        ax.bar(x + (k - (len(cols) - 1) / 2) * width, f[col], width, label=names[col],
                color={"actual": "#1f77b4", "target": "#d62728"}[col])
         for xi, v in zip(x, f[col]):
             if pd.notna(v):
                 ax.text(xi + (k - (len(cols) - 1) / 2) * width, v, f"{v:g}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, labels)
-    ax.set(ylabel="企业数（户）", title="现代针纺：营业收入超过各档的企业数（户）")
+    when = f"{year}年名录对比{target_year}年目标" if year and year != target_year else f"{target_year}年"
+    ax.set(ylabel="企业数（户）", title=f"现代针纺：营业收入超过各档的企业数（户，各档累计；{when}）")
     _pad_y(ax, top=0.15)
     ax.legend(fontsize=8)
     add_source(fig, "来源：附件1 一、(二)发展目标；名录为清洗后数据", synthetic)

@@ -18,9 +18,9 @@ from ..plan.names import AREAS, CHAIN_NAMES, DISTRICT
 from . import units as U
 from .units import ByRow, Marked, Unit, UndeclaredColumn
 
-__all__ = ["show", "to_html", "present", "fmt_num", "fmt_pct", "raw_rows", "targets_wide", "repairs", "checks",
-           "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN", "INDICATOR_CN", "REASON_CN",
-           "COLUMN_CN"]
+__all__ = ["show", "to_html", "present", "fmt_num", "fmt_pct", "fmt_signed", "above_size_counts", "raw_rows",
+           "targets_wide", "repairs", "checks", "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN",
+           "INDICATOR_CN", "REASON_CN", "COLUMN_CN"]
 
 INDICATOR_CN = {"revenue": "营业收入（亿元）", "enterprises": "规上户数（户）"}
 SOURCE_CN = {"table": "按表读取", "dash": "“-”记0", "imputed": "推算补齐", "missing": "缺失"}
@@ -47,6 +47,15 @@ def fmt_pct(v, digits: int = 1, signed: bool = False) -> str:
     if v is None or pd.isna(v):
         return "—"
     return f"{v * 100:{'+' if signed else ''}.{digits}f}%"
+
+
+def fmt_signed(v, digits: int = 1) -> str:
+    """A signed difference (percentage points, 亿元): '+1.5', '-0.3', and '0.0' — never '-0.0' or '+0.0' — for
+    anything that rounds to zero at ``digits`` decimals; '—' for missing."""
+    if v is None or pd.isna(v):
+        return "—"
+    text = f"{float(v):+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
 
 
 _TABLE_CSS = ("<style>table.chainplan{border-collapse:collapse;font-size:0.9em;margin:0.4em 0}"
@@ -199,10 +208,6 @@ def checks_verdict_md(chk: pd.DataFrame) -> str:
     return f"**结论**：{len(bad)} 项不一致（已报告，未强行改数）：{items}。"
 
 
-
-
-
-
 # ----------------------------------------------------------------------------- analytics frames for people
 
 #: English column → Chinese header, derived from the declarations in units.py (None: never shown).
@@ -244,26 +249,6 @@ def yoy_wide(yoy: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, dict]:
                "note": "来源：湖政发〔2024〕2号附件2（经清洗）。"}
 
 
-def fan_md(fan: pd.DataFrame) -> str:
-    """Two sentences under the fan chart: what each projection gives for the last year."""
-    last = int(fan["year"].max())
-    end = fan[fan["year"] == last].set_index("kind")
-    unit = "亿元" if fan["indicator"].iloc[0] == "revenue" else "户"
-    parts = []
-    names = {"target": "规划目标", "trend": "对数线性趋势", "ets": "指数平滑"}
-    for k, label in names.items():
-        if k in end.index:
-            r = end.loc[k]
-            band = (f"（95%区间 {r['lower']:,.0f}–{r['upper']:,.0f}）"
-                    if pd.notna(r.get("lower")) and pd.notna(r.get("upper")) else "")
-            parts.append(f"{label} {r['value']:,.0f} {unit}{band}")
-    scen = [f"{k.split('_', 1)[1].replace('_', '.')}%情景 {end.loc[k, 'value']:,.0f}"
-            for k in end.index if str(k).startswith("scenario")]
-    basis = "名录实际值" if (fan["basis"] == "actual").any() else "规划目标路径"
-    return (f"**{last} 年**：" + "；".join(parts) + (f"；{'、'.join(scen)} {unit}" if scen else "")
-            + f"。趋势与指数平滑基于{basis}。")
-
-
 def register_note(register) -> str:
     """Source line for register-based numbers, with the synthetic warning when it applies."""
     files = ", ".join(sorted({str(f).rsplit('/', 1)[-1] for f in register.clean["source_file"].unique()}))
@@ -285,31 +270,6 @@ def verdict_cn(verdict: str, rate: float = 0.10) -> str:
     return _VERDICT_CN[verdict].replace("10%", f"{rate:.0%}")
 
 
-def consistency_md(result) -> str:
-    """The verdict and the numbers behind it, in Chinese."""
-    lo, hi = result.band
-    a = result.cagr["all"]
-    lines = [
-        f"**结论：四条链营业收入目标{verdict_cn(result.verdict, result.overall_growth)}。**",
-        "",
-        f"- 四链合计由 {result.base_year} 年 {result.base_yi['all']:,.0f} 亿元增至 {result.target_year} 年 "
-        f"{result.target_yi['all']:,.0f} 亿元，年均增长 **{a:.2%}**；“{result.overall_growth:.0%}左右”按 ±"
-        f"{result.tolerance_pp:g} 个百分点理解为 {lo:.0%}–{hi:.0%}。",
-        f"- 若从 {result.base_yi['all']:,.0f} 亿元按年均 {result.overall_growth:.0%} 增长，{result.target_year} 年为 "
-        f"{result.path_yi[result.target_year]:,.1f} 亿元；目标合计比它{'多' if result.gap_2026_yi >= 0 else '少'} "
-        f"**{abs(result.gap_2026_yi):,.1f} 亿元**。",
-    ]
-    if result.rest_of_industry_cagr is not None:
-        r = result.rest_of_industry_cagr
-        lines.append(f"- 以 {result.base_year} 年全区规上工业营业收入 {result.base_total_yi:,.0f} 亿元计，要使全区年均增长 "
-                     f"{result.overall_growth:.0%}，四链以外的工业年均{'需增长' if r >= 0 else '可下降'} **{abs(r):.2%}**。")
-    elif result.base_total_yi is not None:
-        lines.append("- 四条链目标本身已超过全区按 10% 增长的总量，其余工业无论如何都无法与之相容。")
-    else:
-        lines.append("- 方案未给出 2023 年全区规上工业营业收入总额，故未计算其余工业所需增速（参数 base_total_yi）。")
-    return "\n".join(lines)
-
-
 def consistency_cagr(result) -> tuple[pd.DataFrame, dict]:
     """Per-chain CAGR and verdict from a ConsistencyResult."""
     rows = []
@@ -323,68 +283,6 @@ def consistency_cagr(result) -> tuple[pd.DataFrame, dict]:
     spec.update({f"{result.base_year}年（亿元）": U.YI, f"{result.target_year}年（亿元）": U.YI, "年均增长率": U.PCT2})
     return df, {"caption": "各链营业收入目标的年均增长", "units": spec,
                 "note": "来源：湖政发〔2024〕2号附件2（经清洗）；10%左右见正文二、目标要求。"}
-
-
-def regression_md(result) -> str:
-    """The slope test in plain Chinese, with its caveat."""
-    r = result.regression
-    if r is None:
-        return "目标路径点数不足，未做回归。"
-    conf = round(100 * (1 - r.alpha))
-    return (f"对四链合计目标取对数后对年份做最小二乘回归（{r.first_year}–{r.last_year}，{r.n} 个点）：隐含年均增长 "
-            f"**{r.growth:.2%}**，{conf}% 置信区间 {r.growth_ci[0]:.2%}–{r.growth_ci[1]:.2%}；检验“斜率 = ln(1.10)”"
-            f"的 t = {r.t_stat:.2f}，p = {r.p_value:.3g}。\n\n"
-            "**注意**：这 4 个点是规划目标，不是观测样本；区间和 p 值只描述目标路径偏离等速增长的程度，"
-            "不能解读为实现目标的概率。")
-
-
-def lq_wide(lq: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Areas × chains of location quotients."""
-    w = lq.pivot_table(index="area", columns="chain", values="lq", sort=False)
-    w = w.reindex([a for a in AREAS if a in w.index]).reset_index().rename(columns={"area": "区域"})
-    year = int(lq["year"].iloc[0])
-    return w, {"caption": f"区位商（{year} 年，营业收入）",
-               "units": {c: (U.TEXT if c == "区域" else U.RATIO) for c in w.columns},
-               "note": "区位商 = 该区域中该链的比重 ÷ 全区中该链的比重；> 1 表示专业化程度高于全区平均。"}
-
-
-def shift_share(ss: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Shift-share components by area (亿元)."""
-    d = ss[(ss[["value_start", "value_end"]].abs().sum(axis=1)) > 0]
-    df, kw = present(d, caption="偏离-份额分解（营业收入，亿元）",
-                     note="实际增量 = 全区增长分量 + 产业结构分量 + 区域竞争分量。来源：附件2目标（经清洗）。")
-    return df, kw
-
-
-def comparison(cmp: pd.DataFrame, year: int, register) -> tuple[pd.DataFrame, dict]:
-    """actual_vs_target() frame for people: chain, area, indicator, target, actual, 完成率."""
-    d = cmp.copy()
-    d.insert(0, "chain", d["chain_id"].map(chain_name))
-    df, kw = present(d, caption=f"{year}年名录实际与同年目标",
-                     note="营业收入单位亿元，规上户数单位户；完成率 = 实际 ÷ 同年目标。" + register_note(register))
-    return df, kw
-
-
-def share_md(conc: pd.DataFrame, year: int) -> str:
-    """One line per chain: top area and its share, HHI, in `year` (revenue)."""
-    c = conc[(conc["year"] == year) & (conc["indicator"] == "revenue")]
-    parts = [f"{r.chain}：{r.top_area}占 {r.top_share:.0%}，HHI {r.hhi:,.0f}" for r in c.itertuples()
-             if r.chain_id != "all"]
-    return (f"{year} 年营业收入目标的区域集中度（HHI 0–10000，越大越集中）：" + "；".join(parts) + "。"
-            "来源：附件2目标（经清洗）。")
-
-
-def pareto_md(fit) -> str:
-    """The size-band consistency check in plain Chinese."""
-    inf = fit.revenue_above_min_yi == float("inf")
-    above = "无穷（α ≤ 1，需截断）" if inf else f"{fit.revenue_above_min_yi:,.0f} 亿元"
-    return (f"**规模分档自洽性检验**（对累计户数取对数后对门槛取对数做最小二乘，即帕累托尾部拟合；"
-            f"分组极大似然作交叉检验）：α = {fit.alpha:.2f}（95% 区间 {fit.alpha_ci[0]:.2f}–{fit.alpha_ci[1]:.2f}；"
-            f"极大似然 {fit.alpha_mle:.2f}）。按此推算，超 {fit.x_min_yi:g} 亿元的 {fit.n_above_min:g} 户企业营业收入约 "
-            f"{above}，截断于 {fit.cap_yi:g} 亿元时约 {fit.revenue_above_min_truncated_yi:,.0f} 亿元；仅按各档下限计至少 "
-            f"{fit.band_lower_bound_yi:,.0f} 亿元。全链 {fit.total_enterprises:g} 户合计约 "
-            f"{fit.chain_revenue_low_yi:,.0f}–{fit.chain_revenue_high_yi:,.0f} 亿元（下限 {fit.chain_lower_bound_yi:,.0f} 亿元），"
-            f"对比目标 {fit.target_revenue_yi:,.0f} 亿元。来源：附件1 一、(二)发展目标。")
 
 
 def source_lines(tgt, register) -> list[str]:
@@ -411,6 +309,15 @@ def reason_cn(code: str) -> str:
     return REASON_CN.get(code) or f"其他原因（{code}）"
 
 
+def above_size_counts(register) -> str:
+    """Above-size firms counted per year ('2023 年 304 户、2024 年 330 户'), never summed over years (firm-years)."""
+    c = register.clean
+    if c is None or c.empty or "above_size" not in c:
+        return "—"
+    by = c[c["above_size"].astype(bool)].groupby("year").size()
+    return "、".join(f"{int(y)} 年 {int(n)} 户" for y, n in by.items()) or "0 户"
+
+
 def register_summary(register) -> tuple[pd.DataFrame, dict]:
     """Rows read per file → clean / quarantined / exact duplicates dropped, with the balance check."""
     s = register.summary
@@ -422,7 +329,7 @@ def register_summary(register) -> tuple[pd.DataFrame, dict]:
                  "删除的完全重复行": s["duplicates_dropped"], "金额单位": "", "编码": ""})
     ok = s["rows_read"] == s["clean"] + s["quarantined"] + s["duplicates_dropped"]
     note = (f"读入 {s['rows_read']} = 清洗后 {s['clean']} + 隔离 {s['quarantined']} + 重复 {s['duplicates_dropped']}"
-            f"{'，平衡' if ok else '，不平衡！'}。规上（营业收入 ≥ 2000 万元）{s.get('above_size', '—')} 户。"
+            f"{'，平衡' if ok else '，不平衡！'}。规上（营业收入 ≥ 2000 万元）{above_size_counts(register)}。"
             + register_note(register))
     spec = {"文件": U.TEXT, "读入行数": U.ROWS, "清洗后": U.ROWS, "隔离": U.ROWS, "删除的完全重复行": U.ROWS,
             "金额单位": U.TEXT, "编码": U.TEXT}
@@ -438,15 +345,3 @@ def quarantine_reasons(register) -> tuple[pd.DataFrame, dict]:
     return df, {"caption": "隔离原因", "units": {"原因": U.TEXT, "行数": U.ROWS},
                 "note": "隔离行连同原始值与原因（代码供程序使用）写入 register_quarantine.csv，供核对。"}
 
-
-def register_md(register) -> str:
-    """The briefing's paragraph on the register."""
-    s = register.summary
-    years = "、".join(str(y) for y in register.years)
-    text = (f"企业名录（{years} 年）共读入 {s['rows_read']} 行：清洗后 {s['clean']} 行（规上 {s.get('above_size', '—')} 户），"
-            f"隔离 {s['quarantined']} 行（原因：" + "，".join(
-                f"{reason_cn(k)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
-            + f"），删除完全重复行 {s['duplicates_dropped']} 行。")
-    if register.synthetic:
-        text = "**【示例数据】** " + text + "名录为按目标表生成的合成数据，仅用于演示流程，不代表真实企业。"
-    return text

@@ -13,7 +13,7 @@ from .errors import OutputError
 __all__ = [
     "project_root", "raw_dir", "processed_dir", "reports_dir", "notebooks_dir",
     "default_raw_targets", "default_registers_dir", "atomic_path", "guard_not_raw",
-    "check_output_file", "check_output_dir", "made_dirs",
+    "check_output_file", "check_output_dir",
 ]
 
 
@@ -103,31 +103,6 @@ def check_output_dir(path: str | Path, name: str = "out") -> Path:
         raise OutputError(f"{what}: is a file; expected a folder")
     _check_writable_parent(p / "x", what)
     return Path(path).expanduser()
-
-
-@contextmanager
-def made_dirs(path: str | Path) -> Iterator[Path]:
-    """Create `path` (and missing parents); if the block fails, remove the folders made here that are
-    still empty, so a failed run leaves no empty folders behind."""
-    p = Path(path).expanduser().absolute()
-    missing = []
-    q = p
-    while not q.exists() and q != q.parent:
-        missing.append(q)
-        q = q.parent
-    try:
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create folder ({exc.strerror or exc})") from None
-    try:
-        yield p
-    except BaseException:
-        for d in missing:  # deepest first
-            try:
-                d.rmdir()
-            except OSError:
-                break  # not empty (someone else wrote there) or gone: leave it
-        raise
 
 
 @contextmanager

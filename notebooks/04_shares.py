@@ -21,7 +21,7 @@
 # %% tags=["parameters"]
 chain = "textiles"     # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
 year = 2026            # the year shown in the location quotients; shares are shown for every year
-base_year = 2023       # start of the share change and the shift-share
+base_year = 2023       # start of the share change and the shift-share (the same as year: levels only)
 processed_dir = None
 
 # %%
@@ -29,18 +29,19 @@ from IPython.display import Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import shares
-from chainplan_lib.reporting import charts, datasets, tables
+from chainplan_lib.reporting import charts, coverage, datasets, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)
 year = params.check_year(year)
 base_year = params.check_year(base_year, "base_year")
-if base_year >= year:
-    raise params.ParameterError(f"base_year={base_year} must be before year={year}")
+if base_year > year:
+    raise params.ParameterError(f"base_year={base_year} must not be after year={year}")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 targets = datasets.targets_bundle(processed_dir).table
 area_shares = shares.area_shares(targets, include_all=True)
-change = shares.share_change(targets, base_year, year, include_all=True)
+is_base = year == base_year    # the base year: levels and shares, no changes and no shift-share
+change = None if is_base else shares.share_change(targets, base_year, year, include_all=True)
 
 # %% [markdown]
 # ## 区域构成
@@ -55,9 +56,12 @@ fig = charts.area_shares(area_shares, chain, "enterprises")
 # ## 占比变化
 
 # %%
-fig = charts.share_change(change, chain, "revenue")
-sel = change[(change["chain_id"] == chain) & ((change["share_start"] > 0) | (change["share_end"] > 0))]
-tables.show(tables.present(sel, caption=f"{base_year}→{year} 区域占比变化", note=charts.SOURCE_TABLE))
+if is_base:
+    display(Markdown(coverage.base_year_md(year, base_year)))
+else:
+    fig = charts.share_change(change, chain, "revenue")
+    sel = change[(change["chain_id"] == chain) & ((change["share_start"] > 0) | (change["share_end"] > 0))]
+    tables.show(tables.present(sel, caption=f"{base_year}→{year} 区域占比变化", note=charts.SOURCE_TABLE))
 
 # %% [markdown]
 # ## 集中度
@@ -75,5 +79,7 @@ tables.show(tables.present(conc[conc["year"].isin([base_year, year])], caption="
 # %%
 lq = shares.location_quotients(targets, year=year)
 tables.show(tables.lq_wide(lq))
-ss = shares.shift_share(targets, base_year, year)
-tables.show(tables.shift_share(ss))
+if is_base:
+    display(Markdown(coverage.base_year_md(year, base_year)))
+else:
+    tables.show(tables.shift_share(shares.shift_share(targets, base_year, year)))

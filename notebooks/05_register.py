@@ -28,7 +28,7 @@ from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import compare, sizebands
-from chainplan_lib.reporting import briefing, charts, datasets, tables
+from chainplan_lib.reporting import briefing, charts, coverage, datasets, tables
 
 params.install_short_errors()
 year = params.check_year(year)
@@ -36,8 +36,7 @@ register_dir = params.check_path(register_dir, "register_dir")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 targets = datasets.targets_bundle(processed_dir).table
 register = datasets.register_bundle(processed_dir, register_dir)
-if year not in register.years:
-    raise params.ParameterError(f"year={year}: the register has years {register.years}, not {year}")
+has_year = coverage.has_register_year(register, year)    # a year not supplied yet: its sections say so
 if register.synthetic:
     display(HTML(briefing.synthetic_banner_html()))
 
@@ -53,23 +52,29 @@ tables.show(tables.quarantine_reasons(register))
 # ## 实际与目标（完成率）
 
 # %%
-cmp = compare.actual_vs_target(register.panel, targets, year)
-district = cmp[cmp["area"] == "全区"]
-fig = charts.completion(district[district["indicator"] == "revenue"].assign(label=lambda d: d["chain_id"].map(charts.chain_label)),
-                        "completion_rate", "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
-tables.show(tables.comparison(cmp, year, register))
+if has_year:
+    cmp = compare.actual_vs_target(register.panel, targets, year)
+    district = cmp[cmp["area"] == "全区"]
+    fig = charts.completion(district[district["indicator"] == "revenue"].assign(label=lambda d: d["chain_id"].map(charts.chain_label)),
+                            "completion_rate", "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
+    tables.show(tables.comparison(cmp, year, register))
+else:
+    display(Markdown(coverage.register_missing_md(year, register)))
 
 # %% [markdown]
 # ## 现代针纺规模分档
 # 附件1 目标（2026 年）：销售额超 1 亿元企业 50 家，其中超 3 亿元 15 家、超 5 亿元 8 家、超 10 亿元 4 家、超 20 亿元 2 家。
 
 # %%
-bands = sizebands.band_counts(register.clean, year=year)
-fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
-                        synthetic=register.synthetic)
-tables.show(tables.present(bands[["threshold_yi", "target_above", "actual_above", "completion_rate"]],
-                           caption=f"{year}年名录中营业收入超过各档的现代针纺企业（户）与 2026 年目标",
-                           note=tables.register_note(register)))
+if has_year:
+    bands = sizebands.band_counts(register.clean, year=year)
+    fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
+                            synthetic=register.synthetic)
+    tables.show(tables.present(bands[["threshold_yi", "target_above", "actual_above", "completion_rate"]],
+                               caption=f"{year}年名录中营业收入超过各档的现代针纺企业（户）与 2026 年目标",
+                               note=tables.register_note(register)))
+else:
+    display(Markdown(coverage.register_missing_md(year, register)))
 
 # %%
 fit = sizebands.fit_pareto_tail()

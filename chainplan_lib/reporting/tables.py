@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..analysis.growth import chain_label as chain_name
 from ..plan.names import AREAS, CHAIN_NAMES, DISTRICT
+from .escape import md_text
 
 __all__ = ["show", "to_html", "fmt_num", "fmt_pct", "raw_rows", "targets_wide", "repairs", "checks",
            "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN", "INDICATOR_CN"]
@@ -251,9 +252,14 @@ def fan_md(fan: pd.DataFrame) -> str:
             + f"。趋势与指数平滑基于{basis}。")
 
 
-def register_note(register) -> str:
-    """Source line for register-based numbers, with the synthetic warning when it applies."""
-    files = ", ".join(sorted({str(f).rsplit('/', 1)[-1] for f in register.clean["source_file"].unique()}))
+def register_note(register, markdown: bool = False) -> str:
+    """Source line for register-based numbers, with the synthetic warning when it applies.
+
+    File names come from input: the text is plain (for :func:`to_html`, which escapes it) unless
+    ``markdown=True``, which escapes them for a Markdown display (raw HTML in Markdown would be live).
+    """
+    names = sorted({str(f).rsplit('/', 1)[-1] for f in register.clean["source_file"].unique()})
+    files = ", ".join(md_text(n) for n in names) if markdown else ", ".join(names)
     warn = "【示例数据：合成名录，非真实统计】" if getattr(register, "synthetic", False) else ""
     return f"{warn}来源：规上企业名录（{files}），经 chainplan 清洗。"
 
@@ -376,7 +382,8 @@ def pareto_md(fit) -> str:
 
 
 def source_lines(tgt, register) -> list[str]:
-    """Data-source lines for the briefing's first page."""
+    """Data-source lines for the briefing's first page: plain text (file names from input), for
+    :func:`chainplan_lib.reporting.briefing.title_html`, which escapes them."""
     lines = [f"附件2 原始提取：{str(tgt.source_file).rsplit('/', 1)[-1]}（清洗修复 {len(tgt.repairs)} 处，见数据说明）"]
     files = "、".join(f.rsplit("/", 1)[-1] for f in register.source_files)
     tag = "（示例数据：合成，非真实统计）" if register.synthetic else ""
@@ -395,7 +402,9 @@ REASON_CN = {
 
 
 def register_summary(register) -> tuple[pd.DataFrame, dict]:
-    """Rows read per file → clean / quarantined / exact duplicates dropped, with the balance check."""
+    """Rows read per file → clean / quarantined / exact duplicates dropped, with the balance check.
+
+    File and sheet names stay plain text here: :func:`to_html` escapes every cell, caption and note."""
     s = register.summary
     rows = [{"文件": str(f["file"]).rsplit("/", 1)[-1] + (f" [{f['sheet']}]" if f.get("sheet") else ""),
              "读入行数": f["rows_read"], "清洗后": f["clean"], "隔离": f["quarantined"],
@@ -425,7 +434,7 @@ def register_md(register) -> str:
     years = "、".join(str(y) for y in register.years)
     text = (f"企业名录（{years} 年）共读入 {s['rows_read']} 行：清洗后 {s['clean']} 行（规上 {s.get('above_size', '—')} 户），"
             f"隔离 {s['quarantined']} 行（原因：" + "，".join(
-                f"{REASON_CN.get(k, k)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
+                f"{md_text(REASON_CN.get(k, k))} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
             + f"），删除完全重复行 {s['duplicates_dropped']} 行。")
     if register.synthetic:
         text = "**【示例数据】** " + text + "名录为按目标表生成的合成数据，仅用于演示流程，不代表真实企业。"

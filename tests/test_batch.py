@@ -227,3 +227,64 @@ def test_params_file_and_repeatable_p_reach_the_notebooks(tmp_path):
     p = notebook_parameters("04_shares", 2025, processed="../data", registers=None,
                             given={"chain": "metallurgy", "base_year": 2024})
     assert p["chain"] == "metallurgy" and p["base_year"] == 2024 and p["year"] == 2025
+
+
+# ------------------------------------------------------------------------------ the swap, piece by piece
+
+
+def test_swap_replaces_a_non_empty_report_whole(tmp_path):
+    from chainplan_lib.reporting.workspace import BuildFolder
+
+    final = tmp_path / "reports" / "2024"
+    final.mkdir(parents=True)
+    (final / "old.txt").write_text("old", encoding="utf-8")
+    with BuildFolder(final) as build:
+        (build.path / "new.txt").write_text("new", encoding="utf-8")
+        build.commit()
+    assert sorted(p.name for p in final.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in final.parent.iterdir()) == ["2024"]
+
+
+def test_swap_without_exchange_renames_aside(tmp_path, monkeypatch):
+    """Where the file system cannot exchange two folders, the old one is renamed aside, then deleted."""
+    import errno
+
+    from chainplan_lib.reporting import workspace
+
+    def no_exchange(a, b):
+        raise OSError(errno.EINVAL, "not supported")
+
+    monkeypatch.setattr(workspace, "exchange", no_exchange)
+    final = tmp_path / "2024"
+    final.mkdir()
+    (final / "old.txt").write_text("old", encoding="utf-8")
+    new = tmp_path / ".2024.build-1-x"
+    new.mkdir()
+    (new / "new.txt").write_text("new", encoding="utf-8")
+    workspace.swap_in(new, final)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"] and (final / "new.txt").exists()
+
+
+def test_failed_build_removes_itself_and_the_folders_it_made(tmp_path):
+    from chainplan_lib.reporting.workspace import BuildFolder
+
+    final = tmp_path / "a" / "b" / "2024"
+    with pytest.raises(RuntimeError):
+        with BuildFolder(final) as build:
+            (build.data / "x").mkdir(parents=True)
+            raise RuntimeError("cleaning failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_temp_folders_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    from chainplan_lib.reporting.workspace import BuildFolder, remove_stale
+
+    dead = tmp_path / ".2024.build-999999999-abc"       # no such process
+    live = tmp_path / f".2024.build-{__import__('os').getpid()}-abc"
+    other = tmp_path / ".2025.build-999999999-abc"
+    for d in (dead, live, other):
+        d.mkdir()
+    assert remove_stale(tmp_path, "2024") == [dead]
+    with BuildFolder(tmp_path / "2024") as build:
+        build.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2024", live.name, other.name])

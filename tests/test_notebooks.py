@@ -1,4 +1,5 @@
-"""Notebooks: paired and clean in git, and executed by papermill with default and non-default parameters."""
+"""Notebooks: paired and clean in git, and executed by papermill with default and non-default parameters
+(runs with the defaults the batch uses are read from the test session's one batch, not executed again)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,18 @@ def run(name: str, tmp_path: Path, **parameters) -> str:
     out = tmp_path / f"{name}.out.ipynb"
     papermill.execute_notebook(str(NB_DIR / f"{name}.ipynb"), str(out), parameters=parameters,
                                kernel_name="python3", cwd=str(NB_DIR), progress_bar=False)
-    nb = nbformat.read(out, as_version=4)
+    return output_text(out)
+
+
+def in_batch(brief_2024, name: str) -> str:
+    """The output text of a notebook as the test session's one batch executed it (year 2024, the defaults
+    otherwise): no need to execute it again."""
+    assert brief_2024.returncode == 0, brief_2024.stdout
+    return output_text(brief_2024.out_dir / "notebooks" / f"{name}.ipynb")
+
+
+def output_text(ipynb: Path) -> str:
+    nb = nbformat.read(ipynb, as_version=4)
     texts, images = [], 0
     for cell in nb.cells:
         for o in cell.get("outputs", []):
@@ -71,8 +83,8 @@ def test_notebooks_stay_thin(name):
 # ----------------------------------------------------------------------------------------- executed
 
 
-def test_01_targets_default(tmp_path):
-    text = run("01_targets", tmp_path)
+def test_01_targets_default(brief_2024):
+    text = in_batch(brief_2024, "01_targets")
     assert "清洗后共 **320** 行" in text
     assert "修复记录（共 27 处）" in text and "丢失值推算" in text
     assert "全部核对一致" in text
@@ -86,8 +98,8 @@ def test_01_targets_from_a_gb18030_copy(tmp_path):
     assert "清洗后共 **320** 行" in text and "修复记录（共 27 处）" in text
 
 
-def test_02_growth_default_all_chains(tmp_path):
-    text = run("02_growth", tmp_path)
+def test_02_growth_default_all_chains(brief_2024):
+    text = in_batch(brief_2024, "02_growth")
     # (1000 / 690) ** (1/3) − 1 = 13.17 %; textiles (500/320) ** (1/3) − 1 = 16.04 %
     assert "13.2%" in text and "16.0%" in text
     assert "2026 年**" in text and "10%情景" in text
@@ -111,8 +123,8 @@ def test_02_growth_bad_chain_is_one_line(tmp_path):
     assert len(errors) == 1 and len(errors[0]["traceback"]) == 1   # one line, no traceback soup
 
 
-def test_03_consistency_default_and_wider_tolerance(tmp_path):
-    text = run("03_consistency", tmp_path)
+def test_03_consistency_default_and_wider_tolerance(tmp_path, brief_2024):
+    text = in_batch(brief_2024, "03_consistency")
     assert "比年均10%左右更积极" in text and "13.17%" in text
     # 690 × 1.1³ = 918.39; 1000 − 918.39 = 81.6
     assert "81.6 亿元" in text
@@ -136,8 +148,8 @@ def test_04_shares_default_and_other_chain_in_the_base_year(tmp_path):
     assert "60.0%" in base and "2023 年即基年" in base and "→" not in base and "全区增长分量" not in base
 
 
-def test_05_register_default_and_2023(tmp_path):
-    text = run("05_register", tmp_path)
+def test_05_register_default_and_2023(tmp_path, brief_2024):
+    text = in_batch(brief_2024, "05_register")
     assert "示例数据" in text and "完成率" in text and "规模分档自洽性检验" in text
     assert "2024年名录实际与同年目标" in text
     older = run("05_register", tmp_path, year=2023)
@@ -150,8 +162,8 @@ def test_05_register_year_without_register_says_so(tmp_path):
     assert "--registers" in text and "规模分档自洽性检验" in text   # what needs no register still runs
 
 
-def test_briefing_default_and_other_year(tmp_path):
-    text = run("briefing", tmp_path)
+def test_briefing_default_and_other_year(tmp_path, brief_2024):
+    text = in_batch(brief_2024, "briefing")
     assert "青山湖区制造业重点产业链2024年度简报" in text and "2026目标（亿元）" in text and "示例数据" in text
     assert "1,000" in text and "13.2%" in text
     other = run("briefing", tmp_path, year=2026)

@@ -420,3 +420,17 @@ def test_a_line_that_cannot_be_read_says_what_was_expected(tmp_path):
         clean_targets(p, complete=False)
     msg = str(e.value)
     assert e.value.line == 5 and "'这一行不是数据'" in msg and "expected [产业链标签] [年份] 指标" in msg
+
+
+def test_written_csvs_open_safely_in_a_spreadsheet(tmp_path, monkeypatch):
+    """Text cells that would start a formula (here the raw file's name, quoted in the repairs log) get the
+    leading apostrophe; numbers stay numbers."""
+    monkeypatch.chdir(tmp_path)
+    raw = tmp_path / "=HYPERLINK(1)+cmd.txt"
+    raw.write_bytes(default_raw_targets().read_bytes())
+    write_targets(raw.name, tmp_path / "out" / "targets.csv")
+    repairs = pd.read_csv(tmp_path / "out" / "targets_repairs.csv")
+    assert set(repairs["file"]) == {"'=HYPERLINK(1)+cmd.txt"}
+    table = pd.read_csv(tmp_path / "out" / "targets.csv")
+    assert table["value"].dtype == float and table["value"].sum() == pytest.approx(
+        clean_targets().table["value"].sum())

@@ -330,7 +330,8 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     from ..cleaning.targets import write_targets
 
     assert build.path is not None
-    warm = [pool.submit(_warm) for _ in range(workers)]  # workers import papermill while the parent cleans
+    with kernels.sigint_blocked():  # workers start with Ctrl-C held back until they ignore it themselves
+        warm = [pool.submit(_warm) for _ in range(workers)]  # they import papermill while the parent cleans
     for sub in ("notebooks", "html"):
         (build.path / sub).mkdir()
 

@@ -110,6 +110,7 @@ def worker_init(run_tag: str, jupyter_runtime: str) -> None:
     os.environ["JUPYTER_RUNTIME_DIR"] = jupyter_runtime
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # the batch process handles Ctrl-C for everyone
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back since the start (sigint_blocked)
     with contextlib.suppress(Exception):            # Linux only; elsewhere the batch's census still applies
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
@@ -197,6 +198,21 @@ def signals_raise() -> Iterator[_SignalState]:
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """Hold SIGINT back in this thread while worker processes are started: they inherit the blocked mask, so a
+    Ctrl-C during their start-up waits until :func:`worker_init` has set it to be ignored (no traceback from a
+    half-started worker); this process receives it when the block ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @contextlib.contextmanager

@@ -74,6 +74,9 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     params = load_params_file(args.params) if args.params else {}
     params.update(parse_assignments(args.param or []))
     from .reporting.batch import run_brief
+    from .reporting.kernels import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
 
     outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
                         notebooks=args.notebooks, params=params)

@@ -33,13 +33,18 @@ def popen_cli(args: list[str], env: dict | None = None) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def hostile_registers(folder: Path, years: tuple[int, ...] = (2023, 2024)) -> Path:
-    """The bundled registers of `years`, two of them (the GBK copies) under hostile names."""
+def hostile_registers(folder: Path, years: tuple[int, ...] = (2023, 2024), csv_only: bool = False) -> Path:
+    """The bundled registers of `years`, two of them (the GBK copies) under hostile names; ``csv_only``: just
+    those CSVs (quick to clean, for tests of the batch's machinery)."""
     folder.mkdir(parents=True, exist_ok=True)
     for src in BUNDLED_REGISTERS.iterdir():
-        if any(str(y) in src.name for y in years):
+        if any(str(y) in src.name for y in years) and (src.suffix == ".csv" or not csv_only):
             shutil.copy(src, folder / HOSTILE_NAMES.get(src.name, src.name))
     return folder
+
+
+# one small register file: the batch's cleaning step stays quick in tests of its machinery
+SMALL_REGISTER = BUNDLED_REGISTERS / "synthetic_register_2024_gbk.csv"
 
 
 def stderr_lines(stderr: str) -> list[str]:

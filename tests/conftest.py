@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 
 from _batchkit import hostile_registers, run_cli
+from chainplan_lib.reporting.kernels import skip_slow_optional_imports
+
+skip_slow_optional_imports()   # test processes import nbformat/papermill: skip jsonschema's slow optional import
 
 BATCH_PARAMS = ["-p", "tolerance_pp=1.0"]   # the default value: same numbers, and the option is exercised
 

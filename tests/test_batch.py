@@ -12,7 +12,9 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from _batchkit import HOSTILE_NAMES, ROOT, outputs_text, popen_cli, run_cli, stderr_lines, write_notebooks
+from _batchkit import (
+    HOSTILE_NAMES, ROOT, SMALL_REGISTER, outputs_text, popen_cli, run_cli, stderr_lines, write_notebooks,
+)
 from chainplan_lib.reporting.batch import BATCH_PARAMETERS, DEFAULTS, declared_parameters, notebook_parameters
 from chainplan_lib.reporting.render import pdf_text
 
@@ -149,7 +151,8 @@ def test_failing_notebooks_and_a_dying_kernel_keep_the_previous_report(tmp_path,
     nbs = write_notebooks(tmp_path / "nbs", "10_reads_data", "98_dies", "99_fails")
     out = tmp_path / "reports"
     before = _previous_report(out)
-    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2"])
+    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
+                  "--registers", str(SMALL_REGISTER)])
     assert cp.returncode == 1, cp.stdout + cp.stderr
     assert "1/3 notebooks ok" in cp.stdout
     fails = re.search(r"FAIL 99_fails .*", cp.stdout).group(0)
@@ -174,8 +177,9 @@ def test_concurrent_batches_never_mix(tmp_path, font_cache):
     from _batchkit import hostile_registers
 
     nbs = write_notebooks(tmp_path / "nbs", "10_reads_data")
-    regs = {"a": hostile_registers(tmp_path / "reg_a", (2023,)), "b": hostile_registers(tmp_path / "reg_b", (2024,)),
-            "c": hostile_registers(tmp_path / "reg_c", (2023, 2024))}
+    regs = {"a": hostile_registers(tmp_path / "reg_a", (2023,), csv_only=True),
+            "b": hostile_registers(tmp_path / "reg_b", (2024,), csv_only=True),
+            "c": hostile_registers(tmp_path / "reg_c", (2023, 2024), csv_only=True)}
     outs = {"a": tmp_path / "same", "b": tmp_path / "same", "c": tmp_path / "other"}
     procs = {k: popen_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--registers", str(regs[k]),
                            "--out", str(outs[k]), "--jobs", "1"]) for k in regs}

@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from _batchkit import popen_cli, stderr_lines, write_notebooks
+from _batchkit import SMALL_REGISTER, popen_cli, stderr_lines, write_notebooks
 
 TAG = "CHAINPLAN_TEST_SIGNALS"
 
@@ -55,8 +55,8 @@ def test_signal_stops_the_whole_run_and_keeps_the_previous_report(tmp_path, font
     (out / "2024" / "index.html").write_text("previous report", encoding="utf-8")
     before = _files(out / "2024")
     tag = uuid.uuid4().hex
-    proc = popen_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2"],
-                     env={TAG: tag})
+    proc = popen_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
+                      "--registers", str(SMALL_REGISTER)], env={TAG: tag})
     try:
         deadline = time.monotonic() + 300
         while len(_kernels(census(tag))) < 2:   # both sleeping notebooks are running in their kernels

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import html
 import json
 import multiprocessing as mp
 import os
@@ -286,9 +285,12 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     if not sources:
         raise ParameterError(f"no notebooks (*.ipynb) in {nb_dir}")
     out_root = check_output_dir(out if out is not None else reports_dir(), "out")
-    declared = declared_parameters(sources)
-    given = check_batch_params(dict(params or {}), {k: set(v) for k, v in declared.items()},
-                               reserved=BATCH_PARAMETERS, year=year)
+    given: dict[str, Any] = {}
+    declared: dict[str, dict[str, Any]] | None = None
+    if params:  # checked before anything starts; without -p the notebooks are inspected while workers warm up
+        declared = declared_parameters(sources)
+        given = check_batch_params(dict(params), {k: set(v) for k, v in declared.items()},
+                                   reserved=BATCH_PARAMETERS, year=year)
     final = out_root.absolute() / str(year)
 
     nb_count = len(sources)
@@ -322,7 +324,7 @@ def _worker_pids(pool: cf.ProcessPoolExecutor) -> list[int]:
 
 
 def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: int, sources: list[Path],
-         declared: dict[str, dict[str, Any]], given: dict[str, Any], reg_dir: Path, nb_dir: Path,
+         declared: dict[str, dict[str, Any]] | None, given: dict[str, Any], reg_dir: Path, nb_dir: Path,
          progress: bool, t_start: float, wall_start: float) -> BriefOutcome:
     from tqdm.auto import tqdm
 
@@ -348,6 +350,7 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     reg_files = sorted(p for p in ([reg_dir] if reg_dir.is_file() else reg_dir.rglob("*")) if p.is_file())
 
     # 2. execute and render, in parallel processes; notebooks run in <report>/notebooks and read ../data
+    declared = declared if declared is not None else declared_parameters(sources)
     runs: list[NotebookRun] = []
     tasks = []
     for src in sources:

@@ -292,3 +292,15 @@ def test_temp_folders_of_a_killed_run_are_removed_by_the_next(tmp_path):
     with BuildFolder(tmp_path / "2024") as build:
         build.commit()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2024", live.name, other.name])
+
+
+def test_jupyter_runtime_folder_of_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
+    from chainplan_lib.reporting import kernels
+
+    monkeypatch.setattr(kernels.tempfile, "gettempdir", lambda: str(tmp_path))
+    dead, live = tmp_path / "cp-999999999-abcdefgh", tmp_path / f"cp-{__import__('os').getpid()}-abcdefgh"
+    dead.mkdir()
+    live.mkdir()
+    with kernels.runtime_dir() as d:
+        assert d.parent == tmp_path and d.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]

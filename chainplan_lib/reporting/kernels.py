@@ -93,7 +93,8 @@ def runtime_dir() -> Iterator[Path]:
     base = tempfile.gettempdir()
     if len(base) > 40 or not os.access(base, os.W_OK):
         base = "/tmp"
-    d = Path(tempfile.mkdtemp(prefix="cp-", dir=base))
+    _remove_stale_runtime(Path(base))
+    d = Path(tempfile.mkdtemp(prefix=f"cp-{os.getpid()}-", dir=base))
     try:
         yield d
     finally:
@@ -113,6 +114,22 @@ def skip_slow_optional_imports() -> None:
 
     if "rfc3987_syntax" not in sys.modules:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # "import rfc3987_syntax" → ImportError
+
+
+def _remove_stale_runtime(base: Path) -> None:
+    """Runtime folders of runs that were killed outright (SIGKILL): ours, named cp-<pid>-…, process gone."""
+    import re
+
+    for d in base.glob("cp-*-*"):
+        m = re.match(r"^cp-(\d+)-[0-9a-z_]+$", d.name)
+        try:
+            if not m or not d.is_dir() or d.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def quiet_loggers() -> None:

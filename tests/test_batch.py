@@ -294,13 +294,21 @@ def test_temp_folders_of_a_killed_run_are_removed_by_the_next(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2024", live.name, other.name])
 
 
-def test_jupyter_runtime_folder_of_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
+def test_jupyter_runtime_folder_of_a_killed_run_is_removed_by_the_next(monkeypatch):
+    import os
+    import shutil
+    import tempfile
+
     from chainplan_lib.reporting import kernels
 
-    monkeypatch.setattr(kernels.tempfile, "gettempdir", lambda: str(tmp_path))
-    dead, live = tmp_path / "cp-999999999-abcdefgh", tmp_path / f"cp-{__import__('os').getpid()}-abcdefgh"
-    dead.mkdir()
-    live.mkdir()
-    with kernels.runtime_dir() as d:
-        assert d.parent == tmp_path and d.is_dir()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]
+    base = Path(tempfile.mkdtemp(prefix="cpt", dir="/tmp"))   # short: socket paths must stay short
+    try:
+        monkeypatch.setattr(kernels.tempfile, "gettempdir", lambda: str(base))
+        dead, live = base / "cp-999999999-abcdefgh", base / f"cp-{os.getpid()}-abcdefgh"
+        dead.mkdir()
+        live.mkdir()
+        with kernels.runtime_dir() as d:
+            assert d.parent == base and d.is_dir()
+        assert sorted(p.name for p in base.iterdir()) == [live.name]
+    finally:
+        shutil.rmtree(base)

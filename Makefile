@@ -43,7 +43,7 @@ brief: install
 	$(BIN)/chainplan brief --year $(YEAR)
 
 test: install
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 coverage: install
 	rm -f .coverage .coverage.*

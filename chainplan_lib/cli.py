@@ -1,13 +1,19 @@
-"""`chainplan` command line: parses arguments and calls the library. No logic lives here."""
+"""`chainplan` command line: parses arguments and calls the library. No logic lives here.
+
+Every error a user can cause is one line on stderr, ``chainplan: error: …``, exit 2 (argument errors
+included); SIGINT / SIGTERM print one line and exit 130 / 143.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 
-from .errors import ChainplanError, ParameterError
+from .errors import ChainplanError, Interrupted, ParameterError
 
 DEFAULT_RAW_TARGETS = Path("data/raw/attachment2_targets.txt")
 DEFAULT_TARGETS = Path("data/processed/targets.csv")
@@ -15,24 +21,34 @@ DEFAULT_TARGETS = Path("data/processed/targets.csv")
 
 def _cmd_targets(args: argparse.Namespace) -> int:
     from .cleaning.targets import write_targets
+    from .paths import check_output_file
 
-    result = write_targets(args.raw, args.out)
+    out = check_output_file(args.out, "--out")
+    result = write_targets(args.raw, out)
     print(result.summary())
     return 0
 
 
 def _cmd_register_clean(args: argparse.Namespace) -> int:
     from .cleaning.register import clean_registers
+    from .paths import check_output_dir
 
-    result = clean_registers(args.inputs, out_dir=args.out)
+    out = check_output_dir(args.out, "--out")
+    result = clean_registers(args.inputs, out_dir=out)
     print(result.summary_text())
     return 0
 
 
 def _cmd_register_sample(args: argparse.Namespace) -> int:
     from .cleaning.register_sample import write_sample
+    from .paths import check_output_dir, check_output_file
 
-    paths = write_sample(args.year, seed=args.seed, out=args.out)
+    out = args.out
+    if out.suffix.lower() in (".xlsx", ".csv"):
+        check_output_file(out, "--out")
+    else:
+        check_output_dir(out, "--out")
+    paths = write_sample(args.year, seed=args.seed, out=out)
     for p in paths:
         print(p)
     return 0
@@ -111,17 +127,51 @@ def _add_actuals_parsers(sub) -> None:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
+    from .plan.params import load_params_file, parse_assignments
+
+    params = load_params_file(args.params) if args.params else {}
+    params.update(parse_assignments(args.param or []))
     from .reporting.batch import run_brief
+    from .reporting.kernels import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
 
     outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
-                        notebooks=args.notebooks, processed=args.processed)
+                        notebooks=args.notebooks, params=params)
     print(outcome.summary())
     return 0 if outcome.ok else 1
 
 
+def _whole_number_at_least_1(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} must be at least 1")
+    return n
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2024") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``chainplan: error: <command>: <message> (see --help)``, exit 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        where = self.prog.replace("chainplan", "", 1).strip()
+        print(f"chainplan: error: {where + ': ' if where else ''}{message} (see {self.prog} --help)",
+              file=sys.stderr)
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="chainplan", description="Qingshanhu industrial-chain plan: clean, check, brief.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="chainplan", description="Qingshanhu industrial-chain plan: clean, check, brief.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("targets", help="clean Attachment 2 into data/processed/targets.csv")
     t.add_argument("--raw", type=Path, default=DEFAULT_RAW_TARGETS, help="raw extraction (default: %(default)s)")
@@ -129,13 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=_cmd_targets)
 
     r = sub.add_parser("register", help="enterprise registers (规上企业名录)")
-    rsub = r.add_subparsers(dest="register_command", required=True)
+    rsub = r.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
     rc = rsub.add_parser("clean", help="clean register files into a validated table and panel")
     rc.add_argument("inputs", nargs="+", type=Path, help="workbooks (.xls/.xlsx/.xlsm/.ods/.et), .csv files or folders")
     rc.add_argument("--out", type=Path, default=Path("data/processed/register"))
     rc.set_defaults(func=_cmd_register_clean)
     rs = rsub.add_parser("sample", help="write a SYNTHETIC register consistent with the targets")
-    rs.add_argument("--year", type=int, required=True)
+    rs.add_argument("--year", type=_year, required=True)
     rs.add_argument("--seed", type=int, default=0)
     rs.add_argument("--out", type=Path, required=True, help="file path (.xlsx, .xls or .csv) or folder")
     rs.set_defaults(func=_cmd_register_sample)
@@ -148,25 +198,48 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_consistency)
 
     b = sub.add_parser("brief", help="the yearly batch: cleaning, notebooks, HTML and the briefing PDF")
-    b.add_argument("--year", type=int, required=True)
-    b.add_argument("--registers", type=Path, default=None, help="folder of register files (default: bundled sample)")
-    b.add_argument("--out", type=Path, default=Path("reports"))
-    b.add_argument("--jobs", type=int, default=None, help="parallel notebook processes (default: CPU count)")
+    b.add_argument("--year", type=_year, required=True)
+    b.add_argument("--registers", type=Path, default=None,
+                   help="folder (or file) of register files (default: the bundled synthetic sample)")
+    b.add_argument("--out", type=Path, default=Path("reports"), help="reports folder; the report goes to OUT/YEAR")
+    b.add_argument("--jobs", type=_whole_number_at_least_1, default=None,
+                   help="parallel notebook processes, ≥ 1 (default: the core count)")
     b.add_argument("--notebooks", type=Path, default=None, help="folder of notebooks to run (default: notebooks/)")
-    b.add_argument("--processed", type=Path, default=None,
-                   help="where the cleaning step writes its tables (default: data/processed/)")
+    b.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="set a notebook parameter (repeatable; VALUE read as YAML: 0.5, true, [0.08, 0.1], text)")
+    b.add_argument("--params", type=Path, default=None, metavar="FILE.yaml",
+                   help="notebook parameters from a YAML file of NAME: VALUE lines (-p wins over it)")
     b.set_defaults(func=_cmd_brief)
     _add_actuals_parsers(sub)
     return p
 
 
+def _raise_on_sigterm(signum, frame):  # noqa: ARG001
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_on_sigterm) if main_thread else None
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args)
+    except Interrupted as exc:  # one line; the batch has already stopped its workers and kernels
+        print(f"chainplan: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("chainplan: interrupted by SIGINT", file=sys.stderr)
+        return 130
     except ChainplanError as exc:  # one clear line, no traceback soup
         print(f"chainplan: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file system refusal the checks could not foresee: still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"chainplan: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ChainplanError", "InputError", "ReconciliationError", "ParameterError"]
+__all__ = ["ChainplanError", "InputError", "ReconciliationError", "ParameterError", "OutputError", "Interrupted"]
 
 
 class ChainplanError(Exception):
@@ -33,3 +33,20 @@ class ReconciliationError(InputError):
 
 class ParameterError(ChainplanError):
     """A notebook or CLI parameter outside what the data supports (unknown chain, year outside 2023–2026…)."""
+
+
+class OutputError(ChainplanError):
+    """An output location that cannot be used: under data/raw, a file where a folder is needed (or the
+    reverse), or not writable."""
+
+
+class Interrupted(ChainplanError):
+    """The run was stopped by a signal (SIGINT / SIGTERM); the CLI exits 128 + signal number."""
+
+    def __init__(self, signum: int, message: str | None = None):
+        import signal
+
+        self.signum = signum
+        self.exit_code = 128 + signum
+        name = signal.Signals(signum).name
+        super().__init__(message or f"interrupted by {name}")

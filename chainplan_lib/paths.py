@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import ChainplanError
+from .errors import OutputError
 
 __all__ = [
     "project_root", "raw_dir", "processed_dir", "reports_dir", "notebooks_dir",
     "default_raw_targets", "default_registers_dir", "atomic_path", "guard_not_raw",
+    "check_output_file", "check_output_dir",
 ]
 
 
@@ -50,13 +51,58 @@ def default_registers_dir() -> Path:
     return raw_dir() / "registers"
 
 
-def guard_not_raw(path: str | Path) -> Path:
-    """Refuse to write anywhere under data/raw: raw inputs are immutable."""
-    p = Path(path).resolve()
+def guard_not_raw(path: str | Path, name: str | None = None) -> Path:
+    """Refuse to write anywhere under data/raw: raw inputs are immutable. Returns the resolved path."""
+    p = Path(path).expanduser().resolve()
     raw = raw_dir().resolve()
     if p == raw or raw in p.parents:
-        raise ChainplanError(f"{path}: refusing to write under {raw} (raw inputs are never written)")
+        what = f"{name} {path}" if name else str(path)
+        raise OutputError(f"{what}: refusing to write under {raw} (raw inputs are never written)")
     return p
+
+
+def _nearest_existing(p: Path) -> Path:
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p
+
+
+def _check_writable_parent(p: Path, what: str) -> None:
+    """The nearest existing ancestor of `p` must be a folder we can create files in (probed, not guessed)."""
+    anc = _nearest_existing(p.parent)
+    if not anc.is_dir():
+        raise OutputError(f"{what}: {anc} is a file, so no folder can be made inside it")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".chainplan-probe-", dir=anc)
+    except OSError as exc:
+        raise OutputError(f"{what}: cannot write in {anc} ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def check_output_file(path: str | Path, name: str = "out") -> Path:
+    """An output *file* path: not under data/raw, not a folder, in a folder that exists or can be made and
+    that we can write in. Errors are one line naming the option (:class:`OutputError`)."""
+    what = f"{name} {path}"
+    p = guard_not_raw(path, name)
+    if p.is_dir():
+        raise OutputError(f"{what}: is a folder; expected a file path (e.g. {Path(path) / 'targets.csv'})")
+    if p.exists() and not p.is_file():
+        raise OutputError(f"{what}: is not a regular file")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise OutputError(f"{what}: file is read-only")
+    _check_writable_parent(p, what)
+    return Path(path).expanduser()
+
+
+def check_output_dir(path: str | Path, name: str = "out") -> Path:
+    """An output *folder*: not under data/raw, not a file, existing or creatable, and writable."""
+    what = f"{name} {path}"
+    p = guard_not_raw(path, name)
+    if p.exists() and not p.is_dir():
+        raise OutputError(f"{what}: is a file; expected a folder")
+    _check_writable_parent(p / "x", what)
+    return Path(path).expanduser()
 
 
 @contextmanager

@@ -27,6 +27,7 @@ end_year = 2026
 scenario_rates = [0.08, 0.10, 0.12]    # fractions, 0.10 means 10 pct a year
 to_year = 2026                         # last year of the projections
 use_register = True                    # add actuals from the enterprise register where it has them
+year = None                            # briefing year: register actuals up to this year only; None: all
 processed_dir = None                   # outputs of the batch cleaning step; None: clean in memory
 register_dir = None                    # register files; None: the bundled SYNTHETIC sample
 
@@ -35,7 +36,7 @@ from IPython.display import Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import growth
-from chainplan_lib.reporting import charts, datasets, findings, tables
+from chainplan_lib.reporting import charts, coverage, datasets, findings, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)
@@ -45,8 +46,11 @@ scenario_rates = params.check_rates(scenario_rates)
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 register_dir = params.check_path(register_dir, "register_dir")
 targets = datasets.targets_bundle(processed_dir).table
+year = params.check_year(year) if year is not None else None
 register = datasets.register_bundle(processed_dir, register_dir) if use_register else None
 panel = register.panel if register is not None else None
+panel = panel[panel["year"] <= year] if panel is not None and year is not None else panel
+panel = panel if panel is not None and len(panel) else None
 synthetic = bool(register is not None and register.synthetic)
 
 # %% [markdown]
@@ -86,5 +90,7 @@ if panel is not None and len(panel):
     if latest < 2026:
         req = growth.required_growth(panel, targets, actual_year=latest, indicator=indicator)
         tables.show(tables.present(req, caption=f"以 {latest} 年名录实际值为起点", note=tables.register_note(register)))
+elif register is not None:
+    display(Markdown(coverage.register_missing_md(year, register)))
 else:
-    display(Markdown("未提供企业名录，跳过。"))
+    display(Markdown(coverage.NO_REGISTER_MD))

@@ -22,7 +22,7 @@
 # %% tags=["parameters"]
 chain = "textiles"       # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
 year = 2026              # last year of the share change; location quotients use the latest register year up to it
-base_year = 2023         # start of the share change and the shift-share of targets
+base_year = 2023         # start of the share change and the shift-share of targets (the same as year: levels only)
 processed_dir = None
 register_dir = None      # register files; None: the bundled SYNTHETIC sample
 reference_growth = None  # optional outside growth of all industry for shift-share, a fraction (0.08 is 8 pct)
@@ -32,14 +32,14 @@ from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import regional, shares
-from chainplan_lib.reporting import briefing, charts, datasets, findings, tables
+from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)
 year = params.check_year(year)
 base_year = params.check_year(base_year, "base_year")
-if base_year >= year:
-    raise params.ParameterError(f"base_year={base_year} must be before year={year}")
+if base_year > year:
+    raise params.ParameterError(f"base_year={base_year} must not be after year={year}")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 register_dir = params.check_path(register_dir, "register_dir")
 reference_growth = None if reference_growth is None else params.check_rates([reference_growth], "reference_growth")[0]
@@ -47,7 +47,8 @@ targets = datasets.targets_bundle(processed_dir).table
 register = datasets.register_bundle(processed_dir, register_dir)
 reg_years = [y for y in register.years if y <= year]
 area_shares = shares.area_shares(targets, include_all=True)
-change = shares.share_change(targets, base_year, year, include_all=True, input_precision=0.5)
+is_base = year == base_year    # the base year: levels and shares, no changes and no shift-share
+change = None if is_base else shares.share_change(targets, base_year, year, include_all=True, input_precision=0.5)
 
 # %% [markdown]
 # ## 区域构成
@@ -62,7 +63,10 @@ fig = charts.area_shares(area_shares, chain, "enterprises")
 # ## 占比变化（规划目标）
 
 # %%
-tables.show(findings.share_change_table(change, chain, base_year, year))
+if is_base:
+    display(Markdown(coverage.base_year_md(year, base_year)))
+else:
+    tables.show(findings.share_change_table(change, chain, base_year, year))
 
 # %% [markdown]
 # ## 集中度
@@ -70,7 +74,7 @@ tables.show(findings.share_change_table(change, chain, base_year, year))
 
 # %%
 conc = shares.concentration(targets, include_all=True)
-tables.show(findings.concentration_table(conc, [base_year, year]))
+tables.show(findings.concentration_table(conc, sorted({base_year, year})))
 
 # %% [markdown]
 # ## 区位商（名录实际值）
@@ -95,5 +99,8 @@ if len(reg_years) >= 2:
     ss = regional.shift_share(register.panel, reg_years[0], reg_years[-1], reference_growth=reference_growth)
     tables.show(findings.shift_share(ss, basis="actual", start_year=reg_years[0], end_year=reg_years[-1],
                                      source=tables.register_note(register)))
-ss_plan = regional.shift_share(targets, base_year, year, input_precision=0.5)
-tables.show(findings.shift_share(ss_plan, basis="targets", start_year=base_year, end_year=year))
+if is_base:
+    display(Markdown(coverage.base_year_md(year, base_year)))
+else:
+    ss_plan = regional.shift_share(targets, base_year, year, input_precision=0.5)
+    tables.show(findings.shift_share(ss_plan, basis="targets", start_year=base_year, end_year=year))

@@ -28,7 +28,7 @@ from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import compare, sizebands
-from chainplan_lib.reporting import briefing, charts, datasets, findings, tables
+from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 
 params.install_short_errors()
 year = params.check_year(year)
@@ -36,8 +36,7 @@ register_dir = params.check_path(register_dir, "register_dir")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 targets = datasets.targets_bundle(processed_dir).table
 register = datasets.register_bundle(processed_dir, register_dir)
-if year not in register.years:
-    raise params.ParameterError(f"year={year}: the register has years {register.years}, not {year}")
+has_year = coverage.has_register_year(register, year)    # a year not supplied yet: its sections say so
 if register.synthetic:
     display(HTML(briefing.synthetic_banner_html()))
 
@@ -53,11 +52,14 @@ tables.show(tables.quarantine_reasons(register))
 # ## 实际与目标（完成率）
 
 # %%
-cmp = compare.actual_vs_target(register.panel, targets, year)
-district = cmp[cmp["area"] == "全区"]
-fig = charts.completion(district[district["indicator"] == "revenue"].assign(label=lambda d: d["chain_id"].map(charts.chain_label)),
-                        "completion_rate", "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
-tables.show(findings.comparison(cmp, year, register))
+if has_year:
+    cmp = compare.actual_vs_target(register.panel, targets, year)
+    district = cmp[cmp["area"] == "全区"]
+    fig = charts.completion(district[district["indicator"] == "revenue"].assign(label=lambda d: d["chain_id"].map(charts.chain_label)),
+                            "completion_rate", "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
+    tables.show(findings.comparison(cmp, year, register))
+else:
+    display(Markdown(coverage.register_missing_md(year, register)))
 
 # %% [markdown]
 # ## 现代针纺规模分档
@@ -65,10 +67,13 @@ tables.show(findings.comparison(cmp, year, register))
 # 名录年份早于 2026 年时，对比的是对 2026 年目标的达成度，不是同期完成率。
 
 # %%
-bands = sizebands.band_counts(register.clean, year=year)
-fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
-                        synthetic=register.synthetic, year=year)
-tables.show(findings.size_band_table(bands, year, register))
+if has_year:
+    bands = sizebands.band_counts(register.clean, year=year)
+    fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
+                            synthetic=register.synthetic, year=year)
+    tables.show(findings.size_band_table(bands, year, register))
+else:
+    display(Markdown(coverage.register_missing_md(year, register)))
 
 # %% [markdown]
 # ### 规模分档目标与 500 亿元目标是否相容

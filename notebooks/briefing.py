@@ -28,7 +28,7 @@ from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import compare, consistency, shares, sizebands
-from chainplan_lib.reporting import briefing, charts, datasets, findings, tables
+from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 
 params.install_short_errors()
 year = params.check_year(year)
@@ -38,7 +38,7 @@ processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=Fal
 tgt = datasets.targets_bundle(processed_dir)
 targets = tgt.table
 register = datasets.register_bundle(processed_dir, register_dir)
-has_year = year in register.years
+has_year = coverage.has_register_year(register, year)    # a year not supplied yet: section 四 says so
 cmp = compare.actual_vs_target(register.panel, targets, year) if has_year else None
 result = consistency.check_consistency(targets, tolerance_pp=tolerance_pp)
 display(HTML(briefing.title_html(year, tables.source_lines(tgt, register), register.synthetic)))
@@ -80,9 +80,9 @@ if has_year:
     district = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == "revenue")]
     fig = charts.completion(district.assign(label=district["chain_id"].map(charts.chain_label)), "completion_rate",
                             "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
-    display(Markdown(tables.register_note(register) + "各区域明细见《规上企业名录》网页版。"))
+    display(Markdown(tables.register_note(register, markdown=True) + "各区域明细见《规上企业名录》网页版。"))
 else:
-    display(Markdown(f"名录中没有 {year} 年的数据（名录年份：{register.years}），本节从略。"))
+    display(Markdown(coverage.register_missing_md(year, register)))
 
 # %% [markdown]
 # ## 五、数据说明

@@ -1,70 +1,100 @@
-"""`chainplan brief`: the whole batch on the bundled data, and a batch with a failing notebook."""
+"""`chainplan brief`: the one real batch (bundled data, hostile register names), isolation of concurrent runs,
+failing notebooks and a dying kernel, and the batch's parameters."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from pypdf import PdfReader
 
-from chainplan_lib.reporting.batch import run_brief
+from _batchkit import (
+    HOSTILE_NAMES, ROOT, SMALL_REGISTER, outputs_text, popen_cli, run_cli, stderr_lines, write_notebooks,
+)
+from chainplan_lib.reporting.batch import BATCH_PARAMETERS, DEFAULTS, declared_parameters, notebook_parameters
 from chainplan_lib.reporting.render import pdf_text
 
-ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.xdist_group("batch")
+NAMES = ["01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "06_progress", "briefing"]
 
 
-@pytest.fixture(scope="module")
-def brief(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("brief")
-    outcome = run_brief(2024, out=tmp / "reports", processed=tmp / "processed", progress=False)
-    return outcome
+# --------------------------------------------------------------------------------------- the one batch
 
 
-def test_batch_writes_every_output(brief):
-    out = brief.out_dir
-    assert brief.ok, brief.summary()
-    names = ["01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "06_progress", "briefing"]
-    assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == names
-    assert sorted(p.stem for p in (out / "html").glob("*.html")) == names
-    assert (out / "briefing-2024.pdf").stat().st_size > 20_000
+def test_the_batch_fixture_ran_once(brief_2024):
+    runs = brief_2024.runs_log.read_text(encoding="utf-8").splitlines()
+    assert len(runs) == 1, f"the batch ran {len(runs)} times in this test session: {runs}"
+
+
+def test_batch_writes_every_output(brief_2024):
+    assert brief_2024.returncode == 0, brief_2024.stdout + brief_2024.stderr
+    out = brief_2024.out_dir
+    assert brief_2024.stdout.startswith(f"chainplan brief 2024: {len(NAMES)}/{len(NAMES)} notebooks ok")
+    assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == NAMES
+    assert sorted(p.stem for p in (out / "html").glob("*.html")) == NAMES
+    assert brief_2024.pdf.stat().st_size > 20_000
     index = (out / "index.html").read_text(encoding="utf-8")
-    for n in names:
+    for n in NAMES:
         assert f"html/{n}.html" in index and f"notebooks/{n}.ipynb" in index
     # the executed copies carry outputs (for analysts); the sources in git do not
     nb = nbformat.read(out / "notebooks" / "01_targets.ipynb", as_version=4)
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    # the cleaned tables the report was built from travel with it; nothing else is beside the report
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["register", "targets.csv", "targets_checks.csv",
+                                                                "targets_repairs.csv"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
 
 
-def test_html_hides_code(brief):
-    for page in (brief.out_dir / "html").glob("*.html"):
+def test_a_successful_batch_prints_the_bar_and_the_summary_only(brief_2024):
+    assert stderr_lines(brief_2024.stderr) == [], brief_2024.stderr[-2000:]
+    assert "brief 2024: 100%" in brief_2024.stderr            # the progress bar itself
+    lines = brief_2024.stdout.splitlines()
+    assert lines[0].startswith("chainplan brief 2024:") and lines[-1].startswith("  index:")
+    assert len(lines) == 1 + 6 + 2, brief_2024.stdout
+
+
+def test_html_hides_code(brief_2024):
+    for page in (brief_2024.out_dir / "html").glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "from chainplan_lib import" not in text and "params.check_year" not in text, page.name
-    assert "修复记录" in (brief.out_dir / "html" / "01_targets.html").read_text(encoding="utf-8")
+    assert "修复记录" in (brief_2024.out_dir / "html" / "01_targets.html").read_text(encoding="utf-8")
 
 
-def test_manifest_traces_inputs_parameters_and_versions(brief):
-    m = json.loads(brief.manifest.read_text(encoding="utf-8"))
+def test_manifest_traces_inputs_parameters_and_versions(brief_2024):
+    m = brief_2024.manifest
     raw = ROOT / "data/raw/attachment2_targets.txt"
     by_name = {Path(i["path"]).name: i for i in m["inputs"]}
     assert by_name["attachment2_targets.txt"]["sha256"] == hashlib.sha256(raw.read_bytes()).hexdigest()
     assert by_name["plan_targets.toml"]["sha256"] and by_name["industry_chains.toml"]["sha256"]
-    assert any("synthetic" in n for n in by_name), "the register files are listed"
+    assert set(HOSTILE_NAMES.values()) <= set(by_name), "the register files are listed under their own names"
     assert m["year"] == 2024 and m["ok"] is True and m["synthetic_register"] is True
+    assert m["register_years"] == [2023, 2024]
     assert m["packages"]["pandas"] and m["packages"]["papermill"]
+    assert m["parameters_given"] == {"tolerance_pp": 1.0}                     # -p tolerance_pp=1.0
     params = {nb["name"]: nb["parameters"] for nb in m["notebooks"]}
-    assert params["briefing"]["year"] == 2024 and params["04_shares"]["chain"] == "textiles"
-    assert "year" not in params["03_consistency"]   # only declared parameters are passed
-    assert m["seconds_total"] > 0
+    assert params["briefing"]["tolerance_pp"] == 1.0 and params["03_consistency"]["tolerance_pp"] == 1.0
+    assert "tolerance_pp" not in params["04_shares"]                       # only declared parameters are passed
+    assert params["briefing"]["year"] == 2024 and params["04_shares"] == {
+        "chain": "textiles", "year": 2024, "base_year": 2023, "processed_dir": "../data"}
+    assert "year" not in params["03_consistency"]
+    assert {nb["executed"] for nb in m["notebooks"]} == {f"notebooks/{n}.ipynb" for n in NAMES}
+    assert m["outputs"] == {"pdf": "briefing-2024.pdf", "processed_dir": "data"} and m["seconds_total"] > 0
+    assert "tolerance_pp = 1.0" in (brief_2024.out_dir / "index.html").read_text(encoding="utf-8")
 
 
-def test_briefing_pdf_text_and_pages(brief):
-    pages = pdf_text(brief.pdf)
+def test_notebooks_read_the_runs_own_tables(brief_2024):
+    """Each notebook got ../data (the report's data/), and that folder holds this run's registers."""
+    m = brief_2024.manifest
+    assert all(nb["parameters"].get("processed_dir", "../data") == "../data" for nb in m["notebooks"])
+    summary = json.loads((brief_2024.out_dir / "data/register/register_summary.json").read_text(encoding="utf-8"))
+    assert {Path(f["file"]).name for f in summary["files"]} == {p.name for p in brief_2024.registers.iterdir()}
+
+
+def test_briefing_pdf_text_and_pages(brief_2024):
+    pages = pdf_text(brief_2024.pdf)
     assert 3 <= len(pages) <= 12
     assert "青山湖区制造业重点产业链2024年度简报" in pages[0].replace(" ", "")
     whole = "".join(pages).replace(" ", "").replace("\n", "")
@@ -77,9 +107,15 @@ def test_briefing_pdf_text_and_pages(brief):
     assert "\ufffd" not in whole and "import" not in whole
 
 
-def test_briefing_pdf_numbers(brief):
+# --------------------------------------------------------------------------- nothing from input is live
+
+
+LIVE = re.compile(r"<\s*(svg|link)\b[^>]*(onload|rel\s*=\s*[\"']?attachment)", re.IGNORECASE)
+
+
+def test_briefing_pdf_numbers(brief_2024):
     """The numbers the 2024 briefing shows, pinned (hand-computed in tests/test_findings.py)."""
-    whole = "".join(pdf_text(brief.pdf)).replace(" ", "").replace("\n", "")
+    whole = "".join(pdf_text(brief_2024.pdf)).replace(" ", "").replace("\n", "")
     # 完成率 = actual / same-year target: textiles 360.48956/370 = 97.4 %, all 758.48954/768 = 98.8 %
     assert "现代针纺50030016.0%更积极370360.597.4%" in whole
     assert "四链合计1,00040013.2%更积极768758.598.8%" in whole
@@ -91,50 +127,206 @@ def test_briefing_pdf_numbers(brief):
         assert key in whole, key
     for gone in ("681", "规上634户", "95%区间"):
         assert gone not in whole, gone
-    shares_page = (brief.out_dir / "html" / "04_shares.html").read_text(encoding="utf-8")
+    shares_page = (brief_2024.out_dir / "html" / "04_shares.html").read_text(encoding="utf-8")
     assert "罗家镇、高新园区（并列）" in shares_page and "0（在取整误差内）" in shares_page
 
 
-def _failing_notebooks(tmp: Path) -> Path:
-    d = tmp / "notebooks"
-    d.mkdir()
-    shutil.copy(ROOT / "notebooks" / "01_targets.ipynb", d)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("year = 2024", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print('before')"),
-                nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"),
-                nbformat.v4.new_code_cell("print('never')")]
-    nbformat.write(nb, d / "99_fails.ipynb")
-    return d
+def test_hostile_register_names_are_shown_as_text_in_every_page(brief_2024):
+    pages = [*(brief_2024.out_dir / "html").glob("*.html"), brief_2024.out_dir / "index.html"]
+    seen = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not LIVE.search(text), f"{page.name}: a register file name is live markup"
+        seen += "&lt;svg onload=alert(1)&gt;" in text or "&lt;link rel=attachment" in text
+    assert seen >= 3, "the names must reach the pages (index, 05_register, briefing), escaped"
 
 
-def test_failing_notebook_does_not_stop_the_others(tmp_path):
-    nbs = _failing_notebooks(tmp_path)
-    outcome = run_brief(2024, out=tmp_path / "reports", notebooks=nbs, processed=tmp_path / "processed",
-                        progress=False)
-    assert not outcome.ok
-    assert [r.name for r in outcome.failed] == ["99_fails"]
-    bad = outcome.failed[0]
+def test_hostile_register_names_embed_nothing_in_the_pdf(brief_2024):
+    reader = PdfReader(str(brief_2024.pdf))
+    assert dict(reader.attachments) == {}
+    assert b"/EmbeddedFile" not in brief_2024.pdf.read_bytes()
+    whole = "".join(pdf_text(brief_2024.pdf)).replace("\n", "")
+    assert "svgonload=alert(1)" in whole.replace(" ", ""), "the name is printed as text"
+
+
+# ---------------------------------------------------------------------------- failures and isolation
+
+
+def _previous_report(out: Path) -> dict[str, bytes]:
+    """A stand-in for an earlier good report in out/2024; returns its files' bytes to compare with."""
+    prev = out / "2024"
+    (prev / "html").mkdir(parents=True)
+    (prev / "index.html").write_text("previous report", encoding="utf-8")
+    (prev / "html" / "page.html").write_text("previous page", encoding="utf-8")
+    return {str(p.relative_to(prev)): p.read_bytes() for p in prev.rglob("*") if p.is_file()}
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_failing_notebooks_and_a_dying_kernel_keep_the_previous_report(tmp_path, font_cache):
+    nbs = write_notebooks(tmp_path / "nbs", "10_reads_data", "98_dies", "99_fails")
+    out = tmp_path / "reports"
+    before = _previous_report(out)
+    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
+                  "--registers", str(SMALL_REGISTER)])
+    assert cp.returncode == 1, cp.stdout + cp.stderr
+    assert "1/3 notebooks ok" in cp.stdout
+    fails = re.search(r"FAIL 99_fails .*", cp.stdout).group(0)
     # execution count 4: parameters, papermill's injected parameters, print, raise
-    assert "RuntimeError: deliberate failure" in bad.error and bad.failed_cell == 4
-    executed = nbformat.read(bad.executed, as_version=4)
+    assert "cell 4: RuntimeError: deliberate failure" in fails
+    dies = re.search(r"FAIL 98_dies .*", cp.stdout).group(0)
+    assert "the kernel died" in dies and "\n" not in dies
+    assert stderr_lines(cp.stderr) == [], cp.stderr          # no tracebacks, no kernel noise
+    # the previous report is untouched; this run's report, with the failing cells, is beside it
+    assert _files(out / "2024") == before
+    failed = out / "2024.failed"
+    assert "deliberate failure" in (failed / "html" / "99_fails.html").read_text(encoding="utf-8")
+    executed = nbformat.read(failed / "notebooks" / "99_fails.ipynb", as_version=4)
     assert any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
-    assert (outcome.out_dir / "html" / "01_targets.html").exists()
-    assert "deliberate failure" in (outcome.out_dir / "html" / "99_fails.html").read_text(encoding="utf-8")
-    s = outcome.summary()
-    assert "1/2 notebooks ok" in s and "FAIL 99_fails" in s
-    m = json.loads(outcome.manifest.read_text(encoding="utf-8"))
-    assert m["ok"] is False
+    assert json.loads((failed / "manifest.json").read_text(encoding="utf-8"))["ok"] is False
+    assert sorted(p.name for p in out.iterdir()) == ["2024", "2024.failed"]    # no temp folders
 
 
-def test_cli_exit_codes(tmp_path):
-    nbs = _failing_notebooks(tmp_path)
-    cmd = [sys.executable, "-m", "chainplan_lib.cli", "brief", "--year", "2024", "--notebooks", str(nbs),
-           "--out", str(tmp_path / "r"), "--processed", str(tmp_path / "p")]
-    failed = subprocess.run(cmd, capture_output=True, text=True)
-    assert failed.returncode == 1 and "FAIL 99_fails" in failed.stdout
-    bad = subprocess.run([sys.executable, "-m", "chainplan_lib.cli", "brief", "--year", "2030", "--out",
-                          str(tmp_path / "r")], capture_output=True, text=True)
-    assert bad.returncode == 2
-    assert bad.stderr.strip() == "chainplan: error: year=2030 is outside the plan's years 2023–2026"
+def test_concurrent_batches_never_mix(tmp_path, font_cache):
+    """Three real batches at once: two into the same --out, one into another, each with other registers.
+    Each report is whole: its manifest, its data/ and what its notebook read all name the same registers."""
+    from _batchkit import hostile_registers
+
+    nbs = write_notebooks(tmp_path / "nbs", "10_reads_data")
+    regs = {"a": hostile_registers(tmp_path / "reg_a", (2023,), csv_only=True),
+            "b": hostile_registers(tmp_path / "reg_b", (2024,), csv_only=True),
+            "c": hostile_registers(tmp_path / "reg_c", (2023, 2024), csv_only=True)}
+    outs = {"a": tmp_path / "same", "b": tmp_path / "same", "c": tmp_path / "other"}
+    procs = {k: popen_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--registers", str(regs[k]),
+                           "--out", str(outs[k]), "--jobs", "1"]) for k in regs}
+    results = {k: p.communicate(timeout=600) for k, p in procs.items()}
+    for k, p in procs.items():
+        assert p.returncode == 0, results[k]
+
+    def whole(report: Path) -> str:
+        """Which run's report this is; fails if its parts disagree."""
+        m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+        listed = sorted(Path(i["path"]).name for i in m["inputs"] if Path(i["path"]).suffix in (".csv", ".xlsx"))
+        summary = json.loads((report / "data/register/register_summary.json").read_text(encoding="utf-8"))
+        cleaned = sorted(Path(f["file"]).name for f in summary["files"])
+        read = outputs_text(report / "notebooks" / "10_reads_data.ipynb")
+        shown = json.loads(re.search(r"REGISTER_FILES (.*)", read).group(1))
+        assert listed == cleaned == shown, (listed, cleaned, shown)
+        return next(k for k, folder in regs.items() if sorted(p.name for p in folder.iterdir()) == listed)
+
+    assert whole(tmp_path / "same" / "2024") in ("a", "b")      # the later swap wins, whole
+    assert whole(tmp_path / "other" / "2024") == "c"
+    assert sorted(p.name for p in (tmp_path / "same").iterdir()) == ["2024"]   # no temp folders left
+    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["2024"]
+
+
+# ------------------------------------------------------------------------------------ years and -p
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025, 2026])
+def test_every_plan_year_gets_parameters_every_notebook_accepts(year):
+    """The batch's parameters for each year pass the checks the notebooks make (the base year included)."""
+    from chainplan_lib.plan.params import check_batch_params
+
+    sources = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    declared = {k: set(v) for k, v in declared_parameters(sources).items()}
+    for src in sources:
+        p = notebook_parameters(src.stem, year, processed="../data", registers=ROOT / "data/raw/registers")
+        p = {k: v for k, v in p.items() if k in declared[src.stem] and k not in BATCH_PARAMETERS}
+        assert check_batch_params(p, declared, reserved=BATCH_PARAMETERS, year=year) == p
+    assert DEFAULTS["04_shares"]["base_year"] <= year
+
+
+def test_params_file_and_repeatable_p_reach_the_notebooks(tmp_path):
+    from chainplan_lib.plan.params import load_params_file, parse_assignments
+
+    f = tmp_path / "params.yaml"
+    f.write_text("tolerance_pp: 0.5\nchain: metallurgy\nscenario_rates: [0.05, 0.1]\n", encoding="utf-8")
+    given = {**load_params_file(f), **parse_assignments(["tolerance_pp=2", "use_register=false", "chain=None"])}
+    assert given == {"tolerance_pp": 2, "chain": None, "scenario_rates": [0.05, 0.1], "use_register": False}
+    p = notebook_parameters("04_shares", 2025, processed="../data", registers=None,
+                            given={"chain": "metallurgy", "base_year": 2024})
+    assert p["chain"] == "metallurgy" and p["base_year"] == 2024 and p["year"] == 2025
+
+
+# ------------------------------------------------------------------------------ the swap, piece by piece
+
+
+def test_swap_replaces_a_non_empty_report_whole(tmp_path):
+    from chainplan_lib.reporting.workspace import BuildFolder
+
+    final = tmp_path / "reports" / "2024"
+    final.mkdir(parents=True)
+    (final / "old.txt").write_text("old", encoding="utf-8")
+    with BuildFolder(final) as build:
+        (build.path / "new.txt").write_text("new", encoding="utf-8")
+        build.commit()
+    assert sorted(p.name for p in final.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in final.parent.iterdir()) == ["2024"]
+
+
+def test_swap_without_exchange_renames_aside(tmp_path, monkeypatch):
+    """Where the file system cannot exchange two folders, the old one is renamed aside, then deleted."""
+    import errno
+
+    from chainplan_lib.reporting import workspace
+
+    def no_exchange(a, b):
+        raise OSError(errno.EINVAL, "not supported")
+
+    monkeypatch.setattr(workspace, "exchange", no_exchange)
+    final = tmp_path / "2024"
+    final.mkdir()
+    (final / "old.txt").write_text("old", encoding="utf-8")
+    new = tmp_path / ".2024.build-1-x"
+    new.mkdir()
+    (new / "new.txt").write_text("new", encoding="utf-8")
+    workspace.swap_in(new, final)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"] and (final / "new.txt").exists()
+
+
+def test_failed_build_removes_itself_and_the_folders_it_made(tmp_path):
+    from chainplan_lib.reporting.workspace import BuildFolder
+
+    final = tmp_path / "a" / "b" / "2024"
+    with pytest.raises(RuntimeError):
+        with BuildFolder(final) as build:
+            (build.data / "x").mkdir(parents=True)
+            raise RuntimeError("cleaning failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_temp_folders_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    from chainplan_lib.reporting.workspace import BuildFolder, remove_stale
+
+    dead = tmp_path / ".2024.build-999999999-abc"       # no such process
+    live = tmp_path / f".2024.build-{__import__('os').getpid()}-abc"
+    other = tmp_path / ".2025.build-999999999-abc"
+    for d in (dead, live, other):
+        d.mkdir()
+    assert remove_stale(tmp_path, "2024") == [dead]
+    with BuildFolder(tmp_path / "2024") as build:
+        build.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2024", live.name, other.name])
+
+
+def test_jupyter_runtime_folder_of_a_killed_run_is_removed_by_the_next(monkeypatch):
+    import os
+    import shutil
+    import tempfile
+
+    from chainplan_lib.reporting import kernels
+
+    base = Path(tempfile.mkdtemp(prefix="cpt", dir="/tmp"))   # short: socket paths must stay short
+    try:
+        monkeypatch.setattr(kernels.tempfile, "gettempdir", lambda: str(base))
+        dead, live = base / "cp-999999999-abcdefgh", base / f"cp-{os.getpid()}-abcdefgh"
+        dead.mkdir()
+        live.mkdir()
+        with kernels.runtime_dir() as d:
+            assert d.parent == base and d.is_dir()
+        assert sorted(p.name for p in base.iterdir()) == [live.name]
+    finally:
+        shutil.rmtree(base)

@@ -64,3 +64,67 @@ def test_traditional_and_alias_names_resolve_in_one_place():
     assert find_area("塘山鎮") == "塘山镇" and find_area("高新園區") == "高新园区" and find_area("高新区") == "高新园区"
     assert find_area("青山湖区罗家镇人民政府") == "罗家镇" and find_area("东湖区") is None
     assert find_chain("現代紡織產業鏈").name == "现代针纺" and find_chain("冶金建材 产业链").id == "metallurgy"
+
+
+# ------------------------------------------------------------------------------ batch parameters (-p)
+
+
+def test_p_values_are_read_like_papermill():
+    from chainplan_lib.plan.params import parse_assignments
+
+    got = parse_assignments(["tolerance_pp=0.5", "use_register=false", "scenario_rates=[0.08, 0.1]",
+                             "chain=冶金建材", "base_total_yi=None", "chain=textiles", "note=a=b"])
+    assert got == {"tolerance_pp": 0.5, "use_register": False, "scenario_rates": [0.08, 0.1],
+                   "chain": "textiles", "base_total_yi": None, "note": "a=b"}   # a later -p wins
+    for bad in ("tolerance_pp", "=3", "2x=1", "a b=1"):
+        with pytest.raises(ParameterError, match="expected NAME=VALUE"):
+            parse_assignments([bad])
+
+
+def test_params_file(tmp_path):
+    from chainplan_lib.plan.params import load_params_file
+
+    f = tmp_path / "p.yaml"
+    f.write_text("# batch parameters\ntolerance_pp: 2\nscenario_rates:\n  - 0.05\n  - 0.1\n", encoding="utf-8")
+    assert load_params_file(f) == {"tolerance_pp": 2, "scenario_rates": [0.05, 0.1]}
+    f.write_text("", encoding="utf-8")
+    assert load_params_file(f) == {}
+    f.write_text("a: 1\n  b: 2\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"p.yaml, line 2: not valid YAML"):
+        load_params_file(f)
+    f.write_text("3: x\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="3 is not a parameter name"):
+        load_params_file(f)
+
+
+def test_batch_params_are_checked_against_the_notebooks():
+    from chainplan_lib.plan.params import check_batch_params
+
+    declared = {"a": {"year", "chain", "tolerance_pp"}, "b": {"year", "base_year", "processed_dir"}}
+    reserved = {"year": "--year", "processed_dir": "the batch"}
+    assert check_batch_params({"chain": "冶金建材", "base_year": 2023}, declared, reserved=reserved, year=2024) == {
+        "chain": "冶金建材", "base_year": 2023}
+    with pytest.raises(ParameterError) as e:
+        check_batch_params({"colour": "red"}, declared, reserved=reserved)
+    assert str(e.value) == "-p colour: no notebook declares a parameter 'colour'; known: base_year, chain, tolerance_pp"
+    with pytest.raises(ParameterError, match="-p year: set by --year"):
+        check_batch_params({"year": 2025}, declared, reserved=reserved)
+    with pytest.raises(ParameterError, match="between 0 and 10"):
+        check_batch_params({"tolerance_pp": 11}, declared, reserved=reserved)
+    with pytest.raises(ParameterError, match="base_year=2025 is after year=2024"):
+        check_batch_params({"base_year": 2025}, declared, reserved=reserved, year=2024)
+
+
+@pytest.mark.parametrize("value, message", [(0, "at least 1"), (-3, "at least 1"), ("two", "whole number"),
+                                            (1.5, "whole number"), (True, "whole number")])
+def test_jobs_refused(value, message):
+    from chainplan_lib.plan.params import check_jobs
+
+    with pytest.raises(ParameterError, match=message):
+        check_jobs(value)
+
+
+def test_jobs_accepted():
+    from chainplan_lib.plan.params import check_jobs
+
+    assert check_jobs(None) is None and check_jobs(1) == 1 and check_jobs("4") == 4

@@ -81,7 +81,7 @@ def test_lost_value_imputed_in_the_one_area_with_values_elsewhere(tmp_path):
     r = clean_targets(write(tmp_path, body), complete=False)
     assert value(r.table, "冶金建材", 2023, "enterprises", "高新园区") == (9.0, "imputed")
     log = r.repairs[r.repairs.kind == "imputed"]
-    assert len(log) == 1 and log["area"].iloc[0] == "高新园区" and "2024=11" in log["why"].iloc[0]
+    assert len(log) == 1 and log["area"].iloc[0] == "高新园区" and "高新园区：2024年为 11" in log["why"].iloc[0]
     assert (reconcile(r.table)["status"] == "ok").all()
 
 
@@ -96,7 +96,7 @@ def test_lost_value_with_two_candidate_areas_is_left_missing(tmp_path):
         v, src = value(t, "冶金建材", 2023, "enterprises", area)
         assert pd.isna(v) and src == "missing"
     assert value(t, "冶金建材", 2023, "enterprises", "湖坊镇") == (0.0, "dash")
-    assert "塘山镇, 高新园区" in r.repairs.query("kind == 'missing'")["action"].iloc[0]
+    assert "塘山镇、高新园区留空" in r.repairs.query("kind == 'missing'")["action"].iloc[0]
     chk = reconcile(t).set_index("year")
     assert chk.loc[2023, "status"] == "incomplete" and chk.loc[2024, "status"] == "ok"
 
@@ -142,7 +142,7 @@ def test_unlabelled_block_takes_label_of_its_identical_repeat(tmp_path):
     kinds = r.repairs.kind.value_counts()
     assert kinds["label_late"] == 1 and kinds["duplicate_dropped"] == 1
     dropped = r.repairs.query("kind == 'duplicate_dropped'").iloc[0]
-    assert dropped["line"] == 7 and "line 6" in dropped["what"]
+    assert dropped["line"] == 7 and dropped["what"] == "与第 6 行重复"
 
 
 def test_label_printed_mid_block_is_attached_to_the_block(tmp_path):
@@ -164,7 +164,7 @@ def test_unlabelled_block_gets_the_only_unseen_chain_or_fails(tmp_path):
     orphan = "\t2023\t营业收入\t5\t-\t5\t-\t-\t-\t-\t-\t-\t-"
     r = clean_targets(write(tmp_path, "\n".join([*rows.values(), orphan])), complete=False)
     assert value(r.table, "食品医药", 2023, "revenue", "塘山镇") == (5.0, "table")
-    assert "only chain" in r.repairs.query("kind == 'label_inferred'")["why"].iloc[0]
+    assert "只有这一条链" in r.repairs.query("kind == 'label_inferred'")["why"].iloc[0]
     two_left = "\n".join([rows["现代针纺"], rows["冶金建材"], orphan])
     with pytest.raises(InputError, match="no chain label and none can be inferred") as e:
         clean_targets(write(tmp_path, two_left), complete=False)
@@ -191,7 +191,7 @@ def test_label_split_over_cells_and_lines_spaces_as_separators(tmp_path):
     assert set(r.table.chain) == {"现代针纺"}
     assert value(r.table, "现代针纺", 2024, "enterprises", "罗家镇") == (5.0, "table")
     aliases = r.repairs.query("kind == 'label_alias'")
-    assert "split over cells" in aliases["what"].iloc[0] and "split over lines" in aliases["what"].iloc[1]
+    assert "分在几个单元格" in aliases["what"].iloc[0] and "分在几行" in aliases["what"].iloc[1]
 
 
 def test_title_typo_is_logged(tmp_path):
@@ -236,7 +236,7 @@ def test_undecodable_bytes_name_the_line(tmp_path):
     ("家电产业链\t2023\t营业收入\t65\t-\t-\t-\t1\t-\t-\t-\t-\t64", "unknown chain label '家电产业链'", 4, 1),
     ("电子信息\t2023\t营业收入\t65\t-\t-\t-\t1\t-\t-\t-\tx\t64", "non-numeric cell 'x'", 4, 12),
     ("电子信息\t2027\t营业收入\t65\t-\t-\t-\t1\t-\t-\t-\t-\t64", "year 2027 is outside the table", 4, 2),
-    ("电子信息\t2023\t利润\t65\t-\t-\t-\t1\t-\t-\t-\t-\t64", "without an indicator", 4, None),
+    ("电子信息\t2023\t利润\t65\t-\t-\t-\t1\t-\t-\t-\t-\t64", "no indicator", 4, None),
 ])
 def test_bad_cells_name_file_line_and_cell(tmp_path, body, message, line, cell):
     p = write(tmp_path, body)
@@ -375,3 +375,62 @@ def test_cli_targets_writes_files_and_reports_errors(tmp_path):
     assert fail.returncode == 2
     assert fail.stderr.strip().count("\n") == 0 and "line 4, cell 12" in fail.stderr
     assert not (tmp_path / "u.csv").exists()
+
+
+# ------------------------------------------------------------------------------------------- separators
+
+
+def _reseparate(sep: str) -> str:
+    """The bundled Attachment 2 with its tab cells joined by `sep` (empty cells dropped, as pdftotext does)."""
+    lines = default_raw_targets().read_text(encoding="utf-8").splitlines()
+    return "\n".join(sep.join(c.strip() for c in line.split("\t") if c.strip()) for line in lines) + "\n"
+
+
+@pytest.mark.parametrize("sep", [" ", "   ", "\u3000", " \u3000 "], ids=["single-space", "space-runs", "u3000",
+                                                                         "mixed"])
+def test_bundled_table_with_other_separators_gives_the_identical_table(tmp_path, sep, real):
+    p = tmp_path / "attachment2_spaces.txt"
+    p.write_text(_reseparate(sep), encoding="utf-8")
+    assert "\t" not in p.read_text(encoding="utf-8")
+    r = clean_targets(p)
+    pd.testing.assert_frame_equal(r.table, real.table)
+    assert r.repairs["kind"].value_counts().to_dict() == real.repairs["kind"].value_counts().to_dict()
+    assert (r.checks["status"] == "ok").all()
+
+
+def test_label_and_area_fragments_split_by_single_spaces_are_rejoined(tmp_path):
+    header = "产业链 年份 指标 全区 湖坊镇 塘山镇 京东镇 罗家镇 上海路 街道 青山路街道 南钢街道 站东街道 高新 园区"
+    p = write(tmp_path, "电子 信息 产业链 2023 营业 收入 65 - - - 1 - - - - 64", header=header)
+    r = clean_targets(p, complete=False)
+    assert value(r.table, "电子信息", 2023, "revenue", "高新园区") == (64.0, "table")
+    assert value(r.table, "电子信息", 2023, "revenue", "上海路街道") == (0.0, "dash")
+    assert "分在几个单元格" in r.repairs.query("kind == 'label_alias'")["what"].iloc[0]
+
+
+def test_thousands_separators_well_formed_are_read(tmp_path):
+    p = write(tmp_path, "电子信息\t2023\t营业收入\t1,065.5\t-\t-\t-\t1\t-\t-\t-\t-\t1,064.5")
+    r = clean_targets(p, complete=False)
+    assert value(r.table, "电子信息", 2023, "revenue", "全区") == (1065.5, "table")
+    assert value(r.table, "电子信息", 2023, "revenue", "高新园区") == (1064.5, "table")
+
+
+def test_a_line_that_cannot_be_read_says_what_was_expected(tmp_path):
+    p = write(tmp_path, "电子信息 2023 营业收入 65 - - - 1 - - - - 64\n这一行不是数据")
+    with pytest.raises(InputError) as e:
+        clean_targets(p, complete=False)
+    msg = str(e.value)
+    assert e.value.line == 5 and "'这一行不是数据'" in msg and "expected [产业链标签] [年份] 指标" in msg
+
+
+def test_written_csvs_open_safely_in_a_spreadsheet(tmp_path, monkeypatch):
+    """Text cells that would start a formula (here the raw file's name, quoted in the repairs log) get the
+    leading apostrophe; numbers stay numbers."""
+    monkeypatch.chdir(tmp_path)
+    raw = tmp_path / "=HYPERLINK(1)+cmd.txt"
+    raw.write_bytes(default_raw_targets().read_bytes())
+    write_targets(raw.name, tmp_path / "out" / "targets.csv")
+    repairs = pd.read_csv(tmp_path / "out" / "targets_repairs.csv")
+    assert set(repairs["file"]) == {"'=HYPERLINK(1)+cmd.txt"}
+    table = pd.read_csv(tmp_path / "out" / "targets.csv")
+    assert table["value"].dtype == float and table["value"].sum() == pytest.approx(
+        clean_targets().table["value"].sum())

@@ -2,8 +2,7 @@
 
 The extraction is read from its text alone — no positions or values are hard-coded:
 
-* cells are separated by tabs or runs of two or more spaces; empty cells carry no meaning
-  (a PDF extractor shifts them), so a row is read as tokens: [chain label] [year] indicator values…;
+* reading (separators, label fragments, numbers, size cap): :mod:`chainplan_lib.cleaning.targets_read`;
 * the column order comes from the header line (产业链 年份 指标 全区 <areas…>), wherever it repeats;
 * a row with more value cells than columns keeps 全区 from its first cell and the last column
   (高新园区) from its last; the areas between align from the left and the surplus cells must be ``-``;
@@ -22,7 +21,6 @@ Output: one row per chain × year × indicator × area, columns
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,9 +31,12 @@ import pandera.pandas as pa
 from ..errors import InputError, ReconciliationError
 from ..plan.names import (
     AREAS, AREAS_WITH_DISTRICT, CHAIN_IDS, CHAIN_NAMES, CHAINS, DISTRICT, INDICATOR_UNITS, YEARS,
-    find_area, find_chain, find_indicator, normalise_label,
 )
 from ..paths import atomic_path, default_raw_targets
+from .cellsafety import neutralise_frame
+from .targets_read import (  # noqa: F401  (RawRow, read_raw_text, parse_raw are part of this module's API)
+    REPAIR_COLUMNS, RawRow, RepairLog, parse_raw, parse_value, read_raw_text,
+)
 from ..plan.planfile import chain_targets_2026, load_plan
 
 __all__ = [
@@ -45,16 +46,9 @@ __all__ = [
 ]
 
 TARGET_COLUMNS = ["chain", "chain_id", "year", "indicator", "area", "value", "source"]
-REPAIR_COLUMNS = ["kind", "file", "line", "chain", "year", "indicator", "area", "what", "action", "why"]
 CHECK_COLUMNS = ["check", "chain", "chain_id", "year", "indicator", "expected", "actual", "difference",
                  "status", "detail"]
 SOURCES = ("table", "dash", "imputed", "missing")
-DASHES = {"-", "—", "–", "－", "−", "--", "——"}
-EXPECTED_TITLE = "青山湖区重点产业链目标预测表"
-_YEAR_RE = re.compile(r"^(\d{4})(年)?$")
-_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_SPLIT_RE = re.compile(r"\t| {2,}|\u3000+")
-
 TARGETS_SCHEMA = pa.DataFrameSchema(
     {
         "chain": pa.Column(str, pa.Check.isin(CHAIN_NAMES)),
@@ -78,23 +72,6 @@ TARGETS_SCHEMA = pa.DataFrameSchema(
 
 
 @dataclass
-class RawRow:
-    """One data line of the extraction, as printed (cells are value tokens after the indicator)."""
-
-    line: int
-    label: str | None
-    chain: str | None
-    year: int | None
-    indicator: str
-    indicator_label: str
-    cells: list[str]
-    cell_numbers: list[int]
-    columns: tuple[str, ...]
-    year_inferred: bool = False
-    values: list[float | None] = field(default_factory=list)  # aligned: 全区 + areas; None = dash
-
-
-@dataclass
 class _Block:
     chain: str | None
     rows: list[RawRow] = field(default_factory=list)
@@ -106,6 +83,10 @@ class _Block:
     @property
     def lines(self) -> str:
         return f"lines {self.rows[0].line}–{self.rows[-1].line}"
+
+    @property
+    def lines_cn(self) -> str:
+        return f"第 {self.rows[0].line}–{self.rows[-1].line} 行"
 
 
 @dataclass
@@ -134,190 +115,13 @@ class TargetsResult:
         return "\n".join(lines)
 
 
-class _Log:
-    def __init__(self, file: str):
-        self.file = file
-        self.rows: list[dict] = []
-
-    def add(self, kind: str, line: int | None, what: str, action: str, why: str, *, chain=None, year=None,
-            indicator=None, area=None) -> None:
-        self.rows.append(dict(kind=kind, file=self.file, line=line, chain=chain, year=year,
-                              indicator=indicator, area=area, what=what, action=action, why=why))
-
-    def fill_chains(self, rows: list[RawRow]) -> None:
-        """Entries logged before a block's label was known get the chain of their line."""
-        by_line = {r.line: r.chain for r in rows}
-        for e in self.rows:
-            if e["chain"] is None and e["line"] in by_line:
-                e["chain"] = by_line[e["line"]]
-
-    def frame(self) -> pd.DataFrame:
-        df = pd.DataFrame(self.rows, columns=REPAIR_COLUMNS)
-        df["line"] = df["line"].astype("Int64")
-        df["year"] = df["year"].astype("Int64")
-        return df
-
-
-# --------------------------------------------------------------------------------------------- reading
-
-
-def read_raw_text(path: str | Path) -> tuple[str, str]:
-    """The file's text and the encoding that decoded it (UTF-8, then GB18030). Errors name the file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    if not data.strip():
-        raise InputError("file is empty", file=path)
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as utf_err:
-        try:
-            return data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            line = data[: utf_err.start].count(b"\n") + 1
-            raise InputError(f"not UTF-8 (invalid byte at offset {utf_err.start}) and not GB18030 either",
-                             file=path, line=line) from None
-
-
-def _tokens(line: str) -> list[tuple[int, str]]:
-    """Non-empty cells of a line with their 1-based cell numbers (tabs / 2+ spaces / U+3000 separate)."""
-    out = []
-    for i, cell in enumerate(_SPLIT_RE.split(line.rstrip("\r\n")), start=1):
-        cell = cell.strip()
-        if cell:
-            out.append((i, cell))
-    return out
-
-
-def _number(text: str) -> float | None:
-    """A printed value: a number, or None for a dash. Raises ValueError otherwise."""
-    t = normalise_label(text).replace(",", "")
-    if t in DASHES:
-        return None
-    if _NUM_RE.match(t):
-        return float(t)
-    raise ValueError(text)
-
-
-def parse_raw(path: str | Path, log: _Log | None = None) -> tuple[list[RawRow], str]:
-    """Read the extraction into data rows (years of merged cells filled in later). Returns (rows, encoding)."""
-    path = Path(path)
-    text, encoding = read_raw_text(path)
-    log = log or _Log(str(path))
-    columns: tuple[str, ...] | None = None
-    pending_label: list[tuple[int, int, str]] = []  # (line, cell, text) fragments of a label split over lines
-    rows: list[RawRow] = []
-    seen_alias: set[str] = set()
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        toks = _tokens(line)
-        if not toks:
-            continue
-        joined = normalise_label("".join(t for _, t in toks))
-        if "目标预测表" in joined or "预测表" in joined:
-            title = re.sub(r"\(.*?\)$", "", joined)
-            if title != EXPECTED_TITLE:
-                log.add("title_typo", lineno, f"title printed as {title!r}",
-                        f"read as {EXPECTED_TITLE!r}", "the plan's text and attachment list name the table "
-                        "青山湖区重点产业链目标预测表; the district is 青山湖区")
-            unit = re.search(r"\((.+?)\)", joined)
-            if unit and unit.group(1) != INDICATOR_UNITS["revenue"]:
-                raise InputError(f"title gives unit {unit.group(1)!r}, expected 亿元", file=path, line=lineno)
-            continue
-        if joined.startswith("附件"):
-            continue
-        texts = [normalise_label(t) for _, t in toks]
-        if DISTRICT in texts and ("指标" in texts or "年份" in texts):
-            columns = _parse_header(toks, path, lineno)
-            continue
-        ind_pos = next((k for k, t in enumerate(texts) if find_indicator(t)), None)
-        if ind_pos is None:
-            if all(_YEAR_RE.match(t) is None and not _is_value(t) for t in texts):
-                pending_label.extend((lineno, c, t) for c, t in toks)  # label fragment on its own line
-                continue
-            raise InputError("data row without an indicator (营业收入 / 规上户数 / 户数)", file=path, line=lineno)
-        if columns is None:
-            raise InputError("data row before any header line (产业链 年份 指标 全区 …)", file=path, line=lineno)
-        label_parts, year = [], None
-        for (cell_no, raw), t in zip(toks[:ind_pos], texts[:ind_pos]):
-            m = _YEAR_RE.match(t)
-            if m:
-                year = int(m.group(1))
-                if year not in YEARS:
-                    raise InputError(f"year {year} is outside the table ({YEARS[0]}–{YEARS[-1]})",
-                                     file=path, line=lineno, cell=cell_no)
-            else:
-                label_parts.append((lineno, cell_no, raw))
-        parts = pending_label + label_parts
-        pending_label = []
-        chain = label = None
-        if parts:
-            label = "".join(p[2] for p in parts)
-            c = find_chain(label)
-            if c is None and label_parts and pending_label != parts:
-                c = find_chain("".join(p[2] for p in label_parts))
-            if c is None:
-                raise InputError(f"unknown chain label {label!r} (known: {', '.join(CHAIN_NAMES)} and aliases)",
-                                 file=path, line=parts[0][0], cell=parts[0][1])
-            chain = c.name
-            where = "split over lines" if len({p[0] for p in parts}) > 1 else (
-                "split over cells" if len(parts) > 1 else "as printed")
-            if normalise_label(label) != c.name and (label, where) not in seen_alias:
-                seen_alias.add((label, where))
-                log.add("label_alias", lineno, f"chain label {label!r} ({where})", f"read as {c.name}",
-                        f"alias of {c.name} in chainplan_lib.plan.names", chain=c.name)
-        ind_label = texts[ind_pos]
-        indicator = find_indicator(ind_label)
-        cells, cell_numbers = [], []
-        for cell_no, raw in toks[ind_pos + 1:]:
-            try:
-                _number(raw)
-            except ValueError:
-                raise InputError(f"non-numeric cell {raw!r} (expected a number or '-')",
-                                 file=path, line=lineno, cell=cell_no) from None
-            cells.append(raw)
-            cell_numbers.append(cell_no)
-        rows.append(RawRow(lineno, label, chain, year, indicator, ind_label, cells, cell_numbers, columns))
-    if pending_label:
-        ln, cell, t = pending_label[0]
-        raise InputError(f"label {t!r} is not followed by any data row", file=path, line=ln, cell=cell)
-    if not rows:
-        raise InputError("no data rows found (is this Attachment 2?)", file=path)
-    return rows, encoding
-
-
-def _is_value(t: str) -> bool:
-    try:
-        _number(t)
-        return True
-    except ValueError:
-        return False
-
-
-def _parse_header(toks: list[tuple[int, str]], path: Path, lineno: int) -> tuple[str, ...]:
-    texts = [normalise_label(t) for _, t in toks]
-    start = texts.index(DISTRICT)
-    cols = []
-    for cell_no, raw in toks[start:]:
-        area = find_area(raw)
-        if area is None:
-            raise InputError(f"unknown area column {raw!r}", file=path, line=lineno, cell=cell_no)
-        cols.append(area)
-    if len(set(cols)) != len(cols):
-        raise InputError("header names an area twice", file=path, line=lineno)
-    if cols[0] != DISTRICT:
-        raise InputError("header must start its value columns with 全区", file=path, line=lineno)
-    return tuple(cols)
-
-
 # --------------------------------------------------------------------------------------------- repair
 
 
-def _align(row: RawRow, path: Path, log: _Log) -> None:
+def _align(row: RawRow, path: Path, log: RepairLog) -> None:
     """Fill row.values (全区 + one per column) from the printed cells; see the module docstring."""
     n_cols, n = len(row.columns), len(row.cells)
-    nums = [_number(c) for c in row.cells]
+    nums = [parse_value(c) for c in row.cells]
     if n == n_cols:
         row.values = nums
         return
@@ -331,14 +135,14 @@ def _align(row: RawRow, path: Path, log: _Log) -> None:
                              "so it cannot be placed in an area", file=path, line=row.line,
                              cell=row.cell_numbers[k])
     row.values = nums[: n_cols - 1] + [nums[-1]]
-    log.add("surplus_cells", row.line, f"{n} value cells for {n_cols} columns",
-            f"dropped {len(surplus)} stray '-' (cells {', '.join(str(row.cell_numbers[k]) for k in surplus)}); "
-            f"全区 from the first cell, {row.columns[-1]} from the last, areas between aligned from the left",
-            "the surplus cells are all '-', an extraction artefact",
+    log.add("surplus_cells", row.line, f"{n} 个数值单元格对应 {n_cols} 列",
+            f"删去 {len(surplus)} 个多余的“-”（第 {'、'.join(str(row.cell_numbers[k]) for k in surplus)} 格）；"
+            f"全区取第一格，{row.columns[-1]}取最后一格，其间各区域从左对齐",
+            "多余的单元格都是“-”，是 PDF 提取造成的错位",
             chain=row.chain, year=row.year, indicator=row.indicator)
 
 
-def _blocks(rows: list[RawRow], path: Path, log: _Log) -> list[_Block]:
+def _blocks(rows: list[RawRow], path: Path, log: RepairLog) -> list[_Block]:
     blocks: list[_Block] = []
     cur: _Block | None = None
     for row in rows:
@@ -354,9 +158,8 @@ def _blocks(rows: list[RawRow], path: Path, log: _Log) -> list[_Block]:
                 if row.year not in YEARS:
                     raise InputError(f"row has no year and the next year {row.year} is outside the table",
                                      file=path, line=row.line)
-                log.add("year_inferred", row.line, "year cell missing and the year above already has this "
-                        "indicator", f"read as {row.year}",
-                        f"rows run year by year; line {prev.line} is {prev.year} {prev.indicator_label}",
+                log.add("year_inferred", row.line, "缺年份，而上方的年份已有这一指标", f"读作 {row.year} 年",
+                        f"各行按年份排列；第 {prev.line} 行是 {prev.year} 年{prev.indicator_label}",
                         chain=row.chain or cur.chain, year=row.year, indicator=row.indicator)
         new = (cur is None or (row.chain and cur.chain and row.chain != cur.chain)
                or (row.year, row.indicator) in cur.slots)
@@ -365,14 +168,14 @@ def _blocks(rows: list[RawRow], path: Path, log: _Log) -> list[_Block]:
             blocks.append(cur)
         elif row.chain and cur.chain is None:
             cur.chain = row.chain
-            log.add("label_late", row.line, f"chain label printed on line {row.line}, not on the block's first "
-                    f"line {cur.rows[0].line}", f"block from line {cur.rows[0].line} read as {row.chain}",
-                    "a merged label cell is printed at its vertical centre", chain=row.chain)
+            log.add("label_late", row.line, f"链标签印在第 {row.line} 行，不在本块第一行（第 {cur.rows[0].line} 行）",
+                    f"自第 {cur.rows[0].line} 行起的块读作{row.chain}",
+                    "合并单元格的标签印在单元格的垂直居中处", chain=row.chain)
         cur.rows.append(row)
     return blocks
 
 
-def _label_blocks(blocks: list[_Block], path: Path, log: _Log) -> None:
+def _label_blocks(blocks: list[_Block], path: Path, log: RepairLog) -> None:
     labelled = {b.chain for b in blocks if b.chain}
     for i, b in enumerate(blocks):
         if b.chain:
@@ -382,17 +185,16 @@ def _label_blocks(blocks: list[_Block], path: Path, log: _Log) -> None:
             shared = set(b.slots) & set(nxt.slots)
             if shared and all(b.slots[s].values == nxt.slots[s].values for s in shared):
                 b.chain = nxt.chain
-                log.add("label_late", b.rows[0].line, f"block {b.lines} has no chain label",
-                        f"read as {nxt.chain}",
-                        f"block {nxt.lines}, labelled {nxt.chain}, repeats {len(shared)} of its rows "
-                        "identically: the label was printed with the repeat", chain=nxt.chain)
+                log.add("label_late", b.rows[0].line, f"{b.lines_cn}的块没有链标签", f"读作{nxt.chain}",
+                        f"{nxt.lines_cn}的块标为{nxt.chain}，与本块有 {len(shared)} 行完全相同：标签随重复的块印出",
+                        chain=nxt.chain)
                 continue
         unseen = [c.name for c in CHAINS if c.name not in labelled]
         if len(unseen) == 1:
             b.chain = unseen[0]
             labelled.add(b.chain)
-            log.add("label_inferred", b.rows[0].line, f"block {b.lines} has no chain label",
-                    f"read as {b.chain}", "it is the only chain the table shows no label for", chain=b.chain)
+            log.add("label_inferred", b.rows[0].line, f"{b.lines_cn}的块没有链标签", f"读作{b.chain}",
+                    "表中只有这一条链没有印出标签", chain=b.chain)
             continue
         raise InputError(f"block {b.lines} has no chain label and none can be inferred "
                          f"(chains without a label: {', '.join(unseen) or 'none'})", file=path,
@@ -402,7 +204,7 @@ def _label_blocks(blocks: list[_Block], path: Path, log: _Log) -> None:
             r.chain = b.chain
 
 
-def _dedupe(rows: list[RawRow], path: Path, log: _Log) -> list[RawRow]:
+def _dedupe(rows: list[RawRow], path: Path, log: RepairLog) -> list[RawRow]:
     kept: dict[tuple, RawRow] = {}
     for r in rows:
         key = (r.chain, r.year, r.indicator)
@@ -410,8 +212,8 @@ def _dedupe(rows: list[RawRow], path: Path, log: _Log) -> list[RawRow]:
         if first is None:
             kept[key] = r
         elif first.values == r.values and first.columns == r.columns:
-            log.add("duplicate_dropped", r.line, f"repeat of line {first.line}", "dropped",
-                    "identical values: the block was printed twice", chain=r.chain, year=r.year,
+            log.add("duplicate_dropped", r.line, f"与第 {first.line} 行重复", "删除",
+                    "数值完全相同：这一块印了两次", chain=r.chain, year=r.year,
                     indicator=r.indicator)
         else:
             raise InputError(f"conflicting repeats for {r.chain} {r.year} {r.indicator_label}: line {first.line} "
@@ -419,7 +221,7 @@ def _dedupe(rows: list[RawRow], path: Path, log: _Log) -> list[RawRow]:
     return list(kept.values())
 
 
-def _fill_lost(rows: list[RawRow], path: Path, log: _Log) -> list[dict]:
+def _fill_lost(rows: list[RawRow], path: Path, log: RepairLog) -> list[dict]:
     """Tidy records per row, imputing a value lost in extraction where the evidence allows."""
     by_series: dict[tuple, list[RawRow]] = {}
     for r in rows:
@@ -452,22 +254,22 @@ def _fill_lost(rows: list[RawRow], path: Path, log: _Log) -> list[dict]:
                     f"areas sum to {total - diff:g}, the 全区 total is {total:g}: {diff:g} is unaccounted for and "
                     f"no area shows '-' here with values in other years ({r.chain} {r.year} {r.indicator_label})",
                     file=path, line=r.line, cell=r.cell_numbers[0])
-            ev_text = "; ".join(f"{a}: " + ", ".join(f"{y}={x:g}" for y, x in sorted(e.items()))
+            ev_text = "；".join(f"{a}：" + "，".join(f"{y}年为 {x:g}" for y, x in sorted(e.items()))
                                 for a, e in evidence.items())
             if len(evidence) == 1:
                 (a,) = evidence
                 vals[a], src[a] = diff, "imputed"
-                log.add("imputed", r.line, f"areas sum to {total - diff:g} but 全区 is {total:g}; {a} shows '-'",
-                        f"{a} = {diff:g} (全区 minus the other areas)",
-                        f"the only area showing '-' here that has values in other years ({ev_text})",
+                log.add("imputed", r.line, f"各区域之和为 {total - diff:g}，全区为 {total:g}；{a}为“-”",
+                        f"{a}补为 {diff:g}（全区减其他区域）",
+                        f"{a}是此处为“-”而其他年份有数的唯一区域（{ev_text}）",
                         chain=r.chain, year=r.year, indicator=r.indicator, area=a)
             else:
                 for a in evidence:
                     vals[a], src[a] = np.nan, "missing"
-                log.add("missing", r.line, f"areas sum to {total - diff:g} but 全区 is {total:g}",
-                        f"left {', '.join(evidence)} empty (source 'missing')",
-                        f"{diff:g} was lost from one of several areas that show '-' here and have values in "
-                        f"other years ({ev_text}); the text cannot say which", chain=r.chain, year=r.year,
+                log.add("missing", r.line, f"各区域之和为 {total - diff:g}，全区为 {total:g}",
+                        f"{'、'.join(evidence)}留空（来源记为“缺失”）",
+                        f"丢失的 {diff:g} 属于此处为“-”而其他年份有数的几个区域之一（{ev_text}），"
+                        "原文无法确定是哪一个", chain=r.chain, year=r.year,
                         indicator=r.indicator)
         records.append(dict(chain=r.chain, year=r.year, indicator=r.indicator, area=DISTRICT, value=total,
                             source="table"))
@@ -498,7 +300,7 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     out["difference"] = out["actual"] - out["expected"]
     miss = n_missing.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
     out["status"] = np.where(miss > 0, "incomplete", np.where(out["difference"].abs() < 1e-9, "ok", "mismatch"))
-    out["detail"] = [f"{int(m)} area(s) missing" if m else ("" if s == "ok" else f"areas differ by {d:g}")
+    out["detail"] = [f"{int(m)} 个区域缺失" if m else ("" if s == "ok" else f"各区域之和与全区相差 {d:g}")
                      for m, s, d in zip(miss, out["status"], out["difference"])]
     out.insert(0, "check", "areas_sum_to_total")
     return out[CHECK_COLUMNS]
@@ -516,7 +318,7 @@ def check_text_targets(table: pd.DataFrame, plan_path: str | Path | None = None)
                          indicator=r["indicator"], expected=expected, actual=r["value"], difference=diff,
                          status="ok" if abs(diff) < 1e-9 else "mismatch",
                          detail="" if abs(diff) < 1e-9 else
-                         f"table says {r['value']:g}, text says {expected:g} {INDICATOR_UNITS[r['indicator']]}"))
+                         f"表中为 {r['value']:g}，正文为 {expected:g} {INDICATOR_UNITS[r['indicator']]}"))
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
@@ -532,7 +334,7 @@ def clean_targets(raw: str | Path | None = None, *, plan_path: str | Path | None
     chain × year × indicator rows (used for excerpts); by default every one of the 32 must be there.
     """
     path = Path(raw) if raw is not None else default_raw_targets()
-    log = _Log(str(path))
+    log = RepairLog(str(path))
     rows, encoding = parse_raw(path, log)
     blocks = _blocks(rows, path, log)
     for b in blocks:
@@ -558,11 +360,14 @@ def clean_targets(raw: str | Path | None = None, *, plan_path: str | Path | None
             s.map(area_order) if s.name == "area" else (s.map({"revenue": 0, "enterprises": 1})
                                                          if s.name == "indicator" else s)),
     ).reset_index(drop=True)
-    table = TARGETS_SCHEMA.validate(table.astype({"year": int, "value": float}))
+    try:
+        table = TARGETS_SCHEMA.validate(table.astype({"year": int, "value": float}))
+    except (pa.errors.SchemaError, ValueError) as exc:  # the reader should have caught it: still one line
+        raise InputError(f"cleaned table fails its schema: {str(exc).splitlines()[0]}", file=path) from None
     checks = pd.concat([reconcile(table), check_text_targets(table, plan_path)], ignore_index=True)
     for _, c in checks[checks["status"] != "ok"].iterrows():
-        log.add("check_failed", None, f"{c['check']}: {c['detail']}", "reported, not forced",
-                "a disagreement between printed figures is for a person to settle", chain=c["chain"],
+        log.add("check_failed", None, f"{c['check']}：{c['detail']}", "如实报告，未强行改数",
+                "印出的数字彼此不一致，应由人来核定", chain=c["chain"],
                 year=c["year"], indicator=c["indicator"])
     unreconciled = checks[(checks["check"] == "areas_sum_to_total") & (checks["status"] == "mismatch")]
     if len(unreconciled):
@@ -575,18 +380,18 @@ def write_targets(raw: str | Path | None = None, out: str | Path | None = None) 
     """Clean and write ``targets.csv`` plus ``targets_repairs.csv`` and ``targets_checks.csv`` beside it.
 
     Each file is written to a temp file and renamed, so a failure leaves no half-written output.
+    Text cells go through :func:`~chainplan_lib.cleaning.cellsafety.neutralise_frame` (nothing opens as a formula
+    in Excel or WPS). ``out`` must be a file path outside ``data/raw/``; its folder is created if needed.
     """
-    from ..paths import processed_dir
+    from ..paths import check_output_file, processed_dir
 
+    out = check_output_file(out if out is not None else processed_dir() / "targets.csv", "out")
     result = clean_targets(raw)
-    out = Path(out) if out is not None else processed_dir() / "targets.csv"
     stem = out.with_suffix("")
-    with atomic_path(out) as tmp:
-        result.table.to_csv(tmp, index=False, encoding="utf-8")
-    with atomic_path(f"{stem}_repairs.csv") as tmp:
-        result.repairs.to_csv(tmp, index=False, encoding="utf-8")
-    with atomic_path(f"{stem}_checks.csv") as tmp:
-        result.checks.to_csv(tmp, index=False, encoding="utf-8")
+    for path, frame in ((out, result.table), (Path(f"{stem}_repairs.csv"), result.repairs),
+                        (Path(f"{stem}_checks.csv"), result.checks)):
+        with atomic_path(path) as tmp:
+            neutralise_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
     return result
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import ParameterError
 from .names import CHAIN_IDS, CHAIN_NAMES, DISTRICT, YEARS, find_chain
 
 __all__ = ["check_year", "check_chain", "check_rates", "check_tolerance", "check_path", "check_base_total",
+           "check_jobs", "check_indicator", "parse_assignments", "load_params_file", "check_batch_params",
            "install_short_errors"]
 
 ALL = "all"
@@ -94,6 +96,137 @@ def check_path(path: Any, name: str, *, must_exist: bool = True, allow_none: boo
     if must_exist and not p.exists():
         raise ParameterError(f"{name}={str(path)!r} does not exist")
     return p
+
+
+def check_jobs(jobs: Any, name: str = "jobs") -> int | None:
+    """Parallel notebook processes: a whole number ≥ 1, or None for the default (the core count)."""
+    if jobs is None:
+        return None
+    if isinstance(jobs, bool) or not isinstance(jobs, (int, str)):
+        raise ParameterError(f"{name}={jobs!r} must be a whole number ≥ 1")
+    try:
+        n = int(jobs)
+    except ValueError:
+        raise ParameterError(f"{name}={jobs!r} must be a whole number ≥ 1") from None
+    if n < 1:
+        raise ParameterError(f"{name}={n} must be at least 1 (parallel notebook processes)")
+    return n
+
+
+def check_indicator(indicator: Any, name: str = "indicator") -> str:
+    if indicator not in ("revenue", "enterprises"):
+        raise ParameterError(f"{name}={indicator!r} must be 'revenue' (亿元) or 'enterprises' (户)")
+    return indicator
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ParameterError(f"{name}={value!r} must be true or false")
+    return value
+
+
+# ------------------------------------------------------------------------------- batch parameters (-p)
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_PARAMS_BYTES = 100_000     # a parameters file is a few lines
+
+# checks for parameters the notebooks declare, by name: the batch validates given values before any run
+CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "chain": lambda v, n: check_chain(v),
+    "tolerance_pp": check_tolerance,
+    "scenario_rates": check_rates,
+    "base_total_yi": lambda v, n: check_base_total(v, name=n),
+    "start_year": check_year, "end_year": check_year, "to_year": check_year, "base_year": check_year,
+    "indicator": check_indicator,
+    "use_register": _check_bool,
+    "raw_path": lambda v, n: check_path(v, n),
+}
+
+
+def _yaml_scalar(text: str) -> Any:
+    """A ``-p`` value as papermill reads it: ``None`` → None, else YAML (``0.1`` → float, ``[0.08, 0.1]`` →
+    list, ``true`` → bool, anything else the string itself)."""
+    import yaml
+
+    if text == "None":
+        return None
+    try:
+        return yaml.safe_load(text) if text.strip() else text
+    except yaml.YAMLError:
+        return text
+
+
+def parse_assignments(items: Iterable[str], option: str = "-p") -> dict[str, Any]:
+    """``NAME=VALUE`` strings (repeatable ``-p``) → {name: value}; a later one wins."""
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = str(item).partition("=")
+        name = name.strip()
+        if not sep or not _NAME_RE.match(name):
+            raise ParameterError(f"{option} {item!r}: expected NAME=VALUE, e.g. {option} tolerance_pp=0.5")
+        out[name] = _yaml_scalar(value.strip())
+    return out
+
+
+def load_params_file(path: str | Path) -> dict[str, Any]:
+    """A YAML mapping of notebook parameters (``--params FILE.yaml``). Errors are one line with the line."""
+    import yaml
+
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_PARAMS_BYTES + 1)
+    except FileNotFoundError:
+        raise ParameterError(f"--params {path}: file not found") from None
+    except IsADirectoryError:
+        raise ParameterError(f"--params {path}: is a folder; expected a YAML file") from None
+    except OSError as exc:
+        raise ParameterError(f"--params {path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_PARAMS_BYTES:
+        raise ParameterError(f"--params {path}: larger than {MAX_PARAMS_BYTES // 1000} KB; a parameters file "
+                             "is a few lines of NAME: VALUE")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"--params {path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"--params {path}{where}: not valid YAML ({problem})") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise ParameterError(f"--params {path}: expected a mapping of NAME: VALUE lines, found a "
+                             f"{type(doc).__name__}")
+    bad = [k for k in doc if not isinstance(k, str) or not _NAME_RE.match(k)]
+    if bad:
+        raise ParameterError(f"--params {path}: {bad[0]!r} is not a parameter name")
+    return dict(doc)
+
+
+def check_batch_params(given: Mapping[str, Any], declared: Mapping[str, set[str]], *,
+                       reserved: Mapping[str, str] | None = None, year: int | None = None) -> dict[str, Any]:
+    """Validate batch parameters against what the notebooks declare (stem → names).
+
+    A name no notebook declares is an error listing the known ones; a name the batch sets itself
+    (``reserved``: name → the option that sets it) is an error naming that option; values are checked with
+    the same functions the notebooks use (one line each). Returns the values as given.
+    """
+    reserved = dict(reserved or {})
+    known = sorted(set().union(*declared.values()) - set(reserved)) if declared else []
+    for name, value in given.items():
+        if name in reserved:
+            raise ParameterError(f"-p {name}: set by {reserved[name]}, not as a notebook parameter")
+        if name not in known:
+            raise ParameterError(f"-p {name}: no notebook declares a parameter {name!r}; known: {', '.join(known)}")
+        check = CHECKS.get(name)
+        if check is not None:
+            check(value, name)
+    if year is not None and "base_year" in given and check_year(given["base_year"], "base_year") > year:
+        raise ParameterError(f"base_year={given['base_year']} is after year={year}")
+    return dict(given)
 
 
 def install_short_errors() -> None:

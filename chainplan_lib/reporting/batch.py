@@ -1,15 +1,21 @@
 """The yearly batch (`chainplan brief`): clean, execute the notebooks with papermill, render, index.
 
 reports/YYYY/
+  data/                     the cleaned tables this report was built from (targets*.csv, register/)
   notebooks/NN_name.ipynb   executed copies, with code (for analysts)
   html/NN_name.html         renderings with code hidden (for policy staff)
   briefing-YYYY.pdf         the briefing
   index.html                links to all of the above
   manifest.json             inputs with SHA-256, parameters, package versions, timings, outcome
 
-Notebooks run in separate processes (one kernel each), as many at once as there are cores. A failing
-notebook does not stop the others: its executed copy, showing the failing cell, is kept and rendered, and
-the batch ends with a summary and ``ok = False``.
+Every run works in its own private folder beside ``reports/YYYY`` and swaps it in whole at the end
+(:mod:`chainplan_lib.reporting.workspace`): two runs never mix, a reader never sees half a report, and a
+run that fails or is interrupted leaves the previous report exactly as it was. A run in which a notebook
+fails keeps its report — showing the failing cell — in ``reports/YYYY.failed/`` instead.
+
+Notebooks run in separate processes (one kernel each), as many at once as there are cores; kernels are
+quiet and are stopped with their run (:mod:`chainplan_lib.reporting.kernels`). A failing notebook does not
+stop the others. SIGINT / SIGTERM stop workers and kernels and raise :class:`~chainplan_lib.errors.Interrupted`.
 """
 
 from __future__ import annotations
@@ -20,21 +26,29 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .. import __version__
-from ..errors import ParameterError
-from ..plan.params import check_path, check_year
-from ..paths import atomic_path, default_registers_dir, notebooks_dir, processed_dir, reports_dir
+from ..errors import Interrupted, ParameterError
+from ..paths import check_output_dir, default_registers_dir, notebooks_dir, reports_dir
+from ..plan.params import check_batch_params, check_jobs, check_path, check_year
+from . import kernels
+from .escape import html_text
+from .workspace import BuildFolder
 
-__all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "notebook_parameters"]
+__all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "notebook_parameters",
+           "BATCH_PARAMETERS", "declared_parameters"]
 
 KERNEL = "python3"
+DATA = "data"                 # the run's cleaned tables, inside the report folder
+BATCH_PARAMETERS = {"year": "--year", "processed_dir": "the batch (its private working folder)",
+                    "register_dir": "--registers"}
 
 # Chinese titles for the index page, by notebook stem.
 NOTEBOOK_TITLES = {
@@ -54,7 +68,7 @@ PACKAGES = ("chainplan", "pandas", "numpy", "matplotlib", "seaborn", "statsmodel
 class NotebookRun:
     name: str
     source: str
-    executed: str
+    executed: str                 # relative to the report folder
     html: str | None = None
     pdf: str | None = None
     docx: str | None = None
@@ -71,7 +85,7 @@ class NotebookRun:
 @dataclass
 class BriefOutcome:
     year: int
-    out_dir: Path
+    out_dir: Path                 # where this run's report is: reports/YYYY, or reports/YYYY.failed
     runs: list[NotebookRun]
     manifest: Path
     index: Path
@@ -91,13 +105,16 @@ class BriefOutcome:
                  f"in {self.seconds:.1f} s → {self.out_dir}"]
         for r in self.runs:
             mark = "ok  " if r.ok else "FAIL"
-            extra = f"  cell {r.failed_cell}: {r.error}" if not r.ok else ""
+            extra = ""
+            if not r.ok:
+                extra = f"  cell {r.failed_cell}: {r.error}" if r.failed_cell is not None else f"  {r.error}"
             lines.append(f"  {mark} {r.name:<16} {r.seconds_execute:5.1f} s{extra}")
         if self.pdf:
             lines.append(f"  briefing PDF: {self.pdf}")
         lines.append(f"  index: {self.index}")
         if not self.ok:
-            lines.append(f"  {len(self.failed)} notebook(s) failed; their executed copies show the failing cell")
+            lines.append(f"  {len(self.failed)} notebook(s) failed; their executed copies show the failing cell. "
+                         f"The previous report in {self.out_dir.with_name(str(self.year))} was left as it was.")
         return "\n".join(lines)
 
 
@@ -109,20 +126,27 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def notebook_parameters(stem: str, year: int, *, processed: Path, registers: Path | None) -> dict[str, Any]:
-    """The parameters the batch gives each notebook for a year (only those the notebook declares are passed)."""
+# notebook parameters the batch sets unless the user gives them (-p / --params)
+DEFAULTS = {
+    "02_growth": {"chain": "all"},
+    "04_shares": {"chain": "textiles", "base_year": 2023},
+}
+
+
+def notebook_parameters(stem: str, year: int, *, processed: str | Path, registers: Path | None,
+                        given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The parameters the batch gives one notebook for a year: the batch's own (year, processed_dir,
+    register_dir), its defaults for that notebook, then the user's (``-p`` / ``--params``).
+    Only those the notebook declares are passed (see :func:`run_brief`)."""
     common = {"year": year, "processed_dir": str(processed), "register_dir": str(registers) if registers else None}
-    specific = {
-        "02_growth": {"chain": "all"},
-        "04_shares": {"chain": "textiles", "base_year": 2023},
-    }
-    return {**common, **specific.get(stem, {})}
+    return {**common, **DEFAULTS.get(stem, {}), **dict(given or {})}
 
 
-def _declared(path: Path) -> set[str]:
+def declared_parameters(sources: list[Path]) -> dict[str, dict[str, Any]]:
+    """Per notebook stem, the parameters its ``parameters`` cell declares (papermill.inspect_notebook)."""
     import papermill
 
-    return set(papermill.inspect_notebook(str(path)).keys())
+    return {src.stem: papermill.inspect_notebook(str(src)) for src in sources}
 
 
 def _warm() -> None:
@@ -132,10 +156,16 @@ def _warm() -> None:
     from . import render  # noqa: F401
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+    return line[:limit]
+
+
 def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, parameters: dict[str, Any],
-             cwd: str, title: str, synthetic: bool) -> dict[str, Any]:
+             cwd: str, title: str, synthetic: bool, year: int) -> dict[str, Any]:
     """Worker: execute one notebook with papermill, then render it. Runs in its own process."""
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from . import render, site
@@ -147,173 +177,243 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
         try:
             # no save after every cell: the executed copy is written once at the end (and on failure)
             papermill.execute_notebook(source, executed, parameters=parameters, kernel_name=KERNEL, cwd=cwd,
-                                       progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+                                       progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                       config=kernels.kernel_config(),
+                                       kernel_manager_class=kernels.QuietKernelManager)
             res.update(ok=True, error=None)
         except PapermillExecutionError as exc:  # a cell failed: the notebook's own error, never retried
-            res.update(ok=False, error=f"{exc.ename}: {exc.evalue}".strip().splitlines()[0][:300],
-                       failed_cell=exc.exec_count)
-        except Exception as exc:  # the kernel did not start or died: retry once, then report it
-            res.update(ok=False, error=f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+            res.update(ok=False, error=_one_line(f"{exc.ename}: {exc.evalue}"), failed_cell=exc.exec_count)
+        except DeadKernelError as exc:  # the kernel died while running a cell: one readable line, no retry
+            res.update(ok=False, error=_one_line(f"the kernel died while running the notebook ({exc})"))
+        except Exception as exc:  # the kernel did not start: retry once, then report it
+            res.update(ok=False, error=_one_line(f"the kernel did not start: {type(exc).__name__}: {exc}"))
             continue
         break
     res["seconds_execute"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     if Path(executed).exists():
         try:
-            site.render_notebook(source, executed, html_out, title=title, synthetic=synthetic)
-            res["html"] = html_out
+            site.render_notebook(source, executed, html_out, title=title, synthetic=synthetic, year=year)
+            res["html"] = True
         except Exception as exc:
-            res.update(ok=False, error=res["error"] or f"rendering HTML failed: {exc}")
+            res.update(ok=False, error=res["error"] or _one_line(f"rendering HTML failed: {exc}"))
     res["seconds_render"] = time.perf_counter() - t1
     if pdf_out and res["ok"]:
         t2 = time.perf_counter()
         try:
             render.notebook_to_pdf(executed, pdf_out, title=title, synthetic=synthetic)
-            res["pdf"] = pdf_out
+            res["pdf"] = True
         except Exception as exc:
-            res.update(ok=False, error=f"rendering PDF failed: {type(exc).__name__}: {exc}"[:300])
+            res.update(ok=False, error=_one_line(f"rendering PDF failed: {type(exc).__name__}: {exc}"))
         try:
             from .docx import notebook_to_docx
 
-            res["docx"] = str(notebook_to_docx(executed, Path(pdf_out).with_suffix(".docx"), title=title,
-                                               synthetic=synthetic))
+            notebook_to_docx(executed, Path(pdf_out).with_suffix(".docx"), title=title, synthetic=synthetic)
+            res["docx"] = True
         except Exception as exc:
-            res.update(ok=False, error=res["error"] or f"rendering Word failed: {type(exc).__name__}: {exc}"[:300])
+            res.update(ok=False, error=res["error"] or _one_line(f"rendering Word failed: {type(exc).__name__}: {exc}"))
         res["seconds_pdf"] = time.perf_counter() - t2
     return res
 
 
-def _index_html(year: int, runs: list[NotebookRun], out_dir: Path, pdf: Path | None, synthetic: bool,
+def _index_html(year: int, runs: list[NotebookRun], out_dir: Path, pdf: str | None, synthetic: bool,
                 manifest: dict[str, Any]) -> str:
     from .site import index_html
 
-    return index_html(year, runs, out_dir, pdf, synthetic, manifest, NOTEBOOK_TITLES)
+    return index_html(year, runs, out_dir, out_dir / pdf if pdf else None, synthetic, manifest, NOTEBOOK_TITLES)
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for pkg in PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path | None = None,
               jobs: int | None = None, notebooks: str | Path | None = None,
-              processed: str | Path | None = None, progress: bool = True) -> BriefOutcome:
-    """Run the yearly batch for `year`; see the module docstring for what it writes.
+              processed: str | Path | None = None, progress: bool = True,
+              params: Mapping[str, Any] | None = None) -> BriefOutcome:
+    """Run the yearly batch for `year`; see the module docstring for what it writes and where.
 
-    registers: folder of register files (default: the bundled synthetic sample); notebooks: folder of
-    notebooks to run (default: the project's); processed: where cleaned tables go (default data/processed).
+    registers: folder (or file) of registers (default: the bundled synthetic sample); out: the reports folder
+    (default ``reports/``; the report goes to ``out/YYYY``); jobs: notebook processes at once (≥ 1; default:
+    the core count); notebooks: folder of notebooks to run (default: the project's); params: notebook
+    parameters (``-p`` / ``--params``), validated against what the notebooks declare.
+    ``processed`` is no longer used and ignored: each run cleans into its own folder, kept in the report as
+    ``data/``.
     """
+    del processed  # kept for older callers; see the docstring
+    t_start = time.perf_counter()
+    wall_start = time.time()
+    year = check_year(year)
+    jobs = check_jobs(jobs)
+    reg_dir = check_path(registers, "registers") or default_registers_dir()
+    if not reg_dir.exists():
+        raise ParameterError(f"registers={str(reg_dir)!r} does not exist")
+    nb_dir = check_path(notebooks, "notebooks") or notebooks_dir()
+    if not nb_dir.is_dir():
+        raise ParameterError(f"notebooks={str(nb_dir)!r} is not a folder of notebooks")
+    sources = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith("."))
+    if not sources:
+        raise ParameterError(f"no notebooks (*.ipynb) in {nb_dir}")
+    out_root = check_output_dir(out if out is not None else reports_dir(), "out")
+    given: dict[str, Any] = {}
+    declared: dict[str, dict[str, Any]] | None = None
+    if params:  # checked before anything starts; without -p the notebooks are inspected while workers warm up
+        declared = declared_parameters(sources)
+        given = check_batch_params(dict(params), {k: set(v) for k, v in declared.items()},
+                                   reserved=BATCH_PARAMETERS, year=year)
+    final = out_root.absolute() / str(year)
+
+    nb_count = len(sources)
+    workers = max(1, min(jobs or os.cpu_count() or 1, nb_count))
+    tag = kernels.new_run_tag()
+    with kernels.signals_raise(), kernels.runtime_dir() as jrt, BuildFolder(final) as build:
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                      initializer=kernels.worker_init, initargs=(tag, str(jrt)))
+        try:
+            outcome = _run(year, build, pool, workers, sources, declared, given, reg_dir, nb_dir, progress,
+                           t_start, wall_start)
+        except BaseException as exc:
+            # workers and kernels stop before the build folder is deleted
+            stopped = kernels.stop_processes(tag, _worker_pids(pool))
+            pool.shutdown(wait=False, cancel_futures=True)
+            if isinstance(exc, (Interrupted, KeyboardInterrupt)):
+                signum = getattr(exc, "signum", 2)
+                left = (f"the finished report was already in {build.committed_to}" if build.committed_to
+                        else f"{final} left as it was")
+                raise Interrupted(signum, f"{Interrupted(signum)}: stopped {stopped} worker/kernel "
+                                          f"process(es); {left}") from None
+            raise
+        pool.shutdown(wait=True)
+        kernels.stop_processes(tag)  # nothing should be left; make sure
+        return outcome
+
+
+def _worker_pids(pool: cf.ProcessPoolExecutor) -> list[int]:
+    procs = getattr(pool, "_processes", None) or {}
+    return list(procs)
+
+
+def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: int, sources: list[Path],
+         declared: dict[str, dict[str, Any]] | None, given: dict[str, Any], reg_dir: Path, nb_dir: Path,
+         progress: bool, t_start: float, wall_start: float) -> BriefOutcome:
     from tqdm.auto import tqdm
 
     from ..cleaning.register import clean_registers
     from ..cleaning.targets import write_targets
 
-    t_start = time.perf_counter()
-    year = check_year(year)
-    reg_dir = check_path(registers, "registers") or default_registers_dir()
-    if not reg_dir.exists():
-        raise ParameterError(f"registers={str(reg_dir)!r} does not exist")
-    nb_dir = check_path(notebooks, "notebooks") or notebooks_dir()
-    sources = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith("."))
-    if not sources:
-        raise ParameterError(f"no notebooks (*.ipynb) in {nb_dir}")
-    out_dir = (Path(out) if out is not None else reports_dir()) / str(year)
-    processed_root = Path(processed) if processed is not None else processed_dir()
-    (out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-    (out_dir / "html").mkdir(parents=True, exist_ok=True)
+    assert build.path is not None
+    with kernels.sigint_blocked():  # workers start with Ctrl-C held back until they ignore it themselves
+        warm = [pool.submit(_warm) for _ in range(workers)]  # they import papermill while the parent cleans
+    for sub in ("notebooks", "html", "analyst"):
+        (build.path / sub).mkdir()
 
-    # worker processes start (and import papermill) while the parent cleans
-    nb_count = len(sources)
-    workers = max(1, min(jobs or os.cpu_count() or 1, nb_count))
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
-    warm = [pool.submit(_warm) for _ in range(workers)]
-
-    # 1. cleaning: data/raw → data/processed
+    # 1. cleaning: data/raw → the run's private working folder (the report's data/)
     t_clean = time.perf_counter()
-    try:
-        targets = write_targets(None, processed_root / "targets.csv")
-        register = clean_registers([reg_dir], out_dir=processed_root / "register")
-        # the PDF font subset is built once, here, not by a worker
-        from .fonts import configure_fontconfig, subset_font_path
+    targets = write_targets(None, build.data / "targets.csv")
+    register = clean_registers([reg_dir], out_dir=build.data / "register")
+    from .fonts import configure_fontconfig, subset_font_path  # the PDF font subset: built once, here
 
-        subset_font_path()
-        configure_fontconfig()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    subset_font_path()
+    configure_fontconfig()
     seconds_clean = time.perf_counter() - t_clean
     synthetic = bool(register.summary.get("synthetic", False))  # from file names and title rows
-    reg_files = sorted(p for p in reg_dir.rglob("*") if p.is_file())
+    reg_files = sorted(p for p in ([reg_dir] if reg_dir.is_file() else reg_dir.rglob("*")) if p.is_file())
 
-    # 2. execute and render, in parallel processes
+    # 2. execute and render, in parallel processes; notebooks run in <report>/notebooks and read ../data
+    declared = declared if declared is not None else declared_parameters(sources)
     runs: list[NotebookRun] = []
     tasks = []
     for src in sources:
         stem = src.stem
-        params = notebook_parameters(stem, year, processed=processed_root.resolve(), registers=reg_dir.resolve())
-        declared = _declared(src)
-        params = {k: v for k, v in params.items() if k in declared}
-        executed = out_dir / "notebooks" / src.name
-        html_out = out_dir / "html" / f"{stem}.html"
-        pdf_out = out_dir / f"briefing-{year}.pdf" if stem == "briefing" else None
+        params = notebook_parameters(stem, year, processed=Path("..") / DATA, registers=reg_dir.resolve(),
+                                     given=given)
+        params = {k: v for k, v in params.items() if k in declared[stem]}
+        executed = f"notebooks/{src.name}"
+        html_rel = f"html/{stem}.html"
+        pdf_rel = f"briefing-{year}.pdf" if stem == "briefing" else None
         title = (f"青山湖区制造业重点产业链{year}年度简报" if stem == "briefing"
                  else NOTEBOOK_TITLES.get(stem, stem))
-        runs.append(NotebookRun(stem, str(src), str(executed), parameters=params))
-        tasks.append((str(src), str(executed), str(html_out), str(pdf_out) if pdf_out else None, params,
-                      str(nb_dir.resolve()), title, synthetic))
+        runs.append(NotebookRun(stem, str(src), executed, parameters=params))
+        tasks.append((str(src), str(build.path / executed), str(build.path / html_rel),
+                      str(build.path / pdf_rel) if pdf_rel else None, params, str(build.path / "notebooks"),
+                      title, synthetic, year))
     # the briefing renders a PDF too: start it first
     order = sorted(range(len(tasks)), key=lambda i: tasks[i][3] is None)
     cf.wait(warm)
-    with pool:
-        futures = {pool.submit(_run_one, *tasks[i]): i for i in order}
-        bar = tqdm(total=len(futures), desc=f"brief {year}", unit="nb", disable=not progress)
+    for w in warm:
+        w.result()  # a worker that cannot even import papermill is an installation problem: say so
+    futures = {pool.submit(_run_one, *tasks[i]): i for i in order}
+    bar = tqdm(total=len(futures), desc=f"brief {year}", unit="nb", disable=not progress)
+    try:
         for fut in cf.as_completed(futures):
             run = runs[futures[fut]]
             try:
                 res = fut.result()
             except Exception as exc:  # the worker process itself died
-                res = {"ok": False, "error": f"worker failed: {type(exc).__name__}: {exc}"}
+                res = {"ok": False, "error": _one_line(f"worker failed: {type(exc).__name__}: {exc}")}
+            if res.pop("html", False):
+                run.html = f"html/{run.name}.html"
+            if res.pop("pdf", False):
+                run.pdf = f"briefing-{year}.pdf"
+            if res.pop("docx", False):
+                run.docx = f"briefing-{year}.docx"
             for k, v in res.items():
                 setattr(run, k, v)
             bar.set_postfix_str(f"{run.name} {'ok' if run.ok else 'FAILED'}")
             bar.update(1)
+    finally:
         bar.close()
+    pdf = next((r.pdf for r in runs if r.pdf), None)
+    ok = all(r.ok for r in runs)
 
-    pdf = next((Path(r.pdf) for r in runs if r.pdf), None)
-    seconds = time.perf_counter() - t_start
-
-    # 3. manifest and index
-    inputs = [targets.source_file, *map(str, reg_files)]
+    # 3. manifest and index, then the swap
     from ..plan.planfile import PLAN_TARGETS_FILE
 
-    inputs.append(str(PLAN_TARGETS_FILE))
+    inputs = [targets.source_file, *map(str, reg_files), str(PLAN_TARGETS_FILE)]
     if register.summary.get("config"):
         inputs.append(str(register.summary["config"]))  # the editable industry → chain mapping
-    versions = {}
-    for pkg in PACKAGES:
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
+    seconds = time.perf_counter() - t_start
     manifest = {
         "year": year,
         "chainplan": __version__,
-        "started": datetime.fromtimestamp(time.time() - seconds, timezone.utc).isoformat(timespec="seconds"),
+        "started": datetime.fromtimestamp(wall_start, timezone.utc).isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds_total": round(seconds, 2),
         "seconds_cleaning": round(seconds_clean, 2),
         "workers": workers,
-        "ok": all(r.ok for r in runs),
+        "ok": ok,
         "synthetic_register": synthetic,
+        "register_years": [int(y) for y in register.summary.get("years", [])],
         "inputs": [{"path": os.path.relpath(p), "sha256": _sha256(Path(p)), "bytes": Path(p).stat().st_size}
                    for p in inputs],
-        "outputs": {"pdf": pdf.name if pdf else None, "processed_dir": os.path.relpath(processed_root)},
-        "notebooks": [{**asdict(r), "source": os.path.relpath(r.source), "executed": os.path.relpath(r.executed),
-                       "html": os.path.relpath(r.html) if r.html else None,
-                       "pdf": os.path.relpath(r.pdf) if r.pdf else None} for r in runs],
+        "parameters_given": given,
+        "outputs": {"pdf": pdf, "processed_dir": DATA},
+        "notebooks": [{**asdict(r), "source": os.path.relpath(r.source)} for r in runs],
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "packages": versions,
+        "packages": _versions(),
     }
-    manifest_path = out_dir / "manifest.json"
-    with atomic_path(manifest_path) as tmp:
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    index = out_dir / "index.html"
-    with atomic_path(index) as tmp:
-        tmp.write_text(_index_html(year, runs, out_dir, pdf, synthetic, manifest), encoding="utf-8")
-    return BriefOutcome(year, out_dir, runs, manifest_path, index, pdf, seconds)
+    _write_text(build.path / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    _write_text(build.path / "index.html", _index_html(year, runs, build.path, pdf, synthetic, manifest))
+
+    target = build.final if ok else build.final.with_name(f"{build.final.name}.failed")
+    with kernels.signals_deferred():
+        where = build.commit(target)
+    if ok:
+        stale = build.final.with_name(f"{build.final.name}.failed")
+        if stale.is_dir() and stale.stat().st_mtime < wall_start:  # an older run's failure, now superseded
+            shutil.rmtree(stale, ignore_errors=True)
+    return BriefOutcome(year, where, runs, where / "manifest.json", where / "index.html",
+                        where / pdf if pdf else None, time.perf_counter() - t_start)

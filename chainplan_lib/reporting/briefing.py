@@ -16,6 +16,7 @@ from ..analysis.shares import HHI_THRESHOLDS
 from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT
 from ..plan.planfile import load_plan
 from . import units as U
+from .escape import html_text
 from .tables import KIND_CN, verdict_cn
 
 __all__ = ["title_html", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
@@ -29,11 +30,13 @@ def synthetic_banner_html() -> str:
 
 
 def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None) -> str:
-    """First-page block: title, date, data sources (and the synthetic notice where it applies)."""
+    """First-page block: title, date, data sources (and the synthetic notice where it applies).
+
+    `sources` are plain text (file names come from input) and are escaped here."""
     plan = load_plan()["document"]
     today = today or date.today()
-    items = [f"《{plan['title']}》（{plan['reference']}，{plan['issued']}）正文及附件1、附件2"]
-    items += [html.escape(s) for s in sources]
+    items = [html_text(f"《{plan['title']}》（{plan['reference']}，{plan['issued']}）正文及附件1、附件2")]
+    items += [html_text(s) for s in sources]
     src = "".join(f"<li>{i}</li>" for i in items)
     return (f"<h1 style='margin-bottom:0.2em'>青山湖区制造业重点产业链{year}年度简报</h1>"
             f"<p style='color:#444;margin-top:0'>编制日期：{today.year}年{today.month}月{today.day}日　·　"

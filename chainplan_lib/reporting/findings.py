@@ -22,7 +22,8 @@ import pandas as pd
 from ..analysis.growth import chain_label
 from ..analysis.shares import HHI_THRESHOLDS
 from ..plan.names import AREAS, INDICATOR_UNITS
-from .tables import (INDICATOR_CN, REASON_CN, above_size_counts, fmt_num, fmt_pct, fmt_signed, register_note,
+from .escape import md_text
+from .tables import (INDICATOR_CN, REASON_CN, above_size_counts, fmt_num, fmt_pct, fmt_signed, reason_cn, register_note,
                      verdict_cn)
 
 __all__ = ["fan_md", "consistency_md", "regression_md", "share_md", "concentration_table", "share_change_table",
@@ -374,7 +375,7 @@ def register_md(register) -> str:
     years = "、".join(str(y) for y in register.years)
     text = (f"企业名录（{years} 年）共读入 {s['rows_read']} 行：清洗后 {s['clean']} 行（每户企业每年一行），其中规上企业 "
             f"{above_size_counts(register)}（按年计，不跨年相加）；隔离 {s['quarantined']} 行（原因："
-            + "，".join(f"{REASON_CN.get(k, k)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
+            + "，".join(f"{md_text(reason_cn(k))} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
             + f"），删除完全重复行 {s['duplicates_dropped']} 行。")
     if register.synthetic:
         text = "**【示例数据】** " + text + "名录为按目标表生成的合成数据，仅用于演示流程，不代表真实企业。"

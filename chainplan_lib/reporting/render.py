@@ -355,16 +355,56 @@ def _weasyprint():
     return weasyprint
 
 
-def _url_fetcher(weasyprint):
-    """Local resources only (data: and file:): a report must not depend on, or hang on, the network."""
-    allowed = ("data", "file")
+def _file_roots(base_url: str | None) -> list[Path]:
+    """Folders a report may read files from: its own (the folder of `base_url`) and the font cache."""
+    from urllib.parse import unquote, urlsplit
+
+    from . import fonts
+
+    roots = [fonts.cache_dir().resolve()]
+    if base_url and base_url.lower().startswith("file:"):
+        path = Path(unquote(urlsplit(base_url).path))
+        roots.append((path if base_url.endswith("/") else path.parent).resolve())
+    return roots
+
+
+def _allowed_file(url: str, roots: Sequence[Path]) -> bool:
+    """A file: URL whose real path (symlinks and '..' resolved, %-escapes decoded) is inside one of `roots`."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return False
+    real = Path(os.path.realpath(unquote(parts.path)))
+    return any(real == r or r in real.parents for r in roots)
+
+
+def _url_fetcher(weasyprint, roots: Sequence[Path] = ()):
+    """Only ``data:`` URIs and ``file:`` URLs inside `roots` (the report's own folder, the font cache): a
+    report never embeds a local file from elsewhere (``<link rel=attachment href=../../etc/hostname>``)
+    and never touches the network. Anything else is refused (WeasyPrint logs it and skips the resource)."""
+    roots = [Path(r).resolve() for r in roots]
+
+    def check(url: str) -> None:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return
+        if scheme == "file" and _allowed_file(url, roots):
+            return
+        raise ValueError(f"not fetching {url[:120]!r}: reports use only data: URIs and their own files")
+
     if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 70: a class
-        return weasyprint.URLFetcher(allowed_protocols=allowed, timeout=5)
+
+        class _LocalOnly(weasyprint.URLFetcher):
+            def fetch(self, url, headers=None):
+                check(url)
+                return super().fetch(url, headers)
+
+        return _LocalOnly(allowed_protocols=("data", "file"), timeout=5, allow_redirects=False)
     default = weasyprint.default_url_fetcher  # WeasyPrint < 70: a function
 
     def fetch(url: str, *args: Any, **kwargs: Any):
-        if url.split(":", 1)[0].lower() not in allowed:
-            raise ValueError(f"not fetching {url!r}: only data: and file: URLs are allowed in reports")
+        check(url)
         return default(url, *args, **kwargs)
 
     return fetch
@@ -408,6 +448,8 @@ def html_to_pdf(html: str, pdf_path: str | Path, *, base_url: str | None = None,
     """HTML text → PDF with WeasyPrint, Chinese through the cached Noto subset. Written atomically.
 
     ``stylesheets``: extra CSS, each a path (file), a ``weasyprint.CSS``, or a string of CSS text.
+    Resources are fetched only from ``data:`` URIs and files inside the folder of ``base_url`` and the font
+    cache (see :func:`_url_fetcher`): nothing from elsewhere on disk, nothing from the network.
     ``full_fonts=False`` (default) lets WeasyPrint subset the pre-subset font to the glyphs the document uses
     (a 3-page briefing: ~0.2 MB, a fraction of a second more); True embeds the whole pre-subset font (~2 MB).
     """
@@ -415,7 +457,7 @@ def html_to_pdf(html: str, pdf_path: str | Path, *, base_url: str | None = None,
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()  # @font-face rules in extra stylesheets need it passed explicitly
-    fetcher = _url_fetcher(weasyprint)
+    fetcher = _url_fetcher(weasyprint, _file_roots(base_url))
     sheets: list[Any] = []
     face, html = _font_coverage(html)
     if face:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import logging
 import os
 import re
@@ -211,11 +212,13 @@ def page_html(title: str, body: str, *, bar: str = "", code: bool = False, synth
 
 
 def render_notebook(source: str | Path, executed: str | Path, html_out: str | Path, *, title: str,
-                    synthetic: bool = False, stems: Sequence[str] | None = None) -> tuple[Path, Path]:
+                    synthetic: bool = False, stems: Sequence[str] | None = None,
+                    year: int | None = None) -> tuple[Path, Path]:
     """Both pages of one executed notebook: ``html/<stem>.html`` (policy) and ``analyst/<stem>.html`` (code folded).
 
     The report folder is ``html_out``'s grandparent; the site's pages are the notebooks beside ``source``
-    (as the batch runs them) unless ``stems`` is given.
+    (as the batch runs them) unless ``stems`` is given. ``year``: the report's year (default: the report
+    folder's name, which a batch's temporary build folder is not).
     """
     from . import render
 
@@ -224,7 +227,7 @@ def render_notebook(source: str | Path, executed: str | Path, html_out: str | Pa
     stem = Path(executed).stem
     if stems is None:
         stems = [p.stem for p in Path(source).parent.glob("*.ipynb") if not p.name.startswith(".")]
-    site = Site.discover(root, [*stems, stem])
+    site = Site.discover(root, [*stems, stem], year=year)
     policy = render.notebook_to_html(executed, html_out, title=title, bar=bar_html(site, stem, "policy"),
                                      synthetic=synthetic)
     analyst = render.notebook_to_html(executed, root / ANALYST_DIR / f"{stem}.html", title=f"{title}（含代码）",
@@ -274,6 +277,10 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
               if synthetic else "")
     inputs = "".join(f"<li><code>{html.escape(i['path'])}</code> · SHA-256 {html.escape(i['sha256'][:12])}…</li>"
                      for i in manifest.get("inputs", []))
+    given = manifest.get("parameters_given") or {}
+    params = ("<h2>本次设定的参数</h2><p>" + "；".join(
+        f"<code>{html.escape(k)} = {html.escape(json.dumps(v, ensure_ascii=False))}</code>" for k, v in given.items())
+        + "（由 <code>chainplan brief -p 名称=值</code> 或 <code>--params 文件.yaml</code> 设定）</p>") if given else ""
     body = (f"<h1>青山湖区制造业重点产业链 {year}年度简报</h1>"
             f"<p class='meta'>生成时间：{beijing_time(manifest['finished'])} · chainplan {html.escape(__version__)}</p>"
             f"{notice}{lead}<h2>分析页面</h2>"
@@ -281,7 +288,7 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
             f"<tbody>{rows}</tbody></table>"
             "<p class='meta'>网页版供政策人员阅读（不含代码）；含代码版在每个输出下折叠了生成它的代码，点击“显示代码”展开；"
             "笔记本 .ipynb 可在 JupyterLab 中重新运行。</p>"
-            f"<h2>数据来源</h2><ul>{inputs}</ul>"
+            f"{params}<h2>数据来源</h2><ul>{inputs}</ul>"
             '<p>输入文件校验和、参数、软件版本与耗时见 <a href="manifest.json">manifest.json</a>。</p>')
     return page_html(f"青山湖区制造业重点产业链 {year}年度简报", body, bar=bar_html(site, None), synthetic=synthetic)
 

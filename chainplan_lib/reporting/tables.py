@@ -17,6 +17,7 @@ from ..analysis.growth import chain_label as chain_name
 from ..plan.names import AREAS, CHAIN_NAMES, DISTRICT
 from . import units as U
 from .units import ByRow, Marked, Unit, UndeclaredColumn
+from .escape import md_text
 
 __all__ = ["show", "to_html", "present", "fmt_num", "fmt_pct", "fmt_signed", "above_size_counts", "raw_rows",
            "targets_wide", "repairs", "checks", "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN",
@@ -249,9 +250,14 @@ def yoy_wide(yoy: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, dict]:
                "note": "来源：湖政发〔2024〕2号附件2（经清洗）。"}
 
 
-def register_note(register) -> str:
-    """Source line for register-based numbers, with the synthetic warning when it applies."""
-    files = ", ".join(sorted({str(f).rsplit('/', 1)[-1] for f in register.clean["source_file"].unique()}))
+def register_note(register, markdown: bool = False) -> str:
+    """Source line for register-based numbers, with the synthetic warning when it applies.
+
+    File names come from input: the text is plain (for :func:`to_html`, which escapes it) unless
+    ``markdown=True``, which escapes them for a Markdown display (raw HTML in Markdown would be live).
+    """
+    names = sorted({str(f).rsplit('/', 1)[-1] for f in register.clean["source_file"].unique()})
+    files = ", ".join(md_text(n) for n in names) if markdown else ", ".join(names)
     warn = "【示例数据：合成名录，非真实统计】" if getattr(register, "synthetic", False) else ""
     return f"{warn}来源：规上企业名录（{files}），经 chainplan 清洗。"
 
@@ -286,7 +292,8 @@ def consistency_cagr(result) -> tuple[pd.DataFrame, dict]:
 
 
 def source_lines(tgt, register) -> list[str]:
-    """Data-source lines for the briefing's first page."""
+    """Data-source lines for the briefing's first page: plain text (file names from input), for
+    :func:`chainplan_lib.reporting.briefing.title_html`, which escapes them."""
     lines = [f"附件2 原始提取：{str(tgt.source_file).rsplit('/', 1)[-1]}（清洗修复 {len(tgt.repairs)} 处，见数据说明）"]
     files = "、".join(f.rsplit("/", 1)[-1] for f in register.source_files)
     tag = "（示例数据：合成，非真实统计）" if register.synthetic else ""
@@ -319,7 +326,9 @@ def above_size_counts(register) -> str:
 
 
 def register_summary(register) -> tuple[pd.DataFrame, dict]:
-    """Rows read per file → clean / quarantined / exact duplicates dropped, with the balance check."""
+    """Rows read per file → clean / quarantined / exact duplicates dropped, with the balance check.
+
+    File and sheet names stay plain text here: :func:`to_html` escapes every cell, caption and note."""
     s = register.summary
     rows = [{"文件": str(f["file"]).rsplit("/", 1)[-1] + (f" [{f['sheet']}]" if f.get("sheet") else ""),
              "读入行数": f["rows_read"], "清洗后": f["clean"], "隔离": f["quarantined"],

@@ -1,0 +1,312 @@
+"""Every bad input a user can give, in one place: each gets ONE line on stderr (`chainplan: error: …`),
+exit 2, no traceback, and nothing written where it should not be. The README table "What bad input gets" is
+this module in prose; a case added here belongs there too.
+
+Most cases run the CLI in this process (`chainplan_lib.cli.main`, the same code path minus interpreter
+start-up); `test_one_line_in_a_fresh_process` runs a few end to end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from _batchkit import run_cli
+from chainplan_lib import cli
+from chainplan_lib.paths import raw_dir
+from chainplan_lib.reporting.render import _url_fetcher, html_to_pdf
+
+HEADER = "产业链\t年份\t指标\t全区\t湖坊镇\t塘山镇\t京东镇\t罗家镇\t上海路街道\t青山路街道\t南钢街道\t站东街道\t高新园区"
+TITLE = "青山湖区重点产业链目标预测表（亿元）"
+GOOD_ROW = "电子信息\t2023\t营业收入\t65\t-\t-\t-\t1\t-\t-\t-\t-\t64"
+
+
+def row(**cells: str) -> str:
+    """GOOD_ROW with some value cells replaced (cell numbers as a spreadsheet counts them: 全区 is cell 4)."""
+    parts = GOOD_ROW.split("\t")
+    for k, v in cells.items():
+        parts[int(k[1:]) - 1] = v
+    return "\t".join(parts)
+
+
+@pytest.fixture
+def readonly_dir(tmp_path):
+    """A folder nobody can write in — also root (immutable attribute), which ignores permission bits."""
+    d = tmp_path / "readonly"
+    d.mkdir()
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(d)]).returncode != 0:
+            pytest.skip("cannot make a read-only folder as root here (no chattr +i)")
+        yield d
+        subprocess.run(["chattr", "-i", str(d)], check=True)
+    else:
+        d.chmod(0o555)
+        yield d
+        d.chmod(0o755)
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        code = cli.main([str(a) for a in argv])
+    except SystemExit as e:  # argparse
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line(code: int, err: str, *needles: str) -> None:
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chainplan: error: "), err
+    assert "Traceback" not in err
+    for n in needles:
+        assert n in lines[0], f"{n!r} not in {lines[0]!r}"
+
+
+# ---------------------------------------------------------------------------------- the target table
+
+TABLE_CASES = {
+    # name: (body of the file after title and header, words the line must contain)
+    "negative-value-that-reconciles": (row(c8="-1", c13="66"), ["line 4, cell 8", "negative value '-1'"]),
+    "malformed-thousands-3,20": (row(c4="3,20"), ["line 4, cell 4", "malformed number '3,20'",
+                                                  "groups of three digits"]),
+    "malformed-thousands-1,3": (row(c8="1,3"), ["line 4, cell 8", "malformed number '1,3'"]),
+    "400-digit-number": (row(c4="9" * 400), ["line 4, cell 4", "not a plausible amount"]),
+    "more-than-10^12": (row(c4="2000000000000", c13="1999999999999"), ["line 4, cell 4", "10^12"]),
+    "inf-text": (row(c13="inf"), ["line 4, cell 13", "non-numeric cell 'inf'"]),
+    "nan-text": (row(c4="NaN"), ["line 4, cell 4", "non-numeric cell 'NaN'"]),
+    "unreadable-line": (GOOD_ROW + "\n这不是一行数据", ["line 5", "expected [产业链标签] [年份] 指标"]),
+    "values-before-indicator": ("电子信息 2023 65 营业收入 - - - 1 - - - - 64", ["line 4", "no indicator"]),
+    "unknown-chain": (GOOD_ROW.replace("电子信息", "家电"), ["line 4, cell 1", "unknown chain label '家电'"]),
+    "areas-above-total": (row(c4="60"), ["line 4, cell 4", "areas sum to 65, more than the 全区 total 60"]),
+}
+
+
+@pytest.mark.parametrize("name", list(TABLE_CASES))
+def test_target_table(name, tmp_path, capsys):
+    body, needles = TABLE_CASES[name]
+    raw = tmp_path / "attachment2.txt"
+    raw.write_text(f"{TITLE}\n\n{HEADER}\n{body}\n", encoding="utf-8")
+    code, _, err = run(["targets", "--raw", raw, "--out", tmp_path / "out" / "t.csv"], capsys)
+    assert_one_line(code, err, str(raw), *needles)
+    assert not (tmp_path / "out").exists(), "a failed cleaning creates no folder"
+
+
+def test_target_table_over_1_mb_is_refused_before_reading(tmp_path, capsys):
+    raw = tmp_path / "huge.txt"
+    with open(raw, "w", encoding="utf-8") as fh:
+        fh.write(f"{TITLE}\n\n{HEADER}\n")
+        fh.write((GOOD_ROW + "\n") * 20_000)   # ~1.2 MB of a valid-looking table
+    code, _, err = run(["targets", "--raw", raw, "--out", tmp_path / "t.csv"], capsys)
+    assert_one_line(code, err, "larger than 1 MB", "Attachment 2 is a few KB")
+
+
+@pytest.mark.parametrize("what", ["folder", "missing", "empty", "device"])
+def test_target_table_path_that_is_not_a_table(what, tmp_path, capsys):
+    p = {"folder": tmp_path, "missing": tmp_path / "nope.txt", "empty": tmp_path / "empty.txt",
+         "device": Path("/dev/zero")}[what]
+    if what == "empty":
+        p.write_text(" \n", encoding="utf-8")
+    needle = {"folder": "is a folder", "missing": "file not found", "empty": "file is empty",
+              "device": "larger than 1 MB"}[what]
+    code, _, err = run(["targets", "--raw", p, "--out", tmp_path / "o" / "t.csv"], capsys)
+    assert_one_line(code, err, needle)
+
+
+# ------------------------------------------------------------------------------------------- outputs
+
+
+def _outputs(tmp_path: Path, readonly: Path) -> dict[str, tuple[list, list[str]]]:
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    raw = raw_dir()
+    regs = raw / "registers"
+    return {
+        "targets-out-is-a-folder": (["targets", "--out", tmp_path], ["--out", "is a folder; expected a file path"]),
+        "targets-out-under-a-file": (["targets", "--out", a_file / "t.csv"], ["is a file, so no folder"]),
+        "targets-out-read-only": (["targets", "--out", readonly / "t.csv"], ["cannot write in", str(readonly)]),
+        "targets-out-in-data-raw": (["targets", "--out", raw / "targets.csv"], ["raw inputs are never written"]),
+        "targets-out-in-data-raw-via-dotdot": (["targets", "--out", raw / "registers" / ".." / "t.csv"],
+                                               ["raw inputs are never written"]),
+        "register-clean-out-in-data-raw": (["register", "clean", regs, "--out", regs],
+                                           ["raw inputs are never written"]),
+        "register-clean-out-is-a-file": (["register", "clean", regs, "--out", a_file], ["is a file; expected a folder"]),
+        "register-clean-out-read-only": (["register", "clean", regs, "--out", readonly / "reg"], ["cannot write in"]),
+        "register-sample-out-in-data-raw": (["register", "sample", "--year", "2024", "--out", regs / "s.xlsx"],
+                                            ["raw inputs are never written"]),
+        "brief-out-in-data-raw": (["brief", "--year", "2024", "--out", raw], ["raw inputs are never written"]),
+        "brief-out-is-a-file": (["brief", "--year", "2024", "--out", a_file], ["is a file; expected a folder"]),
+        "brief-out-read-only": (["brief", "--year", "2024", "--out", readonly], ["cannot write in"]),
+        "brief-out-under-read-only": (["brief", "--year", "2024", "--out", readonly / "new" / "deeper"],
+                                      ["cannot write in"]),
+    }
+
+
+OUTPUT_CASES = ["targets-out-is-a-folder", "targets-out-under-a-file", "targets-out-read-only",
+                "targets-out-in-data-raw", "targets-out-in-data-raw-via-dotdot", "register-clean-out-in-data-raw",
+                "register-clean-out-is-a-file", "register-clean-out-read-only", "register-sample-out-in-data-raw",
+                "brief-out-in-data-raw", "brief-out-is-a-file", "brief-out-read-only", "brief-out-under-read-only"]
+
+
+@pytest.mark.parametrize("name", OUTPUT_CASES)
+def test_outputs(name, tmp_path, readonly_dir, capsys):
+    raw_before = sorted((p.relative_to(raw_dir()), p.stat().st_mtime_ns) for p in raw_dir().rglob("*"))
+    argv, needles = _outputs(tmp_path, readonly_dir)[name]
+    code, _, err = run(argv, capsys)
+    assert_one_line(code, err, *needles)
+    assert sorted((p.relative_to(raw_dir()), p.stat().st_mtime_ns) for p in raw_dir().rglob("*")) == raw_before
+    assert list(readonly_dir.iterdir()) == []
+
+
+def test_a_failed_batch_leaves_no_empty_folders(tmp_path, capsys, font_cache):
+    """The registers fail to clean after the batch made its report folders: they are all removed again."""
+    bad = tmp_path / "registers"
+    bad.mkdir()
+    (bad / "x.xlsx").write_text("not a spreadsheet", encoding="utf-8")
+    out = tmp_path / "new" / "reports"
+    code, _, err = run(["brief", "--year", "2024", "--registers", bad, "--out", out, "--jobs", "1"], capsys)
+    assert_one_line(code, err, "x.xlsx", "not a valid .xlsx workbook")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["registers"]
+
+
+# --------------------------------------------------------------------------------------- CLI options
+
+OPTION_CASES = {
+    "jobs-0": (["--jobs", "0"], ["argument --jobs", "0 must be at least 1"]),
+    "jobs-negative": (["--jobs", "-3"], ["argument --jobs", "-3 must be at least 1"]),
+    "jobs-not-a-number": (["--jobs", "two"], ["argument --jobs", "'two' is not a whole number"]),
+    "year-outside-plan": (["--year", "2030"], ["year=2030 is outside the plan's years 2023–2026"]),
+    "year-not-a-year": (["--year", "next"], ["argument --year", "'next' is not a year"]),
+    "registers-missing": (["--registers", "/nonexistent/registers"], ["registers='/nonexistent/registers' does not"]),
+    "notebooks-empty-folder": (["--notebooks", "{tmp}"], ["no notebooks (*.ipynb)"]),
+    "p-unknown-name": (["-p", "speed=3"], ["-p speed: no notebook declares a parameter 'speed'", "known: ",
+                                           "tolerance_pp", "scenario_rates"]),
+    "p-set-by-an-option": (["-p", "year=2025"], ["-p year: set by --year"]),
+    "p-batch-folder": (["-p", "processed_dir=/tmp"], ["-p processed_dir: set by the batch"]),
+    "p-without-value": (["-p", "tolerance_pp"], ["expected NAME=VALUE"]),
+    "p-bad-chain": (["-p", "chain=steel"], ["chain='steel' is not a known chain"]),
+    "p-tolerance-out-of-range": (["-p", "tolerance_pp=50"], ["must be between 0 and 10"]),
+    "p-rates-as-percent": (["-p", "scenario_rates=[10]"], ["0.10 means 10 %"]),
+    "p-base-year-after-year": (["-p", "base_year=2025"], ["base_year=2025 is after year=2024"]),
+    "params-bad-yaml": (["--params", "{tmp}/bad.yaml"], ["line 2", "not valid YAML"]),
+    "params-not-a-mapping": (["--params", "{tmp}/list.yaml"], ["expected a mapping of NAME: VALUE lines"]),
+    "params-unknown-name": (["--params", "{tmp}/unknown.yaml"], ["no notebook declares a parameter 'colour'"]),
+    "params-missing": (["--params", "{tmp}/nope.yaml"], ["file not found"]),
+    "params-too-big": (["--params", "{tmp}/big.yaml"], ["larger than 100 KB"]),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTION_CASES))
+def test_brief_options(name, tmp_path, capsys):
+    (tmp_path / "bad.yaml").write_text("tolerance_pp: 0.5\nchain: textiles: metallurgy\n", encoding="utf-8")
+    (tmp_path / "list.yaml").write_text("- tolerance_pp\n- 0.5\n", encoding="utf-8")
+    (tmp_path / "unknown.yaml").write_text("colour: red\n", encoding="utf-8")
+    (tmp_path / "big.yaml").write_text("# padding\n" * 20_000, encoding="utf-8")
+    extra, needles = OPTION_CASES[name]
+    argv = ["brief", "--year", "2024", "--out", tmp_path / "reports",
+            *[a.replace("{tmp}", str(tmp_path)) for a in extra]]
+    code, _, err = run(argv, capsys)
+    assert_one_line(code, err, *needles)
+    assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("argv, needles", [
+    ([], ["the following arguments are required: command"]),
+    (["brief"], ["brief: the following arguments are required: --year"]),
+    (["register"], ["required: register_command"]),
+    (["consistency", "--targets", "/nonexistent/targets.csv"], ["targets file not found"]),
+    (["consistency", "--tolerance", "lots"], ["argument --tolerance: invalid float value: 'lots'"]),
+], ids=["no-command", "brief-no-year", "register-no-subcommand", "targets-missing", "tolerance-not-a-number"])
+def test_other_commands(argv, needles, capsys):
+    code, _, err = run(argv, capsys)
+    assert_one_line(code, err, *needles)
+
+
+# ------------------------------------------------------------------------------------ registers (CLI)
+
+
+@pytest.mark.parametrize("what, needles", [
+    ("empty-folder", ["no register files (*.xlsx, *.csv)"]),
+    ("corrupt-xlsx", ["x.xlsx", "not a valid .xlsx workbook"]),
+    ("no-header", ["bad.csv", "no header row found"]),
+    ("missing", ["no such file or folder"]),
+])
+def test_registers(what, needles, tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    if what == "corrupt-xlsx":
+        (src / "x.xlsx").write_text("not a spreadsheet", encoding="utf-8")
+    elif what == "no-header":
+        (src / "bad.csv").write_text("hello\nworld\n", encoding="utf-8")
+    elif what == "missing":
+        src = tmp_path / "nope"
+    code, _, err = run(["register", "clean", src, "--out", tmp_path / "out"], capsys)
+    assert_one_line(code, err, *needles)
+    assert not (tmp_path / "out").exists()
+
+
+# ----------------------------------------------------------------------------------- end to end
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["brief", "--year", "2024", "--jobs", "0"], "argument --jobs: 0 must be at least 1"),
+    (["targets", "--out", "data/raw/targets.csv"], "raw inputs are never written"),
+])
+def test_one_line_in_a_fresh_process(argv, needle):
+    cp = run_cli(argv)
+    assert cp.returncode == 2 and cp.stdout == ""
+    assert cp.stderr.count("\n") == 1 and cp.stderr.startswith("chainplan: error: ") and needle in cp.stderr
+
+
+# --------------------------------------------------------------------- hostile references in a PDF page
+
+
+def test_pdf_fetches_only_the_reports_own_files(tmp_path, font_cache):
+    """A page referring to a local file outside its folder, or to the network, gets neither; a file inside
+    the folder is attached (so the check can fail)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from pypdf import PdfReader
+
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"x")
+
+        def log_message(self, *a):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = tmp_path / "report"
+    page.mkdir()
+    (page / "own.txt").write_text("inside the report", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("outside the report", encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    doc = (f"<html><head><link rel=attachment href='own.txt'>"
+           f"<link rel=attachment href='..%2Fsecret.txt'><link rel=attachment href='../secret.txt'>"
+           f"<link rel=attachment href='{(tmp_path / 'secret.txt').as_uri()}'>"
+           f"<link rel=stylesheet href='{url}/style.css'><link rel=attachment href='{url}/net.txt'></head>"
+           f"<body><p>页面</p><img src='{url}/img.png'></body></html>")
+    try:
+        pdf = html_to_pdf(doc, tmp_path / "out.pdf", base_url=page.as_uri() + "/")
+    finally:
+        server.shutdown()
+    attached = {name: b"".join(data) for name, data in PdfReader(str(pdf)).attachments.items()}
+    assert list(attached.values()) == [b"inside the report"], attached
+    assert hits == []
+    import weasyprint
+
+    fetch = _url_fetcher(weasyprint, [page])
+    with pytest.raises(ValueError, match="not fetching"):
+        fetch.fetch((tmp_path / "secret.txt").as_uri())
+    assert fetch.fetch("data:text/plain,ok").read() == b"ok"

@@ -59,14 +59,18 @@ def test_best_method_compares_on_shared_years_and_breaks_ties_to_the_convention(
 
 
 def test_annual_backtest_on_a_constant_growth_series():
-    s = pd.Series(100 * 1.1 ** np.arange(7), index=range(2018, 2025), dtype=float)
-    bt = backtest_annual(s, horizons=(1, 2), min_train=4)
-    # origins 2021 (4 years) … 2023; 2021 → 2022, 2023; 2022 → 2023, 2024; 2023 → 2024
+    s = pd.Series(100 * 1.1 ** np.arange(8), index=range(2017, 2025), dtype=float)
+    bt = backtest_annual(s, horizons=(1, 2))
+    # origins 2021 (5 years, the trend's minimum) … 2023; 2021 → 2022, 2023; 2022 → 2023, 2024; 2023 → 2024
     assert sorted(set(zip(bt["origin"], bt["year"]))) == [(2021, 2022), (2021, 2023), (2022, 2023), (2022, 2024),
                                                           (2023, 2024)]
-    trend = bt[bt["method"] == "trend"]
-    assert trend["ape"].max() < 1e-6  # a straight line on logs is forecast exactly
+    assert set(bt["method"]) == {"trend"}   # ETS needs 10 years: never fitted on fewer
+    assert bt["ape"].max() < 1e-6  # a straight line on logs is forecast exactly
     summ = annual_summary(bt)
-    assert set(summ["method"]) == {"trend", "ets"} and summ.loc[summ["horizon"] == 1, "n"].tolist() == [3, 3]
-    assert math.isclose(summ.loc[(summ["method"] == "trend") & (summ["horizon"] == 2), "mape"].iloc[0], 0,
-                        abs_tol=1e-6)
+    assert summ.loc[summ["horizon"] == 1, "n"].tolist() == [3]
+    assert math.isclose(summ.loc[summ["horizon"] == 2, "mape"].iloc[0], 0, abs_tol=1e-6)
+    long = pd.Series(100 * 1.1 ** np.arange(13), index=range(2012, 2025), dtype=float)
+    bt = backtest_annual(long, horizons=(1,), min_train=10)
+    # origins 2021 (10 years), 2022, 2023: both methods from each
+    assert sorted(set(zip(bt["method"], bt["origin"]))) == [("ets", 2021), ("ets", 2022), ("ets", 2023),
+                                                            ("trend", 2021), ("trend", 2022), ("trend", 2023)]

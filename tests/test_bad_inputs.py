@@ -169,7 +169,7 @@ def test_a_failed_batch_leaves_no_empty_folders(tmp_path, capsys, font_cache):
     (bad / "x.xlsx").write_text("not a spreadsheet", encoding="utf-8")
     out = tmp_path / "new" / "reports"
     code, _, err = run(["brief", "--year", "2024", "--registers", bad, "--out", out, "--jobs", "1"], capsys)
-    assert_one_line(code, err, "x.xlsx", "not a valid .xlsx workbook")
+    assert_one_line(code, err, "x.xlsx", "not a valid workbook")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["registers"]
 
 
@@ -230,8 +230,8 @@ def test_other_commands(argv, needles, capsys):
 
 
 @pytest.mark.parametrize("what, needles", [
-    ("empty-folder", ["no register files (*.xlsx, *.csv)"]),
-    ("corrupt-xlsx", ["x.xlsx", "not a valid .xlsx workbook"]),
+    ("empty-folder", ["no register files (*.xlsx, *.xlsm, *.xls, *.ods, *.et, *.csv)"]),
+    ("corrupt-xlsx", ["x.xlsx", "not a valid workbook"]),
     ("no-header", ["bad.csv", "no header row found"]),
     ("missing", ["no such file or folder"]),
 ])

@@ -117,8 +117,8 @@ def test_briefing_pdf_numbers(brief_2024):
     """The numbers the 2024 briefing shows, pinned (hand-computed in tests/test_findings.py)."""
     whole = "".join(pdf_text(brief_2024.pdf)).replace(" ", "").replace("\n", "")
     # 完成率 = actual / same-year target: textiles 360.48956/370 = 97.4 %, all 758.48954/768 = 98.8 %
-    assert "现代针纺50030016.0%更积极370360.597.4%" in whole
-    assert "四链合计1,00040013.2%更积极768758.598.8%" in whole
+    assert "现代针纺500.030016.0%更积极370.0360.597.4%" in whole
+    assert "四链合计1,000.040013.2%更积极768.0758.598.8%" in whole
     # size bands: floors 136 and 186 亿元, the 50 firms need 250–450 亿元; binned ML α 1.10, profile 0.81–1.46
     for key in ("至少136亿元", "至少186亿元", "250", "450亿元", "α=1.10", "0.81", "1.46"):
         assert key in whole, key

@@ -56,8 +56,8 @@ def test_pp_columns_never_show_negative_zero(targets, register):
     # 冶金建材 needs 300/250 → 9.5445 % a year from 250.00003 (register) and from 250 (plan): −0.00001 pp
     req = growth.required_growth(register.panel, targets, actual_year=2024)
     assert -0.001 < req.set_index("chain_id").loc["metallurgy", "extra_pp"] < 0
-    df, kw = tables.present(req)
-    assert kw["formats"]["需多增（百分点）"](req.set_index("chain_id").loc["metallurgy", "extra_pp"]) == "0.0"
+    df = tables.shown(tables.present(req))
+    assert df.loc[req.index[req["chain_id"] == "metallurgy"][0], "需多增（百分点）"] == "0.0"
 
 
 # ---------------------------------------------------------------------------------------- fan text
@@ -145,10 +145,11 @@ def test_share_text_names_the_minimum_and_the_2023_threshold(targets):
 
 
 def test_concentration_table_shows_ties_and_minimum(targets):
-    df, kw = findings.concentration_table(shares.concentration(targets, include_all=True), [2023, 2024])
+    table = findings.concentration_table(shares.concentration(targets, include_all=True), [2023, 2024])
+    df, kw = tables.shown(table), table[1]
     r = _row(df, 产业链="冶金建材", 年份="2023", 指标="规上户数（户）")
     # (9² + 3² + 9²)/21² = 171/441 = 0.387755 → 3,878; 1/0.387755 = 2.58
-    assert (r["HHI（0–10000）"], r["HHI最小可能值"], r["等效区域数（个）"]) == ("3,878", "1,111", "2.58")
+    assert (r["HHI（0–10000）"], r["HHI最小可能值"], r["等效区域数"]) == ("3,878", "1,111", "2.58")
     assert r["最大区域"] == "罗家镇、高新园区（并列）" and r["最大区域占比（%）"] == "42.9%"
     r24 = _row(df, 产业链="冶金建材", 年份="2024", 指标="规上户数（户）")
     assert r24["最大区域"] == "高新园区"  # 10 of 22, alone: no "switch" across a tie is claimed, the tie is shown
@@ -157,14 +158,15 @@ def test_concentration_table_shows_ties_and_minimum(targets):
 
 def test_share_change_table_marks_rounding(targets):
     change = shares.share_change(targets, 2023, 2024, include_all=True, input_precision=0.5)
-    df, kw = findings.share_change_table(change, "textiles", 2023, 2024)
+    table = findings.share_change_table(change, "textiles", 2023, 2024)
+    df, kw = tables.shown(table), table[1]
     assert set(df["占比变化（百分点）"]) == {findings.WITHIN_ROUNDING}
     assert "取整误差 ±0.5" in kw["note"]
-    all_df, _ = findings.share_change_table(change, "all", 2023, 2024)
+    all_df = tables.shown(findings.share_change_table(change, "all", 2023, 2024))
     # 南钢街道 all chains: 226/768 − 218/690 = 0.294271 − 0.315942 = −2.17 pp, outside its bound (0.68)
     r = _row(all_df, 区域="南钢街道", 指标="营业收入（亿元）")
     assert r["占比变化（百分点）"] == "-2.2" and r["2023年占比（%）"] == "31.6%"
-    plain, _ = findings.share_change_table(shares.share_change(targets, 2023, 2024), "textiles", 2023, 2024)
+    plain = tables.shown(findings.share_change_table(shares.share_change(targets, 2023, 2024), "textiles", 2023, 2024))
     # without a bound every change is printed, none as "-0.0": 上海路街道 户数 1/238 → 1/255: −0.028 pp
     assert _row(plain, 区域="上海路街道", 指标="规上户数（户）")["占比变化（百分点）"] == "0.0"
 
@@ -172,9 +174,10 @@ def test_share_change_table_marks_rounding(targets):
 # ---------------------------------------------------------------------------------------- regional
 def test_lq_table_names_the_reference_and_no_lq_without_one(register, targets):
     lq = regional.location_quotients(register.panel, 2024)
-    df, kw = findings.lq_wide(lq, source="SRC")
+    table = findings.lq_wide(lq, source="SRC")
+    df, kw = tables.shown(table), table[1]
     # (3/4.19936)/(360.48956/769.79139) = 1.525523 → 1.53
-    assert kw["formats"]["现代针纺"](_row(df, 区域="上海路街道")["现代针纺"]) == "1.53"
+    assert _row(df, 区域="上海路街道")["现代针纺"] == "1.53"
     assert "参照：全区全部规上工业" in kw["caption"] and "2024 年" in kw["caption"]
     assert "分母包括四条链以外的企业" in kw["note"] and kw["note"].endswith("SRC")
     assert "1 ÷ 该链全区占比" in findings.lq_absent_md()
@@ -185,7 +188,8 @@ def test_shift_share_on_targets_is_a_description_within_rounding(targets):
     64·(0.138462 − G) + 25·(0.138462 − G) = 8.987 − 0.999 + 1.627 + 0.635 = 10.25; area-specific 0.59 within the
     rounding bound. 南钢街道: 218·G = 24.64; 218·(0.041667 − G) = −15.56; 226 − 218·1.041667 = −1.08 (bound 1.95)."""
     ss = regional.shift_share(targets, 2023, 2024, input_precision=0.5)
-    df, kw = findings.shift_share(ss, basis="targets", start_year=2023, end_year=2024)
+    table = findings.shift_share(ss, basis="targets", start_year=2023, end_year=2024)
+    df, kw = tables.shown(table), table[1]
     r = _row(df, 区域="高新园区")
     assert list(r.index[1:]) == ["起始目标（亿元）", "终止目标（亿元）", "计划增量（亿元）", "全区增长分量（亿元）",
                                  "产业结构分量（亿元）", "区域竞争分量（亿元）"]
@@ -209,7 +213,8 @@ def test_shift_share_on_register_actuals(register):
 # ----------------------------------------------------------------------------------- register tables
 def test_comparison_pairs_target_and_actual(register, targets):
     cmp = compare.actual_vs_target(register.panel, targets, 2024)
-    df, kw = findings.comparison(cmp, 2024, register)
+    table = findings.comparison(cmp, 2024, register)
+    df, kw = tables.shown(table), table[1]
     rev = _row(df, 产业链="现代针纺", 区域="全区", 指标="营业收入（亿元）")
     # target 370 (plan), actual 360.48956 (register): gap −9.5, 360.48956/370 = 97.4 %
     assert (rev["2024年目标"], rev["2024年实际"], rev["差额（实际−目标）"], rev["完成率（%）"]) == (
@@ -225,9 +230,10 @@ def test_comparison_pairs_target_and_actual(register, targets):
 
 def test_size_band_table_says_attainment_not_completion(register):
     bands = sizebands.band_counts(register.clean, year=2024)
-    df, kw = findings.size_band_table(bands, 2024, register)
-    assert list(df.columns) == ["门槛（亿元）", "2026年目标（户）", "2024年名录（户）", "对2026目标的达成度（%）"]
-    assert list(df.iloc[0]) == ["超1", "50", "92", "184.0%"]  # 92 firms ≥ 1 亿元 in 2024 / 50 targeted for 2026
+    table = findings.size_band_table(bands, 2024, register)
+    df, kw = tables.shown(table), table[1]
+    assert list(df.columns) == ["档位", "2026年目标（户）", "2024年名录（户）", "对2026目标的达成度（%）"]
+    assert list(df.iloc[0]) == ["超1亿元", "50", "92", "184.0%"]  # 92 firms ≥ 1 亿元 in 2024 / 50 targeted for 2026
     assert "不是同期完成率" in kw["note"]
     same_year = bands.assign(attainment_rate=bands["attainment_rate"])
     assert "完成率（%）" in findings.size_band_table(same_year, 2026, register)[0].columns
@@ -267,7 +273,8 @@ def test_size_band_text_facts_first_and_no_contradiction(fit):
 
 
 def test_cap_table(fit):
-    df, kw = findings.pareto_caps(fit)
+    table = findings.pareto_caps(fit)
+    df, kw = tables.shown(table), table[1]
     assert list(df.columns) == ["假定单户最大营业收入（亿元）", "α = 0.81（区间下限）", "α = 1.10（估计值）",
                                 "α = 1.46（区间上限）"]
     assert list(_row(df, **{"假定单户最大营业收入（亿元）": "60"}).iloc[1:]) == ["261", "187", "134"]
@@ -279,15 +286,16 @@ def test_cap_table(fit):
 # ----------------------------------------------------------------------------------------- briefing
 def test_headline_table_values_and_units(targets, result, register):
     cmp = compare.actual_vs_target(register.panel, targets, 2024)
-    df, kw = briefing.headline_table(targets, result, 2024, cmp)
+    table = briefing.headline_table(targets, result, 2024, cmp)
+    df, kw = tables.shown(table), table[1]
     assert list(df.columns) == ["产业链", "2026目标（亿元）", "2026目标（户）", "营收年均增长（%）", "对比10%左右",
                                 "2024目标（亿元）", "2024实际（亿元）", "2024完成率（%）"]
     t = _row(df, 产业链="现代针纺")
     # 500 亿元, 300 户, (500/320)^(1/3) − 1 = 16.0 %, 370 target, 360.5 actual, 360.48956/370 = 97.4 %
-    assert list(t.iloc[1:]) == ["500", "300", "16.0%", "更积极", "370", "360.5", "97.4%"]
+    assert list(t.iloc[1:]) == ["500.0", "300", "16.0%", "更积极", "370.0", "360.5", "97.4%"]
     a = _row(df, 产业链="四链合计")
     # 758.48954/768 = 98.76 %
-    assert list(a.iloc[1:]) == ["1,000", "400", "13.2%", "更积极", "768", "758.5", "98.8%"]
+    assert list(a.iloc[1:]) == ["1,000.0", "400", "13.2%", "更积极", "768.0", "758.5", "98.8%"]
     assert "亿元为营业收入，户为规上企业户数" in kw["note"] and "完成率 = 2024 年实际 ÷ 2024 年目标" in kw["note"]
     bare, _ = briefing.headline_table(targets, result, 2026)
     assert "2026完成率（%）" not in bare.columns
@@ -305,10 +313,10 @@ def test_methods_note_prints_the_tolerance_used(pp, band):
 
 # ------------------------------------------------------------- other text readers see (found by blind mutations)
 def test_consistency_cagr_table_two_decimals(result):
-    df, kw = tables.consistency_cagr(result)
-    fmt = kw["formats"]["年均增长率"]
+    df = tables.shown(tables.consistency_cagr(result))
+    col = next(c for c in df.columns if c.startswith("年均增长率"))
     # (500/320)^(1/3) − 1 = 16.04 %; (1000/690)^(1/3) − 1 = 13.17 %
-    assert [fmt(v) for v in df["年均增长率"]] == ["16.04%", "7.72%", "15.44%", "15.44%", "13.17%"]
+    assert list(df[col]) == ["16.04%", "7.72%", "15.44%", "15.44%", "13.17%"]
 
 
 def test_repairs_text_gives_the_imputed_values():

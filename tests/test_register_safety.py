@@ -80,7 +80,7 @@ def test_out_refuses_an_existing_file_with_one_line(tmp_path, capsys):
     target.write_text("keep me", encoding="utf-8")
     assert cli_main(["register", "clean", str(path), "--out", str(target)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("chainplan: error: ") and str(target) in err and "existing file" in err
+    assert err.startswith("chainplan: error: ") and str(target) in err and "is a file; expected a folder" in err
     assert "\n" not in err and target.read_text(encoding="utf-8") == "keep me"
 
 

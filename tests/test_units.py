@@ -11,8 +11,8 @@ import re
 import pandas as pd
 import pytest
 
-from chainplan_lib.analysis import compare, consistency, growth, shares, sizebands
-from chainplan_lib.reporting import briefing, datasets, tables
+from chainplan_lib.analysis import compare, consistency, growth, regional, shares, sizebands
+from chainplan_lib.reporting import briefing, datasets, findings, tables
 from chainplan_lib.reporting import units as U
 
 
@@ -35,7 +35,7 @@ def test_units_format_and_parse_back():
     assert U.YI.format(35.1594) == "35.2" and U.YI.format(1000) == "1,000.0"
     assert U.HU.format(255.0) == "255" and U.HU.format(1234) == "1,234"
     assert U.PCT.format(0.131703) == "13.2%" and U.PCT2.format(0.131703) == "13.17%"
-    assert U.PP.format(1.523) == "+1.5" and U.PP.format(-0.1) == "-0.1" and U.PP.format(-0.00001) == "+0.0"
+    assert U.PP.format(1.523) == "+1.5" and U.PP.format(-0.1) == "-0.1" and U.PP.format(-0.00001) == "0.0"  # no sign on zero
     assert U.YI.format(-0.04) == "0.0"  # no "-0.0"
     assert U.YEAR.format(2024) == "2024" and U.LINE.format(1234) == "1234"
     assert U.FLAG.format(True) == "是" and U.FLAG.format(False) == "否"
@@ -57,15 +57,17 @@ def test_headers_carry_units_once():
 def test_shift_share_amounts_are_yi_not_percent(data):
     """The bug that started this: 全区增长分量 shown as 3515.7% (311 × 78/690 = 35.157 亿元)."""
     tgt, _ = data
-    for col in ("value_start", "value_end", "change", "district_growth", "chain_mix", "area_specific"):
+    for col in ("value_start", "value_end"):
         assert U.COLUMNS[col].unit is U.YI, col
-    df, kw = tables.shift_share(shares.shift_share(tgt.table, 2023, 2024))
+    for col in ("change", "district_growth", "chain_mix", "area_specific"):
+        assert U.COLUMNS[col].unit is U.YI_SIGNED, col
+    df, kw = findings.shift_share(regional.shift_share(tgt.table, 2023, 2024), basis="targets")
     html = tables.to_html(df, **kw)
     heads = _headers(html)
-    assert heads == ["区域", "起始值（亿元）", "终止值（亿元）", "实际增量（亿元）", "全区增长分量（亿元）",
+    assert heads == ["区域", "起始目标（亿元）", "终止目标（亿元）", "计划增量（亿元）", "全区增长分量（亿元）",
                      "产业结构分量（亿元）", "区域竞争分量（亿元）"]
     rows = {r[0]: r for r in _cells(html)}
-    assert rows["高新园区"][4] == "35.2"          # 311 × (768 − 690) / 690 = 35.157
+    assert rows["高新园区"][4] == "+35.2"          # 311 × (768 − 690) / 690 = 35.157
     assert "%" not in html.split("<tbody>")[1].split("</tbody>")[0]
 
 
@@ -73,7 +75,7 @@ def test_counts_are_integers_and_money_has_one_decimal_in_one_column(data):
     """comparison(): 目标/实际 hold 亿元 for revenue rows and 户 for enterprise rows (was '255.0 户')."""
     tgt, register = data
     cmp = compare.actual_vs_target(register.panel, tgt.table, 2024)
-    df, kw = tables.comparison(cmp, 2024, register)
+    df, kw = findings.comparison(cmp, 2024, register)
     html = tables.to_html(df, **kw)
     rows = _cells(html)
     ent = [r for r in rows if r[1] == "全区" and r[2] == "规上户数（户）" and r[0] == "现代针纺"][0]
@@ -101,7 +103,8 @@ def test_every_analytics_column_is_declared(data):
     frames = [growth.cagr_table(t, 2023, 2026), growth.yoy_growth(t),
               growth.required_growth(register.panel, t, actual_year=2024),
               shares.share_change(t, 2023, 2026, include_all=True), shares.concentration(t, include_all=True),
-              shares.shift_share(t, 2023, 2026), shares.location_quotients(t, year=2026), res.contributions,
+              regional.shift_share(t, 2023, 2026, input_precision=0.5),
+              regional.location_quotients(register.panel, 2024), res.contributions,
               compare.actual_vs_target(register.panel, t, 2024), sizebands.band_counts(register.clean, year=2024),
               tgt.repairs, tgt.checks]
     missing = sorted({c for f in frames for c in f.columns if c not in U.COLUMNS})
@@ -115,19 +118,45 @@ def test_every_table_function_declares_every_column(data):
     cmp = compare.actual_vs_target(register.panel, t, 2024)
     from chainplan_lib.cleaning.targets import raw_rows_frame
 
+    fit = sizebands.fit_pareto_tail()
     built = [tables.raw_rows(raw_rows_frame(None)), tables.targets_wide(t, "revenue"),
              tables.targets_wide(t, "enterprises"), tables.repairs(tgt.repairs), tables.checks(tgt.checks),
              tables.yoy_wide(growth.yoy_growth(t), "revenue"), tables.consistency_cagr(res),
-             tables.lq_wide(shares.location_quotients(t, year=2026)), tables.comparison(cmp, 2024, register),
              tables.register_summary(register), tables.quarantine_reasons(register),
-             briefing.headline_table(t, res, 2024, cmp)]
+             tables.present(growth.required_growth(register.panel, t, actual_year=2024)),
+             tables.present(res.contributions),
+             briefing.headline_table(t, res, 2024, cmp),
+             findings.concentration_table(shares.concentration(t, include_all=True), [2023, 2026]),
+             findings.share_change_table(shares.share_change(t, 2023, 2026, include_all=True, input_precision=0.5),
+                                         "all", 2023, 2026),
+             findings.lq_wide(regional.location_quotients(register.panel, 2024)),
+             findings.shift_share(regional.shift_share(t, 2023, 2026, input_precision=0.5), basis="targets"),
+             findings.shift_share(regional.shift_share(register.panel, 2023, 2024, method="esteban-marquillas")),
+             findings.comparison(cmp, 2024, register),
+             findings.size_band_table(sizebands.band_counts(register.clean, year=2024), 2024, register),
+             findings.pareto_caps(fit)]
+    built += _progress_tables()
     for df, kw in built:
         html = tables.to_html(df, **kw)  # raises on an undeclared column
         n_cells = len(re.findall(r"<td", html))
         assert n_cells == df.shape[0] * df.shape[1]
         assert len(re.findall(r"<td[^>]*data-unit=", html)) == n_cells
         for key, value, shown in re.findall(r'data-unit="(\w+)" data-value="([^"]+)">([^<]*)<', html):
-            assert U.UNITS[key].format(float(value)) == shown.replace("†", "")
+            assert U.UNITS[key].format(float(value)) == shown.rstrip("†*"), (kw.get("caption"), shown)
+
+
+def _progress_tables() -> list:
+    """Every table of the progress report (06_progress) on the bundled monthly sample, 2025年1—9月."""
+    from chainplan_lib.analysis.progress_report import progress_report
+    from chainplan_lib.cleaning.actuals import actuals_bundle
+    from chainplan_lib.reporting import progress_tables as pt
+
+    data = actuals_bundle(None, None)
+    report = progress_report(data.actuals, datasets.targets_bundle(None).table, 2025, 9)
+    return [pt.cleaning_table(data), pt.progress_table(report, data), pt.full_year_table(report),
+            pt.backtest_table(report, "textiles"), pt.coverage_table(report, "textiles"), pt.required_table(report),
+            pt.projection_table(report), pt.annual_backtest_table(report.annual_backtest("textiles")),
+            pt.yoy_check_table(data, "textiles", 2025)]
 
 
 def test_quarantine_reasons_are_shown_in_chinese(data):

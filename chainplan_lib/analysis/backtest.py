@@ -135,12 +135,17 @@ def best_method(bt: pd.DataFrame, month: int, default: str = "convention") -> tu
 
 
 # --------------------------------------------------------------------------------------------- annual
-def backtest_annual(annual: pd.Series, horizons=(1, 2), min_train: int = 4) -> pd.DataFrame:
+def backtest_annual(annual: pd.Series, horizons=(1, 2), min_train: int | None = None) -> pd.DataFrame:
     """Rolling-origin test of the multi-year projections on an annual series (index year, 亿元).
 
-    For each origin t with at least ``min_train`` years up to t, fit on years ≤ t and project t + h for each h
-    in ``horizons`` that is observed. Methods: 'trend' (log-linear, prediction interval) and 'ets'.
+    For each origin t with at least ``min_train`` years up to t (default: the trend's minimum, 5), fit on
+    years ≤ t and project t + h for each h in ``horizons`` that is observed. Methods: 'trend' (log-linear,
+    prediction interval) and 'ets' — each only from origins with enough years for it
+    (:func:`chainplan_lib.analysis.multiyear.project_annual`).
     """
+    from .projections import TREND_MIN_POINTS
+
+    min_train = TREND_MIN_POINTS if min_train is None else min_train
     from .multiyear import project_annual
 
     s = annual.dropna().sort_index()

@@ -16,13 +16,15 @@ import math
 import pandas as pd
 
 from ..errors import ParameterError
-from . import growth
+from . import growth, projections
 from .monthly import complete_years
 
-__all__ = ["MIN_YEARS", "PROJECTION_COLUMNS", "annual_series", "project_annual", "target_position",
+__all__ = ["MIN_YEARS", "TREND_MIN_YEARS_TEXT", "PROJECTION_COLUMNS", "annual_series", "project_annual", "missing_methods", "target_position",
            "POSITION_TEXT", "reach_probability"]
 
-MIN_YEARS = 5
+MIN_YEARS = projections.TREND_MIN_POINTS
+TREND_MIN_YEARS_TEXT = (f"完整年度不足 {projections.TREND_MIN_POINTS} 年，不做多年外推（对数线性趋势至少需要 "
+                        f"{projections.TREND_MIN_POINTS} 年，指数平滑至少 {projections.ETS_MIN_POINTS} 年）")
 PROJECTION_COLUMNS = ["method", "year", "value", "lower80", "upper80", "lower95", "upper95"]
 POSITION_TEXT = {
     "below95": "目标低于 95% 区间下限：按现有趋势可以完成",
@@ -46,39 +48,47 @@ def annual_series(table: pd.DataFrame, upto: int | None = None) -> pd.Series:
 def project_annual(annual: pd.Series, to_year: int) -> pd.DataFrame:
     """Trend and ETS projections of ``annual`` for the years after its last one up to ``to_year``.
 
-    Each method is included when it can be fitted (trend: ≥ 3 years; ETS: ≥ 4 consecutive years).
-    Columns: PROJECTION_COLUMNS (value = median, ranges 80 % and 95 %).
+    Each method is included only when there are enough points for it, by the same rules as every fan chart
+    (:mod:`chainplan_lib.analysis.projections`: trend ≥ ``TREND_MIN_POINTS`` = 5 years, ETS ≥
+    ``ETS_MIN_POINTS`` = 10 consecutive years); :func:`missing_methods` says which are left out and why.
+    Columns: PROJECTION_COLUMNS (value = median, 80 % and 95 % prediction intervals from one fit each).
     """
     s = annual.dropna().sort_index()
     if s.empty:
         return pd.DataFrame(columns=PROJECTION_COLUMNS)
     last = int(s.index.max())
-    if to_year <= last:
+    if to_year <= last or not (s > 0).all():
         return pd.DataFrame(columns=PROJECTION_COLUMNS)
     parts = []
-    if len(s) >= 3 and (s > 0).all():
-        t80 = growth.trend_projection(s, to_year=to_year, alpha=0.2, interval="prediction")
-        t95 = growth.trend_projection(s, to_year=to_year, alpha=0.05, interval="prediction")
-        parts.append(_merge("trend", t80, t95, last))
-    if len(s) >= 4 and (s > 0).all():
+    if len(s) >= projections.TREND_MIN_POINTS:
+        t = growth.trend_projection(s, to_year=to_year, interval="prediction", levels=(0.8, 0.95))
+        parts.append(_merge("trend", t, last))
+    if len(s) >= projections.ETS_MIN_POINTS:
         try:
-            e80 = growth.ets_projection(s, to_year, alpha=0.2)
-            e95 = growth.ets_projection(s, to_year, alpha=0.05)
-            parts.append(_merge("ets", e80, e95, last))
+            parts.append(_merge("ets", growth.ets_projection(s, to_year, levels=(0.8, 0.95)), last))
         except ParameterError:
-            pass  # gaps in the years: no ETS
+            pass  # gaps in the years: no ETS (missing_methods says so)
     if not parts:
         return pd.DataFrame(columns=PROJECTION_COLUMNS)
     return pd.concat(parts, ignore_index=True)[PROJECTION_COLUMNS]
 
 
-def _merge(method: str, p80: pd.DataFrame, p95: pd.DataFrame, last: int) -> pd.DataFrame:
-    a = p80[p80["year"] > last].set_index("year")
-    b = p95[p95["year"] > last].set_index("year")
+def missing_methods(annual: pd.Series) -> dict[str, str]:
+    """Methods :func:`project_annual` leaves out for this series, with the reason in Chinese."""
+    n = len(annual.dropna())
+    out = {}
+    if n < projections.TREND_MIN_POINTS:
+        out["trend"] = f"全年实际值只有 {n} 年，对数线性趋势至少需要 {projections.TREND_MIN_POINTS} 年"
+    if n < projections.ETS_MIN_POINTS:
+        out["ets"] = f"全年实际值只有 {n} 年，指数平滑至少需要 {projections.ETS_MIN_POINTS} 年"
+    return out
+
+
+def _merge(method: str, p: pd.DataFrame, last: int) -> pd.DataFrame:
+    a = p[p["year"] > last].set_index("year")
     return pd.DataFrame({"method": method, "year": a.index.astype(int), "value": a["value"].to_numpy(),
-                         "lower80": a["lower"].to_numpy(), "upper80": a["upper"].to_numpy(),
-                         "lower95": b["lower"].reindex(a.index).to_numpy(),
-                         "upper95": b["upper"].reindex(a.index).to_numpy()})
+                         "lower80": a["lower_80"].to_numpy(), "upper80": a["upper_80"].to_numpy(),
+                         "lower95": a["lower_95"].to_numpy(), "upper95": a["upper_95"].to_numpy()})
 
 
 def target_position(row: pd.Series | dict, target: float) -> str | None:

@@ -22,6 +22,7 @@ import pandas as pd
 from ..analysis.growth import chain_label
 from ..analysis.shares import HHI_THRESHOLDS
 from ..plan.names import AREAS, INDICATOR_UNITS
+from . import units as U
 from .escape import md_text
 from .tables import (INDICATOR_CN, REASON_CN, above_size_counts, fmt_num, fmt_pct, fmt_signed, reason_cn, register_note,
                      verdict_cn)
@@ -166,16 +167,18 @@ def concentration_table(conc: pd.DataFrame, years, chain_id: str | None = None,
     if chain_id is not None:
         d = d[d["chain_id"] == chain_id]
     df = pd.DataFrame({
-        "产业链": d["chain"], "指标": d["indicator"].map(INDICATOR_CN), "年份": d["year"].astype(int).astype(str),
-        "有数据区域数（个）": d["n_areas"].astype(int).astype(str), "HHI（0–10000）": d["hhi"].map(fmt_num),
-        "HHI最小可能值": d["hhi_min"].map(fmt_num), "等效区域数（个）": d["equivalent_areas"].map(lambda v: fmt_num(v, 2)),
+        "产业链": d["chain"], "指标": d["indicator"].map(INDICATOR_CN), "年份": d["year"].astype(int),
+        "有数据区域数": d["n_areas"].astype(int), "HHI（0–10000）": d["hhi"], "HHI最小可能值": d["hhi_min"],
+        "等效区域数": d["equivalent_areas"],
         "最大区域": [a if t <= 1 else f"{a}（并列）" for a, t in zip(d["top_area"], d["top_tied"])],
-        "最大区域占比（%）": d["top_share"].map(lambda v: fmt_pct(v, 1)),
+        "最大区域占比（%）": d["top_share"],
     })
     note = ("HHI = 各区域占比平方和 × 10000；最小可能值 = 10000 ÷ 区域数（九个区域各占九分之一时）。"
             "等效区域数 = 10000 ÷ HHI。并列时列出全部并列区域，各自的占比相同。"
             f"{_hhi_reference(guideline)}。{SOURCE_TARGETS}")
-    return df, {"caption": "集中度（按区域）", "note": note, "formats": {c: str for c in df.columns}}
+    units = {"产业链": U.TEXT, "指标": U.TEXT, "年份": U.YEAR, "有数据区域数": U.N_AREAS, "HHI（0–10000）": U.HHI,
+             "HHI最小可能值": U.HHI, "等效区域数": U.N_EQUIV, "最大区域": U.TEXT, "最大区域占比（%）": U.PCT}
+    return df, {"caption": "集中度（按区域）", "note": note, "units": units}
 
 
 def share_change_table(change: pd.DataFrame, chain_id: str, start_year: int, end_year: int
@@ -183,24 +186,27 @@ def share_change_table(change: pd.DataFrame, chain_id: str, start_year: int, end
     """Area share changes of one chain, in percentage points; changes within the rounding bound shown as such."""
     d = change[(change["chain_id"] == chain_id) & ((change["share_start"] > 0) | (change["share_end"] > 0))]
     has_bound = "change_pp_bound" in d.columns
-
-    def cell(v, b):
-        if has_bound and pd.notna(b) and abs(v) <= b:
-            return WITHIN_ROUNDING
-        return fmt_signed(v, 1)
-
+    bounds = d["change_pp_bound"] if has_bound else pd.Series(float("nan"), index=d.index)
     df = pd.DataFrame({
         "产业链": d["chain"], "指标": d["indicator"].map(INDICATOR_CN), "区域": d["area"],
-        f"{start_year}年占比（%）": d["share_start"].map(lambda v: fmt_pct(v, 1)),
-        f"{end_year}年占比（%）": d["share_end"].map(lambda v: fmt_pct(v, 1)),
-        "占比变化（百分点）": [cell(v, b) for v, b in zip(d["change_pp"], d.get("change_pp_bound", d["change_pp"]))],
+        f"{start_year}年占比（%）": d["share_start"], f"{end_year}年占比（%）": d["share_end"],
+        "占比变化（百分点）": [_within(v, b) for v, b in zip(d["change_pp"], bounds)],
     })
     note = "占比 = 该区域 ÷ 九个区域之和（不含全区）。"
     if has_bound:
         note += ("目标为整数（取整误差 ±0.5），各区域数值在取整范围内变动时占比变化可能达到的幅度之内的，记为"
                  f"“{WITHIN_ROUNDING}”，不作解读。")
+    units = {"产业链": U.TEXT, "指标": U.TEXT, "区域": U.TEXT, f"{start_year}年占比（%）": U.PCT,
+             f"{end_year}年占比（%）": U.PCT, "占比变化（百分点）": U.PP}
     return df, {"caption": f"{start_year}→{end_year} 区域占比变化（{chain_label(chain_id)}）",
-                "note": note + SOURCE_TARGETS, "formats": {c: str for c in df.columns}}
+                "note": note + SOURCE_TARGETS, "units": units}
+
+
+def _within(v: float, bound: float):
+    """A component or change shown as 0（在取整误差内） when it is inside the rounding bound of the inputs."""
+    if pd.notna(bound) and pd.notna(v) and abs(v) <= bound:
+        return U.Marked(float("nan"), WITHIN_ROUNDING)
+    return v
 
 
 # ------------------------------------------------------------------------------------- regional
@@ -208,11 +214,12 @@ def lq_wide(lq: pd.DataFrame, source: str = "") -> tuple[pd.DataFrame, dict]:
     """Areas × chains of location quotients against all industry, with the reference economy named."""
     w = lq.pivot_table(index="area", columns="chain", values="lq", sort=False, dropna=False)
     w = w.reindex([a for a in AREAS if a in w.index]).reset_index().rename(columns={"area": "区域"})
+    w.columns = [str(c) for c in w.columns]
     year = int(lq["year"].iloc[0])
     what = "营业收入" if lq["indicator"].iloc[0] == "revenue" else "规上户数"
     ref = lq.attrs.get("reference", "全区全部规上工业")
     return w, {"caption": f"区位商（{year} 年，{what}；参照：{ref}）",
-               "formats": {c: (lambda v: fmt_num(v, 2)) for c in w.columns if c != "区域"},
+               "units": {c: (U.TEXT if c == "区域" else U.RATIO) for c in w.columns},
                "note": ("区位商 = 该链占本区域全部规上工业的比重 ÷ 该链占参照经济的比重；分母包括四条链以外的"
                         "企业，> 1 表示该区域比参照经济更集中于该链。区域没有任何规上工业时为“—”。" + source)}
 
@@ -238,17 +245,17 @@ def shift_share(ss: pd.DataFrame, *, basis: str = "actual", start_year: int | No
     cols = [c for c in _SS_CN if c in d.columns]
     names = {**_SS_CN, **({"value_start": "起始目标", "value_end": "终止目标", "change": "计划增量"} if basis == "targets"
                           else {"change": "实际增量"})}
+    level, signed = (U.YI, U.YI_SIGNED) if unit == "亿元" else (U.HU, U.HU_SIGNED)
     out = pd.DataFrame({"区域": d["area"]})
+    units: dict = {"区域": U.TEXT}
     for c in cols:
+        name = f"{names[c]}（{unit}）"
         bound = d.get(f"{c}_bound")
-        vals = d[c]
         if c in ("value_start", "value_end"):
-            out[f"{names[c]}（{unit}）"] = vals.map(lambda v: fmt_num(v, 1))
-        elif bound is not None:
-            out[f"{names[c]}（{unit}）"] = [WITHIN_ROUNDING if abs(v) <= b else fmt_signed(v, 1)
-                                            for v, b in zip(vals, bound)]
+            out[name], units[name] = d[c], level
         else:
-            out[f"{names[c]}（{unit}）"] = vals.map(lambda v: fmt_signed(v, 1))
+            out[name] = [_within(v, b) for v, b in zip(d[c], bound)] if bound is not None else d[c]
+            units[name] = signed
     years = f"{start_year}→{end_year}，" if start_year is not None else ""
     g = ss.attrs.get("reference_growth")
     ref = ("外部参照增长" if ss.attrs.get("reference") == "external" else "九个区域合计的增长")
@@ -264,47 +271,41 @@ def shift_share(ss: pd.DataFrame, *, basis: str = "actual", start_year: int | No
         caption = f"偏离-份额分解（实际值，{years}{unit}）"
         note = (f"实际增量 = 全区增长分量 + 产业结构分量 + 区域竞争分量（Dunn 1960）。{g_txt}{em}"
                 "产业包括四条链及其余规上工业（如有）。" + source)
-    return out, {"caption": caption, "note": note, "formats": {c: str for c in out.columns}}
+    return out, {"caption": caption, "note": note, "units": units}
 
 
 # --------------------------------------------------------------------------------- register vs targets
-def _by_indicator(v, indicator: str, signed: bool = False) -> str:
-    if v is None or pd.isna(v):
-        return "—"
-    digits = 1 if indicator == "revenue" else 0
-    return fmt_signed(v, digits) if signed else fmt_num(float(v) + 0.0, digits)
-
-
 def comparison(cmp: pd.DataFrame, year: int, register) -> tuple[pd.DataFrame, dict]:
     """actual_vs_target() for people: 目标 and 实际 of the same year, the gap and 完成率 = 实际 ÷ 目标."""
     d = cmp
     df = pd.DataFrame({
         "产业链": d["chain_id"].map(chain_label), "区域": d["area"], "指标": d["indicator"].map(INDICATOR_CN),
-        f"{year}年目标": [_by_indicator(v, i) for v, i in zip(d["target"], d["indicator"])],
-        f"{year}年实际": [_by_indicator(v, i) for v, i in zip(d["actual"], d["indicator"])],
-        "差额（实际−目标）": [_by_indicator(v, i, signed=True) for v, i in zip(d["gap"], d["indicator"])],
-        "完成率（%）": d["completion_rate"].map(lambda v: fmt_pct(v, 1)),
+        f"{year}年目标": d["target"], f"{year}年实际": d["actual"], "差额（实际−目标）": d["gap"],
+        "完成率（%）": d["completion_rate"],
     })
+    units = {"产业链": U.TEXT, "区域": U.TEXT, "指标": U.TEXT, f"{year}年目标": U.BY_INDICATOR.on("指标"),
+             f"{year}年实际": U.BY_INDICATOR.on("指标"), "差额（实际−目标）": U.BY_INDICATOR_SIGNED.on("指标"),
+             "完成率（%）": U.PCT}
     return df, {"caption": f"{year}年名录实际与同年目标",
                 "note": ("营业收入单位亿元，规上户数单位户；完成率 = 实际 ÷ 同年目标；区域无目标时完成率为“—”。"
                          + register_note(register)),
-                "formats": {c: str for c in df.columns}}
+                "units": units}
 
 
 def size_band_table(bands: pd.DataFrame, year: int, register, target_year: int = 2026) -> tuple[pd.DataFrame, dict]:
     """Textile firms above each size threshold in a register year against the 2026 targets — 达成度, not 完成率."""
     label = "完成率（%）" if year == target_year else f"对{target_year}目标的达成度（%）"
     df = pd.DataFrame({
-        "门槛（亿元）": bands["threshold_yi"].map(lambda v: f"超{v:g}"),
-        f"{target_year}年目标（户）": bands["target_above"].map(fmt_num),
-        f"{year}年名录（户）": bands["actual_above"].map(fmt_num),
-        label: bands["attainment_rate"].map(lambda v: fmt_pct(v, 1)),
+        "档位": bands["threshold_yi"].map(lambda v: f"超{v:g}亿元"),
+        f"{target_year}年目标（户）": bands["target_above"], f"{year}年名录（户）": bands["actual_above"],
+        label: bands["attainment_rate"],
     })
     note = (f"“超 X 亿元”按营业收入 ≥ X 亿元计，各档累计（超 1 亿元的户数包括超 3 亿元的）。"
             + (f"{year} 年名录对比 {target_year} 年目标，是对 {target_year} 年目标的达成度，不是同期完成率。"
                if year != target_year else "") + register_note(register))
+    units = {"档位": U.TEXT, f"{target_year}年目标（户）": U.HU, f"{year}年名录（户）": U.HU, label: U.PCT}
     return df, {"caption": f"{year}年名录中营业收入超过各档的现代针纺企业（户）与 {target_year} 年目标", "note": note,
-                "formats": {c: str for c in df.columns}}
+                "units": units}
 
 
 # --------------------------------------------------------------------------------------- size bands
@@ -352,20 +353,20 @@ def pareto_caps(fit) -> tuple[pd.DataFrame, dict]:
     lo, hi = fit.alpha_ci
 
     def money(v):
-        return "无穷大" if not math.isfinite(v) else fmt_num(v)
+        return v if math.isfinite(v) else U.Marked(float("nan"), "无穷大")
 
     hi_txt = "∞" if not math.isfinite(hi) else f"{hi:.2f}"
-    df = pd.DataFrame({
-        "假定单户最大营业收入（亿元）": s["cap_yi"].map(lambda v: "无上限" if not math.isfinite(v) else fmt_num(v)),
-        f"α = {lo:.2f}（区间下限）": s["alpha_low"].map(money),
-        f"α = {fit.alpha:.2f}（估计值）": s["alpha_hat"].map(money),
-        f"α = {hi_txt}（区间上限）": s["alpha_high"].map(money),
-    })
+    cols = {"假定单户最大营业收入（亿元）": [v if math.isfinite(v) else U.Marked(float("nan"), "无上限")
+                                   for v in s["cap_yi"]],
+            f"α = {lo:.2f}（区间下限）": s["alpha_low"].map(money),
+            f"α = {fit.alpha:.2f}（估计值）": s["alpha_hat"].map(money),
+            f"α = {hi_txt}（区间上限）": s["alpha_high"].map(money)}
+    df = pd.DataFrame(cols)
     note = (f"各格为超 {fit.facts.x_min_yi:g} 亿元的 {fit.facts.n_above_min:g} 户营业收入合计（亿元），按截断于该上限的"
             "帕累托分布计算；对照：这些企业需合计 "
             f"{fmt_num(fit.facts.needed_above_min_yi[0])}–{fmt_num(fit.facts.needed_above_min_yi[1])} 亿元。")
     return df, {"caption": "规模分档隐含的营业收入对上限假定的敏感性（亿元）", "note": note,
-                "formats": {c: str for c in df.columns}}
+                "units": {c: U.YI0 for c in df.columns}}
 
 
 # ------------------------------------------------------------------------------------------ register
@@ -375,7 +376,7 @@ def register_md(register) -> str:
     years = "、".join(str(y) for y in register.years)
     text = (f"企业名录（{years} 年）共读入 {s['rows_read']} 行：清洗后 {s['clean']} 行（每户企业每年一行），其中规上企业 "
             f"{above_size_counts(register)}（按年计，不跨年相加）；隔离 {s['quarantined']} 行（原因："
-            + "，".join(f"{md_text(reason_cn(k))} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
+            + "，".join(f"{reason_cn(k)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
             + f"），删除完全重复行 {s['duplicates_dropped']} 行。")
     if register.synthetic:
         text = "**【示例数据】** " + text + "名录为按目标表生成的合成数据，仅用于演示流程，不代表真实企业。"

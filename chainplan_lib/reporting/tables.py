@@ -19,7 +19,7 @@ from . import units as U
 from .units import ByRow, Marked, Unit, UndeclaredColumn
 from .escape import md_text
 
-__all__ = ["show", "to_html", "present", "fmt_num", "fmt_pct", "fmt_signed", "above_size_counts", "raw_rows",
+__all__ = ["show", "shown", "to_html", "present", "fmt_num", "fmt_pct", "fmt_signed", "above_size_counts", "raw_rows",
            "targets_wide", "repairs", "checks", "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN",
            "INDICATOR_CN", "REASON_CN", "COLUMN_CN"]
 
@@ -89,7 +89,7 @@ def _cell(value: Any, unit: Unit, short: bool = False) -> str:
     cls = " ".join(c for c, on in (("num", unit.numeric), ("short", short)) if on)
     if cls:
         attrs = f' class="{cls}"{attrs}'
-    if unit.numeric and not U.is_missing(raw):
+    if unit.numeric and not isinstance(raw, U.Range) and not U.is_missing(raw):
         attrs += f' data-value="{float(raw)!r}"'
     return f"<td{attrs}>{shown}</td>"
 
@@ -124,6 +124,27 @@ def to_html(df: pd.DataFrame, units: Mapping[str, Unit | ByRow] | None = None, c
     foot = f"<p class='table-note'>{_html.escape(note)}</p>" if note else ""
     return (f"<table class='chainplan'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"{foot}{_TABLE_CSS}")
+
+
+def shown(table: tuple[pd.DataFrame, dict] | pd.DataFrame, **kw) -> pd.DataFrame:
+    """The cells of a table as a reader sees them (strings, each column in its declared unit), same columns.
+
+    Takes what the table functions return, ``(frame, {"units": …})``, like :func:`show`; for tests and for
+    anything that needs the shown text without the HTML.
+    """
+    if isinstance(table, tuple):
+        df, kw = table[0], {**table[1], **kw}
+    else:
+        df = table
+    spec = _declared_units(df, {**(kw.get("formats") or {}), **(kw.get("units") or {})}, kw.get("caption"))
+    out = {}
+    for c in df.columns:
+        u = spec[c]
+        if isinstance(u, ByRow):
+            out[c] = [u.unit_for(k).format(v) for v, k in zip(df[c], df[u.key_column])]
+        else:
+            out[c] = [u.format(v) for v in df[c]]
+    return pd.DataFrame(out, index=df.index, columns=list(df.columns))
 
 
 def show(df_or_html, **kw) -> None:

@@ -22,8 +22,9 @@ from typing import Any, Mapping, NamedTuple
 
 from ..errors import ChainplanError
 
-__all__ = ["Unit", "ByRow", "Column", "Marked", "UndeclaredColumn", "COLUMNS", "UNITS", "YI", "HU", "PCT", "PCT2",
-           "PP", "YEAR", "MONTH", "LINE", "RATIO", "HHI", "N_AREAS", "N_EQUIV", "ROWS", "COUNT", "TEXT", "FLAG", "BY_INDICATOR",
+__all__ = ["Unit", "ByRow", "Column", "Marked", "Range", "PERCENT", "PERCENT0", "UndeclaredColumn", "COLUMNS", "UNITS", "YI", "YI0", "YI_SIGNED", "HU",
+           "HU_SIGNED", "PCT", "PCT2",
+           "PP", "YEAR", "MONTH", "LINE", "RATIO", "HHI", "N_AREAS", "N_EQUIV", "ROWS", "COUNT", "TEXT", "FLAG", "BY_INDICATOR", "BY_INDICATOR_SIGNED",
            "column", "header", "is_missing"]
 
 MISSING = "—"
@@ -38,6 +39,13 @@ class Marked(NamedTuple):
 
     value: Any
     mark: str
+
+
+class Range(NamedTuple):
+    """Two values of one unit shown as ``lo–hi`` (a prediction interval); '—' when either is missing."""
+
+    lo: Any
+    hi: Any
 
 
 def is_missing(v: Any) -> bool:
@@ -76,6 +84,8 @@ class Unit:
         return self.digits is not None
 
     def format(self, v: Any) -> str:
+        if isinstance(v, Range):
+            return MISSING if is_missing(v.lo) or is_missing(v.hi) else f"{self.format(v.lo)}–{self.format(v.hi)}"
         if isinstance(v, Marked):
             return (MISSING if is_missing(v.value) and not v.mark else
                     (v.mark if is_missing(v.value) else self.format(v.value) + v.mark))
@@ -86,9 +96,10 @@ class Unit:
         if not self.numeric:
             return str(v)
         x = float(v) * self.scale
-        if round(x, self.digits) == 0:
-            x = 0.0  # no "-0.0"
-        spec = f"{'+' if self.signed else ''}{',' if self.grouping else ''}.{self.digits}f"
+        zero = round(x, self.digits) == 0
+        if zero:
+            x = 0.0  # no "-0.0", and a difference that rounds to nothing has no sign ("0.0", not "+0.0")
+        spec = f"{'+' if self.signed and not zero else ''}{',' if self.grouping else ''}.{self.digits}f"
         return f"{x:{spec}}{self.suffix}"
 
     def parse(self, shown: str) -> float | None:
@@ -134,6 +145,11 @@ class Column:
 
 # ------------------------------------------------------------------------------------------------ units
 YI = Unit("yi", "亿元", 1)                         # money, 亿元, 1 decimal
+YI0 = Unit("yi0", "亿元", 0)                        # money where only the magnitude matters (assumption tables)
+YI_SIGNED = Unit("yi_signed", "亿元", 1, signed=True)  # a change or component in 亿元 (+1.5, -0.3, 0.0)
+HU_SIGNED = Unit("hu_signed", "户", 0, signed=True)    # a change in the number of firms
+PERCENT = Unit("percent", "%", 1, grouping=False)   # a value already in percent (97.4 = 97.4 %); header says （%）
+PERCENT0 = Unit("percent0", "%", 0, grouping=False)  # … without decimals (coverage rates of a handful of cases)
 HU = Unit("hu", "户", 0)                            # enterprises, integers
 PCT = Unit("pct", "%", 1, scale=100, suffix="%", grouping=False)     # a fraction shown as %
 PCT2 = Unit("pct2", "%", 2, scale=100, suffix="%", grouping=False)   # … with 2 decimals
@@ -144,17 +160,20 @@ LINE = Unit("line", "", 0, grouping=False)         # a line number in a source f
 RATIO = Unit("ratio", "", 2)                        # dimensionless ratio (location quotient)
 HHI = Unit("hhi", "", 0)                            # Herfindahl–Hirschman index, 0–10000
 N_AREAS = Unit("n_areas", "个", 0)                  # a count of areas
-N_EQUIV = Unit("n_equiv", "个", 1)                  # an equivalent number of areas (1 / HHI)
+N_EQUIV = Unit("n_equiv", "个", 2)                  # an equivalent number of areas (1 / HHI)
 ROWS = Unit("rows", "行", 0)                        # rows of an input file
 COUNT = Unit("count", "个", 0)                      # a count of things (cells, checks …)
 TEXT = Unit("text", "", None)
 FLAG = Unit("flag", "", None, words=("是", "否"))
-UNITS = {u.key: u for u in (YI, HU, PCT, PCT2, PP, YEAR, MONTH, LINE, RATIO, HHI, N_AREAS, N_EQUIV, ROWS,
-                            COUNT, TEXT, FLAG)}
+UNITS = {u.key: u for u in (YI, YI0, YI_SIGNED, HU, HU_SIGNED, PERCENT, PERCENT0, PCT, PCT2, PP, YEAR, MONTH, LINE, RATIO, HHI,
+                            N_AREAS, N_EQUIV, ROWS, COUNT, TEXT, FLAG)}
 
 #: Values of an ``indicator`` column (raw code or the Chinese label tables show) → unit.
 BY_INDICATOR = ByRow("indicator", {"revenue": YI, "enterprises": HU, "营业收入（亿元）": YI, "规上户数（户）": HU,
                                    "营业收入": YI, "规上户数": HU})
+#: The same for signed differences (实际 − 目标).
+BY_INDICATOR_SIGNED = ByRow("indicator", {k: (YI_SIGNED if u is YI else HU_SIGNED)
+                                          for k, u in BY_INDICATOR.units.items()})
 
 # ---------------------------------------------------------------------------------------------- columns
 #: English column names of analytics frames → (Chinese header, unit). ``Column(None)``: never shown.
@@ -171,8 +190,8 @@ COLUMNS: dict[str, Column] = {
     # values whose unit is the indicator's
     "value": Column("数值", BY_INDICATOR), "start_value": Column("起始值", BY_INDICATOR),
     "end_value": Column("终止值", BY_INDICATOR), "actual": Column("实际", BY_INDICATOR),
-    "target": Column("目标", BY_INDICATOR), "gap": Column("差额", BY_INDICATOR),
-    "expected": Column("应为", BY_INDICATOR), "difference": Column("差额", BY_INDICATOR),
+    "target": Column("目标", BY_INDICATOR), "gap": Column("差额", BY_INDICATOR_SIGNED),
+    "expected": Column("应为", BY_INDICATOR), "difference": Column("差额", BY_INDICATOR_SIGNED),
     # rates (fractions → %)
     "yoy": Column("同比增长", PCT), "cagr": Column("年均增长率", PCT), "planned_cagr": Column("规划年均增长", PCT),
     "required_cagr": Column("所需年均增长", PCT), "completion_rate": Column("完成率", PCT),
@@ -186,9 +205,9 @@ COLUMNS: dict[str, Column] = {
     # money, 亿元
     "base_yi": Column("基年", YI), "target_yi": Column("目标", YI), "threshold_yi": Column("门槛", YI),
     "revenue_yi": Column("营业收入", YI), "total": Column("合计", BY_INDICATOR),
-    "value_start": Column("起始值", YI), "value_end": Column("终止值", YI), "change": Column("实际增量", YI),
-    "district_growth": Column("全区增长分量", YI), "chain_mix": Column("产业结构分量", YI),
-    "area_specific": Column("区域竞争分量", YI),
+    "value_start": Column("起始值", YI), "value_end": Column("终止值", YI), "change": Column("实际增量", YI_SIGNED),
+    "district_growth": Column("全区增长分量", YI_SIGNED), "chain_mix": Column("产业结构分量", YI_SIGNED),
+    "area_specific": Column("区域竞争分量", YI_SIGNED),
     # counts, 户
     "enterprises": Column("规上户数", HU), "target_above": Column("目标户数", HU),
     "actual_above": Column("实际户数", HU), "target_in_band": Column("目标档内户数", HU),
@@ -198,6 +217,11 @@ COLUMNS: dict[str, Column] = {
     "hhi": Column("HHI（0–10000）", HHI), "hhi_fraction": Column(None), "equivalent_areas": Column("等效区域数", N_EQUIV),
     "lq": Column("区位商", RATIO),
     "area_total": Column(None), "chain_share_of_area": Column(None), "chain_share_of_district": Column(None),
+    "reference_share": Column("参照经济中该链比重", PCT), "attainment_rate": Column("达成度", PCT),
+    "hhi_min": Column("HHI最小可能值", HHI), "top_tied": Column("并列最大区域数", N_AREAS),
+    # rounding bounds of the shift-share components and share changes: used to mark "在取整误差内", never shown
+    "district_growth_bound": Column(None), "chain_mix_bound": Column(None), "area_specific_bound": Column(None),
+    "change_pp_bound": Column(None), "change_bound": Column(None),
 }
 
 

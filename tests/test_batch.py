@@ -53,7 +53,7 @@ def test_a_successful_batch_prints_the_bar_and_the_summary_only(brief_2024):
     assert "brief 2024: 100%" in brief_2024.stderr            # the progress bar itself
     lines = brief_2024.stdout.splitlines()
     assert lines[0].startswith("chainplan brief 2024:") and lines[-1].startswith("  index:")
-    assert len(lines) == 1 + 6 + 2, brief_2024.stdout
+    assert len(lines) == 1 + len(NAMES) + 2, brief_2024.stdout
 
 
 def test_html_hides_code(brief_2024):
@@ -77,6 +77,8 @@ def test_manifest_traces_inputs_parameters_and_versions(brief_2024):
     params = {nb["name"]: nb["parameters"] for nb in m["notebooks"]}
     assert params["briefing"]["tolerance_pp"] == 1.0 and params["03_consistency"]["tolerance_pp"] == 1.0
     assert "tolerance_pp" not in params["04_shares"]                       # only declared parameters are passed
+    assert "tolerance_pp" not in params["05_register"]
+    assert params["04_shares"].pop("register_dir").endswith("registers")  # the registers the run cleaned
     assert params["briefing"]["year"] == 2024 and params["04_shares"] == {
         "chain": "textiles", "year": 2024, "base_year": 2023, "processed_dir": "../data"}
     assert "year" not in params["03_consistency"]

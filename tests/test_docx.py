@@ -33,7 +33,7 @@ def test_title_headings_and_notice(word):
     titles = [p.text for p in paras if p.style.name == "Title"]
     assert titles == [TITLE]
     heads = [p.text for p in paras if p.style.name.startswith("Heading")]
-    assert heads[:5] == ["一、要点", "二、各链目标路径与年均 10% 增长", "现代针纺规模分档目标的自洽性", "三、区域分布",
+    assert heads[:5] == ["一、要点", "二、各链目标路径与年均 10% 增长", "现代针纺规模分档与 500 亿元目标", "三、区域分布",
                          "四、企业名录与目标完成情况"]
     assert heads[-1] == "五、数据说明"
     header = " ".join(p.text for p in word.sections[0].header.paragraphs)
@@ -53,8 +53,8 @@ def test_key_figures(word):
 def test_tables_are_real_word_tables_with_their_shapes(word):
     tables = _tables(word)
     head = tables[0]
-    assert head[0] == ["产业链", "2026目标（亿元）", "2026目标（户）", "年均增长", "对比10%左右", "2024目标（亿元）",
-                       "2024名录（亿元）", "完成率"]
+    assert head[0] == ["产业链", "2026目标（亿元）", "2026目标（户）", "营收年均增长（%）", "对比10%左右", "2024目标（亿元）",
+                       "2024实际（亿元）", "2024完成率（%）"]
     assert [r[0] for r in head[1:]] == ["现代针纺", "冶金建材", "电子信息", "食品医药", "四链合计"]
     assert head[5][1] == "1,000.0" and head[5][3] == "13.2%"
     cagr = tables[1]

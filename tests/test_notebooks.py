@@ -184,7 +184,7 @@ def test_05_register_default_and_2023(tmp_path, brief_2024):
 def test_05_register_year_without_register_says_so(tmp_path):
     text = run("05_register", tmp_path, year=2026)
     assert "2026 年的规上企业名录尚未提供" in text and "现有名录年份：2023、2024 年" in text
-    assert "--registers" in text and "规模分档自洽性检验" in text   # what needs no register still runs
+    assert "--registers" in text and "规模分档的硬性事实" in text   # what needs no register still runs
 
 
 def test_briefing_default_and_other_year(tmp_path, brief_2024):

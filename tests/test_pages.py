@@ -26,7 +26,7 @@ from _brief_fixture import shared_brief
 from chainplan_lib.reporting import units as U
 
 PAGE_BUDGET, PDF_BUDGET = 600_000, 400_000
-ORDER = ["briefing", "01_targets", "02_growth", "03_consistency", "04_shares", "05_register"]
+ORDER = ["briefing", "01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "06_progress"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -265,7 +265,7 @@ def test_every_table_shows_values_in_their_declared_units(report):
                 unit = U.UNITS[key.group(1)]
                 value = re.search(r'data-value="([^"]+)"', attrs)
                 if value:
-                    assert U.UNITS[key.group(1)].format(float(value.group(1))) == re.sub(r"[†]$", "", shown), \
+                    assert U.UNITS[key.group(1)].format(float(value.group(1))) == re.sub(r"[†*]$", "", shown), \
                         (stem, key.group(1), value.group(1), shown)
                     total += 1
                     if unit is U.PCT:
@@ -273,13 +273,13 @@ def test_every_table_shows_values_in_their_declared_units(report):
             for head in re.findall(r"<th[^>]*>([^<]*)</th>", t):
                 assert not re.fullmatch(r"[A-Za-z_]+", head), (stem, head)
     assert total > 500
-    # the shift-share amounts (04_shares, 2023→2024): 高新园区 311 × 78 / 690 = 35.157 亿元, not 3515.7%
-    ss = next(t for t in _tables(report / "notebooks" / "04_shares.ipynb") if "偏离-份额分解" in t)
+    # the shift-share amounts (04_shares, plan 2023→2024): 高新园区 311 × 78 / 690 = 35.157 亿元, not 3515.7%
+    ss = next(t for t in _tables(report / "notebooks" / "04_shares.ipynb") if "规划目标分配的偏离-份额描述" in t)
     heads = re.findall(r"<th[^>]*>([^<]*)</th>", ss)
     row = next(r for r in re.findall(r"<tr>(.*?)</tr>", ss) if ">高新园区<" in r)
     shown = dict(zip(heads, re.findall(r">([^<]*)</td>", row)))
-    assert shown["全区增长分量（亿元）"] == "35.2"
-    assert shown["起始值（亿元）"] == "311.0" and "%" not in "".join(shown.values())
+    assert shown["全区增长分量（亿元）"] == "+35.2"
+    assert shown["起始目标（亿元）"] == "311.0" and "%" not in "".join(shown.values())
 
 
 # ------------------------------------------------------------------------------------------ PDF layout

@@ -2,7 +2,9 @@
 
 Each function takes a frame from :mod:`chainplan_lib.analysis.progress_report` (or the backtest and
 projection frames it holds) and returns a matplotlib Figure with Chinese titles, units and a source line;
-none computes a figure of its own beyond reshaping for the plot. Fonts: :func:`fonts.apply_theme`.
+none computes a figure of its own beyond reshaping for the plot. Like :mod:`chainplan_lib.reporting.charts`
+(whose theme and display they share), every figure is shown as SVG with its text kept as text and carries a
+Chinese alt text saying what it draws.
 """
 
 from __future__ import annotations
@@ -24,9 +26,15 @@ METHOD_COLOURS = {"convention": "#1f77b4", "ets": "#d62728", "trend": "#1f77b4"}
 
 
 def _theme() -> None:
-    from .fonts import apply_theme
+    from .charts import _theme as charts_theme
 
-    apply_theme()
+    charts_theme()
+
+
+def _alt(fig, text: str) -> None:
+    from .charts import _set_alt
+
+    _set_alt(fig, text)
 
 
 def _source(fig, synthetic: bool, extra: str = "") -> None:
@@ -60,6 +68,9 @@ def progress_bars(table: pd.DataFrame, synthetic: bool = False, title: str | Non
     ax.legend(fontsize=8, loc="lower right")
     _source(fig, synthetic)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _alt(fig, f"条形图：{ax.get_title()}，红线为时序进度：" + "；".join(
+        f"{n} {v:.1f}%（时序进度 {p:.1f}%，{'快' if a > 0 else ('慢' if a < 0 else '持平')}{abs(a):.1f} 个百分点）"
+        for n, v, p, a in zip(t["name"].iloc[::-1], vals[::-1], tp[::-1], t["ahead_pp"].to_numpy()[::-1])) + "。")
     return fig
 
 
@@ -87,6 +98,9 @@ def full_year_ranges(frame: pd.DataFrame, synthetic: bool = False, title: str | 
     ax.legend(fontsize=8, loc="lower right")
     _source(fig, synthetic, "区间为回测检验过的预测区间")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _alt(fig, f"区间图：{ax.get_title()}，每条链一行，点为预计值，粗线为 80% 区间、细线为 95% 区间，红色虚线为年度目标（100%）："
+         + "；".join(f"{n} {v:,.1f} 亿元（{m:.1f}%）" for n, v, m in zip(f["name"].iloc[::-1], f["value"].iloc[::-1],
+                                                                      mid[::-1])) + "。")
     return fig
 
 
@@ -104,6 +118,8 @@ def backtest_lines(mape: pd.DataFrame, name: str, synthetic: bool = False) -> pl
     ax.legend(fontsize=8)
     _source(fig, synthetic, "滚动起点回测：每个往年 × 每个月份")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    _alt(fig, f"折线图：{ax.get_title()}，横轴为推算时已知的月份：" + "；".join(
+        f"{METHOD_SHORT.get(m, m)}平均 {row['all']:.1f}%" for m, row in mape.iterrows()) + "。")
     return fig
 
 
@@ -122,8 +138,8 @@ def annual_fan(annual: pd.Series, projections: pd.DataFrame, targets: pd.Series,
         label, ls, colour = styles[method]
         yrs = np.r_[annual.index[-1], g["year"].to_numpy()]
         ax.plot(yrs, np.r_[annual.iloc[-1], g["value"].to_numpy()], ls=ls, color=colour, label=label)
-        ax.fill_between(g["year"], g["lower95"], g["upper95"], color=colour, alpha=0.10, label=f"{label} 95%区间")
-        ax.fill_between(g["year"], g["lower80"], g["upper80"], color=colour, alpha=0.20, label=f"{label} 80%区间")
+        ax.fill_between(g["year"], g["lower95"], g["upper95"], color=colour, alpha=0.10, label=f"{label} 95%预测区间")
+        ax.fill_between(g["year"], g["lower80"], g["upper80"], color=colour, alpha=0.20, label=f"{label} 80%预测区间")
     if len(targets):
         ax.plot(targets.index, targets.to_numpy(), marker="o", color="#d62728", lw=1.5, label="规划目标")
     if full_year is not None and np.isfinite(full_year.get("value", np.nan)):
@@ -132,11 +148,17 @@ def annual_fan(annual: pd.Series, projections: pd.DataFrame, targets: pd.Series,
                                                       [full_year["upper80"] - full_year["value"]]],
                     fmt="D", color="#ff7f0e", capsize=4, label=f"{yr}年全年预计（80%区间）")
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    few = "" if len(projections) else "（完整年度不足 5 年，未外推）"
+    few = "" if len(projections) else "（完整年度不足，未外推）"
     ax.set(title=f"{name}营业收入：实际、外推与目标（亿元）{few}", xlabel="年份", ylabel="亿元")
     ax.legend(fontsize=7.5, loc="upper left", ncol=2)
     _source(fig, synthetic, "外推为 statsmodels 模型结果，区间为预测区间")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    drawn = [f"{annual.index[0]}—{annual.index[-1]}年全年实际"]
+    drawn += [f"{styles[m][0]}外推至 {int(g['year'].max())} 年 {g['value'].iloc[-1]:,.1f} 亿元（80%、95% 预测区间）"
+              for m, g in (projections.groupby("method", sort=False) if len(projections) else ())]
+    if len(targets):
+        drawn.append("规划目标")
+    _alt(fig, f"折线图：{ax.get_title()}。图中画出：{'；'.join(drawn)}。")
     return fig
 
 
@@ -162,4 +184,5 @@ def cumulative_paths(table: pd.DataFrame, year: int, target: float, name: str, t
     ax.legend(fontsize=8, loc="upper left")
     _source(fig, synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    _alt(fig, f"折线图：{ax.get_title()}，{year - 1}年与{year}年各月累计，红色虚线为按时序进度完成目标的路径。")
     return fig

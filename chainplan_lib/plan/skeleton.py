@@ -1,0 +1,84 @@
+"""`chainplan plan new`: a commented plan-file skeleton for another district, to fill in with the document open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+__all__ = ["skeleton"]
+
+_TEMPLATE = '''\
+# ============================================================================================================
+# Plan file for {district}. Fill in every value with the plan document open, and cite for each number the
+# section it comes from. Check it with:  chainplan plan check {filename}
+# Units: revenue in 亿元, enterprises in 户. Names in their plain simplified form: full-width and Traditional
+# forms, the suffixes 产业链/产业集群 (chains) and 镇/乡/街道/园区/办事处/管委会 (areas) and the district prefix
+# are understood without listing them; add `aliases` only for other spellings.
+# The bundled example is data/plans/qingshanhu-2024.toml.
+# ============================================================================================================
+
+format = 1
+
+[plan]
+title = "{district}……行动计划方案（{y0}-{y1}年）"   # the document's full title
+reference = ""                 # 文号, e.g. "X政发〔{year}〕N号"
+issued = "{today}"             # date of issue, YYYY-MM-DD
+issuer = "{district}人民政府"
+district = "{district}"
+years = [{years}]              # the years of the annex table, consecutive
+base_year = {y0}
+target_year = {y1}
+overall_indicator = "revenue"  # the indicator the overall goal is about
+overall_growth = 0.10          # e.g. "规模以上工业营业收入年均增长10%左右" → 0.10; remove if the plan has none
+overall_qualifier = "左右"      # 左右 (about, read as ± a tolerance) or 以上 (at least)
+overall_section = "二、目标要求"
+
+[table]
+path = "../raw/{district}_targets.txt"   # the annex table as extracted from the PDF, relative to this file
+title = "{district}重点产业链目标预测表"    # the table's title as printed
+unit = "亿元"
+section = "附件2"
+
+[[indicators]]
+id = "revenue"
+labels = ["营业收入", "主营业务收入"]
+unit = "亿元"
+
+[[indicators]]
+id = "enterprises"
+labels = ["规上户数", "户数"]
+unit = "户"
+
+# One [[chains]] per chain, in the order the plan presents them.
+[[chains]]
+id = "chain_one"               # lower-case letters, digits and _
+name = "第一条产业链"            # as the plan names it, without 产业链
+aliases = []
+industry_codes = []            # GB/T 4754-2017 divisions/classes whose firms belong to it, e.g. ["17", "18"]
+  [[chains.targets]]           # a target stated in the text (repeat for each)
+  year = {y1}
+  indicator = "revenue"
+  value = 0
+  qualifier = "力争达到"
+  section = "三、……"
+
+# One [[areas]] per town, sub-district or park, in the column order of the table (the district total is 全区).
+[[areas]]
+name = "某某镇"
+
+# Optional: firm-size targets of a chain (cumulative counts of firms above each threshold).
+# [[size_bands]]
+# chain = "chain_one"
+# year = {y1}
+# thresholds = [1, 5, 10]   # 亿元
+# counts = [20, 5, 2]       # 户
+# section = "附件1 ……"
+'''
+
+
+def skeleton(district: str, years: tuple[int, int] | None = None, filename: str = "PLAN.toml",
+             today: date | None = None) -> str:
+    """The skeleton's text for ``district`` (years default to this year + 3)."""
+    today = today or date.today()
+    y0, y1 = years or (today.year, today.year + 3)
+    return _TEMPLATE.format(district=district, y0=y0, y1=y1, years=", ".join(str(y) for y in range(y0, y1 + 1)),
+                            today=today.isoformat(), year=today.year, filename=filename)

@@ -19,6 +19,7 @@ import chainplan_lib.cleaning.register as register
 import chainplan_lib.cleaning.register_output as register_output
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import InputError
+from _plans import plan_copy
 from chainplan_lib.cleaning.register import OUTPUT_FILES, REASONS, build_panel, clean_registers
 from chainplan_lib.cleaning.register_values import parse_revenue
 from chainplan_lib.cleaning.register_sample import large_register
@@ -114,17 +115,24 @@ def test_chain_from_column_wins_then_industry_code(tmp_path):
     assert "'新能源'" in r.quarantine.set_index("source_row").loc[9, "reason"]
 
 
-def test_edited_mapping_in_a_config_file_changes_the_chain(tmp_path):
-    from chainplan_lib.cleaning.register_config import REGISTER_CONFIG_FILE
-
-    text = REGISTER_CONFIG_FILE.read_text(encoding="utf-8")
-    text = text.replace('"13" = "food_pharma"', '"13" = "food_pharma"\n"3670" = "electronics"')  # a class override
-    cfg = tmp_path / "chains.toml"
-    cfg.write_text(text, encoding="utf-8")
+def test_edited_industry_codes_in_a_plan_file_change_the_chain(tmp_path):
+    # a class-level override (3670) in the plan file's electronics chain; 3611 stays "other"
+    plan = plan_copy(tmp_path, ('industry_codes = ["38", "39", "40"]', 'industry_codes = ["38", "39", "40", "3670"]'))
     path = write_csv(tmp_path / "r.csv", [HEAD, [1, "南昌戊公司", C[4], "罗家镇", "3670", "3000", "2024"],
                                           [2, "南昌己公司", C[5], "罗家镇", "3611", "3000", "2024"]])
     assert clean_registers([path]).clean["chain_id"].astype(str).tolist() == ["other", "other"]
-    assert clean_registers([path], config=cfg).clean["chain_id"].astype(str).tolist() == ["electronics", "other"]
+    assert clean_registers([path], plan=plan).clean["chain_id"].astype(str).tolist() == ["electronics", "other"]
+
+
+def test_industry_codes_left_in_a_register_config_are_refused_with_where_they_went(tmp_path):
+    from chainplan_lib.cleaning.register_config import REGISTER_CONFIG_FILE
+
+    cfg = tmp_path / "chains.toml"
+    cfg.write_text(REGISTER_CONFIG_FILE.read_text(encoding="utf-8") + '\n[industry_codes]\n"17" = "textiles"\n',
+                   encoding="utf-8")
+    path = write_csv(tmp_path / "r.csv", [HEAD, [1, "南昌戊公司", C[4], "罗家镇", "3670", "3000", "2024"]])
+    with pytest.raises(InputError, match=r"\[industry_codes\] is no longer read here.*plan file"):
+        clean_registers([path], config=cfg)
 
 
 # ------------------------------------------------------------------------------------------- bad rows

@@ -65,15 +65,16 @@ _CLEAN_SOURCE = ["year", "uscc", "name", "area", "chain_id", "industry_code", "i
 
 
 def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
-                    config: str | Path | None = None) -> RegisterResult:
+                    config: str | Path | None = None, plan=None) -> RegisterResult:
     """Clean register files (workbooks / .csv, or folders of them) into a clean table, quarantine and panel.
 
     With ``out_dir`` the five outputs are written there (all computed first, then each written to a
     temporary file in ``out_dir`` and renamed into place); with ``None`` nothing is written. ``out_dir`` may
     not be an existing file, lie under ``data/raw`` or be one of the input folders (checked before reading).
-    ``config`` is an alternative industry_chains.toml.
+    ``config`` is an alternative industry_chains.toml (headings, threshold); ``plan`` the plan whose chains,
+    industry codes and areas the rows are read against (a Plan or a plan file; default: the default plan).
     """
-    cfg = load_register_config(config)
+    cfg = load_register_config(config, plan)
     inputs = [Path(p) for p in inputs]
     if out_dir is not None:
         check_out_dir(Path(out_dir), inputs)
@@ -114,7 +115,7 @@ def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
         fut_d = pool.submit(duplicates_frame, d_rows, d_kept)
         clean = clean_frame(_take(rows, keep, _CLEAN_SOURCE), cfg)
         del rows
-        panel = build_panel(clean)
+        panel = build_panel(clean, plan=cfg.plan)
         quarantine, duplicates = fut_q.result(), fut_d.result()
     summary = summarise(sheet, failed, dropped, why, tables, blanks, clean, quarantine, duplicates, cfg)
     result = RegisterResult(clean, quarantine, duplicates, panel, summary)

@@ -17,10 +17,11 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from ..errors import InputError
+from ..plan.model import cn_count
 from ..plan.names import DISTRICT, normalise_label
 from .register_config import RegisterConfig
 from .register_read import SheetTable
-from .register_schemas import AREA_CATEGORIES, CHAIN_IDS_ALL, REASONS_CN
+from .register_schemas import REASONS_CN
 from .register_values import (
     MAX_REVENUE_WAN, area_value, arrow_apply, chain_value, clip_text, distinct, industry_value, nfkc,
     normalise_text, parse_revenue, year_value,
@@ -175,7 +176,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
     live = ~structural
     why.add("name_missing", live & (name == "").to_numpy(), f"{col['name']} 为空")
     _check_uscc(codes, status, col["uscc"], live, why)
-    area = _check_area(f[col["area"]], col["area"], miss, live, why)
+    area = _check_area(f[col["area"]], col["area"], cfg, live, why)
     no_unit = _check_revenue(f, rev_status, col["revenue"], live, why)
     year = _check_year(f, col["year"], table, cfg, live, why)
     chain, from_col, industry_code = _assign_chain(f, col, cfg, live, why)
@@ -194,7 +195,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
         "uscc_missing": status == _ST["missing"],
         "name": name,
         "area": area,
-        "chain_id": pd.Categorical.from_codes(chain, categories=list(CHAIN_IDS_ALL)),
+        "chain_id": pd.Categorical.from_codes(chain, categories=list(cfg.names.chain_ids_all)),
         "chain_source": pd.Categorical.from_codes(from_col.astype(np.int8), categories=["industry_code", "column"]),
         "industry_code": industry_code,
         "industry_name": iname,
@@ -227,16 +228,17 @@ def _check_uscc(codes: pd.DataFrame, status: np.ndarray, heading: str, live: np.
     why.add("uscc_invalid", live & (status != _ST["valid"]) & (status != _ST["missing"]), message)
 
 
-def _check_area(raw: pd.Series, heading: str, miss: frozenset[str], live: np.ndarray,
+def _check_area(raw: pd.Series, heading: str, cfg: RegisterConfig, live: np.ndarray,
                 why: _Reasons) -> pd.Categorical:
     codes, values = distinct(raw)
-    found = [area_value(v, miss) for v in values]  # once per distinct value
+    found = [area_value(v, cfg.missing, cfg.plan) for v in values]  # once per distinct value
+    n_areas = cn_count(len(cfg.plan.areas))
     state = np.array([0 if r is None else 1 if r == "" else 2 if r == DISTRICT else 3 for r in found], dtype=np.int8)[codes]
     why.add("area_missing", live & (state == 1), f"{heading} 为空")
     why.add("area_unknown", live & (state == 0), lambda idx: (
-        f"{heading} " + _q(raw, idx) + " 不是九个镇（街道、园区）之一，也不是已知别名"))
+        f"{heading} " + _q(raw, idx) + f" 不是{n_areas}个镇（街道、园区）之一，也不是已知别名"))
     why.add("area_district", live & (state == 2), f"{heading} 填的是{DISTRICT}（全区合计），不是企业所在镇街")
-    return take_cat(found, codes, AREA_CATEGORIES)
+    return take_cat(found, codes, cfg.names.area_categories)
 
 
 def _check_revenue(f: pd.DataFrame, status: np.ndarray, heading: str, live: np.ndarray,
@@ -277,9 +279,9 @@ def _check_year(f: pd.DataFrame, heading: str | None, table: SheetTable, cfg: Re
 
 def _assign_chain(f: pd.DataFrame, col: dict, cfg: RegisterConfig, live: np.ndarray,
                   why: _Reasons) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
-    """(chain position in CHAIN_IDS_ALL or -1, whether it came from the 产业链 column, industry code)."""
+    """(chain position in the plan's chain ids + 'other' or -1, whether it came from the 产业链 column, industry code)."""
     n, miss = len(f), cfg.missing
-    position = {c: i for i, c in enumerate(CHAIN_IDS_ALL)}
+    position = {c: i for i, c in enumerate(cfg.names.chain_ids_all)}
     if col["industry_code"] is not None:
         i_codes, i_values = distinct(f[col["industry_code"]])
         found = [industry_value(v, cfg.industry_codes, miss) for v in i_values]
@@ -291,11 +293,11 @@ def _assign_chain(f: pd.DataFrame, col: dict, cfg: RegisterConfig, live: np.ndar
     label = np.full(n, -1)  # -1 blank (the industry code decides), -2 a label naming nothing known
     if col["chain"] is not None:
         c_codes, c_values = distinct(f[col["chain"]])
-        labels = [chain_value(v, cfg.other_labels, miss) for v in c_values]
+        labels = [chain_value(v, cfg.other_labels, miss, cfg.plan) for v in c_values]
         label = np.array([-2 if r is None else -1 if r == "" else position[r] for r in labels], dtype=np.int64)[c_codes]
     from_col = label >= 0
     why.add("chain_unknown", live & (label == -2), lambda idx: (
-        f"{col['chain']} " + _q(f[col["chain"]], idx) + " 不是四条产业链之一，也不是“其他”"))
+        f"{col['chain']} " + _q(f[col["chain"]], idx) + f" 不是{cn_count(len(cfg.plan.chains))}条产业链之一，也不是“其他”"))
     by_code = live & (label == -1)
     why.add("industry_code_missing", by_code & no_code,
             f"{col['industry_code'] or '行业代码'} 为空，且未填产业链")

@@ -1,7 +1,10 @@
-"""The register cleaner's configuration: accepted headings, the chain mapping, the threshold, placeholders.
+"""The register cleaner's configuration: accepted headings, the threshold, placeholders — and the plan.
 
-Read from ``chainplan_lib/config/industry_chains.toml`` (or another file with the same keys) and checked on
-load; every other register module takes a :class:`RegisterConfig` rather than reading the file itself.
+What is not plan-specific is read from ``chainplan_lib/config/industry_chains.toml`` (or another file with the
+same keys) and checked on load: column-heading aliases, the above-size threshold, the labels meaning "no
+chain" and the placeholder values. What is plan-specific — the chains, their industry codes and the areas —
+comes from the plan file (``[[chains]] industry_codes``, ``[[areas]]``). A :class:`RegisterConfig` carries
+both; every other register module takes one rather than reading either file itself.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..plan.names import CHAIN_IDS, normalise_label
+from ..plan.load import resolve_plan
+from ..plan.model import Plan
+from ..plan.names import normalise_label
 
 __all__ = ["REGISTER_CONFIG_FILE", "FieldSpec", "RegisterConfig", "load_register_config", "norm_key"]
 
@@ -33,11 +38,19 @@ class FieldSpec:
 @dataclass(frozen=True, eq=False)
 class RegisterConfig:
     threshold_wan: float
-    industry_codes: dict[str, str]  # GB/T 4754 prefix (2-4 digits) -> chain id
+    industry_codes: dict[str, str]  # GB/T 4754 prefix (2-4 digits) -> chain id, from the plan
     other_labels: frozenset[str]
     missing: frozenset[str]
     fields: dict[str, FieldSpec]
     path: str
+    plan: Plan  # chains, areas and industry codes
+
+    @property
+    def names(self):
+        """The register's chain ids, names, areas and schemas for this plan."""
+        from .register_schemas import register_names
+
+        return register_names(self.plan)
 
     def alias_table(self) -> dict[str, tuple[str, int]]:
         """normalised heading -> (field, priority); lower priority wins when a field has several."""
@@ -53,23 +66,28 @@ def norm_key(text: str) -> str:
     return normalise_label(text).lower()
 
 
-def load_register_config(path: str | Path | None = None) -> RegisterConfig:
-    """The register config (chain mapping, threshold, accepted headings), checked."""
-    return _load_config(str(path or REGISTER_CONFIG_FILE))
+def load_register_config(path: str | Path | None = None, plan: Plan | str | Path | None = None) -> RegisterConfig:
+    """The register config (accepted headings, threshold) with the plan's chains, areas and industry codes.
+
+    ``plan``: a :class:`~chainplan_lib.plan.model.Plan` or a plan file (default: the default plan).
+    """
+    return _load_config(str(path or REGISTER_CONFIG_FILE), resolve_plan(plan))
 
 
 @lru_cache(maxsize=8)
-def _load_config(path: str) -> RegisterConfig:
+def _load_config(path: str, plan: Plan) -> RegisterConfig:
     try:
         with open(path, "rb") as fh:
             raw: dict[str, Any] = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read register config: {exc}", file=path) from None
-    codes = {str(k): str(v) for k, v in raw.get("industry_codes", {}).items()}
-    for key, cid in codes.items():
-        if not re.fullmatch(r"\d{2,4}", key) or cid not in CHAIN_IDS:
-            raise InputError(f"[industry_codes] {key!r} = {cid!r}: keys are 2-4 digit GB/T 4754 codes, "
-                             f"values one of {', '.join(CHAIN_IDS)}", file=path)
+    if "industry_codes" in raw:
+        raise InputError("[industry_codes] is no longer read here: each chain's GB/T 4754 codes are in the plan "
+                         "file ([[chains]] industry_codes = [...]); remove the table", file=path)
+    codes = plan.industry_code_map()
+    for key in codes:
+        if not re.fullmatch(r"\d{2,4}", key):  # the plan loader checks this too
+            raise InputError(f"industry code {key!r} is not a 2-4 digit GB/T 4754 code", file=plan.path)
     fields = {}
     for name, spec in raw.get("columns", {}).items():
         fields[name] = FieldSpec(name, spec.get("label", name), bool(spec.get("required", False)),
@@ -84,4 +102,5 @@ def _load_config(path: str) -> RegisterConfig:
         missing=frozenset(norm_key(x) for x in raw.get("values", {}).get("missing", ())),
         fields=fields,
         path=path,
+        plan=plan,
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..plan.names import AREAS
+from ..plan.model import Plan
 from .register_checks import empty_reasons
-from .register_schemas import AREA_CATEGORIES, CHAIN_IDS_ALL, CHAIN_NAME_BY_ID, FIELD_LABELS_CN, PANEL_SCHEMA
+from .register_schemas import FIELD_LABELS_CN, register_names
 from .register_values import clip_text
 
 __all__ = ["deduplicate", "build_panel", "FIELDS_COMPARED", "PLACES_LISTED"]
@@ -114,22 +114,25 @@ def _codes(s: pd.Series, categories) -> np.ndarray:
     return pd.Categorical(s, categories=list(categories)).codes.astype(np.int64)
 
 
-def build_panel(clean: pd.DataFrame, years: list[int] | None = None) -> pd.DataFrame:
+def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan | str | None = None) -> pd.DataFrame:
     """Above-size enterprises and their revenue (亿元) per year × chain × area, with 全区 rows.
 
-    Every chain (the four and ``other``) × area (全区 first, then the nine) × year is present, zeros where
-    no firm is; the layout matches the target table so the two merge on (year, chain_id, area).
+    Every chain (the plan's and ``other``) × area (全区 first, then the plan's areas) × year is present, zeros
+    where no firm is; the layout matches the target table so the two merge on (year, chain_id, area).
+    ``plan``: the plan the register was cleaned for (default: the default plan).
     """
+    names = register_names(plan)
+    chain_ids_all, areas, area_categories = names.chain_ids_all, names.areas, names.area_categories
     year_all = clean["year"].to_numpy().astype(np.int64)
     if years is None:  # the few distinct years, without sorting a million of them
         lo = int(year_all.min()) if len(year_all) else 0
         years = (np.flatnonzero(np.bincount(year_all - lo)) + lo).tolist() if len(year_all) else []
     years = sorted(years)
     above = clean["above_size"].to_numpy(dtype=bool)
-    ny, nc, na = len(years), len(CHAIN_IDS_ALL), len(AREAS)
+    ny, nc, na = len(years), len(chain_ids_all), len(areas)
     y = pd.Index(years).get_indexer(year_all[above])
-    c = _codes(clean["chain_id"], CHAIN_IDS_ALL)[above]
-    a = _codes(clean["area"], AREAS)[above]
+    c = _codes(clean["chain_id"], chain_ids_all)[above]
+    a = _codes(clean["area"], areas)[above]
     ok = (y >= 0) & (c >= 0) & (a >= 0)
     cell = ((y * nc + c) * na + a)[ok]
     size = ny * nc * na
@@ -140,11 +143,11 @@ def build_panel(clean: pd.DataFrame, years: list[int] | None = None) -> pd.DataF
     revenue = np.concatenate([revenue.sum(axis=2, keepdims=True), revenue], axis=2)
     out = pd.DataFrame({
         "year": np.repeat(np.asarray(years, dtype=np.int64), nc * (na + 1)),
-        "chain_id": np.tile(np.repeat(np.asarray(CHAIN_IDS_ALL, dtype=object), na + 1), ny),
-        "area": np.tile(np.asarray(AREA_CATEGORIES, dtype=object), ny * nc),
+        "chain_id": np.tile(np.repeat(np.asarray(chain_ids_all, dtype=object), na + 1), ny),
+        "area": np.tile(np.asarray(area_categories, dtype=object), ny * nc),
         "enterprises": firms.ravel().astype(np.int64),
         "revenue_yi": revenue.ravel().round(8),
     })
     out = out.astype({"chain_id": "str", "area": "str"})
-    out["chain"] = out["chain_id"].map(CHAIN_NAME_BY_ID).astype("str")
-    return PANEL_SCHEMA.validate(out)
+    out["chain"] = out["chain_id"].map(names.chain_name_by_id).astype("str")
+    return names.panel_schema.validate(out)

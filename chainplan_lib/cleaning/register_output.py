@@ -24,16 +24,11 @@ from ..paths import guard_not_raw
 from .cellsafety import neutralise_frame
 from .register_config import RegisterConfig
 from .register_read import SheetTable
-from .register_schemas import (
-    AREA_CATEGORIES, CHAIN_IDS_ALL, CHAIN_NAME_BY_ID, CLEAN_SCHEMA, DUPLICATE_COLUMNS, OUTPUT_FILES,
-    QUARANTINE_SCHEMA, QUARANTINE_TAIL, REASONS,
-)
+from .register_schemas import DUPLICATE_COLUMNS, OUTPUT_FILES, QUARANTINE_SCHEMA, QUARANTINE_TAIL, REASONS
 from .register_values import arrow_strings
 
 __all__ = ["RegisterResult", "clean_frame", "quarantine_frame", "duplicates_frame", "summarise", "is_synthetic",
            "check_out_dir", "write_outputs", "safe_for_spreadsheets"]
-
-_AREAS = AREA_CATEGORIES[1:]
 
 
 @dataclass
@@ -70,15 +65,16 @@ class RegisterResult:
 # ---------------------------------------------------------------------------------------------- frames
 def clean_frame(rows: pd.DataFrame, cfg: RegisterConfig) -> pd.DataFrame:
     """The clean table from the kept rows (``rows`` is consumed: its columns are dropped as they are used)."""
+    names = cfg.names
     wan = rows.pop("revenue_wan").to_numpy()
     chain_id = rows.pop("chain_id")
     clean = pd.DataFrame({
         "year": rows.pop("year").to_numpy().astype(np.int64),
         "uscc": rows.pop("uscc"),
         "name": rows.pop("name"),
-        "area": rows.pop("area").cat.set_categories(list(_AREAS)),
+        "area": rows.pop("area").cat.set_categories(list(names.areas)),
         "chain": pd.Categorical.from_codes(chain_id.cat.codes.to_numpy(),
-                                           categories=[CHAIN_NAME_BY_ID[c] for c in CHAIN_IDS_ALL]),
+                                           categories=[names.chain_name_by_id[c] for c in names.chain_ids_all]),
         "chain_id": chain_id,
         "industry_code": rows.pop("industry_code"),
         "industry_name": rows.pop("industry_name"),
@@ -90,7 +86,7 @@ def clean_frame(rows: pd.DataFrame, cfg: RegisterConfig) -> pd.DataFrame:
         "source_sheet": rows.pop("source_sheet"),
         "source_row": rows.pop("source_row"),
     }, copy=False)
-    return CLEAN_SCHEMA.validate(clean)
+    return names.clean_schema.validate(clean)
 
 
 def quarantine_frame(at: pd.DataFrame, why: pd.DataFrame, originals: dict[int, pd.DataFrame],

@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..plan.names import find_area, find_chain, normalise_label
+from ..plan.model import Plan
+from ..plan.names import normalise_label
 from .uscc import utf8_view
 
 __all__ = [
@@ -232,20 +233,20 @@ def industry_value(text: str, mapping: dict[str, str], missing: frozenset[str]) 
     return code, "other"
 
 
-def area_value(text: str, missing: frozenset[str]) -> str | None:
-    """Canonical area, '' when blank, None when unknown (never a guess)."""
+def area_value(text: str, missing: frozenset[str], plan: Plan) -> str | None:
+    """Canonical area of the plan, '' when blank, None when unknown (never a guess)."""
     t = normalise_label(text)
     if t.lower() in missing:
         return ""
-    return find_area(t)
+    return plan.find_area(t)
 
 
-def chain_value(text: str, other: frozenset[str], missing: frozenset[str]) -> str | None:
-    """Chain id named by a 产业链 cell, 'other', '' when blank, None when it names nothing known."""
+def chain_value(text: str, other: frozenset[str], missing: frozenset[str], plan: Plan) -> str | None:
+    """Chain id of the plan named by a 产业链 cell, 'other', '' when blank, None when it names nothing known."""
     t = normalise_label(text).lower()
     if t in missing:
         return ""
     if t in other:
         return "other"
-    c = find_chain(t)
+    c = plan.find_chain(t)
     return c.id if c else None

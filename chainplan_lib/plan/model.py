@@ -15,13 +15,24 @@ from .normalise import (AREA_SUFFIXES, CHAIN_SUFFIXES, OFFICE_SUFFIXES, label_ke
                         strip_suffix)
 
 __all__ = ["TOTAL", "ALL", "ALL_NAME", "Indicator", "Target", "Chain", "Area", "SizeBands", "OtherTarget",
-           "Plan"]
+           "Plan", "cn_count"]
 
 TOTAL = "全区"          # the area label of the district total in every tidy table, whatever the district
 ALL = "all"            # chain id of the sum of the plan's chains
 ALL_NAME_TEMPLATE = "{n}链合计"
 ALL_NAME = "四链合计"   # for the bundled four-chain plan; use Plan.all_name in general
 _CN_DIGITS = "零一二三四五六七八九十"
+
+
+def cn_count(n: int) -> str:
+    """A count in Chinese numerals as prose writes it (四, 九, 十二, 二十); digits from 100 on."""
+    n = int(n)
+    if not 0 <= n < 100:
+        return str(n)
+    if n <= 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
 @dataclass(frozen=True)
@@ -139,8 +150,7 @@ class Plan:
     @property
     def all_name(self) -> str:
         """Label of the chains' sum: 四链合计 for four chains, 三链合计 for three …"""
-        n = len(self.chains)
-        return ALL_NAME_TEMPLATE.format(n=_CN_DIGITS[n] if n <= 10 else n)
+        return ALL_NAME_TEMPLATE.format(n=cn_count(len(self.chains)))
 
     def chain(self, chain_id: str) -> Chain:
         for c in self.chains:

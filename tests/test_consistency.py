@@ -39,7 +39,7 @@ def test_verdict_and_cagr(result):
     assert result.chain_verdicts == {"textiles": "more_ambitious", "metallurgy": "less_ambitious",
                                      "electronics": "more_ambitious", "food_pharma": "more_ambitious"}
     assert result.base_yi["all"] == 690 and result.target_yi["all"] == 1000
-    assert result.overall_growth == 0.10  # from config/plan_targets.toml
+    assert result.overall_growth == 0.10  # from the plan file ([plan] overall_growth)
     assert result.band == pytest.approx((0.09, 0.11))
 
 
@@ -47,7 +47,7 @@ def test_gap_and_path(result):
     # 10 % path: 690 → 759 → 834.9 → 918.39; gap 2026 = 1000 − 918.39 = 81.61 亿元
     assert result.path_yi[2024] == pytest.approx(759)
     assert result.path_yi[2026] == pytest.approx(918.39)
-    assert result.gap_2026_yi == pytest.approx(81.61)
+    assert result.gap_yi == pytest.approx(81.61)
 
 
 def test_contributions(result):
@@ -100,7 +100,7 @@ def test_less_ambitious():
     assert r.verdict == "less_ambitious"
     assert r.cagr["all"] == pytest.approx(0.05)
     # 400·1.05³ = 463.05; 400·1.1³ = 532.4; gap −69.35
-    assert r.gap_2026_yi == pytest.approx(463.05 - 532.4)
+    assert r.gap_yi == pytest.approx(463.05 - 532.4)
     # an exactly constant-growth path has no residuals: the test is degenerate, slope = ln 1.05
     assert r.regression.slope == pytest.approx(math.log(1.05))
 
@@ -195,7 +195,7 @@ def test_other_years():
     r = check_consistency(targets_frame(), base_year=2024, target_year=2026)
     # 768 → 1000 over 2 years: sqrt(1.302083) − 1 = 0.141089; regression on the 3 points 2024–2026
     assert r.cagr["all"] == pytest.approx(0.141089, abs=1e-6)
-    assert r.regression.n == 3 and r.gap_2026_yi == pytest.approx(1000 - 768 * 1.21)
+    assert r.regression.n == 3 and r.gap_yi == pytest.approx(1000 - 768 * 1.21)
     # 2025 → 2026: one year, no regression
     r = check_consistency(targets_frame(), base_year=2025, target_year=2026)
     assert r.cagr["all"] == pytest.approx(1000 / 870 - 1)

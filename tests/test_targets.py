@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from _plans import plan_copy
 from chainplan_lib.errors import InputError, ReconciliationError
 from chainplan_lib.paths import default_raw_targets
 from chainplan_lib.cleaning.targets import (
@@ -343,17 +344,27 @@ def test_real_table_checks_and_repairs(real):
 
 
 def test_text_target_disagreement_is_reported_not_forced(tmp_path):
-    plan = tmp_path / "plan.toml"
-    from chainplan_lib.plan.planfile import PLAN_TARGETS_FILE
-    plan.write_text(PLAN_TARGETS_FILE.read_text(encoding="utf-8").replace("revenue_2026_yi = 300",
-                                                                          "revenue_2026_yi = 310"),
-                    encoding="utf-8")
-    r = clean_targets(plan_path=plan)
+    # the plan file's text target for 冶金建材 2026 revenue edited from 300 to 310 亿元
+    plan = plan_copy(tmp_path, ("  value = 300\n  qualifier = \"力争达到\"", "  value = 310\n  qualifier = \"力争达到\""))
+    r = clean_targets(plan=plan)
     bad = r.checks[r.checks.status != "ok"]
-    assert bad[["chain_id", "indicator", "expected", "actual"]].values.tolist() == [
-        ["metallurgy", "revenue", 310.0, 300.0]]
+    assert bad[["check", "chain_id", "indicator", "expected", "actual"]].values.tolist() == [
+        ["table_2026_vs_text", "metallurgy", "revenue", 310.0, 300.0]]
+    assert bad["detail"].iloc[0] == "表中为 300，正文为 310 亿元（力争达到，三、主攻方向和发展路径 · 冶金建材产业链）"
     assert value(r.table, "冶金建材", 2026, "revenue", "全区") == (300.0, "table")
     assert "check_failed" in set(r.repairs["kind"])
+
+
+def test_a_text_target_for_an_earlier_year_is_checked_against_that_year(tmp_path):
+    # a target stated for 2025 (electronics enterprises 22 户 in the table) is checked as table_2025_vs_text
+    plan = plan_copy(tmp_path, ('industry_codes = ["38", "39", "40"]', 'industry_codes = ["38", "39", "40"]\n'
+                                "  [[chains.targets]]\n  year = 2025\n  indicator = \"enterprises\"\n  value = 22\n"
+                                "  qualifier = \"达到\"\n  section = \"x\"\n"))
+    r = clean_targets(plan=plan)
+    c = r.checks[r.checks.check == "table_2025_vs_text"]
+    assert c[["chain_id", "year", "indicator", "expected", "actual", "status"]].values.tolist() == [
+        ["electronics", 2025, "enterprises", 22.0, 22.0, "ok"]]
+    assert len(r.checks) == 32 + 8 + 1
 
 
 def test_raw_rows_frame_shows_rows_as_printed():

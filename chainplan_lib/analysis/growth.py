@@ -9,8 +9,9 @@ Inputs are tidy frames of the target-table shape — columns ``chain_id``, ``yea
 or the register panel (``year, chain_id, area, enterprises, revenue_yi``), which
 :func:`tidy_panel` turns into that shape (every function here accepts either).
 
-``chain_id='all'`` means the sum of the four chains (四链合计); firms outside the chains
-(``chain_id='other'`` in the register) are never part of it.
+``chain_id='all'`` means the sum of the plan's chains (四链合计 for four, 三链合计 for three …); firms outside
+the chains (``chain_id='other'`` in the register) are never part of it. Chains, areas and years are the plan's:
+every function takes ``plan=None`` (the default plan; see :mod:`chainplan_lib.plan`).
 
 Projections (:func:`trend_projection`, :func:`ets_projection`, :func:`scenario_paths`,
 :func:`fan_chart_frame`, :func:`log_trend`) live in :mod:`chainplan_lib.analysis.projections` and are
@@ -24,7 +25,7 @@ Conventions (used in :func:`completion_table`, stated in its output's labels):
   as on schedule* ("时间过半、任务过半") — False when below, and NA (missing, not False) when 完成率 is
   undefined (no target or no actual).
 * 规划期时间进度 = (year − base year) ÷ (target year − base year), with the **base year = 0**: the plan
-  states 2023 values as its starting point, so 2023 → 0, 2024 → 1/3, 2025 → 2/3, 2026 → 1.
+  states base-year values as its starting point (Qingshanhu: 2023 → 0, 2024 → 1/3, 2025 → 2/3, 2026 → 1).
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.names import AREAS, AREAS_WITH_DISTRICT, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, YEARS
+from ..plan.load import resolve_plan
+from ..plan.model import ALL, ALL_NAME, TOTAL, Plan
+
+DISTRICT = TOTAL
 
 __all__ = [
     "ALL",
@@ -77,44 +81,41 @@ def __getattr__(name: str):
         return getattr(projections, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-ALL = "all"
-ALL_NAME = "四链合计"
-INDICATOR_IDS = ("revenue", "enterprises")
-TARGET_YEAR = YEARS[-1]
-BASE_YEAR = YEARS[0]
 
 
 # --------------------------------------------------------------------------- validation helpers
-def check_chain(chain_id: str, *, allow_all: bool = True) -> str:
-    """Return ``chain_id`` if it is one of the four ids (or 'all' when allowed), else raise."""
-    known = CHAIN_IDS + ((ALL,) if allow_all else ())
+def check_chain(chain_id: str, *, allow_all: bool = True, plan: Plan | None = None) -> str:
+    """Return ``chain_id`` if it is one of the plan's chain ids (or 'all' when allowed), else raise."""
+    known = resolve_plan(plan).chain_ids + ((ALL,) if allow_all else ())
     if chain_id not in known:
         raise ParameterError(f"unknown chain id {chain_id!r}; known: {', '.join(known)}")
     return chain_id
 
 
-def check_indicator(indicator: str) -> str:
-    if indicator not in INDICATOR_IDS:
-        raise ParameterError(f"unknown indicator {indicator!r}; known: revenue, enterprises")
+def check_indicator(indicator: str, plan: Plan | None = None) -> str:
+    known = resolve_plan(plan).indicator_ids
+    if indicator not in known:
+        raise ParameterError(f"unknown indicator {indicator!r}; known: {', '.join(known)}")
     return indicator
 
 
-def check_area(area: str) -> str:
-    if area not in AREAS_WITH_DISTRICT:
-        raise ParameterError(f"unknown area {area!r}; known: {', '.join(AREAS_WITH_DISTRICT)}")
+def check_area(area: str, plan: Plan | None = None) -> str:
+    known = resolve_plan(plan).areas_with_total
+    if area not in known:
+        raise ParameterError(f"unknown area {area!r}; known: {', '.join(known)}")
     return area
 
 
-def check_year(year: int, *, name: str = "year", years: Iterable[int] = YEARS) -> int:
-    years = tuple(years)
+def check_year(year: int, *, name: str = "year", years: Iterable[int] | None = None, plan: Plan | None = None) -> int:
+    years = tuple(years) if years is not None else resolve_plan(plan).years
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or int(year) not in years:
         raise ParameterError(f"{name} {year!r} outside {years[0]}–{years[-1]}")
     return int(year)
 
 
-def check_year_pair(start_year: int, end_year: int) -> tuple[int, int]:
-    start_year = check_year(start_year, name="start_year")
-    end_year = check_year(end_year, name="end_year")
+def check_year_pair(start_year: int, end_year: int, plan: Plan | None = None) -> tuple[int, int]:
+    start_year = check_year(start_year, name="start_year", plan=plan)
+    end_year = check_year(end_year, name="end_year", plan=plan)
     if end_year <= start_year:
         raise ParameterError(f"end_year {end_year} must be after start_year {start_year}")
     return start_year, end_year
@@ -132,9 +133,15 @@ def check_rate(rate: float, *, name: str = "rate") -> float:
     return float(rate)
 
 
-def chain_label(chain_id: str) -> str:
-    """Chinese name for a chain id; '四链合计' for 'all'."""
-    return ALL_NAME if chain_id == ALL else CHAIN_BY_ID[chain_id].name
+def chain_label(chain_id: str, plan: Plan | None = None) -> str:
+    """Chinese name for a chain id; the plan's 合计 label (四链合计, 三链合计 …) for 'all'."""
+    return resolve_plan(plan).chain_label(chain_id)
+
+
+def _name_or_id(plan: Plan):
+    """chain id → Chinese name for the plan's chains, the id itself for anything else ('other')."""
+    names = {c.id: c.name for c in plan.chains}
+    return lambda cid: names.get(cid, cid)
 
 
 # --------------------------------------------------------------------------- scalar formulas
@@ -152,12 +159,16 @@ def cagr(start_value: float, end_value: float, periods: float) -> float:
     return (e / s) ** (1.0 / float(periods)) - 1.0
 
 
-def required_cagr(actual: float, actual_year: int, target: float, target_year: int = TARGET_YEAR) -> float:
-    """Annual growth (fraction) needed from ``actual`` in ``actual_year`` to reach ``target`` in ``target_year``.
+def required_cagr(actual: float, actual_year: int, target: float, target_year: int | None = None,
+                  plan: Plan | None = None) -> float:
+    """Annual growth (fraction) needed from ``actual`` in ``actual_year`` to reach ``target`` in ``target_year``
+    (default: the plan's target year).
 
     Values in 亿元 (or 户); ``actual_year`` must be before ``target_year``. NaN when undefined (actual ≤ 0).
     """
-    actual_year = check_year(actual_year, name="actual_year")
+    plan = resolve_plan(plan)
+    target_year = plan.target_year if target_year is None else target_year
+    actual_year = check_year(actual_year, name="actual_year", plan=plan)
     if not isinstance(target_year, (int, np.integer)) or target_year <= actual_year:
         raise ParameterError(f"target_year {target_year!r} must be after actual_year {actual_year}")
     return cagr(actual, target, target_year - actual_year)
@@ -182,23 +193,28 @@ def time_progress(month: int, months: int = 12) -> float:
     return month / months
 
 
-def plan_time_progress(year: int, base_year: int = BASE_YEAR, target_year: int = TARGET_YEAR) -> float:
-    """Plan-period time progress (规划期时间进度), a fraction: (year − base_year) / (target_year − base_year).
+def plan_time_progress(year: int, base_year: int | None = None, target_year: int | None = None,
+                       plan: Plan | None = None) -> float:
+    """Plan-period time progress (规划期时间进度), a fraction: (year − base_year) / (target_year − base_year);
+    the years default to the plan's.
 
-    Convention: **the base year is year 0** — the plan gives 2023 values as its starting point and 2026 as
-    the end, so 2023 → 0, 2024 → 1/3, 2025 → 2/3, 2026 → 1 (three years of growth, not four calendar years).
+    Convention: **the base year is year 0** — the plan gives base-year values as its starting point: for
+    Qingshanhu 2023 → 0, 2024 → 1/3, 2025 → 2/3, 2026 → 1 (three years of growth, not four calendar years).
     """
-    base_year, target_year = check_year_pair(base_year, target_year)
+    plan = resolve_plan(plan)
+    base_year = plan.base_year if base_year is None else base_year
+    target_year = plan.target_year if target_year is None else target_year
+    base_year, target_year = check_year_pair(base_year, target_year, plan)
     year = check_year(year, years=range(base_year, target_year + 1))
     return (year - base_year) / (target_year - base_year)
 
 
 # --------------------------------------------------------------------------- frames
-def tidy_panel(panel: pd.DataFrame) -> pd.DataFrame:
+def tidy_panel(panel: pd.DataFrame, plan: Plan | None = None) -> pd.DataFrame:
     """Register panel (year, chain_id, area, enterprises [户], revenue_yi [亿元]) → target-table shape.
 
     Returns columns chain_id, chain, year, indicator, area, value (revenue in 亿元, enterprises in 户).
-    Rows for chain ids outside the four chains (e.g. 'other') are kept with chain = chain_id.
+    Rows for chain ids outside the plan's chains (e.g. 'other') are kept with chain = chain_id.
     """
     need = {"year", "chain_id", "area", "enterprises", "revenue_yi"}
     missing = need - set(panel.columns)
@@ -209,14 +225,14 @@ def tidy_panel(panel: pd.DataFrame) -> pd.DataFrame:
     long["indicator"] = long["indicator"].map({"revenue_yi": "revenue", "enterprises": "enterprises"})
     long["year"] = long["year"].astype(int)
     long["value"] = long["value"].astype(float)
-    long["chain"] = [CHAIN_BY_ID[c].name if c in CHAIN_BY_ID else c for c in long["chain_id"]]
+    long["chain"] = long["chain_id"].map(_name_or_id(resolve_plan(plan)))
     return long[["chain_id", "chain", "year", "indicator", "area", "value"]].reset_index(drop=True)
 
 
-def as_tidy(frame: pd.DataFrame) -> pd.DataFrame:
+def as_tidy(frame: pd.DataFrame, plan: Plan | None = None) -> pd.DataFrame:
     """Accept a target-table-shaped frame or a register panel; return the tidy shape (a copy)."""
     if "revenue_yi" in frame.columns and "indicator" not in frame.columns:
-        return tidy_panel(frame)
+        return tidy_panel(frame, plan)
     need = {"chain_id", "year", "indicator", "area", "value"}
     missing = need - set(frame.columns)
     if missing:
@@ -225,35 +241,37 @@ def as_tidy(frame: pd.DataFrame) -> pd.DataFrame:
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
     if "chain" not in out.columns:
-        out["chain"] = [CHAIN_BY_ID[c].name if c in CHAIN_BY_ID else c for c in out["chain_id"]]
+        out["chain"] = out["chain_id"].map(_name_or_id(resolve_plan(plan)))
     return out
 
 
-def series(frame: pd.DataFrame, chain_id: str = ALL, indicator: str = "revenue", area: str = DISTRICT) -> pd.Series:
+def series(frame: pd.DataFrame, chain_id: str = ALL, indicator: str = "revenue", area: str = DISTRICT,
+           plan: Plan | None = None) -> pd.Series:
     """One chain's (or 'all' chains') values by year, for one area (default 全区): a float Series indexed by year.
 
-    Units as the indicator (亿元 or 户). For 'all', the four chains are summed year by year (a year
+    Units as the indicator (亿元 or 户). For 'all', the plan's chains are summed year by year (a year
     where any chain is NaN or absent is NaN). If the frame has no 全区 rows (a register panel without
-    district rows), 全区 is the sum of the nine areas. Years with no data are dropped.
+    district rows), 全区 is the sum of the plan's areas. Years with no data are dropped.
     """
-    check_chain(chain_id)
-    check_indicator(indicator)
-    check_area(area)
-    df = as_tidy(frame)
+    plan = resolve_plan(plan)
+    check_chain(chain_id, plan=plan)
+    check_indicator(indicator, plan)
+    check_area(area, plan)
+    df = as_tidy(frame, plan)
     df = df[df["indicator"] == indicator]
     if area == DISTRICT and not (df["area"] == DISTRICT).any():
-        df = df[df["area"].isin(AREAS)].groupby(["chain_id", "year"], as_index=False)["value"].sum(min_count=1)
+        df = df[df["area"].isin(plan.area_names)].groupby(["chain_id", "year"], as_index=False)["value"].sum(min_count=1)
     else:
         df = df[df["area"] == area]
     if df.duplicated(["chain_id", "year"]).any():
         raise ParameterError(f"frame has duplicate rows for {indicator} / {area} (one row per chain and year expected)")
     wide = df.pivot(index="year", columns="chain_id", values="value")
     if chain_id == ALL:
-        present = [c for c in CHAIN_IDS if c in wide.columns]
+        present = [c for c in plan.chain_ids if c in wide.columns]
         if not present:
             return pd.Series(dtype=float, name=ALL)
-        # a year is summed only when all four chains have a value
-        four = wide.reindex(columns=list(CHAIN_IDS))
+        # a year is summed only when every chain of the plan has a value
+        four = wide.reindex(columns=list(plan.chain_ids))
         out = four.sum(axis=1).where(four.notna().all(axis=1))
     else:
         if chain_id not in wide.columns:
@@ -266,56 +284,61 @@ def series(frame: pd.DataFrame, chain_id: str = ALL, indicator: str = "revenue",
     return out
 
 
-def _chains_in(frame: pd.DataFrame, chains: Iterable[str] | None, include_all: bool) -> list[str]:
+def _chains_in(frame: pd.DataFrame, chains: Iterable[str] | None, include_all: bool, plan: Plan) -> list[str]:
     if chains is None:
-        chains = [c for c in CHAIN_IDS if c in set(frame["chain_id"])]
+        chains = [c for c in plan.chain_ids if c in set(frame["chain_id"])]
         if include_all:
             chains = chains + [ALL]
-    return [check_chain(c) for c in chains]
+    return [check_chain(c, plan=plan) for c in chains]
 
 
 def yoy_growth(frame: pd.DataFrame, indicator: str = "revenue", area: str = DISTRICT,
-               chains: Iterable[str] | None = None, include_all: bool = True) -> pd.DataFrame:
+               chains: Iterable[str] | None = None, include_all: bool = True, plan: Plan | None = None) -> pd.DataFrame:
     """Year-on-year growth by chain (and 'all'), as fractions.
 
     Columns: chain_id, chain, area, indicator, year, value (亿元 or 户), yoy (value / previous year − 1;
     NaN for the first year, for a gap in the years, or where the previous value is ≤ 0).
     """
-    df = as_tidy(frame)
+    plan = resolve_plan(plan)
+    df = as_tidy(frame, plan)
     rows = []
-    for cid in _chains_in(df, chains, include_all):
-        s = series(df, cid, indicator, area)
+    for cid in _chains_in(df, chains, include_all, plan):
+        s = series(df, cid, indicator, area, plan)
         prev = s.reindex(s.index - 1).to_numpy()
         for (year, value), p in zip(s.items(), prev):
             yoy = value / p - 1 if (np.isfinite(p) and p > 0) else math.nan
-            rows.append({"chain_id": cid, "chain": chain_label(cid), "area": area, "indicator": indicator,
+            rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "area": area, "indicator": indicator,
                          "year": int(year), "value": float(value), "yoy": yoy})
     return pd.DataFrame(rows, columns=["chain_id", "chain", "area", "indicator", "year", "value", "yoy"])
 
 
-def cagr_table(frame: pd.DataFrame, start_year: int = BASE_YEAR, end_year: int = TARGET_YEAR,
+def cagr_table(frame: pd.DataFrame, start_year: int | None = None, end_year: int | None = None,
                indicator: str = "revenue", area: str = DISTRICT, chains: Iterable[str] | None = None,
-               include_all: bool = True) -> pd.DataFrame:
-    """CAGR between any two years (2023–2026) by chain and for the sum of chains ('all').
+               include_all: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+    """CAGR between any two plan years (default: base → target year) by chain and for the sum of chains ('all').
 
     Columns: chain_id, chain, area, indicator, start_year, end_year, start_value, end_value (亿元 or 户),
     cagr (fraction). NaN where a value is missing or the start is 0.
     """
-    start_year, end_year = check_year_pair(start_year, end_year)
-    df = as_tidy(frame)
+    plan = resolve_plan(plan)
+    start_year = plan.base_year if start_year is None else start_year
+    end_year = plan.target_year if end_year is None else end_year
+    start_year, end_year = check_year_pair(start_year, end_year, plan)
+    df = as_tidy(frame, plan)
     rows = []
-    for cid in _chains_in(df, chains, include_all):
-        s = series(df, cid, indicator, area)
+    for cid in _chains_in(df, chains, include_all, plan):
+        s = series(df, cid, indicator, area, plan)
         a, b = float(s.get(start_year, math.nan)), float(s.get(end_year, math.nan))
-        rows.append({"chain_id": cid, "chain": chain_label(cid), "area": area, "indicator": indicator,
+        rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "area": area, "indicator": indicator,
                      "start_year": start_year, "end_year": end_year, "start_value": a, "end_value": b,
                      "cagr": cagr(a, b, end_year - start_year)})
     return pd.DataFrame(rows)
 
 
 def required_growth(actuals: pd.DataFrame, targets: pd.DataFrame, actual_year: int,
-                    indicator: str = "revenue", area: str = DISTRICT, target_year: int = TARGET_YEAR,
-                    chains: Iterable[str] | None = None, include_all: bool = True) -> pd.DataFrame:
+                    indicator: str = "revenue", area: str = DISTRICT, target_year: int | None = None,
+                    chains: Iterable[str] | None = None, include_all: bool = True,
+                    plan: Plan | None = None) -> pd.DataFrame:
     """The growth each chain needs from its actual value in ``actual_year`` to reach its ``target_year`` target.
 
     ``actuals`` is a register panel or a tidy frame of actuals; ``targets`` the target table.
@@ -323,19 +346,21 @@ def required_growth(actuals: pd.DataFrame, targets: pd.DataFrame, actual_year: i
     planned_cagr (the target path's own CAGR over the same years, fraction), required_cagr (fraction),
     extra_pp (required − planned, in percentage points: > 0 means the chain is behind its path).
     """
-    actual_year = check_year(actual_year, name="actual_year")
-    target_year = check_year(target_year, name="target_year")
+    plan = resolve_plan(plan)
+    target_year = plan.target_year if target_year is None else target_year
+    actual_year = check_year(actual_year, name="actual_year", plan=plan)
+    target_year = check_year(target_year, name="target_year", plan=plan)
     if target_year <= actual_year:
         raise ParameterError(f"target_year {target_year} must be after actual_year {actual_year}")
-    act, tgt = as_tidy(actuals), as_tidy(targets)
+    act, tgt = as_tidy(actuals, plan), as_tidy(targets, plan)
     rows = []
-    for cid in _chains_in(tgt, chains, include_all):
-        a = float(series(act, cid, indicator, area).get(actual_year, math.nan))
-        ts = series(tgt, cid, indicator, area)
+    for cid in _chains_in(tgt, chains, include_all, plan):
+        a = float(series(act, cid, indicator, area, plan).get(actual_year, math.nan))
+        ts = series(tgt, cid, indicator, area, plan)
         t = float(ts.get(target_year, math.nan))
         planned = cagr(float(ts.get(actual_year, math.nan)), t, target_year - actual_year)
-        req = required_cagr(a, actual_year, t, target_year)
-        rows.append({"chain_id": cid, "chain": chain_label(cid), "area": area, "indicator": indicator,
+        req = required_cagr(a, actual_year, t, target_year, plan)
+        rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "area": area, "indicator": indicator,
                      "actual_year": actual_year, "actual": a, "target_year": target_year, "target": t,
                      "planned_cagr": planned, "required_cagr": req, "extra_pp": (req - planned) * 100})
     return pd.DataFrame(rows)
@@ -359,31 +384,32 @@ def ahead_of_schedule(rate: float, progress: float):
 
 def completion_table(actuals: pd.DataFrame, targets: pd.DataFrame, year: int, month: int = 12,
                      indicator: str = "revenue", area: str = DISTRICT, chains: Iterable[str] | None = None,
-                     include_all: bool = True) -> pd.DataFrame:
+                     include_all: bool = True, plan: Plan | None = None) -> pd.DataFrame:
     """完成率 (actual / same-year target) against the time-progress benchmarks, by chain.
 
     ``month``: the last month the actuals cover (12 = full year). Columns: chain_id, chain, area,
     indicator, year, month, actual, target (亿元 or 户), completion_rate (fraction), time_progress
     (month / 12), ahead (:func:`ahead_of_schedule`: completion_rate ≥ time_progress, equal counts as
     ahead; NA when the rate is undefined — a nullable boolean), ahead_pp ((completion_rate −
-    time_progress) × 100, percentage points), plan_progress ((actual − base-year target) / (2026 target −
+    time_progress) × 100, percentage points), plan_progress ((actual − base-year target) / (target-year target −
     base-year target): share of the planned increase achieved, fraction), plan_time_progress
     (:func:`plan_time_progress`, base year = 0). plan_progress compares a full-year actual; with
     month < 12 read it with care.
     """
-    year = check_year(year)
+    plan = resolve_plan(plan)
+    year = check_year(year, plan=plan)
     tp = time_progress(month)
-    ptp = plan_time_progress(year)
-    act, tgt = as_tidy(actuals), as_tidy(targets)
+    ptp = plan_time_progress(year, plan=plan)
+    act, tgt = as_tidy(actuals, plan), as_tidy(targets, plan)
     rows = []
-    for cid in _chains_in(tgt, chains, include_all):
-        ts = series(tgt, cid, indicator, area)
-        a = float(series(act, cid, indicator, area).get(year, math.nan))
+    for cid in _chains_in(tgt, chains, include_all, plan):
+        ts = series(tgt, cid, indicator, area, plan)
+        a = float(series(act, cid, indicator, area, plan).get(year, math.nan))
         t = float(ts.get(year, math.nan))
-        base, goal = float(ts.get(BASE_YEAR, math.nan)), float(ts.get(TARGET_YEAR, math.nan))
+        base, goal = float(ts.get(plan.base_year, math.nan)), float(ts.get(plan.target_year, math.nan))
         rate = completion_rate(a, t)
         plan_prog = (a - base) / (goal - base) if goal != base else math.nan
-        rows.append({"chain_id": cid, "chain": chain_label(cid), "area": area, "indicator": indicator,
+        rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "area": area, "indicator": indicator,
                      "year": year, "month": month, "actual": a, "target": t, "completion_rate": rate,
                      "time_progress": tp, "ahead": ahead_of_schedule(rate, tp), "ahead_pp": (rate - tp) * 100,
                      "plan_progress": plan_prog, "plan_time_progress": ptp})

@@ -1,7 +1,7 @@
 """Regional-science measures on an area × industry table: location quotients and shift-share.
 
-Regions are the nine areas (全区 rows are never used); industries are the four chains and, where the
-data have them, the rest of industry. Inputs: the tidy target table, a register panel (its ``other``
+Regions are the plan's areas (全区 rows are never used); industries are the plan's chains and, where the
+data have them, the rest of industry. Every function takes ``plan=None`` (the default plan). Inputs: the tidy target table, a register panel (its ``other``
 rows are firms outside the chains) or a tidy actuals frame (``chain_id='industry'`` rows = all
 above-size industry of the area; a ``month`` column selects a month's year-to-date values).
 
@@ -29,12 +29,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.names import AREAS, CHAIN_IDS
-from .growth import as_tidy, chain_label, check_indicator
+from ..plan.load import resolve_plan
+from ..plan.model import Plan
+from .growth import as_tidy, check_indicator
 
 __all__ = ["OTHER", "INDUSTRY", "industry_grid", "location_quotients", "shift_share", "SHIFT_SHARE_METHODS"]
 
-OTHER = "other"        # register firms outside the four chains
+OTHER = "other"        # register firms outside the plan's chains
 INDUSTRY = "industry"  # all above-size industry (actuals)
 SHIFT_SHARE_METHODS = ("dunn", "esteban-marquillas")
 COMPONENTS = ("district_growth", "chain_mix", "area_specific")
@@ -59,15 +60,17 @@ def _select_month(df: pd.DataFrame, month: int | None) -> pd.DataFrame:
 
 
 def industry_grid(frame: pd.DataFrame, indicator: str, years: list[int], *, month: int | None = None,
-                  include_rest: bool = True) -> pd.DataFrame:
-    """Area × industry × year values (long: area, chain_id, year, value) for the nine areas.
+                  include_rest: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+    """Area × industry × year values (long: area, chain_id, year, value) for the plan's areas.
 
-    Industries: the four chains (absent area cells = 0, as '-' in the table) and, with ``include_rest``,
+    Industries: the plan's chains (absent area cells = 0, as '-' in the table) and, with ``include_rest``,
     'other' = the rest of industry — the frame's own 'other' rows (register) or 'industry' − Σ chains
     (actuals). A frame with neither has no rest of industry (the target table).
     """
-    indicator = check_indicator(indicator)
-    df = _select_month(as_tidy(frame), month)
+    plan = resolve_plan(plan)
+    AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids  # noqa: N806
+    indicator = check_indicator(indicator, plan)
+    df = _select_month(as_tidy(frame, plan), month)
     df = df[(df["indicator"] == indicator) & df["area"].isin(AREAS) & df["year"].isin(years)]
     keys = ["chain_id", "year", "area"]
     if df.duplicated(keys).any():
@@ -111,7 +114,8 @@ def industry_grid(frame: pd.DataFrame, indicator: str, years: list[int], *, mont
 # --------------------------------------------------------------------------- location quotients
 def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue", *,
                        reference: Mapping[str, float] | None = None, reference_label: str | None = None,
-                       area_totals: Mapping[str, float] | None = None, month: int | None = None) -> pd.DataFrame:
+                       area_totals: Mapping[str, float] | None = None, month: int | None = None,
+                       plan: Plan | None = None) -> pd.DataFrame:
     """Location quotient of each area in each chain against all industry: LQᵢⱼ = (Eᵢⱼ / Eᵢ) / rⱼ.
 
     Eᵢ is *all* industry in area i: Σ chains + 'other' (register) or the 'industry' row (actuals) or
@@ -131,7 +135,9 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise ParameterError(f"year {year!r} must be an integer")
-    grid = industry_grid(frame, indicator, [int(year)], month=month)
+    plan = resolve_plan(plan)
+    AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids  # noqa: N806
+    grid = industry_grid(frame, indicator, [int(year)], month=month, plan=plan)
     has_rest = (grid["chain_id"] == OTHER).any()
     if area_totals is not None:
         tot = pd.Series({a: float(area_totals.get(a, math.nan)) for a in AREAS})
@@ -143,7 +149,7 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
         grid = pd.concat([grid, pd.DataFrame({"area": list(AREAS), "chain_id": OTHER, "year": int(year),
                                               "value": (tot - csum).to_numpy()})], ignore_index=True)
     elif not has_rest:
-        raise ParameterError("no all-industry denominator: the frame covers the four chains only, so a location "
+        raise ParameterError("no all-industry denominator: the frame covers the plan's chains only, so a location "
                              "quotient would measure chain mix, not specialisation; give a register with firms "
                              "outside the chains, actuals with 'industry' rows, or area_totals")
     area_total = grid.groupby("area")["value"].transform("sum")
@@ -167,7 +173,7 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
         out["reference_share"] = out["chain_id"].map(shares)
         label = reference_label or "用户提供的参照经济"
     out["lq"] = out["chain_share_of_area"] / out["reference_share"].where(out["reference_share"] > 0)
-    out["chain"] = [chain_label(c) for c in out["chain_id"]]
+    out["chain"] = [plan.chain_label(c) for c in out["chain_id"]]
     out["indicator"] = indicator
     out = out[["area", "chain_id", "chain", "indicator", "year", "value", "area_total", "chain_share_of_area",
                "reference_share", "lq"]].reset_index(drop=True)
@@ -226,7 +232,7 @@ def _reference(reference_growth, industries: list[str]) -> tuple[float | None, n
 def shift_share(frame: pd.DataFrame, start_year: int, end_year: int, indicator: str = "revenue",
                 by_chain: bool = False, *, method: str = "dunn", reference_growth=None,
                 include_rest: bool = True, month: int | None = None,
-                input_precision: float | None = None) -> pd.DataFrame:
+                input_precision: float | None = None, plan: Plan | None = None) -> pd.DataFrame:
     """Shift-share decomposition of each area's change, areas as regions, chains (and the rest) as industries.
 
     With E⁰ᵢⱼ, E¹ᵢⱼ the value of industry j in area i in the two years, G the reference economy's growth
@@ -265,7 +271,10 @@ def shift_share(frame: pd.DataFrame, start_year: int, end_year: int, indicator: 
         raise ParameterError(f"end_year {end_year} must be after start_year {start_year}")
     if input_precision is not None and not (isinstance(input_precision, (int, float)) and input_precision > 0):
         raise ParameterError(f"input_precision {input_precision!r} must be a positive number")
-    grid = industry_grid(frame, indicator, [int(start_year), int(end_year)], month=month, include_rest=include_rest)
+    plan = resolve_plan(plan)
+    AREAS = plan.area_names  # noqa: N806
+    grid = industry_grid(frame, indicator, [int(start_year), int(end_year)], month=month, include_rest=include_rest,
+                         plan=plan)
     wide = grid.pivot_table(index=["area", "chain_id"], columns="year", values="value", sort=False)
     industries = list(dict.fromkeys(grid["chain_id"]))
     e0 = wide[start_year].unstack("chain_id").reindex(index=list(AREAS), columns=industries).to_numpy(dtype=float, copy=True)
@@ -295,7 +304,7 @@ def shift_share(frame: pd.DataFrame, start_year: int, end_year: int, indicator: 
         for c in bounds:
             out[f"{c}_bound"] = bounds[c].ravel()
         out = out.reset_index()
-        out.insert(2, "chain", [chain_label(c) if c != OTHER else "其他" for c in out["chain_id"]])
+        out.insert(2, "chain", [plan.chain_label(c) if c != OTHER else "其他" for c in out["chain_id"]])
     else:
         out = out.groupby(level="area", sort=False).sum()
         for c in bounds:

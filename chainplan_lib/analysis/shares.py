@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .growth import ALL, as_tidy, chain_label, check_indicator, check_year, check_year_pair
-from ..plan.names import AREAS, CHAIN_IDS, YEARS
+from ..plan.load import resolve_plan
+from ..plan.model import Plan
+from .growth import ALL, as_tidy, check_indicator, check_year, check_year_pair
 
 __all__ = ["hhi", "hhi_minimum", "hhi_level", "HHI_THRESHOLDS", "area_shares", "share_change", "concentration",
            "shift_share", "location_quotients"]
@@ -50,46 +51,49 @@ def __getattr__(name: str):
 SHARE_COLUMNS = ["chain_id", "chain", "indicator", "year", "area", "value", "total", "share"]
 
 
-def _indicators(indicator: str | None) -> list[str]:
-    return ["revenue", "enterprises"] if indicator is None else [check_indicator(indicator)]
+def _indicators(indicator: str | None, plan: Plan) -> list[str]:
+    return list(plan.indicator_ids) if indicator is None else [check_indicator(indicator, plan)]
 
 
-def _area_grid(frame: pd.DataFrame, indicators: list[str], include_all: bool) -> pd.DataFrame:
-    """Area rows only (nine areas, every chain × year × indicator present in the frame), duplicates rejected.
+def _area_grid(frame: pd.DataFrame, indicators: list[str], include_all: bool, plan: Plan) -> pd.DataFrame:
+    """Area rows only (the plan's areas, every chain × year × indicator present in the frame), duplicates rejected.
 
     Areas absent from the frame for a (chain, year, indicator) that has some area rows count as 0
-    (the table prints them as '-'). With include_all, adds chain_id 'all' = sum of the four chains.
+    (the table prints them as '-'). With include_all, adds chain_id 'all' = sum of the plan's chains.
     """
-    df = as_tidy(frame)
-    df = df[df["indicator"].isin(indicators) & df["area"].isin(AREAS) & df["chain_id"].isin(CHAIN_IDS)]
+    areas, chain_ids = plan.area_names, plan.chain_ids
+    df = as_tidy(frame, plan)
+    df = df[df["indicator"].isin(indicators) & df["area"].isin(areas) & df["chain_id"].isin(chain_ids)]
     keys = ["chain_id", "indicator", "year", "area"]
     if df.duplicated(keys).any():
         raise ParameterError("frame has duplicate rows for one chain, indicator, year and area")
     if df.empty:
         raise ParameterError(f"frame has no area rows for indicator(s) {', '.join(indicators)}")
     groups = df[["chain_id", "indicator", "year"]].drop_duplicates()
-    grid = groups.merge(pd.DataFrame({"area": list(AREAS)}), how="cross")
+    grid = groups.merge(pd.DataFrame({"area": list(areas)}), how="cross")
     out = grid.merge(df[keys + ["value"]], on=keys, how="left", indicator="_src")
     # areas the frame does not list are 0 ('-'); a listed value that is NaN stays NaN
     out.loc[out["_src"] == "left_only", "value"] = 0.0
     out = out.drop(columns="_src")
     if include_all:
         four = out.set_index(["indicator", "year", "area", "chain_id"])["value"].unstack("chain_id")
-        four = four.reindex(columns=list(CHAIN_IDS))
+        four = four.reindex(columns=list(chain_ids))
         summed = four.sum(axis=1).where(four.notna().all(axis=1)).rename("value")
         out = pd.concat([out, summed.reset_index().assign(chain_id=ALL)], ignore_index=True)
-    out["chain"] = [chain_label(c) for c in out["chain_id"]]
-    return _canonical_order(out, ["chain_id", "indicator", "year", "area"])
+    out["chain"] = [plan.chain_label(c) for c in out["chain_id"]]
+    return _canonical_order(out, ["chain_id", "indicator", "year", "area"], plan)
 
 
-_ORDER = {"chain_id": {c: i for i, c in enumerate((*CHAIN_IDS, ALL))},
-          "area": {a: i for i, a in enumerate(AREAS)},
-          "indicator": {"revenue": 0, "enterprises": 1}}
+def _order(plan: Plan) -> dict[str, dict]:
+    return {"chain_id": {c: i for i, c in enumerate((*plan.chain_ids, ALL))},
+            "area": {a: i for i, a in enumerate(plan.area_names)},
+            "indicator": {ind: i for i, ind in enumerate(plan.indicator_ids)}}
 
 
-def _canonical_order(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Sort by chains in CHAIN_IDS order, areas in AREAS order, revenue before enterprises, years ascending."""
-    out = frame.sort_values(by, key=lambda s: s.map(_ORDER[s.name]) if s.name in _ORDER else s, kind="stable")
+def _canonical_order(frame: pd.DataFrame, by: list[str], plan: Plan) -> pd.DataFrame:
+    """Sort by chains, areas and indicators in the plan's order, years ascending."""
+    order = _order(plan)
+    out = frame.sort_values(by, key=lambda s: s.map(order[s.name]) if s.name in order else s, kind="stable")
     return out.reset_index(drop=True)
 
 
@@ -136,17 +140,18 @@ def hhi_level(value: float, guideline: int = 2023) -> str:
 
 
 def area_shares(frame: pd.DataFrame, indicator: str | None = None, years: Iterable[int] | None = None,
-                include_all: bool = False) -> pd.DataFrame:
-    """Each area's share of each chain by year (全区 excluded; shares over the nine areas sum to 1).
+                include_all: bool = False, plan: Plan | None = None) -> pd.DataFrame:
+    """Each area's share of each chain by year (全区 excluded; shares over the plan's areas sum to 1).
 
-    ``indicator``: 'revenue', 'enterprises' or None for both. ``include_all`` adds chain_id 'all'
-    (the four chains summed by area). Columns: chain_id, chain, indicator, year, area, value (亿元 or
-    户), total (sum of the nine areas), share (fraction; NaN when the total is 0 or any area is NaN).
+    ``indicator``: one of the plan's ('revenue', 'enterprises' …) or None for all of them. ``include_all``
+    adds chain_id 'all' (the plan's chains summed by area). Columns: chain_id, chain, indicator, year, area,
+    value (亿元 or 户), total (sum of the areas), share (fraction; NaN when the total is 0 or any area is NaN).
     """
-    inds = _indicators(indicator)
-    out = _area_grid(frame, inds, include_all)
+    plan = resolve_plan(plan)
+    inds = _indicators(indicator, plan)
+    out = _area_grid(frame, inds, include_all, plan)
     if years is not None:
-        ys = [check_year(y) for y in years]
+        ys = [check_year(y, plan=plan) for y in years]
         out = out[out["year"].isin(ys)]
     g = out.groupby(["chain_id", "indicator", "year"], sort=False)["value"]
     out["total"] = g.transform(lambda v: v.sum() if v.notna().all() else np.nan)
@@ -154,9 +159,9 @@ def area_shares(frame: pd.DataFrame, indicator: str | None = None, years: Iterab
     return out[SHARE_COLUMNS].reset_index(drop=True)
 
 
-def share_change(frame: pd.DataFrame, start_year: int = YEARS[0], end_year: int = YEARS[-1],
+def share_change(frame: pd.DataFrame, start_year: int | None = None, end_year: int | None = None,
                  indicator: str | None = None, include_all: bool = False, *,
-                 input_precision: float | None = None) -> pd.DataFrame:
+                 input_precision: float | None = None, plan: Plan | None = None) -> pd.DataFrame:
     """Change in each area's share of each chain between two years, in percentage points.
 
     Columns: chain_id, chain, indicator, area, share_start, share_end (fractions), change_pp
@@ -166,27 +171,32 @@ def share_change(frame: pd.DataFrame, start_year: int = YEARS[0], end_year: int 
     at a time (for 'all', each of the area's non-zero chain values counts as one input). A change with
     |change_pp| ≤ change_pp_bound is within the rounding of the inputs.
     """
-    start_year, end_year = check_year_pair(start_year, end_year)
+    plan = resolve_plan(plan)
+    start_year = plan.years[0] if start_year is None else start_year
+    end_year = plan.years[-1] if end_year is None else end_year
+    start_year, end_year = check_year_pair(start_year, end_year, plan)
     if input_precision is not None and not (isinstance(input_precision, (int, float)) and input_precision > 0):
         raise ParameterError(f"input_precision {input_precision!r} must be a positive number")
-    sh = area_shares(frame, indicator, years=[start_year, end_year], include_all=include_all)
+    sh = area_shares(frame, indicator, years=[start_year, end_year], include_all=include_all, plan=plan)
     wide = sh.set_index(["chain_id", "indicator", "area", "year"])["share"].unstack("year")
     if start_year not in wide.columns or end_year not in wide.columns:
         raise ParameterError(f"frame lacks area values for {start_year} or {end_year}")
     out = wide[[start_year, end_year]].reset_index()
     out.columns = ["chain_id", "indicator", "area", "share_start", "share_end"]
-    out.insert(1, "chain", [chain_label(c) for c in out["chain_id"]])
+    out.insert(1, "chain", [plan.chain_label(c) for c in out["chain_id"]])
     out["change_pp"] = (out["share_end"] - out["share_start"]) * 100
-    out = _canonical_order(out, ["chain_id", "indicator", "area"])
+    out = _canonical_order(out, ["chain_id", "indicator", "area"], plan)
     if input_precision is not None:
-        out["change_pp_bound"] = _share_change_bound(frame, sh, start_year, end_year, out, float(input_precision))
+        out["change_pp_bound"] = _share_change_bound(frame, sh, start_year, end_year, out, float(input_precision), plan)
     return out
 
 
-def _share_change_bound(frame, sh, y0, y1, out, h) -> np.ndarray:
+def _share_change_bound(frame, sh, y0, y1, out, h, plan: Plan) -> np.ndarray:
     """First-order rounding bound of change_pp for each row of ``out`` (see :func:`share_change`)."""
+    AREAS = plan.area_names  # noqa: N806
     vals = sh.set_index(["chain_id", "indicator", "year", "area"])["value"].sort_index()
-    grid = _area_grid(frame, sorted(set(sh["indicator"]), key=lambda k: _ORDER["indicator"][k]), include_all=False)
+    grid = _area_grid(frame, sorted(set(sh["indicator"]), key=lambda k: _order(plan)["indicator"][k]),
+                      include_all=False, plan=plan)
     nonzero = (grid[grid["year"].isin([y0, y1])].assign(nz=lambda d: d["value"].fillna(0) != 0)
                .groupby(["indicator", "year", "area"])["nz"].sum())
     bound = np.full(len(out), np.nan)
@@ -214,17 +224,19 @@ def _share_change_bound(frame, sh, y0, y1, out, h) -> np.ndarray:
     return bound
 
 
-def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all: bool = False) -> pd.DataFrame:
-    """Geographic concentration of each chain by year: HHI over the nine areas and the top area(s).
+def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all: bool = False,
+                  plan: Plan | None = None) -> pd.DataFrame:
+    """Geographic concentration of each chain by year: HHI over the plan's areas and the top area(s).
 
     Columns: chain_id, chain, indicator, year, n_areas (areas with a value > 0), hhi (0–10,000 scale),
-    hhi_min (the least HHI possible over the nine areas, 10,000 / 9 = 1,111.1), hhi_fraction (0–1),
+    hhi_min (the least HHI possible over the areas, 10,000 / n: nine areas 1,111.1), hhi_fraction (0–1),
     equivalent_areas (1 / hhi_fraction: the number of equal-sized areas with the same HHI), top_area
     (the area with the largest value; *all* of them joined by '、' when several tie), top_tied (how
     many areas share the top value; 1 = no tie), top_share (fraction, of each tied area).
     Ties: values equal to within 1e-9 relative. See :func:`hhi` for references.
     """
-    sh = area_shares(frame, indicator, include_all=include_all)
+    plan = resolve_plan(plan)
+    sh = area_shares(frame, indicator, include_all=include_all, plan=plan)
     rows = []
     for (cid, ind, year), grp in sh.groupby(["chain_id", "indicator", "year"], sort=False):
         h = hhi(grp["share"])
@@ -235,7 +247,7 @@ def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all
             top_area, n_top, top_share = "、".join(tied["area"]), len(tied), float(tied["share"].iloc[0])
         else:
             top_area, n_top, top_share = None, 0, math.nan
-        rows.append({"chain_id": cid, "chain": chain_label(cid), "indicator": ind, "year": int(year),
+        rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "indicator": ind, "year": int(year),
                      "n_areas": int((grp["value"] > 0).sum()), "hhi": h * 10_000,
                      "hhi_min": hhi_minimum(len(grp)), "hhi_fraction": h,
                      "equivalent_areas": 1 / h if h and math.isfinite(h) else math.nan,

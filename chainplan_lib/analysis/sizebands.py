@@ -1,8 +1,11 @@
-"""Textiles size bands: the plan's firm-size targets for 2026, counted in a register and checked for consistency.
+"""Size bands: a chain's firm-size targets, counted in a register and checked for consistency.
 
-附件1 一、(二): in 2026, 50 textile firms with sales above 1 亿元, of which 15 above 3 亿, 8 above 5 亿,
-4 above 10 亿 and 2 above 20 亿 — among 300 above-size firms and 500 亿元 in all. The bands are
-cumulative (the 50 include the 15 …). Thresholds and counts come from config/plan_targets.toml.
+Only where the plan file has them (``[[size_bands]]``): a chain, a year, thresholds (亿元) and cumulative
+counts (户); the chain's firm count and revenue for that year are its text targets (``[[chains.targets]]``).
+Qingshanhu, 附件1 一、(二): in 2026, 50 textile firms with sales above 1 亿元, of which 15 above 3 亿, 8 above
+5 亿, 4 above 10 亿 and 2 above 20 亿 — among 300 above-size firms and 500 亿元 in all. The bands are
+cumulative (the 50 include the 15 …). Every function takes ``plan=None`` (the default plan) and
+``chain_id=None`` (the first chain with bands); a plan without bands raises :class:`ParameterError`.
 
 Units: revenue in 亿元, counts in 户 (firms); exponents and growth as plain numbers/fractions.
 
@@ -36,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.planfile import load_plan
+from ..plan.load import resolve_plan
+from ..plan.model import Plan
 
 __all__ = [
     "ABOVE_SIZE_MIN_YI",
@@ -55,12 +59,24 @@ __all__ = [
 ABOVE_SIZE_MIN_YI = 0.2
 
 
-def plan_bands(path: str | None = None) -> dict[str, Any]:
-    """The plan's size-band targets: {'year', 'thresholds_yi', 'counts', 'total_enterprises', 'total_revenue_yi'}."""
-    sb = load_plan(path)["textiles_size_bands"]
-    return {"year": int(sb["year"]), "thresholds_yi": [float(x) for x in sb["thresholds_yi"]],
-            "counts": [int(n) for n in sb["counts"]], "total_enterprises": int(sb["total_enterprises"]),
-            "total_revenue_yi": float(sb["total_revenue_yi"])}
+def plan_bands(plan: Plan | str | None = None, chain_id: str | None = None) -> dict[str, Any]:
+    """A chain's size-band targets from the plan: {'chain_id', 'chain', 'year', 'thresholds_yi', 'counts',
+    'total_enterprises', 'total_revenue_yi', 'section'}. The totals are the chain's text targets for the
+    bands' year (None where the text states none). ``chain_id`` None: the first chain with bands.
+    Raises :class:`ParameterError` when the plan (or that chain) has no size bands."""
+    plan = resolve_plan(plan)
+    if not plan.size_bands:
+        raise ParameterError(f"the plan ({plan.path.name}) has no size-band targets ([[size_bands]])")
+    sb = plan.size_bands[0] if chain_id is None else plan.bands_for(chain_id)
+    if sb is None:
+        raise ParameterError(f"the plan has no size-band targets for chain {chain_id!r} (it has them for "
+                             f"{', '.join(b.chain_id for b in plan.size_bands)})")
+    total = {ind: plan.text_target(sb.chain_id, ind, sb.year) for ind in ("enterprises", "revenue")}
+    return {"chain_id": sb.chain_id, "chain": plan.chain_label(sb.chain_id), "year": sb.year,
+            "thresholds_yi": [float(x) for x in sb.thresholds], "counts": [int(n) for n in sb.counts],
+            "total_enterprises": int(total["enterprises"].value) if total["enterprises"] else None,
+            "total_revenue_yi": float(total["revenue"].value) if total["revenue"] else None,
+            "section": sb.section}
 
 
 def _check_bands(thresholds: Sequence[float], counts: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +91,8 @@ def _check_bands(thresholds: Sequence[float], counts: Sequence[float]) -> tuple[
     return x, n
 
 
-def band_table(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None) -> pd.DataFrame:
+def band_table(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
+               plan: Plan | None = None, chain_id: str | None = None) -> pd.DataFrame:
     """Cumulative band counts turned into bands. Defaults: the plan's thresholds and counts.
 
     Columns: band_lower_yi, band_upper_yi (亿元; inf for the top band), count_above (firms ≥ lower,
@@ -83,7 +100,7 @@ def band_table(thresholds: Sequence[float] | None = None, counts: Sequence[float
     the band contributes at the least).
     """
     if thresholds is None or counts is None:
-        pb = plan_bands()
+        pb = plan_bands(plan, chain_id)
         thresholds = pb["thresholds_yi"] if thresholds is None else thresholds
         counts = pb["counts"] if counts is None else counts
     x, n = _check_bands(thresholds, counts)
@@ -93,27 +110,30 @@ def band_table(thresholds: Sequence[float] | None = None, counts: Sequence[float
                          "count_in_band": in_band, "min_revenue_yi": in_band * x})
 
 
-def band_lower_bound(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None) -> float:
+def band_lower_bound(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
+                     plan: Plan | None = None, chain_id: str | None = None) -> float:
     """Least revenue (亿元) the firms above the first threshold can have: Σ count_in_band × band minimum.
 
-    Plan: 2×20 + (4−2)×10 + (8−4)×5 + (15−8)×3 + (50−15)×1 = 40 + 20 + 20 + 21 + 35 = 136 亿元.
+    Qingshanhu: 2×20 + (4−2)×10 + (8−4)×5 + (15−8)×3 + (50−15)×1 = 40 + 20 + 20 + 21 + 35 = 136 亿元.
     """
-    return float(band_table(thresholds, counts)["min_revenue_yi"].sum())
+    return float(band_table(thresholds, counts, plan=plan, chain_id=chain_id)["min_revenue_yi"].sum())
 
 
-def band_counts(register: pd.DataFrame, year: int | None = None, chain_id: str = "textiles",
+def band_counts(register: pd.DataFrame, year: int | None = None, chain_id: str | None = None,
                 thresholds: Sequence[float] | None = None, target_counts: Sequence[float] | None = None,
-                above_size_only: bool = True) -> pd.DataFrame:
-    """Firms by size band in a register against the plan's 2026 targets (actual vs target).
+                above_size_only: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+    """Firms by size band in a register against the plan's band targets (actual vs target).
 
     ``register``: the clean register (columns year, chain_id, revenue_yi [亿元], above_size). ``year``:
-    which year's register (default the plan's band year, 2026); the targets are always the 2026 ones.
+    which year's register (default the bands' year, Qingshanhu 2026); the targets are always the bands'
+    year's. ``chain_id``: default the first chain with bands.
     A firm counts above a threshold when revenue_yi ≥ threshold (超1亿元 includes a firm at exactly 1 亿元).
     Columns: threshold_yi, target_above, actual_above (firms ≥ threshold), gap (actual − target),
-    attainment_rate (actual in ``year`` ÷ the **2026** target, fraction: 对2026目标的达成度 — a 完成率 only
-    when ``year`` is 2026), target_in_band, actual_in_band (firms in [threshold, next threshold)).
+    attainment_rate (actual in ``year`` ÷ the bands' year's target, fraction: 达成度 — a 完成率 only when
+    ``year`` is the bands' year), target_in_band, actual_in_band (firms in [threshold, next threshold)).
     """
-    pb = plan_bands()
+    pb = plan_bands(plan, chain_id)
+    chain_id = pb["chain_id"]
     year = pb["year"] if year is None else year
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not 2000 <= year <= 2100:
         raise ParameterError(f"year {year!r} is not a register year")
@@ -189,6 +209,8 @@ class BandFacts:
     bounded_yi: tuple[float, float]
     top_count: float
     top_floor_yi: float
+    chain: str = ""           # the chain the bands are for (现代针纺 …)
+    year: int | None = None   # the year they are for
 
     @property
     def x_min_yi(self) -> float:
@@ -201,18 +223,23 @@ class BandFacts:
 
 def band_facts(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
                total_enterprises: float | None = None, total_revenue_yi: float | None = None,
-               above_size_min_yi: float = ABOVE_SIZE_MIN_YI) -> BandFacts:
+               above_size_min_yi: float = ABOVE_SIZE_MIN_YI, plan: Plan | None = None,
+               chain_id: str | None = None) -> BandFacts:
     """The hard facts of the size bands (see :class:`BandFacts`); defaults are the plan's.
 
     Plan: floor 2×20 + 2×10 + 4×5 + 7×3 + 35×1 = 136; chain floor 136 + 250 × 0.2 = 186; needed from the
     50 firms ≥ 1 亿元: 500 − 250 × 1 = 250 to 500 − 250 × 0.2 = 450, i.e. 5–9 亿元 each; the 48 firms under
     20 亿元 lie between 35×1 + 7×3 + 4×5 + 2×10 = 96 and (strictly below) 35×3 + 7×5 + 4×10 + 2×20 = 220.
     """
-    pb = plan_bands()
+    pb = plan_bands(plan, chain_id)
     x, n = _check_bands(pb["thresholds_yi"] if thresholds is None else thresholds,
                         pb["counts"] if counts is None else counts)
-    total = float(pb["total_enterprises"] if total_enterprises is None else total_enterprises)
-    target = float(pb["total_revenue_yi"] if total_revenue_yi is None else total_revenue_yi)
+    total = pb["total_enterprises"] if total_enterprises is None else total_enterprises
+    target = pb["total_revenue_yi"] if total_revenue_yi is None else total_revenue_yi
+    if total is None or target is None:
+        raise ParameterError(f"the plan's text states no {'firm count' if total is None else 'revenue'} target for "
+                             f"{pb['chain']} in {pb['year']}: the band facts need both")
+    total, target = float(total), float(target)
     if total < n[0]:
         raise ParameterError(f"total_enterprises {total:g} is below the count above {x[0]:g} 亿元 ({n[0]:g})")
     if not (math.isfinite(above_size_min_yi) and 0 < above_size_min_yi < x[0]):
@@ -230,7 +257,7 @@ def band_facts(thresholds: Sequence[float] | None = None, counts: Sequence[float
         chain_floor_yi=floor + below * above_size_min_yi, firms_below_min=below, needed_above_min_yi=need,
         needed_mean_yi=(need[0] / float(n[0]), need[1] / float(n[0])) if n[0] > 0 else (math.nan, math.nan),
         floor_mean_yi=floor / float(n[0]) if n[0] > 0 else math.nan, bounded_yi=bounded,
-        top_count=float(n[-1]), top_floor_yi=float(n[-1] * x[-1]))
+        top_count=float(n[-1]), top_floor_yi=float(n[-1] * x[-1]), chain=pb["chain"], year=pb["year"])
 
 
 # --------------------------------------------------------------------------- binned maximum likelihood
@@ -389,17 +416,19 @@ DEFAULT_CAPS_YI = (40.0, 60.0, 100.0, 200.0, 500.0)
 def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
                     level: float = 0.95, caps_yi: Sequence[float] = DEFAULT_CAPS_YI,
                     total_enterprises: float | None = None, total_revenue_yi: float | None = None,
-                    above_size_min_yi: float = ABOVE_SIZE_MIN_YI) -> ParetoTailFit:
+                    above_size_min_yi: float = ABOVE_SIZE_MIN_YI, plan: Plan | None = None,
+                    chain_id: str | None = None) -> ParetoTailFit:
     """Binned maximum-likelihood Pareto tail for cumulative band counts, with a profile-likelihood interval.
 
-    Defaults are the plan's: thresholds 1, 3, 5, 10, 20 亿元, counts 50, 15, 8, 4, 2, 300 firms, 500 亿元.
+    Defaults are the plan's (Qingshanhu: thresholds 1, 3, 5, 10, 20 亿元, counts 50, 15, 8, 4, 2, 300 firms,
+    500 亿元).
     x_min is the first threshold (fixed: the bands start there). ``level``: coverage of the α interval.
     ``caps_yi``: caps for the sensitivity table (each above the largest threshold). Returns a
     :class:`ParetoTailFit` whose ``facts`` are :func:`band_facts`. References in the module docstring.
     """
     import statsmodels.api as sm
 
-    pb = plan_bands()
+    pb = plan_bands(plan, chain_id)
     x, n = _check_bands(pb["thresholds_yi"] if thresholds is None else thresholds,
                         pb["counts"] if counts is None else counts)
     if np.any(n <= 0):
@@ -412,7 +441,7 @@ def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[
     if not caps or any(not (math.isfinite(c) and c > x[-1]) for c in caps):
         raise ParameterError(f"caps_yi {list(caps_yi)!r} must be numbers of 亿元 above the largest threshold {x[-1]:g}")
     facts = band_facts(x, n, total_enterprises=total_enterprises, total_revenue_yi=total_revenue_yi,
-                       above_size_min_yi=above_size_min_yi)
+                       above_size_min_yi=above_size_min_yi, plan=plan, chain_id=pb["chain_id"])
     a, se, ci, top = _binned_mle(x, n, level)
     ols = sm.OLS(np.log(n), sm.add_constant(np.log(x), has_constant="add")).fit()
     n_min, x_min = float(n[0]), float(x[0])

@@ -1,13 +1,17 @@
-"""Attachment 2 of the plan (重点产业链目标预测表) from its PDF extraction to a tidy, reconciled table.
+"""A plan's annex table (Attachment 2, 重点产业链目标预测表) from its PDF extraction to a tidy, reconciled table.
 
-The extraction is read from its text alone — no positions or values are hard-coded:
+The plan file (:mod:`chainplan_lib.plan`) says where the table is and what it holds — title, unit, chains,
+areas, indicators, years and the targets the text states; the extraction is read from its text alone — no
+positions, values or names are hard-coded:
 
 * reading (separators, label fragments, numbers, size cap): :mod:`chainplan_lib.cleaning.targets_read`;
 * the column order comes from the header line (产业链 年份 指标 全区 <areas…>), wherever it repeats;
-* a row with more value cells than columns keeps 全区 from its first cell and the last column
-  (高新园区) from its last; the areas between align from the left and the surplus cells must be ``-``;
+* a row with more value cells than columns keeps 全区 from its first cell and the last column (the last
+  area) from its last; the areas between align from the left and the surplus cells must be ``-``;
 * a row without a year continues the merged year cell above it, unless that slot is already filled,
   in which case it is the next year (logged);
+* a new block starts at a new chain label, at a row whose year and indicator the block already has, and
+  at a row whose year is earlier than the row above (the year goes backwards: the next chain's block);
 * a block with no chain label takes the label of the block that repeats it identically (the label was
   printed later), otherwise the one chain the table has not shown yet (logged), otherwise an error;
 * identical repeats of a row are dropped (logged); conflicting repeats are an error naming both lines;
@@ -22,6 +26,7 @@ Output: one row per chain × year × indicator × area, columns
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,46 +34,57 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputError, ReconciliationError
-from ..plan.names import (
-    AREAS, AREAS_WITH_DISTRICT, CHAIN_IDS, CHAIN_NAMES, CHAINS, DISTRICT, INDICATOR_UNITS, YEARS,
-)
-from ..paths import atomic_path, default_raw_targets
+from ..paths import atomic_path
+from ..plan.load import resolve_plan
+from ..plan.model import TOTAL, Plan
 from .cellsafety import neutralise_frame
 from .targets_read import (  # noqa: F401  (RawRow, read_raw_text, parse_raw are part of this module's API)
     REPAIR_COLUMNS, RawRow, RepairLog, parse_raw, parse_value, read_raw_text,
 )
-from ..plan.planfile import chain_targets_2026, load_plan
 
 __all__ = [
-    "TARGET_COLUMNS", "REPAIR_COLUMNS", "CHECK_COLUMNS", "TARGETS_SCHEMA", "SOURCES",
+    "TARGET_COLUMNS", "REPAIR_COLUMNS", "CHECK_COLUMNS", "TARGETS_SCHEMA", "SOURCES", "targets_schema",
     "RawRow", "TargetsResult", "read_raw_text", "parse_raw", "clean_targets", "write_targets",
     "load_targets", "raw_rows_frame", "reconcile", "check_text_targets",
 ]
+DISTRICT = TOTAL  # the 全区 rows of the tidy table, for every plan
 
 TARGET_COLUMNS = ["chain", "chain_id", "year", "indicator", "area", "value", "source"]
 CHECK_COLUMNS = ["check", "chain", "chain_id", "year", "indicator", "expected", "actual", "difference",
                  "status", "detail"]
 SOURCES = ("table", "dash", "imputed", "missing")
-TARGETS_SCHEMA = pa.DataFrameSchema(
-    {
-        "chain": pa.Column(str, pa.Check.isin(CHAIN_NAMES)),
-        "chain_id": pa.Column(str, pa.Check.isin(CHAIN_IDS)),
-        "year": pa.Column(int, pa.Check.isin(YEARS)),
-        "indicator": pa.Column(str, pa.Check.isin(list(INDICATOR_UNITS))),
-        "area": pa.Column(str, pa.Check.isin(AREAS_WITH_DISTRICT)),
-        "value": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "source": pa.Column(str, pa.Check.isin(SOURCES)),
-    },
-    checks=[
-        pa.Check(lambda d: d["value"].isna() == (d["source"] == "missing"),
-                 error="value is empty exactly where source is 'missing'"),
-        pa.Check(lambda d: (d["source"] != "dash") | (d["value"] == 0), error="a dash reads as 0"),
-    ],
-    unique=["chain", "year", "indicator", "area"],
-    strict=True,
-    ordered=True,
-    name="targets",
-)
+
+
+@lru_cache(maxsize=8)
+def _schema(plan: Plan) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "chain": pa.Column(str, pa.Check.isin(plan.chain_names)),
+            "chain_id": pa.Column(str, pa.Check.isin(plan.chain_ids)),
+            "year": pa.Column(int, pa.Check.isin(plan.years)),
+            "indicator": pa.Column(str, pa.Check.isin(plan.indicator_ids)),
+            "area": pa.Column(str, pa.Check.isin(plan.areas_with_total)),
+            "value": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "source": pa.Column(str, pa.Check.isin(SOURCES)),
+        },
+        checks=[
+            pa.Check(lambda d: d["value"].isna() == (d["source"] == "missing"),
+                     error="value is empty exactly where source is 'missing'"),
+            pa.Check(lambda d: (d["source"] != "dash") | (d["value"] == 0), error="a dash reads as 0"),
+        ],
+        unique=["chain", "year", "indicator", "area"],
+        strict=True,
+        ordered=True,
+        name="targets",
+    )
+
+
+def targets_schema(plan: Plan | str | None = None) -> pa.DataFrameSchema:
+    """The tidy target table's schema for a plan (its chains, years, indicators, areas); built once per plan."""
+    return _schema(resolve_plan(plan))
+
+
+TARGETS_SCHEMA = targets_schema()  # the default plan's
 
 
 @dataclass
@@ -142,7 +158,7 @@ def _align(row: RawRow, path: Path, log: RepairLog) -> None:
             chain=row.chain, year=row.year, indicator=row.indicator)
 
 
-def _blocks(rows: list[RawRow], path: Path, log: RepairLog) -> list[_Block]:
+def _blocks(rows: list[RawRow], path: Path, log: RepairLog, plan: Plan) -> list[_Block]:
     blocks: list[_Block] = []
     cur: _Block | None = None
     for row in rows:
@@ -155,14 +171,15 @@ def _blocks(rows: list[RawRow], path: Path, log: RepairLog) -> list[_Block]:
             else:
                 row.year = prev.year + 1
                 row.year_inferred = True
-                if row.year not in YEARS:
+                if row.year not in plan.years:
                     raise InputError(f"row has no year and the next year {row.year} is outside the table",
                                      file=path, line=row.line)
                 log.add("year_inferred", row.line, "缺年份，而上方的年份已有这一指标", f"读作 {row.year} 年",
                         f"各行按年份排列；第 {prev.line} 行是 {prev.year} 年{prev.indicator_label}",
                         chain=row.chain or cur.chain, year=row.year, indicator=row.indicator)
         new = (cur is None or (row.chain and cur.chain and row.chain != cur.chain)
-               or (row.year, row.indicator) in cur.slots)
+               or (row.year, row.indicator) in cur.slots
+               or row.year < cur.rows[-1].year)  # the year goes backwards: the next chain's block
         if new:
             cur = _Block(chain=row.chain)
             blocks.append(cur)
@@ -175,7 +192,7 @@ def _blocks(rows: list[RawRow], path: Path, log: RepairLog) -> list[_Block]:
     return blocks
 
 
-def _label_blocks(blocks: list[_Block], path: Path, log: RepairLog) -> None:
+def _label_blocks(blocks: list[_Block], path: Path, log: RepairLog, plan: Plan) -> None:
     labelled = {b.chain for b in blocks if b.chain}
     for i, b in enumerate(blocks):
         if b.chain:
@@ -189,7 +206,7 @@ def _label_blocks(blocks: list[_Block], path: Path, log: RepairLog) -> None:
                         f"{nxt.lines_cn}的块标为{nxt.chain}，与本块有 {len(shared)} 行完全相同：标签随重复的块印出",
                         chain=nxt.chain)
                 continue
-        unseen = [c.name for c in CHAINS if c.name not in labelled]
+        unseen = [c.name for c in plan.chains if c.name not in labelled]
         if len(unseen) == 1:
             b.chain = unseen[0]
             labelled.add(b.chain)
@@ -221,7 +238,7 @@ def _dedupe(rows: list[RawRow], path: Path, log: RepairLog) -> list[RawRow]:
     return list(kept.values())
 
 
-def _fill_lost(rows: list[RawRow], path: Path, log: RepairLog) -> list[dict]:
+def _fill_lost(rows: list[RawRow], path: Path, log: RepairLog, plan: Plan) -> list[dict]:
     """Tidy records per row, imputing a value lost in extraction where the evidence allows."""
     by_series: dict[tuple, list[RawRow]] = {}
     for r in rows:
@@ -273,7 +290,7 @@ def _fill_lost(rows: list[RawRow], path: Path, log: RepairLog) -> list[dict]:
                         indicator=r.indicator)
         records.append(dict(chain=r.chain, year=r.year, indicator=r.indicator, area=DISTRICT, value=total,
                             source="table"))
-        for a in AREAS:
+        for a in plan.area_names:
             if a not in vals:
                 raise InputError(f"header has no column for {a}", file=path, line=r.line)
             v = vals[a]
@@ -286,10 +303,10 @@ def _fill_lost(rows: list[RawRow], path: Path, log: RepairLog) -> list[dict]:
 
 
 def reconcile(table: pd.DataFrame) -> pd.DataFrame:
-    """Per chain × year × indicator: 全区 (expected) against the sum of the nine areas (actual).
+    """Per chain × year × indicator: 全区 (expected) against the sum of the areas (actual).
 
     status is ``ok`` when they agree, ``incomplete`` when an area is missing, ``mismatch`` otherwise.
-    Units: 亿元 for revenue, 户 for enterprises.
+    Units: the indicator's (亿元 for revenue, 户 for enterprises …).
     """
     keys = ["chain", "chain_id", "year", "indicator"]
     total = table[table["area"] == DISTRICT].set_index(keys)["value"].rename("expected")
@@ -306,65 +323,75 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     return out[CHECK_COLUMNS]
 
 
-def check_text_targets(table: pd.DataFrame, plan_path: str | Path | None = None) -> pd.DataFrame:
-    """2026 全区 rows of the table against the plan text's 2026 targets (亿元, 户). Reported, not forced."""
-    targets = chain_targets_2026(plan_path)
+def check_text_targets(table: pd.DataFrame, plan: Plan | str | None = None) -> pd.DataFrame:
+    """The table's 全区 rows against the targets the plan's text states (``[[chains.targets]]``), in the
+    indicator's unit; check ``table_<year>_vs_text``. Reported, not forced. Targets without a row (an excerpt
+    cleaned with ``complete=False``) are not checked: a complete table has a row for every one."""
+    plan = resolve_plan(plan)
+    want = {(t.chain_id, t.year, t.indicator): t for t in plan.text_targets()}
     rows = []
-    tt = table[(table["area"] == DISTRICT) & (table["year"] == int(load_plan(plan_path)["document"]["target_year"]))]
+    tt = table[(table["area"] == DISTRICT) & table["year"].isin({k[1] for k in want})]
     for _, r in tt.iterrows():
-        expected = targets[r["chain_id"]][r["indicator"]]
-        diff = r["value"] - expected
-        rows.append(dict(check="table_2026_vs_text", chain=r["chain"], chain_id=r["chain_id"], year=2026,
-                         indicator=r["indicator"], expected=expected, actual=r["value"], difference=diff,
-                         status="ok" if abs(diff) < 1e-9 else "mismatch",
-                         detail="" if abs(diff) < 1e-9 else
-                         f"表中为 {r['value']:g}，正文为 {expected:g} {INDICATOR_UNITS[r['indicator']]}"))
+        key = (r["chain_id"], int(r["year"]), r["indicator"])
+        t = want.get(key)
+        if t is None:
+            continue
+        diff = r["value"] - t.value
+        ok = abs(diff) < 1e-9
+        rows.append(dict(check=f"table_{t.year}_vs_text", chain=r["chain"], chain_id=r["chain_id"], year=t.year,
+                         indicator=r["indicator"], expected=t.value, actual=r["value"], difference=diff,
+                         status="ok" if ok else "mismatch",
+                         detail="" if ok else f"表中为 {r['value']:g}，正文为 {t.value:g} {plan.unit(t.indicator)}"
+                                              f"（{t.qualifier}，{t.section}）"))
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------------- API
 
 
-def clean_targets(raw: str | Path | None = None, *, plan_path: str | Path | None = None,
+def clean_targets(raw: str | Path | None = None, *, plan: Plan | str | Path | None = None,
                   complete: bool = True) -> TargetsResult:
-    """Clean Attachment 2 (default: the bundled raw file) into the tidy table, repairs log and checks.
+    """Clean a plan's annex table (default: the one its plan file names) into the tidy table, repairs log
+    and checks.
 
-    Values: revenue in 亿元, enterprises in 户. Raises :class:`InputError` (naming file, line, cell)
-    for input that cannot be read honestly. ``complete=False`` accepts a table that covers only some
-    chain × year × indicator rows (used for excerpts); by default every one of the 32 must be there.
+    ``plan``: a Plan or a plan file (default: the default plan). Values in the indicators' units (revenue in
+    亿元, enterprises in 户 …). Raises :class:`InputError` (naming file, line, cell) for input that cannot be
+    read honestly. ``complete=False`` accepts a table that covers only some chain × year × indicator rows
+    (used for excerpts); by default every one (chains × years × indicators of the plan) must be there.
     """
-    path = Path(raw) if raw is not None else default_raw_targets()
+    plan = resolve_plan(plan)
+    path = _raw_path(raw, plan)
     log = RepairLog(str(path))
-    rows, encoding = parse_raw(path, log)
-    blocks = _blocks(rows, path, log)
+    rows, encoding = parse_raw(path, log, plan)
+    blocks = _blocks(rows, path, log, plan)
     for b in blocks:
         for r in b.rows:
             _align(r, path, log)
-    _label_blocks(blocks, path, log)
+    _label_blocks(blocks, path, log, plan)
     log.fill_chains(rows)
     kept = _dedupe([r for b in blocks for r in b.rows], path, log)
-    table = pd.DataFrame(_fill_lost(kept, path, log))
-    expected = {(c, y, i) for c in CHAIN_NAMES for y in YEARS for i in INDICATOR_UNITS}
+    table = pd.DataFrame(_fill_lost(kept, path, log, plan))
+    expected = {(c, y, i) for c in plan.chain_names for y in plan.years for i in plan.indicator_ids}
     have = set(zip(table["chain"], table["year"], table["indicator"]))
     if complete and have != expected:
         gaps = sorted(expected - have)
         raise InputError(f"table is incomplete: no row for {', '.join(f'{c} {y} {i}' for c, y, i in gaps[:6])}"
                          + (" …" if len(gaps) > 6 else ""), file=path)
-    name_to_id = {c.name: c.id for c in CHAINS}
+    name_to_id = {c.name: c.id for c in plan.chains}
     table.insert(1, "chain_id", table["chain"].map(name_to_id))
-    order = {n: k for k, n in enumerate(CHAIN_NAMES)}
-    area_order = {a: k for k, a in enumerate(AREAS_WITH_DISTRICT)}
+    order = {n: k for k, n in enumerate(plan.chain_names)}
+    area_order = {a: k for k, a in enumerate(plan.areas_with_total)}
+    ind_order = {i: k for k, i in enumerate(plan.indicator_ids)}
     table = table.sort_values(
         ["chain", "year", "indicator", "area"],
         key=lambda s: s.map(order) if s.name == "chain" else (
-            s.map(area_order) if s.name == "area" else (s.map({"revenue": 0, "enterprises": 1})
-                                                         if s.name == "indicator" else s)),
+            s.map(area_order) if s.name == "area" else (s.map(ind_order) if s.name == "indicator" else s)),
     ).reset_index(drop=True)
     try:
-        table = TARGETS_SCHEMA.validate(table.astype({"year": int, "value": float}))
+        table = targets_schema(plan).validate(table.astype({"year": int, "value": float}))
     except (pa.errors.SchemaError, ValueError) as exc:  # the reader should have caught it: still one line
         raise InputError(f"cleaned table fails its schema: {str(exc).splitlines()[0]}", file=path) from None
-    checks = pd.concat([reconcile(table), check_text_targets(table, plan_path)], ignore_index=True)
+    checks = pd.concat([reconcile(table), check_text_targets(table, plan)], ignore_index=True)
     for _, c in checks[checks["status"] != "ok"].iterrows():
         log.add("check_failed", None, f"{c['check']}：{c['detail']}", "如实报告，未强行改数",
                 "印出的数字彼此不一致，应由人来核定", chain=c["chain"],
@@ -376,7 +403,13 @@ def clean_targets(raw: str | Path | None = None, *, plan_path: str | Path | None
     return TargetsResult(table, log.frame(), checks, str(path), encoding)
 
 
-def write_targets(raw: str | Path | None = None, out: str | Path | None = None) -> TargetsResult:
+def _raw_path(raw: str | Path | None, plan: Plan) -> Path:
+    """The raw table to read: as given, else the one the plan file names (``[table] path``)."""
+    return Path(raw) if raw is not None else plan.table_path
+
+
+def write_targets(raw: str | Path | None = None, out: str | Path | None = None, *,
+                  plan: Plan | str | Path | None = None) -> TargetsResult:
     """Clean and write ``targets.csv`` plus ``targets_repairs.csv`` and ``targets_checks.csv`` beside it.
 
     Each file is written to a temp file and renamed, so a failure leaves no half-written output.
@@ -386,7 +419,7 @@ def write_targets(raw: str | Path | None = None, out: str | Path | None = None) 
     from ..paths import check_output_file, processed_dir
 
     out = check_output_file(out if out is not None else processed_dir() / "targets.csv", "out")
-    result = clean_targets(raw)
+    result = clean_targets(raw, plan=plan)
     stem = out.with_suffix("")
     for path, frame in ((out, result.table), (Path(f"{stem}_repairs.csv"), result.repairs),
                         (Path(f"{stem}_checks.csv"), result.checks)):
@@ -395,28 +428,29 @@ def write_targets(raw: str | Path | None = None, out: str | Path | None = None) 
     return result
 
 
-def load_targets(path: str | Path | None = None) -> pd.DataFrame:
-    """The tidy target table: read and validated from a targets CSV, or cleaned from the bundled raw file.
+def load_targets(path: str | Path | None = None, plan: Plan | str | Path | None = None) -> pd.DataFrame:
+    """The tidy target table: read and validated (against the plan's names) from a targets CSV, or cleaned from
+    the plan's raw table.
 
     Columns ``chain, chain_id, year, indicator, area, value, source``; revenue in 亿元, enterprises in 户.
     """
     if path is None:
-        return clean_targets().table
+        return clean_targets(plan=plan).table
     try:
         df = pd.read_csv(path, dtype={"chain": str, "chain_id": str, "indicator": str, "area": str,
                                       "source": str})
     except FileNotFoundError:
         raise InputError("targets file not found (run `chainplan targets`)", file=path) from None
     try:
-        return TARGETS_SCHEMA.validate(df.astype({"year": int, "value": float}), lazy=True)
+        return targets_schema(plan).validate(df.astype({"year": int, "value": float}), lazy=True)
     except (pa.errors.SchemaErrors, ValueError, KeyError) as exc:
         raise InputError(f"not a valid targets table: {str(exc).splitlines()[0]}", file=path) from None
 
 
-def raw_rows_frame(raw: str | Path | None = None) -> pd.DataFrame:
+def raw_rows_frame(raw: str | Path | None = None, plan: Plan | str | Path | None = None) -> pd.DataFrame:
     """The extraction's data rows as printed (line, label, year, indicator, cells) — for showing raw vs clean."""
-    path = Path(raw) if raw is not None else default_raw_targets()
-    rows, _ = parse_raw(path)
+    plan = resolve_plan(plan)
+    rows, _ = parse_raw(_raw_path(raw, plan), plan=plan)
     return pd.DataFrame([dict(line=r.line, label=r.label or "", year=r.year, indicator=r.indicator_label,
                               n_cells=len(r.cells), cells=" ".join(r.cells)) for r in rows]).astype(
         {"year": "Int64"})

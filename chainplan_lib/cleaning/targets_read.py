@@ -1,4 +1,6 @@
-"""Reading Attachment 2's extraction: text → data rows (the first step of :mod:`chainplan_lib.cleaning.targets`).
+"""Reading a plan's annex table (Attachment 2) as extracted: text → data rows (the first step of
+:mod:`chainplan_lib.cleaning.targets`). The plan (:class:`~chainplan_lib.plan.model.Plan`) gives the title, unit,
+chains, areas, indicators and years to recognise; nothing about one district is spelled here.
 
 * the file is a few KB: anything over :data:`MAX_BYTES` is refused before it is read; UTF-8, then GB18030;
 * cells are separated by tabs, runs of spaces, single spaces or U+3000 (``pdftotext -raw`` and many copy-pastes
@@ -24,23 +26,27 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..plan.names import (
-    AREAS, CHAIN_NAMES, DISTRICT, INDICATOR_UNITS, YEARS, find_area, find_chain, find_indicator, normalise_label,
-)
+from ..plan.load import resolve_plan
+from ..plan.model import TOTAL, Plan
+from ..plan.names import normalise_label
 
-__all__ = ["REPAIR_COLUMNS", "DASHES", "EXPECTED_TITLE", "MAX_BYTES", "MAX_VALUE", "RawRow", "read_raw_text",
-           "parse_raw", "parse_value"]
+__all__ = ["REPAIR_COLUMNS", "DASHES", "MAX_BYTES", "MAX_VALUE", "RawRow", "read_raw_text", "parse_raw",
+           "parse_value", "row_shape"]
 
 REPAIR_COLUMNS = ["kind", "file", "line", "chain", "year", "indicator", "area", "what", "action", "why"]
 DASHES = {"-", "—", "–", "－", "−", "--", "——"}
-EXPECTED_TITLE = "青山湖区重点产业链目标预测表"
 _YEAR_RE = re.compile(r"^(\d{4})(年)?$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")   # 1,234 / 12,345.6
 _NUMBERISH_RE = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*([eE][+-]?\d+)?$")
 MAX_BYTES = 1_000_000       # Attachment 2 is ~2 KB; a bigger file is not it
 MAX_VALUE = 1e12            # no chain has 10^12 亿元 or 10^12 户
-ROW_SHAPE = "[产业链标签] [年份] 指标（营业收入/规上户数/户数） 全区值 各区域值…"
+
+
+def row_shape(plan: Plan) -> str:
+    """What a data row looks like, for error messages: ``[产业链标签] [年份] 指标（营业收入/规上户数/户数） 全区值 各区域值…``."""
+    labels = "/".join(dict.fromkeys(x for i in plan.indicators for x in i.labels[:2]))
+    return f"[产业链标签] [年份] 指标（{labels}） {TOTAL}值 各区域值…"
 
 
 @dataclass
@@ -181,10 +187,17 @@ def _where_label(parts: list[tuple[int, int, str]]) -> str:
     return "分在几个单元格" if len({p[1] for p in parts}) > 1 else "原样"
 
 
-def parse_raw(path: str | Path, log: RepairLog | None = None) -> tuple[list[RawRow], str]:
-    """Read the extraction into data rows (years of merged cells filled in later). Returns (rows, encoding)."""
+def parse_raw(path: str | Path, log: RepairLog | None = None, plan: Plan | str | None = None
+              ) -> tuple[list[RawRow], str]:
+    """Read the extraction into data rows (years of merged cells filled in later). Returns (rows, encoding).
+
+    ``plan``: whose title, unit, chains, areas, indicators and years the table holds (default: the default plan).
+    """
+    plan = resolve_plan(plan)
     path = Path(path)
     text, encoding = read_raw_text(path)
+    years = plan.years
+    shape = row_shape(plan)
     log = log or RepairLog(str(path))
     columns: tuple[str, ...] | None = None
     pending_label: list[tuple[int, int, str]] = []  # (line, cell, text) fragments of a label split over lines
@@ -197,18 +210,20 @@ def parse_raw(path: str | Path, log: RepairLog | None = None) -> tuple[list[RawR
         joined = normalise_label("".join(t for _, t in toks))
         if "目标预测表" in joined or "预测表" in joined:
             title = re.sub(r"\(.*?\)$", "", joined)
-            if title != EXPECTED_TITLE:
-                log.add("title_typo", lineno, f"标题印作“{title}”", f"按“{EXPECTED_TITLE}”读取",
-                        "方案正文和附件目录称此表为“青山湖区重点产业链目标预测表”，区名为青山湖区")
+            expected = normalise_label(plan.table_title)
+            if title != expected:
+                log.add("title_typo", lineno, f"标题印作“{title}”", f"按“{expected}”读取",
+                        f"方案正文和附件目录称此表为“{expected}”，区名为{plan.district}")
             unit = re.search(r"\((.+?)\)", joined)
-            if unit and unit.group(1) != INDICATOR_UNITS["revenue"]:
-                raise InputError(f"title gives unit {unit.group(1)!r}, expected 亿元", file=path, line=lineno)
+            want = plan.table_unit or plan.unit(plan.indicator_ids[0])
+            if unit and unit.group(1) != want:
+                raise InputError(f"title gives unit {unit.group(1)!r}, expected {want}", file=path, line=lineno)
             continue
         if joined.startswith("附件"):
             continue
         texts = [normalise_label(t) for _, t in toks]
-        if DISTRICT in texts and ("指标" in texts or "年份" in texts):
-            columns = _parse_header(toks, path, lineno)
+        if ("指标" in texts or "年份" in texts) and any(plan.find_area(t) == TOTAL for t in texts):
+            columns = _parse_header(toks, path, lineno, plan)
             continue
         ind_pos, ind_len = None, 1
         for k in range(len(toks)):
@@ -216,7 +231,7 @@ def parse_raw(path: str | Path, log: RepairLog | None = None) -> tuple[list[RawR
                 continue
             if _is_value(texts[k]):
                 break  # an indicator comes before the values
-            ind, n = _join_fragments(toks, k, find_indicator)
+            ind, n = _join_fragments(toks, k, plan.find_indicator)
             if ind is not None:
                 ind_pos, ind_len = k, n
                 break
@@ -224,8 +239,9 @@ def parse_raw(path: str | Path, log: RepairLog | None = None) -> tuple[list[RawR
             if all(_YEAR_RE.match(t) is None and not _is_value(t) for t in texts):
                 pending_label.extend((lineno, c, t) for c, t in toks)  # label fragment on its own line
                 continue
-            raise InputError(f"cannot read this line: no indicator (营业收入 / 规上户数 / 户数) before its values; "
-                             f"expected {ROW_SHAPE}, cells separated by tabs or spaces", file=path, line=lineno)
+            raise InputError(f"cannot read this line: no indicator "
+                             f"({' / '.join(x for i in plan.indicators for x in i.labels[:2])}) before its values; "
+                             f"expected {shape}, cells separated by tabs or spaces", file=path, line=lineno)
         if columns is None:
             raise InputError("data row before any header line (产业链 年份 指标 全区 …); expected the header "
                              "first", file=path, line=lineno)
@@ -234,8 +250,8 @@ def parse_raw(path: str | Path, log: RepairLog | None = None) -> tuple[list[RawR
             m = _YEAR_RE.match(t)
             if m:
                 year = int(m.group(1))
-                if year not in YEARS:
-                    raise InputError(f"year {year} is outside the table ({YEARS[0]}–{YEARS[-1]})",
+                if year not in years:
+                    raise InputError(f"year {year} is outside the table ({years[0]}–{years[-1]})",
                                      file=path, line=lineno, cell=cell_no)
             else:
                 label_parts.append((lineno, cell_no, raw))
@@ -244,22 +260,26 @@ def parse_raw(path: str | Path, log: RepairLog | None = None) -> tuple[list[RawR
         chain = label = None
         if parts:
             label = "".join(p[2] for p in parts)
-            c = find_chain(label)
+            c = plan.find_chain(label)
             if c is None and label_parts and len(label_parts) < len(parts):
-                c = find_chain("".join(p[2] for p in label_parts))
+                c = plan.find_chain("".join(p[2] for p in label_parts))
                 parts = label_parts if c is not None else parts
                 label = "".join(p[2] for p in parts)
             if c is None:
-                raise InputError(f"unknown chain label {label!r} (known: {', '.join(CHAIN_NAMES)} and aliases)",
+                raise InputError(f"unknown chain label {label!r} (known: {', '.join(plan.chain_names)} and aliases)",
                                  file=path, line=parts[0][0], cell=parts[0][1])
             chain = c.name
             where = _where_label(parts)
-            if normalise_label(label) != c.name and (label, where) not in seen_alias:
+            alias = normalise_label(label) != c.name
+            if not alias and where == "原样" and len(parts) > 1:
+                where = "以空格分开"  # the canonical name, split by the extractor: worth a line in the log too
+            if (alias or where != "原样") and (label, where) not in seen_alias:
                 seen_alias.add((label, where))
                 log.add("label_alias", lineno, f"链标签“{label}”（{where}）", f"读作{c.name}",
-                        f"{c.name}的别称（见 chainplan_lib.plan.names）", chain=c.name)
+                        f"{c.name}的别称（见 chainplan_lib.plan.names）" if alias else
+                        f"PDF 提取把链名拆开了，合起来即方案所列的{c.name}", chain=c.name)
         ind_label = "".join(texts[ind_pos:ind_pos + ind_len])
-        indicator = find_indicator(ind_label)
+        indicator = plan.find_indicator(ind_label)
         cells, cell_numbers = [], []
         for cell_no, raw in toks[ind_pos + ind_len:]:
             try:
@@ -273,27 +293,28 @@ def parse_raw(path: str | Path, log: RepairLog | None = None) -> tuple[list[RawR
         ln, cell, t = pending_label[0]
         frag = "".join(p[2] for p in pending_label if p[0] == ln)
         raise InputError(f"cannot read this line: {frag!r} is neither a chain label followed by a data row nor a "
-                         f"data row; expected {ROW_SHAPE}, cells separated by tabs or spaces",
+                         f"data row; expected {shape}, cells separated by tabs or spaces",
                          file=path, line=ln, cell=cell)
     if not rows:
-        raise InputError(f"no data rows found (is this Attachment 2?); expected a header 产业链 年份 指标 全区 … "
-                         f"and rows {ROW_SHAPE}", file=path)
+        raise InputError(f"no data rows found (is this {plan.table_section or 'the annex table'}?); expected a header "
+                         f"产业链 年份 指标 {TOTAL} … and rows {shape}", file=path)
     return rows, encoding
 
 
-def _parse_header(toks: list[tuple[int, str]], path: Path, lineno: int) -> tuple[str, ...]:
+def _parse_header(toks: list[tuple[int, str]], path: Path, lineno: int, plan: Plan) -> tuple[str, ...]:
     texts = [normalise_label(t) for _, t in toks]
-    k = texts.index(DISTRICT)
+    k = next(i for i, t in enumerate(texts) if plan.find_area(t) == TOTAL)
     cols = []
     while k < len(toks):
-        area, n = _join_fragments(toks, k, find_area)
+        area, n = _join_fragments(toks, k, plan.find_area)
         if area is None:
-            raise InputError(f"unknown area column {toks[k][1]!r}; expected 全区 then the nine areas "
-                             f"({', '.join(AREAS)})", file=path, line=lineno, cell=toks[k][0])
+            raise InputError(f"unknown area column {toks[k][1]!r}; expected {TOTAL} then the plan's "
+                             f"{len(plan.areas)} areas ({', '.join(plan.area_names)})", file=path, line=lineno,
+                             cell=toks[k][0])
         cols.append(area)
         k += n
     if len(set(cols)) != len(cols):
         raise InputError("header names an area twice", file=path, line=lineno)
-    if cols[0] != DISTRICT:
-        raise InputError("header must start its value columns with 全区", file=path, line=lineno)
+    if cols[0] != TOTAL:
+        raise InputError(f"header must start its value columns with {TOTAL}", file=path, line=lineno)
     return tuple(cols)

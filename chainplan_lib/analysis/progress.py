@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..plan.names import CHAIN_IDS, DISTRICT, INDUSTRY_ID, YEARS
-from ..plan.planfile import load_plan
+from ..plan.load import default_plan
 from . import growth
 from .monthly import ALL, SERIES_IDS, complete_years, cumulative_table, published_yoy, series_name
 
@@ -49,8 +49,8 @@ def period_label(month: int) -> str:
 
 
 def industry_growth_rate() -> float:
-    """The plan's yearly growth for all above-size industry (0.10: “年均增长10%左右”), from plan_targets.toml."""
-    return float(load_plan()["overall"]["revenue_growth"])
+    """The plan's yearly growth for all above-size industry (0.10: “年均增长10%左右”), from the plan file ([plan] overall_growth)."""
+    return float(default_plan().overall_growth)
 
 
 def time_progress_pct(table: pd.DataFrame, year: int, month: int, basis: str = "calendar",

@@ -8,11 +8,18 @@ and firms of other industries, and then soils the rows the way office files are 
 header, alias and Traditional town names, full-width characters, mixed units, bad credit codes,
 duplicates, a subtotal, a note, a blank row). :func:`write_sample` writes an .xlsx and a GBK-encoded .csv
 copy of it (or one file: .xlsx, .csv or a legacy .xls). Every name contains 示例, every title row and file name says SYNTHETIC: none of it is real.
+
+For any plan (``plan=None``: the default plan): chains, areas, the district and the industry codes come from the
+plan file. The bundled plan's chains draw from hand-picked GB/T 4754 classes and firm-name words
+(:data:`CLASSES`, :data:`KIND`, keyed by its chain ids — sample vocabulary, not plan data); another plan's
+chains draw classes from their own ``industry_codes`` and words from their names, and its towns' spellings
+are derived from the plan's names the way the normaliser reads them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +29,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import ParameterError
-from ..plan.names import AREAS, CHAIN_IDS, DISTRICT
+from ..plan.load import resolve_plan
+from ..plan.model import TOTAL as DISTRICT, Plan
+from ..plan.names import AREAS
 from .uscc import make_usccs
 
 __all__ = ["SampleRegister", "sample_register", "write_sample", "large_register", "TARGETS_INPUT_SCHEMA",
            "XLSX_COLUMNS", "CSV_COLUMNS"]
 
 THRESHOLD_WAN = 2000.0
-TITLE = "【示例数据 SYNTHETIC】{year}年青山湖区规上工业企业名录（虚构数据，仅供测试，非真实企业）"
-CSV_TITLE = "示例数据 SYNTHETIC：{year}年青山湖区规上工业企业名录（GBK编码副本，虚构数据）"
+TITLE = "【示例数据 SYNTHETIC】{year}年{district}规上工业企业名录（虚构数据，仅供测试，非真实企业）"
+CSV_TITLE = "示例数据 SYNTHETIC：{year}年{district}规上工业企业名录（GBK编码副本，虚构数据）"
 NOTE = "注：本表为 chainplan 生成的示例数据（SYNTHETIC），企业名称、信用代码和数值均为虚构。"
 XLSX_COLUMNS = ["序号", "企业名称", "统一社会信用代码", "所属镇（街道）", "国民经济行业代码", "国民经济行业名称", "营业收入（万元）", "产业链"]
 CSV_COLUMNS = ["单位详细名称", "信用代码", "乡镇街道", "行业代码", "行业类别", "主营业务收入", "统计年度"]
@@ -58,14 +67,72 @@ CHAIN_LABELS = {"textiles": ["现代针纺", "纺织服装", "现代针纺产业
 AREA_ALIASES = {"罗家镇": ["罗家", "羅家鎮", "青山湖区罗家镇"], "高新园区": ["高新区", "青山湖高新区", "高新技术产业开发区"],
                 "南钢街道": ["南鋼街道", "南钢"], "京东镇": ["京東鎮", "京东"], "湖坊镇": ["湖坊"], "塘山镇": ["塘山"],
                 "上海路街道": ["上海路街道办事处"], "青山路街道": ["青山路"], "站东街道": ["站东"]}
+# Classes for firms outside every chain, used where the plan maps none of them to a chain.
+OTHER_FALLBACK = [("2110", "木质家具制造"), ("2411", "文具制造"), ("4119", "其他日用杂品制造"), ("2231", "纸和纸板容器制造"),
+                  ("2319", "包装装潢及其他印刷"), ("4190", "其他未列明制造业")]
+UNKNOWN_TOWNS = ("青云谱镇", "东湖镇", "西湖乡")   # towns of another district, for the area_unknown row
 
-TARGETS_INPUT_SCHEMA = pa.DataFrameSchema({
-    "chain_id": pa.Column(str, pa.Check.isin(CHAIN_IDS)),
-    "year": pa.Column(int),
-    "indicator": pa.Column(str, pa.Check.isin(["revenue", "enterprises"])),
-    "area": pa.Column(str, pa.Check.isin((DISTRICT, *AREAS))),
-    "value": pa.Column(float, pa.Check.ge(0), coerce=True),
-}, strict=False)
+
+def _targets_schema(plan: Plan) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema({
+        "chain_id": pa.Column(str, pa.Check.isin(plan.chain_ids)),
+        "year": pa.Column(int),
+        "indicator": pa.Column(str, pa.Check.isin(["revenue", "enterprises"])),
+        "area": pa.Column(str, pa.Check.isin(plan.areas_with_total)),
+        "value": pa.Column(float, pa.Check.ge(0), coerce=True),
+    }, strict=False)
+
+
+TARGETS_INPUT_SCHEMA = _targets_schema(resolve_plan(None))  # the default plan's
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    """What a plan's synthetic register is written with: classes, name words and spellings per chain and area."""
+
+    classes: dict[str, list[tuple[str, str]]]
+    kind: dict[str, list[str]]
+    chain_labels: dict[str, list[str]]
+    area_aliases: dict[str, list[str]]
+    areas: tuple[str, ...]
+    district: str
+    city: str
+    unknown_town: str
+
+
+def _vocab(plan: Plan) -> _Vocab:
+    code_map = plan.industry_code_map()
+
+    def mapped(code: str) -> bool:
+        return any(code[:k] in code_map for k in (4, 3, 2))
+
+    classes, kind, labels = {}, {}, {}
+    for c in plan.chains:
+        if c.id in CLASSES and all(mapped(x[0]) and code_map.get(x[0][:2], c.id) == c.id for x in CLASSES[c.id]):
+            classes[c.id], kind[c.id], labels[c.id] = CLASSES[c.id], KIND[c.id], CHAIN_LABELS[c.id]
+            continue
+        own = [(x if len(x) == 4 else (x + "1" * (4 - len(x))), f"{c.name}相关制造（示例行业）") for x in c.industry_codes]
+        classes[c.id] = own or [("4190", f"{c.name}相关制造（示例行业）")]
+        kind[c.id] = [c.name, f"{c.name}科技", f"{c.name[:2]}实业", f"{c.name[:2]}制造"]
+        labels[c.id] = [c.name, f"{c.name}产业链", *c.aliases]
+    others = [x for x in CLASSES["other"] if not mapped(x[0])]
+    if len(others) < 4:
+        others += [x for x in OTHER_FALLBACK if not mapped(x[0]) and x not in others]
+    classes["other"], kind["other"], labels["other"] = others, KIND["other"], CHAIN_LABELS["other"]
+    aliases = {}
+    for a in plan.areas:
+        given = AREA_ALIASES.get(a.name)
+        if given and all(plan.find_area(x) == a.name for x in given):
+            aliases[a.name] = given
+            continue
+        cand = [a.name[:-len(suf)] for suf in ("街道", "镇", "乡", "园区") if a.name.endswith(suf) and len(a.name) > len(suf) + 1]
+        cand += [f"{plan.district}{a.name}", *a.aliases]
+        cand += [f"{a.name}办事处"] if a.name.endswith("街道") else [f"{a.name}人民政府"]
+        aliases[a.name] = [x for x in dict.fromkeys(cand) if plan.find_area(x) == a.name] or [a.name]
+    m = re.match(r"^(?:.{2,7}?省)?(.{2,4}?)市", plan.issuer or "")
+    city = m.group(1) if m else re.sub(r"(县|区|市)$", "", plan.district)
+    town = next(t for t in UNKNOWN_TOWNS if plan.find_area(t) is None)
+    return _Vocab(classes, kind, labels, aliases, plan.area_names, plan.district, city, town)
 
 
 @dataclass
@@ -76,6 +143,7 @@ class SampleRegister:
     truth: pd.DataFrame  # uscc, name, area, chain_id, industry_code, industry_name, revenue_wan, above_size, fate
     xlsx_rows: pd.DataFrame  # XLSX_COLUMNS, cells as they go into the workbook (str or float)
     csv_rows: pd.DataFrame  # CSV_COLUMNS, strings
+    district: str = ""  # the plan's district, named in the title rows
 
     def expected_panel(self) -> pd.DataFrame:
         """Above-size firms per chain × area that should come out clean (fate 'clean' or 'kept_no_code')."""
@@ -84,12 +152,13 @@ class SampleRegister:
                                                    revenue_yi=("revenue_wan", lambda v: v.sum() / 1e4))
 
 
-def _targets(targets: pd.DataFrame | None, year: int) -> pd.DataFrame:
+def _targets(targets: pd.DataFrame | None, year: int, plan: Plan) -> pd.DataFrame:
     if targets is None:
-        from .targets import load_targets  # the reconciled Attachment 2 table
+        from .targets import load_targets  # the plan's reconciled annex table
 
-        targets = load_targets()
-    t = TARGETS_INPUT_SCHEMA.validate(targets)
+        targets = load_targets(plan=plan)
+    targets = targets[targets["indicator"].isin(["revenue", "enterprises"])]  # a register counts firms and revenue
+    t = _targets_schema(plan).validate(targets)
     t = t[(t["year"] == year) & (t["area"] != DISTRICT)]
     if t.empty:
         raise ParameterError(f"the target table has no rows for {year}")
@@ -118,12 +187,12 @@ def _lookup(table: dict[str, list[str]], keys: np.ndarray, pick: np.ndarray) -> 
     return grid[k, pick % lens[k]]
 
 
-def _names(rng: np.random.Generator, chain: np.ndarray) -> np.ndarray:
+def _names(rng: np.random.Generator, chain: np.ndarray, vocab: _Vocab) -> np.ndarray:
     """Distinct firm names, each with 示例 in it."""
     n = chain.size
     trade = np.asarray(TRADE, dtype=object)
-    kind = _lookup(KIND, chain, rng.integers(0, 4, n))
-    base = pd.Series("南昌示例" + trade[rng.integers(0, len(trade), n)] + trade[rng.integers(0, len(trade), n)] + kind)
+    kind = _lookup(vocab.kind, chain, rng.integers(0, 4, n))
+    base = pd.Series(f"{vocab.city}示例" + trade[rng.integers(0, len(trade), n)] + trade[rng.integers(0, len(trade), n)] + kind)
     dup = base.groupby(base).cumcount()  # a number for the repeats keeps names distinct
     return (base + np.where(dup > 0, dup.astype(str), "") + "有限公司").to_numpy(dtype=object)
 
@@ -156,10 +225,14 @@ def _render(wan: np.ndarray, style: np.ndarray, unit: str) -> tuple[np.ndarray, 
     return text.astype(object), number
 
 
-def sample_register(year: int, seed: int = 0, targets: pd.DataFrame | None = None) -> SampleRegister:
-    """The synthetic register for ``year`` (see the module docstring); same seed, same register."""
+def sample_register(year: int, seed: int = 0, targets: pd.DataFrame | None = None,
+                    plan: Plan | str | Path | None = None) -> SampleRegister:
+    """The synthetic register for ``year`` of a plan (see the module docstring); same seed, same register.
+    ``targets``: the plan's target table (default: cleaned from the plan's raw table)."""
+    plan = resolve_plan(plan)
+    vocab = _vocab(plan)
     rng = np.random.default_rng([seed, year])
-    cells = _targets(targets, year)
+    cells = _targets(targets, year, plan)
     n = cells["enterprises"].round().astype(int).to_numpy()
     firms = pd.DataFrame({
         "chain_id": np.repeat(cells["chain_id"].to_numpy(), n),
@@ -171,7 +244,8 @@ def sample_register(year: int, seed: int = 0, targets: pd.DataFrame | None = Non
     small["revenue_wan"] = np.round(rng.uniform(300, 1990, len(small)), 1)
     # other industries: about 10 % of the total, anywhere, two in three above the threshold
     k = max(8, round(0.10 * len(firms)))
-    other = pd.DataFrame({"chain_id": "other", "area": np.asarray(AREAS)[rng.integers(0, len(AREAS), k)],
+    areas = np.asarray(vocab.areas)
+    other = pd.DataFrame({"chain_id": "other", "area": areas[rng.integers(0, len(areas), k)],
                           "revenue_wan": np.round(np.where(rng.random(k) < 2 / 3, 2000 + rng.lognormal(8, 1, k),
                                                            rng.uniform(300, 1990, k)), 1)})
     truth = pd.concat([firms, small, other], ignore_index=True)
@@ -179,16 +253,16 @@ def sample_register(year: int, seed: int = 0, targets: pd.DataFrame | None = Non
     m = len(truth)
     pick = rng.integers(0, 1 << 30, m)
     chain = truth["chain_id"].to_numpy()
-    truth["industry_code"] = _lookup({c: [x[0] for x in v] for c, v in CLASSES.items()}, chain, pick)
-    truth["industry_name"] = _lookup({c: [x[1] for x in v] for c, v in CLASSES.items()}, chain, pick)
+    truth["industry_code"] = _lookup({c: [x[0] for x in v] for c, v in vocab.classes.items()}, chain, pick)
+    truth["industry_name"] = _lookup({c: [x[1] for x in v] for c, v in vocab.classes.items()}, chain, pick)
     truth["uscc"] = make_usccs(rng, m)
-    truth["name"] = _names(rng, chain)
+    truth["name"] = _names(rng, chain, vocab)
     truth["above_size"] = truth["revenue_wan"] >= THRESHOLD_WAN
     truth["fate"] = "clean"
-    return _soil(truth, year, rng)
+    return _soil(truth, year, rng, vocab)
 
 
-def _soil(truth: pd.DataFrame, year: int, rng: np.random.Generator) -> SampleRegister:
+def _soil(truth: pd.DataFrame, year: int, rng: np.random.Generator, vocab: _Vocab) -> SampleRegister:
     t = truth
     m = len(t)
     chain_rows = np.flatnonzero((t["chain_id"] != "other").to_numpy() & t["above_size"].to_numpy())
@@ -212,10 +286,10 @@ def _soil(truth: pd.DataFrame, year: int, rng: np.random.Generator) -> SampleReg
     name = name.where(~(rng.random(m) < 0.05), name + "\u3000")
     name = name.where(~(rng.random(m) < 0.04), name + "  ")
 
-    area = np.where(rng.random(m) < 0.2, _lookup(AREA_ALIASES, t["area"].to_numpy(), rng.integers(0, 3, m)),
+    area = np.where(rng.random(m) < 0.2, _lookup(vocab.area_aliases, t["area"].to_numpy(), rng.integers(0, 3, m)),
                     t["area"].to_numpy(dtype=object))
-    area[oth[1]] = "青云谱镇"  # a town of another district
-    label = np.where(rng.random(m) < 0.5, _lookup(CHAIN_LABELS, t["chain_id"].to_numpy(), rng.integers(0, 3, m)), "")
+    area[oth[1]] = vocab.unknown_town  # a town of another district
+    label = np.where(rng.random(m) < 0.5, _lookup(vocab.chain_labels, t["chain_id"].to_numpy(), rng.integers(0, 3, m)), "")
     icode = np.where(rng.random(m) < 0.3, "C" + t["industry_code"], t["industry_code"])
     style = np.select([rng.random(m) < 0.06, rng.random(m) < 0.06, rng.random(m) < 0.05],
                       ["yi", "comma", "full"], "plain").astype(object)
@@ -256,7 +330,7 @@ def _soil(truth: pd.DataFrame, year: int, rng: np.random.Generator) -> SampleReg
         "行业代码": rows["国民经济行业代码"], "行业类别": rows["国民经济行业名称"],
         "主营业务收入": cells["千元"][0][order], "统计年度": f"{year}年",
     }).sort_values("乡镇街道", kind="stable").reset_index(drop=True)
-    return SampleRegister(year, t, xlsx_rows, csv.astype(str))
+    return SampleRegister(year, t, xlsx_rows, csv.astype(str), vocab.district)
 
 
 # ------------------------------------------------------------------------------------------- writing
@@ -275,10 +349,10 @@ def _write_xlsx(s: SampleRegister, path: Path) -> None:
     ws = wb.active
     ws.title = f"{s.year}年名录"
     ncol = len(XLSX_COLUMNS)
-    ws.append([TITLE.format(year=s.year)] + [None] * (ncol - 1))
+    ws.append([TITLE.format(year=s.year, district=s.district)] + [None] * (ncol - 1))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws["A1"].font = Font(bold=True)
-    ws.append(["填报单位：青山湖区（示例）"] + [None] * (ncol - 2) + [f"数据年度：{s.year}"])
+    ws.append([f"填报单位：{s.district}（示例）"] + [None] * (ncol - 2) + [f"数据年度：{s.year}"])
     # a two-row heading, as offices draw it: single headings merged down, 国民经济行业 over code and name
     ws.append(["序号", "企业名称", "统一社会信用代码", "所属镇（街道）", "国民经济行业", None, "营业收入", "产业链"])
     ws.append([None, None, None, None, "代码", "名称", "（万元）", None])
@@ -308,8 +382,8 @@ def _write_xls(s: SampleRegister, path: Path) -> None:
     ncol = len(XLSX_COLUMNS)
     bold = xlwt.easyxf("font: bold on")
     centre = xlwt.easyxf("align: horiz center, vert center")
-    ws.write_merge(0, 0, 0, ncol - 1, TITLE.format(year=s.year), bold)
-    ws.write(1, 0, "填报单位：青山湖区（示例）")
+    ws.write_merge(0, 0, 0, ncol - 1, TITLE.format(year=s.year, district=s.district), bold)
+    ws.write(1, 0, f"填报单位：{s.district}（示例）")
     ws.write(1, ncol - 1, f"数据年度：{s.year}")
     upper = ["序号", "企业名称", "统一社会信用代码", "所属镇（街道）", "国民经济行业", None, "营业收入", "产业链"]
     for c in (0, 1, 2, 3, 7):  # single headings merged down over the two heading rows
@@ -331,7 +405,7 @@ def _write_xls(s: SampleRegister, path: Path) -> None:
 
 
 def _write_csv(s: SampleRegister, path: Path) -> None:
-    lines = [CSV_TITLE.format(year=s.year), "单位：千元"]
+    lines = [CSV_TITLE.format(year=s.year, district=s.district), "单位：千元"]
     body = s.csv_rows.to_csv(index=False, lineterminator="\r\n")
     text = "\r\n".join(lines) + "\r\n" + body
     try:
@@ -354,8 +428,8 @@ WRITERS = {".xlsx": _write_xlsx, ".xls": _write_xls, ".csv": _write_csv}
 
 
 def write_sample(year: int, *, seed: int = 0, out: Path, targets: pd.DataFrame | None = None,
-                 overwrite: bool = False) -> list[Path]:
-    """Write the synthetic register for ``year`` and return the paths written.
+                 overwrite: bool = False, plan: Plan | str | Path | None = None) -> list[Path]:
+    """Write the synthetic register for ``year`` of a plan (default: the default plan) and return the paths.
 
     ``out`` is a folder (then ``synthetic_register_{year}.xlsx`` and ``synthetic_register_{year}_gbk.csv``
     are written into it) or one file path ending .xlsx, .xls or .csv whose name contains 'synthetic'. Existing
@@ -368,7 +442,7 @@ def write_sample(year: int, *, seed: int = 0, out: Path, targets: pd.DataFrame |
         paths = [out / f"synthetic_register_{year}.xlsx", out / f"synthetic_register_{year}_gbk.csv"]
     for p in paths:
         _check_target(p, overwrite)
-    s = sample_register(year, seed=seed, targets=targets)
+    s = sample_register(year, seed=seed, targets=targets, plan=plan)
     for p in paths:
         p.parent.mkdir(parents=True, exist_ok=True)
         _atomic(p, WRITERS[p.suffix.lower()], s)

@@ -21,7 +21,8 @@ from ..paths import project_root
 from .model import ALL, TOTAL, Area, Chain, Indicator, OtherTarget, Plan, SizeBands, Target
 from .normalise import label_key
 
-__all__ = ["PlanError", "FORMAT", "default_plan_path", "read_plan", "default_plan", "resolve_plan"]
+__all__ = ["PlanError", "FORMAT", "bundled_plan_path", "default_plan_path", "read_plan", "default_plan", "resolve_plan",
+           "is_bundled"]
 
 FORMAT = 1
 MAX_PLAN_BYTES = 1_000_000
@@ -38,10 +39,24 @@ class PlanError(ChainplanError):
         super().__init__(f"{path}: {key}: {message}" if key else f"{path}: {message}")
 
 
+def bundled_plan_path() -> Path:
+    """The plan shipped with chainplan, ``data/plans/qingshanhu-2024.toml``; the bundled sample registers and
+    monthly reports under ``data/raw/`` belong to it."""
+    return project_root() / "data" / "plans" / "qingshanhu-2024.toml"
+
+
 def default_plan_path() -> Path:
     """``$CHAINPLAN_PLAN`` if set, else the bundled ``data/plans/qingshanhu-2024.toml``."""
     env = os.environ.get("CHAINPLAN_PLAN")
-    return Path(env) if env else project_root() / "data" / "plans" / "qingshanhu-2024.toml"
+    return Path(env) if env else bundled_plan_path()
+
+
+def is_bundled(plan: Plan) -> bool:
+    """Whether ``plan`` is the bundled plan (so the bundled sample data under data/raw/ are its data)."""
+    try:
+        return plan.path.resolve() == bundled_plan_path().resolve()
+    except OSError:
+        return False
 
 
 def default_plan() -> Plan:

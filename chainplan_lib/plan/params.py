@@ -1,4 +1,8 @@
-"""Notebook and batch parameters, validated before anything runs: one clear line on a bad value."""
+"""Notebook and batch parameters, validated before anything runs: one clear line on a bad value.
+
+Years, chains and indicators are checked against the plan (``plan=None``: the default plan); every notebook
+declares a ``plan`` parameter (a plan file, None for the bundled one) and reads it with :func:`check_plan`.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,30 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import ParameterError
-from .names import CHAIN_IDS, CHAIN_NAMES, DISTRICT, YEARS, find_chain
+from .load import PlanError, resolve_plan
+from .model import ALL, TOTAL as DISTRICT, Plan
 
 __all__ = ["check_year", "check_chain", "check_rates", "check_tolerance", "check_path", "check_base_total",
-           "check_jobs", "check_indicator", "parse_assignments", "load_params_file", "check_batch_params",
-           "install_short_errors"]
-
-ALL = "all"
+           "check_jobs", "check_indicator", "check_plan", "parse_assignments", "load_params_file",
+           "check_batch_params", "install_short_errors", "ParameterError"]
 
 
-def check_year(year: Any, name: str = "year", years: Iterable[int] = YEARS) -> int:
-    """A plan year (2023–2026) as int."""
-    years = tuple(years)
+def check_plan(plan: Any, name: str = "plan") -> Plan:
+    """The plan a notebook or the batch runs for: a plan file's path (str or Path), a Plan, or None for the
+    default plan (``$CHAINPLAN_PLAN`` or the bundled one). A plan file with a mistake is one line naming the key."""
+    if plan is not None and not isinstance(plan, (str, Path, Plan)):
+        raise ParameterError(f"{name}={plan!r} must be the path of a plan file (TOML) or None for the bundled plan")
+    if isinstance(plan, str) and not plan.strip():
+        plan = None
+    try:
+        return resolve_plan(Path(plan).expanduser() if isinstance(plan, str) else plan)
+    except PlanError as exc:
+        raise ParameterError(f"{name}: {exc}") from None
+
+
+def check_year(year: Any, name: str = "year", years: Iterable[int] | None = None, plan: Plan | None = None) -> int:
+    """A plan year (the plan's years, e.g. 2023–2026) as int."""
+    years = tuple(years) if years is not None else resolve_plan(plan).years
     try:
         y = int(year)
     except (TypeError, ValueError):
@@ -31,18 +47,19 @@ def check_year(year: Any, name: str = "year", years: Iterable[int] = YEARS) -> i
     return y
 
 
-def check_chain(chain: Any, *, allow_all: bool = True) -> str:
-    """A chain id (textiles / metallurgy / electronics / food_pharma) or 'all' (全区, sum of the four).
+def check_chain(chain: Any, *, allow_all: bool = True, plan: Plan | None = None) -> str:
+    """A chain id of the plan (textiles / metallurgy … for the bundled one) or 'all' (全区, sum of the chains).
 
     Accepts ids, Chinese names and aliases; returns the id.
     """
-    if allow_all and str(chain).strip().lower() in {ALL, DISTRICT, "全部", "合计"}:
+    p = resolve_plan(plan)
+    if allow_all and str(chain).strip().lower() in {ALL, DISTRICT, "全部", "合计", p.all_name}:
         return ALL
-    c = find_chain(str(chain)) if chain is not None else None
+    c = p.find_chain(str(chain)) if chain is not None else None
     if c is None:
-        choices = ", ".join(CHAIN_IDS) + (", all (全区)" if allow_all else "")
+        choices = ", ".join(p.chain_ids) + (", all (全区)" if allow_all else "")
         raise ParameterError(f"chain={chain!r} is not a known chain; use one of {choices} "
-                             f"or a Chinese name ({', '.join(CHAIN_NAMES)})")
+                             f"or a Chinese name ({', '.join(p.chain_names)})")
     return c.id
 
 
@@ -113,9 +130,11 @@ def check_jobs(jobs: Any, name: str = "jobs") -> int | None:
     return n
 
 
-def check_indicator(indicator: Any, name: str = "indicator") -> str:
-    if indicator not in ("revenue", "enterprises"):
-        raise ParameterError(f"{name}={indicator!r} must be 'revenue' (亿元) or 'enterprises' (户)")
+def check_indicator(indicator: Any, name: str = "indicator", plan: Plan | None = None) -> str:
+    p = resolve_plan(plan)
+    if indicator not in p.indicator_ids:
+        known = " or ".join(f"'{i.id}' ({i.unit})" for i in p.indicators)
+        raise ParameterError(f"{name}={indicator!r} must be {known}")
     return indicator
 
 
@@ -130,15 +149,17 @@ _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_PARAMS_BYTES = 100_000     # a parameters file is a few lines
 
 # checks for parameters the notebooks declare, by name: the batch validates given values before any run
-CHECKS: dict[str, Callable[[Any, str], Any]] = {
-    "chain": lambda v, n: check_chain(v),
-    "tolerance_pp": check_tolerance,
-    "scenario_rates": check_rates,
-    "base_total_yi": lambda v, n: check_base_total(v, name=n),
-    "start_year": check_year, "end_year": check_year, "to_year": check_year, "base_year": check_year,
-    "indicator": check_indicator,
-    "use_register": _check_bool,
-    "raw_path": lambda v, n: check_path(v, n),
+# (each takes the value, the name and the plan the batch runs for)
+CHECKS: dict[str, Callable[[Any, str, Plan | None], Any]] = {
+    "chain": lambda v, n, p: check_chain(v, plan=p),
+    "tolerance_pp": lambda v, n, p: check_tolerance(v, n),
+    "scenario_rates": lambda v, n, p: check_rates(v, n),
+    "base_total_yi": lambda v, n, p: check_base_total(v, name=n),
+    "start_year": lambda v, n, p: check_year(v, n, plan=p), "end_year": lambda v, n, p: check_year(v, n, plan=p),
+    "to_year": lambda v, n, p: check_year(v, n, plan=p), "base_year": lambda v, n, p: check_year(v, n, plan=p),
+    "indicator": lambda v, n, p: check_indicator(v, n, plan=p),
+    "use_register": lambda v, n, p: _check_bool(v, n),
+    "raw_path": lambda v, n, p: check_path(v, n),
 }
 
 
@@ -207,7 +228,8 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
 
 
 def check_batch_params(given: Mapping[str, Any], declared: Mapping[str, set[str]], *,
-                       reserved: Mapping[str, str] | None = None, year: int | None = None) -> dict[str, Any]:
+                       reserved: Mapping[str, str] | None = None, year: int | None = None,
+                       plan: Plan | None = None) -> dict[str, Any]:
     """Validate batch parameters against what the notebooks declare (stem → names).
 
     A name no notebook declares is an error listing the known ones; a name the batch sets itself
@@ -223,8 +245,8 @@ def check_batch_params(given: Mapping[str, Any], declared: Mapping[str, set[str]
             raise ParameterError(f"-p {name}: no notebook declares a parameter {name!r}; known: {', '.join(known)}")
         check = CHECKS.get(name)
         if check is not None:
-            check(value, name)
-    if year is not None and "base_year" in given and check_year(given["base_year"], "base_year") > year:
+            check(value, name, plan)
+    if year is not None and "base_year" in given and check_year(given["base_year"], "base_year", plan=plan) > year:
         raise ParameterError(f"base_year={given['base_year']} is after year={year}")
     return dict(given)
 

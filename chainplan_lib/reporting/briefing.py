@@ -1,25 +1,39 @@
 """Building blocks of the yearly briefing: the title block, the headline table and the notes.
 
 They assemble figures computed elsewhere (targets, consistency, register comparison) into what a
-district official reads; nothing here computes a new statistic.
+district official reads; nothing here computes a new statistic. The title, the chains, the goal and the sources
+are the plan's (``plan=None``: the default plan).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import pandas as pd
 
 from ..analysis.growth import completion_rate
 from ..analysis.shares import HHI_THRESHOLDS
-from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT
-from ..plan.planfile import load_plan
+from ..plan.load import resolve_plan
+from ..plan.model import ALL, TOTAL as DISTRICT, Plan, cn_count
 from . import units as U
 from .escape import html_text
-from .tables import KIND_CN, verdict_cn
+from .tables import KIND_CN, check_cn, goal_text, verdict_cn
 
-__all__ = ["title_html", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
+__all__ = ["title_html", "briefing_title", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
+
+
+def briefing_title(year: int, plan: Plan | None = None) -> str:
+    """青山湖区制造业重点产业链2024年度简报 — the district from the plan."""
+    return f"{resolve_plan(plan).district}制造业重点产业链{year}年度简报"
+
+
+def _documents(plan: Plan) -> str:
+    """正文及附件1、附件2: the parts of the document the briefing's numbers come from."""
+    parts = {plan.table_section} | {m.group(0) for b in plan.size_bands for m in [re.match(r"附件\d*", b.section)] if m}
+    parts.discard("")
+    return "正文" + (f"及{'、'.join(sorted(parts))}" if parts else "")
 
 SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
 
@@ -29,69 +43,86 @@ def synthetic_banner_html() -> str:
             f"font-weight:bold;margin:8px 0'>{html.escape(SYNTHETIC_TEXT)}</div>")
 
 
-def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None) -> str:
+def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None,
+               plan: Plan | None = None) -> str:
     """First-page block: title, date, data sources (and the synthetic notice where it applies).
 
     `sources` are plain text (file names come from input) and are escaped here."""
-    plan = load_plan()["document"]
+    plan = resolve_plan(plan)
     today = today or date.today()
-    items = [html_text(f"《{plan['title']}》（{plan['reference']}，{plan['issued']}）正文及附件1、附件2")]
+    ref = "，".join(x for x in (plan.reference, plan.issued) if x)
+    items = [html_text(f"《{plan.title}》{f'（{ref}）' if ref else ''}{_documents(plan)}")]
     items += [html_text(s) for s in sources]
     src = "".join(f"<li>{i}</li>" for i in items)
-    return (f"<h1 style='margin-bottom:0.2em'>青山湖区制造业重点产业链{year}年度简报</h1>"
+    return (f"<h1 style='margin-bottom:0.2em'>{html_text(briefing_title(year, plan))}</h1>"
             f"<p style='color:#444;margin-top:0'>编制日期：{today.year}年{today.month}月{today.day}日　·　"
             f"由 chainplan 根据下列数据自动生成，数字可追溯至来源</p>"
             + (synthetic_banner_html() if synthetic else "")
             + f"<p><strong>数据来源</strong></p><ul>{src}</ul>")
 
 
-def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd.DataFrame | None = None
-                   ) -> tuple[pd.DataFrame, dict]:
-    """Per chain: 2026 targets (亿元, 户), the targets' revenue CAGR and how it compares with ~10 %, the year's
-    revenue target and, where a register gives it, the year's actual and 完成率 (actual ÷ the same year's target).
-    Every column names its unit."""
+_SHORT = {"about": {"consistent": "一致", "more_ambitious": "更积极", "less_ambitious": "更保守"},
+          "at_least": {"consistent": "达到", "more_ambitious": "达到", "less_ambitious": "低于"},
+          "at_most": {"consistent": "未超过", "more_ambitious": "超过", "less_ambitious": "未超过"}}
+
+
+def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd.DataFrame | None = None,
+                   plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+    """Per chain: target-year targets (亿元, 户), the targets' revenue CAGR and how it compares with the plan's
+    overall goal (10%左右 …), the year's revenue target and, where a register gives it, the year's actual and 完成率
+    (actual ÷ the same year's target). Every column names its unit."""
+    plan = resolve_plan(plan)
     tot = targets[targets["area"] == DISTRICT]
-    short = {"consistent": "一致", "more_ambitious": "更积极", "less_ambitious": "更保守"}
     y0, y1 = consistency.base_year, consistency.target_year
     g = consistency.overall_growth
+    goal = goal_text(plan, g, consistency.qualifier) if consistency.tested else ""
+    verdict_col = f"对比{goal}" if goal else "总体目标"
+    short = _SHORT.get(consistency.kind, _SHORT["about"])
     rows = []
-    for cid in [*CHAIN_IDS, "all"]:
-        sel = tot if cid == "all" else tot[tot["chain_id"] == cid]
+    for cid in [*plan.chain_ids, ALL]:
+        sel = tot[tot["chain_id"].isin(plan.chain_ids)] if cid == ALL else tot[tot["chain_id"] == cid]
         rev = sel[sel["indicator"] == "revenue"].groupby("year")["value"].sum()
         ent = sel[sel["indicator"] == "enterprises"].groupby("year")["value"].sum()
-        v = consistency.verdict if cid == "all" else consistency.chain_verdicts[cid]
-        row = {"产业链": "四链合计" if cid == "all" else CHAIN_BY_ID[cid].name,
+        v = consistency.verdict if cid == ALL else consistency.chain_verdicts[cid]
+        row = {"产业链": plan.chain_label(cid),
                f"{y1}目标（亿元）": rev.get(y1), f"{y1}目标（户）": ent.get(y1),
                "营收年均增长（%）": consistency.cagr[cid],
-               f"对比{g:.0%}左右": short[v], f"{year}目标（亿元）": rev.get(year)}
+               verdict_col: short.get(v, "未检验"), f"{year}目标（亿元）": rev.get(year)}
         if comparison is not None:
             c = comparison[(comparison["area"] == DISTRICT) & (comparison["indicator"] == "revenue")]
-            c = c if cid == "all" else c[c["chain_id"] == cid]
+            c = c if cid == ALL else c[c["chain_id"] == cid]
             if len(c):
                 actual, target = float(c["actual"].sum()), float(c["target"].sum())
                 row[f"{year}实际（亿元）"] = actual
                 row[f"{year}完成率（%）"] = completion_rate(actual, target)
         rows.append(row)
     df = pd.DataFrame(rows)
-    note = (f"亿元为营业收入，户为规上企业户数。来源：附件2目标（经清洗）；营收年均增长按 {y0}、{y1} 年营业收入目标"
-            f"计算；“对比{g:.0%}左右”以 ±{consistency.tolerance_pp:g} 个百分点为“左右”。")
+    note = (f"亿元为营业收入，户为规上企业户数。来源：{plan.table_section}目标（经清洗）；营收年均增长按 {y0}、{y1} 年"
+            "营业收入目标计算；")
+    if not goal:
+        note += "方案未提出总体增速目标，不做对比。"
+    elif consistency.kind == "about":
+        note += f"“对比{goal}”以 ±{consistency.tolerance_pp:g} 个百分点为“{consistency.qualifier or '左右'}”。"
+    else:
+        note += f"“对比{goal}”按年均{'不低于' if consistency.kind == 'at_least' else '不高于'} {g:.0%} 判断。"
     if comparison is not None:
         note += (f"实际为 {year} 年规上企业名录营业收入加总（见数据说明）；完成率 = {year} 年实际 ÷ {year} 年目标"
                  "（营业收入）。")
     spec = {"产业链": U.TEXT, f"{y1}目标（亿元）": U.YI, f"{y1}目标（户）": U.HU, "营收年均增长（%）": U.PCT,
-            f"对比{g:.0%}左右": U.TEXT, f"{year}目标（亿元）": U.YI, f"{year}实际（亿元）": U.YI,
+            verdict_col: U.TEXT, f"{year}目标（亿元）": U.YI, f"{year}实际（亿元）": U.YI,
             f"{year}完成率（%）": U.PCT}
     # headers name their units already; they may wrap so the eight columns fit A4
     return df, {"note": note, "units": {c: spec[c] for c in df.columns}}
 
 
-def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame) -> str:
-    """Notes on the repairs made to Attachment 2, in plain Chinese, with the evidence for each imputation."""
+def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame, plan: Plan | None = None) -> str:
+    """Notes on the repairs made to the plan's annex table, in plain Chinese, with the evidence for each imputation."""
+    plan = resolve_plan(plan)
     counts = repairs["kind"].value_counts()
     kinds = "，".join(f"{KIND_CN.get(k, k)} {n} 处" for k, n in counts.items())
-    lines = [f"附件2 经 PDF 提取后存在错位、丢失和重复，清洗共处理 {len(repairs)} 处：{kinds}。"
+    lines = [f"{plan.table_section} 经 PDF 提取后存在错位、丢失和重复，清洗共处理 {len(repairs)} 处：{kinds}。"
              "逐条记录见 targets_repairs.csv 与笔记本《目标预测表》。", ""]
-    ind_cn = {"revenue": ("营业收入", "亿元"), "enterprises": ("规上户数", "户")}
+    ind_cn = {i.id: (i.label, i.unit) for i in plan.indicators}
     for r in repairs[repairs["kind"].isin(["imputed", "missing"])].itertuples():
         name, unit = ind_cn[r.indicator]
         series = targets[(targets["chain"] == r.chain) & (targets["indicator"] == r.indicator)
@@ -109,23 +140,37 @@ def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFram
             lines.append(f"- 原文第 {r.line} 行，{r.chain} {r.year}年 {name}：丢失的数值可能属于多个区域，无法确定，"
                          "相应单元格留空（缺失）。")
     bad = checks[checks["status"] != "ok"]
-    lines += ["", "清洗后各区域之和均等于全区，2026 年全区数与方案正文目标一致。" if bad.empty else
+    text_checks = sorted({check_cn(c).split("年")[0] for c in checks["check"] if str(c).startswith("table_")})
+    agree = f"，{'、'.join(text_checks)} 年全区数与方案正文目标一致" if text_checks else ""
+    lines += ["", f"清洗后各区域之和均等于全区{agree}。" if bad.empty else
               f"仍有 {len(bad)} 项核对不一致，已如实报告，未强行改数。"]
     return "\n".join(lines)
 
 
-def methods_md(tolerance_pp: float = 1.0, overall_growth: float | None = None) -> str:
-    """The briefing's methods note — only the conventions of what the briefing shows — with the tolerance and the
-    overall growth actually used (not the defaults)."""
-    g = float(load_plan()["overall"]["revenue_growth"]) if overall_growth is None else float(overall_growth)
+def methods_md(tolerance_pp: float = 1.0, overall_growth: float | None = None, plan: Plan | None = None,
+               qualifier: str | None = None) -> str:
+    """The briefing's methods note — only the conventions of what the briefing shows — with the tolerance, the
+    overall growth and its qualifier actually used (not the defaults; the plan's when not given)."""
+    from ..analysis.consistency import qualifier_kind
+
+    plan = resolve_plan(plan)
+    g = plan.overall_growth if overall_growth is None else float(overall_growth)
+    q = plan.overall_qualifier if qualifier is None else qualifier
     tol = float(tolerance_pp)
-    lo, hi = g - tol / 100, g + tol / 100
     high = HHI_THRESHOLDS[2023]["high"]
-    return ("**方法说明**：年均增长率 =（终值/初值）^(1/年数) − 1；"
-            f"“{g:.0%}左右”按 ±{tol:g} 个百分点理解（{lo:.1%}–{hi:.1%}，含两端）。"
+    n = len(plan.areas)
+    if g is None:
+        goal = "方案未提出总体增速目标，不做一致性检验。"
+    elif qualifier_kind(q) == "about":
+        lo, hi = g - tol / 100, g + tol / 100
+        goal = f"“{g:.0%}{q}”按 ±{tol:g} 个百分点理解（{lo:.1%}–{hi:.1%}，含两端）。"
+    else:
+        goal = f"“{g:.0%}{q}”按年均{'不低于' if qualifier_kind(q) == 'at_least' else '不高于'} {g:.1%} 理解。"
+    bands = ("规模分档“超 X 亿元”按营业收入 ≥ X 亿元计；尾部拟合用分组极大似然和轮廓似然区间"
+             "（Virkar & Clauset 2014）。" if plan.size_bands else "")
+    return ("**方法说明**：年均增长率 =（终值/初值）^(1/年数) − 1；" + goal +
             "完成率 = 实际 ÷ 同年目标；以当年实际对比以后年份的目标时称“达成度”，不称完成率。"
             "规上企业户数按年计，不跨年相加。区域占比不含全区，各区域之和为 100%；最大区域并列时全部列出。"
-            f"HHI = 各区域占比平方和 × 10000，九个区域时最小为 {10_000 / 9:,.0f}；参照美国《合并指南》（2023 年）"
+            f"HHI = 各区域占比平方和 × 10000，{cn_count(n)}个区域时最小为 {10_000 / n:,.0f}；参照美国《合并指南》（2023 年）"
             f"以高于 {high:,.0f} 为高度集中（该阈值针对企业市场，仅作量级参考）。"
-            "规模分档“超 X 亿元”按营业收入 ≥ X 亿元计；尾部拟合用分组极大似然和轮廓似然区间"
-            "（Virkar & Clauset 2014）。规上企业指年主营业务收入 2000 万元及以上的工业企业。")
+            + bands + "规上企业指年主营业务收入 2000 万元及以上的工业企业。")

@@ -1,7 +1,8 @@
 """Charts for notebooks and the briefing: seaborn/matplotlib, Chinese titles and axes with units, a source line.
 
 Every function takes tidy frames from the analytics layer and returns a matplotlib Figure; none computes
-figures of its own beyond reshaping for the plot. Call :func:`chainplan_lib.reporting.fonts.apply_theme` once first
+figures of its own beyond reshaping for the plot. Names, order, colours (by a chain's position in the plan),
+titles and source lines come from the plan: every function takes ``plan=None`` (the default plan). Call :func:`chainplan_lib.reporting.fonts.apply_theme` once first
 (the functions call it too, cheaply).
 
 Every figure carries a Chinese alt text saying what it shows (:func:`alt_text`), built from what was drawn.
@@ -22,23 +23,56 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from ..analysis.growth import chain_label
-from ..plan.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDICATOR_UNITS
-from .tables import fmt_signed
+from ..plan.load import resolve_plan
+from ..plan.model import ALL, TOTAL as DISTRICT, Plan, cn_count
+from .tables import fmt_signed, source_plan, source_table
 
-__all__ = ["CHAIN_COLOURS", "CHAIN_STYLES", "chain_label", "add_source", "target_paths", "source_map", "fan_chart",
-           "area_shares", "share_change", "completion", "size_bands", "area_mix", "SOURCE_PLAN", "SOURCE_TABLE",
-           "alt_text", "figure_svg", "figure_png", "install_display"]
+__all__ = ["CHAIN_COLOURS", "CHAIN_STYLES", "chain_label", "chain_colour", "chain_style", "add_source", "target_paths",
+           "source_map", "fan_chart", "area_shares", "share_change", "completion", "size_bands", "area_mix",
+           "SOURCE_PLAN", "SOURCE_TABLE", "alt_text", "figure_svg", "figure_png", "install_display"]
 
-SOURCE_PLAN = "来源：湖政发〔2024〕2号 正文"
-SOURCE_TABLE = "来源：湖政发〔2024〕2号 附件2《重点产业链目标预测表》（经清洗，见修复记录）"
-CHAIN_COLOURS = {"textiles": "#1f77b4", "metallurgy": "#7f7f7f", "electronics": "#ff7f0e",
-                 "food_pharma": "#2ca02c", "all": "#d62728"}
-#: Line style and marker per chain, so lines stay apart even where two chains have the same values.
-CHAIN_STYLES = {"textiles": ("-", "o"), "metallurgy": ("--", "s"), "electronics": ("-.", "^"),
-                "food_pharma": (":", "D"), "all": ("-", "o")}
-INDICATOR_CN = {"revenue": "营业收入", "enterprises": "规上户数"}
+#: Colour and (line style, marker) of the plan's chains, by position (first chain, second …); the sum in red.
+PALETTE = ("#1f77b4", "#7f7f7f", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+LINE_STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ("-", "v"), ("--", "P"), ("-.", "X"), (":", "*"))
+ALL_COLOUR, ALL_STYLE = "#d62728", ("-", "o")
+
+
+def chain_colour(chain_id: str, plan: Plan | None = None) -> str:
+    if chain_id == ALL:
+        return ALL_COLOUR
+    ids = resolve_plan(plan).chain_ids
+    return PALETTE[ids.index(chain_id) % len(PALETTE)] if chain_id in ids else "#555555"
+
+
+def chain_style(chain_id: str, plan: Plan | None = None) -> tuple[str, str]:
+    """(line style, marker), so lines stay apart even where two chains have the same values."""
+    if chain_id == ALL:
+        return ALL_STYLE
+    ids = resolve_plan(plan).chain_ids
+    return LINE_STYLES[ids.index(chain_id) % len(LINE_STYLES)] if chain_id in ids else ("-", "o")
+
+
+def chain_label(chain_id: str, plan: Plan | None = None) -> str:
+    """Chinese name of a chain id; the plan's 合计 label (四链合计 …) for 'all'."""
+    return resolve_plan(plan).chain_label(chain_id)
+
+
+def _default_plan_constants():
+    p = resolve_plan(None)
+    colours = {cid: chain_colour(cid, p) for cid in (*p.chain_ids, ALL)}
+    styles = {cid: chain_style(cid, p) for cid in (*p.chain_ids, ALL)}
+    return colours, styles, source_plan(p), source_table(p)
+
+
+#: The default plan's colours, styles and source lines (functions take ``plan`` for another).
+CHAIN_COLOURS, CHAIN_STYLES, SOURCE_PLAN, SOURCE_TABLE = _default_plan_constants()
 _ALT_ATTR = "_chainplan_alt"
+
+
+def _ind(plan: Plan, indicator: str) -> tuple[str, str]:
+    """(label, unit) of an indicator: ('营业收入', '亿元')."""
+    i = plan.indicator(indicator)
+    return i.label, i.unit
 
 
 def _theme() -> None:
@@ -142,19 +176,24 @@ def add_source(fig, text: str, synthetic: bool = False) -> None:
     fig.text(0.01, 0.005, text, fontsize=7.5, color="#555", ha="left", va="bottom")
 
 
-def target_paths(targets: pd.DataFrame, overall_rate: float = 0.10) -> plt.Figure:
-    """Revenue target path of each chain (亿元) and of their sum against the ~10 % path from the 2023 base."""
+def target_paths(targets: pd.DataFrame, overall_rate: float | None = None, plan: Plan | None = None) -> plt.Figure:
+    """Revenue target path of each chain (亿元) and of their sum against the plan's overall-growth path from
+    the first year (``overall_rate`` default: the plan's; a plan without one: the sum alone)."""
     _theme()
+    plan = resolve_plan(plan)
+    if overall_rate is None:
+        overall_rate = plan.overall_growth
+    n_chains = cn_count(len(plan.chains))
     t = targets[(targets["area"] == DISTRICT) & (targets["indicator"] == "revenue")]
-    wide = t.pivot_table(index="year", columns="chain_id", values="value").reindex(columns=list(CHAIN_IDS))
+    wide = t.pivot_table(index="year", columns="chain_id", values="value").reindex(columns=list(plan.chain_ids))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    same = _coinciding(wide)
+    same = _coinciding(wide, plan)
     leader = {cid: _first_of(same, cid, wide) for cid in same}
     for cid in wide.columns:
-        ls, marker = CHAIN_STYLES[cid]
+        ls, marker = chain_style(cid, plan)
         follower = cid in same and leader[cid] != cid  # drawn on top, smaller, so both markers show
-        label = chain_label(cid) + (f"（与{same[cid]}重合）" if cid in same else "")
-        ax1.plot(wide.index, wide[cid], ls=ls, marker=marker, color=CHAIN_COLOURS[cid], label=label,
+        label = plan.chain_label(cid) + (f"（与{same[cid]}重合）" if cid in same else "")
+        ax1.plot(wide.index, wide[cid], ls=ls, marker=marker, color=chain_colour(cid, plan), label=label,
                  markersize=4 if follower else 7, lw=1.4 if follower else 1.8, zorder=3 if follower else 2)
         if follower:
             continue  # one end label for lines that coincide
@@ -165,35 +204,38 @@ def target_paths(targets: pd.DataFrame, overall_rate: float = 0.10) -> plt.Figur
     ax1.legend(fontsize=8)
     total = wide.sum(axis=1)
     years = total.index.to_numpy()
-    path = total.iloc[0] * (1 + overall_rate) ** (years - years[0])
-    ax2.plot(years, total, marker="o", color=CHAIN_COLOURS["all"], label="四条链目标合计")
-    ax2.plot(years, path, ls="--", color="#333", label=f"按年均{overall_rate:.0%}增长")
+    ax2.plot(years, total, marker="o", color=ALL_COLOUR, label=f"{n_chains}条链目标合计")
+    if overall_rate is not None:
+        path = total.iloc[0] * (1 + overall_rate) ** (years - years[0])
+        ax2.plot(years, path, ls="--", color="#333", label=f"按年均{overall_rate:.0%}增长")
+        ax2.annotate(f"{path[-1]:.0f}", (years[-1], path[-1]), textcoords="offset points", xytext=(0, -12),
+                     ha="center", fontsize=8)
     for x, y in zip(years, total):
         ax2.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
-    ax2.annotate(f"{path[-1]:.0f}", (years[-1], path[-1]), textcoords="offset points", xytext=(0, -12),
-                 ha="center", fontsize=8)
-    ax2.set(title=f"四条链合计与年均{overall_rate:.0%}路径（亿元）", xlabel="年份", ylabel="亿元",
-            xticks=list(years))
+    ax2.set(title=(f"{n_chains}条链合计与年均{overall_rate:.0%}路径（亿元）" if overall_rate is not None
+                   else f"{n_chains}条链目标合计（亿元；方案未提出总体增速目标）"),
+            xlabel="年份", ylabel="亿元", xticks=list(years))
     _pad_x(ax2, right=0.06, left=0.06)
     _pad_y(ax2, top=0.1)
     ax2.legend(fontsize=8, loc="upper left")
-    add_source(fig, SOURCE_TABLE)
+    add_source(fig, source_table(plan))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     first, last = int(years[0]), int(years[-1])
-    per_chain = "；".join(f"{chain_label(c)} {wide[c].iloc[0]:g}→{wide[c].iloc[-1]:g}"
+    per_chain = "；".join(f"{plan.chain_label(c)} {wide[c].iloc[0]:g}→{wide[c].iloc[-1]:g}"
                          + (f"（与{same[c]}重合）" if c in same else "") for c in wide.columns)
-    _set_alt(fig, f"两幅折线图。左图：{first}—{last}年各链营业收入目标（亿元）：{per_chain}。右图：四条链目标合计 "
-                  f"{total.iloc[0]:g}→{total.iloc[-1]:g} 亿元，与按年均{overall_rate:.0%}增长的路径（{last}年 "
-                  f"{path[-1]:.0f} 亿元）对比。")
+    right = (f"与按年均{overall_rate:.0%}增长的路径（{last}年 {path[-1]:.0f} 亿元）对比" if overall_rate is not None
+             else "方案未提出总体增速目标，不画对比路径")
+    _set_alt(fig, f"两幅折线图。左图：{first}—{last}年各链营业收入目标（亿元）：{per_chain}。右图：{n_chains}条链目标合计 "
+                  f"{total.iloc[0]:g}→{total.iloc[-1]:g} 亿元，{right}。")
     return fig
 
 
-def _coinciding(wide: pd.DataFrame) -> dict[str, str]:
+def _coinciding(wide: pd.DataFrame, plan: Plan) -> dict[str, str]:
     """Chains whose whole series equals another's: chain id → the other chains' names."""
     out: dict[str, str] = {}
     cols = list(wide.columns)
     for c in cols:
-        others = [chain_label(o) for o in cols if o != c and np.allclose(wide[c], wide[o], equal_nan=True)]
+        others = [plan.chain_label(o) for o in cols if o != c and np.allclose(wide[c], wide[o], equal_nan=True)]
         if others:
             out[c] = "、".join(others)
     return out
@@ -207,15 +249,17 @@ def _first_of(same: dict[str, str], cid: str, wide: pd.DataFrame) -> str:
     return cid
 
 
-def source_map(targets: pd.DataFrame, indicator: str = "revenue") -> plt.Figure:
+def source_map(targets: pd.DataFrame, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
     """Which cells of the target table were read as printed, read from '-', imputed or missing."""
     _theme()
+    plan = resolve_plan(plan)
+    label, unit = _ind(plan, indicator)
     codes = {"table": 0, "dash": 1, "imputed": 2, "missing": 3}
     t = targets[targets["indicator"] == indicator].copy()
     t["row"] = t["chain"] + " " + t["year"].astype(str)
     grid = t.pivot_table(index="row", columns="area", values="source", aggfunc="first")
-    rows = [f"{CHAIN_BY_ID[c].name} {y}" for c in CHAIN_IDS for y in sorted(t["year"].unique())]
-    grid = grid.reindex(index=[r for r in rows if r in grid.index], columns=[DISTRICT, *AREAS])
+    rows = [f"{c.name} {y}" for c in plan.chains for y in sorted(t["year"].unique())]
+    grid = grid.reindex(index=[r for r in rows if r in grid.index], columns=[DISTRICT, *plan.area_names])
     vals = grid.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
     from matplotlib.colors import ListedColormap
 
@@ -230,25 +274,27 @@ def source_map(targets: pd.DataFrame, indicator: str = "revenue") -> plt.Figure:
             ax.text(j, i, text, ha="center", va="center", fontsize=7)
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(len(grid)), grid.index, fontsize=8)
-    unit = INDICATOR_UNITS[indicator]
-    ax.set_title(f"{INDICATOR_CN[indicator]}（{unit}）：蓝=按表读取　灰=表中为“-”记0　橙=推算补齐　红=缺失")
+    ax.set_title(f"{label}（{unit}）：蓝=按表读取　灰=表中为“-”记0　橙=推算补齐　红=缺失")
     ax.grid(False)
-    add_source(fig, SOURCE_TABLE)
+    add_source(fig, source_table(plan))
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     counts = grid.stack().value_counts()
     names = {"table": "按表读取", "dash": "表中为“-”记0", "imputed": "推算补齐", "missing": "缺失"}
-    _set_alt(fig, f"色块图：附件2 {INDICATOR_CN[indicator]}（{unit}）目标表中每个单元格（产业链×年份 行，全区与九个区域 列）"
+    _set_alt(fig, f"色块图：{plan.table_section} {label}（{unit}）目标表中每个单元格（产业链×年份 行，全区与"
+                  f"{cn_count(len(plan.areas))}个区域 列）"
                   "的来源：" + "，".join(f"{names[k]} {int(counts.get(k, 0))} 个" for k in names) + "。")
     return fig
 
 
-def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = False) -> plt.Figure:
+def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = False,
+              plan: Plan | None = None) -> plt.Figure:
     """Fan chart from :func:`chainplan_lib.analysis.projections.fan_chart_frame`, values in 亿元 or 户.
 
     Bands are the frame's prediction intervals (``lower_80``/``upper_80``, ``lower_95``/``upper_95``, the levels
     in ``frame.attrs['levels']``), each labelled "80% 预测区间" / "95% 预测区间"; a band is drawn only where the
     frame has one (no band is invented for the plan's own path or the scenarios)."""
     _theme()
+    plan = resolve_plan(plan)
     fig, ax = plt.subplots(figsize=(9, 4.5))
     styles = {"target": dict(color="#d62728", marker="o", lw=2.2, label="规划目标"),
               "actual": dict(color="black", marker="s", lw=2, label="实际（名录）"),
@@ -256,7 +302,7 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
               "ets": dict(color="#9467bd", ls="-.", label="指数平滑（Holt）")}
     chain = frame["chain_id"].iloc[0] if "chain_id" in frame and len(frame) else "all"
     indicator = frame["indicator"].iloc[0] if "indicator" in frame and len(frame) else "revenue"
-    unit = INDICATOR_UNITS[indicator]
+    label, unit = _ind(plan, indicator)
     for kind, g in frame.groupby("kind", sort=False):
         g = g.sort_values("year")
         if kind.startswith("scenario"):
@@ -280,12 +326,12 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     modelled = bool(kinds & {"trend", "ets"})
     parts = "、".join(p for p, k in (("目标", "target"), ("实际", "actual")) if k in kinds)
     parts += ("、预测" if modelled else "") + ("与情景" if any(str(k).startswith("scenario") for k in kinds) else "")
-    ax.set(title=title or f"{chain_label(str(chain))}{INDICATOR_CN[indicator]}：{parts}（{unit}）",
+    ax.set(title=title or f"{plan.chain_label(str(chain))}{label}：{parts}（{unit}）",
            xlabel="年份", ylabel=unit)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     _pad_x(ax, right=0.16)
     ax.legend(fontsize=8, loc="upper left")
-    add_source(fig, SOURCE_TABLE + ("；预测为 statsmodels 模型结果（只用实际值）" if modelled else "；情景为按固定增速的算术"),
+    add_source(fig, source_table(plan) + ("；预测为 statsmodels 模型结果（只用实际值）" if modelled else "；情景为按固定增速的算术"),
                synthetic)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     scen = [k.split("_")[-1] + "%" for k in frame["kind"].unique() if str(k).startswith("scenario")]
@@ -294,11 +340,12 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     return fig
 
 
-def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue") -> plt.Figure:
+def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
     """Stacked bars: each area's share (%) of a chain, one bar per year. Input: area_shares() frame."""
     _theme()
+    plan = resolve_plan(plan)
     s = shares[(shares["chain_id"] == chain_id) & (shares["indicator"] == indicator)]
-    wide = s.pivot_table(index="year", columns="area", values="share").reindex(columns=list(AREAS)).fillna(0)
+    wide = s.pivot_table(index="year", columns="area", values="share").reindex(columns=list(plan.area_names)).fillna(0)
     wide = wide.loc[:, wide.sum() > 0] * 100
     fig, ax = plt.subplots(figsize=(9, 3.8))
     left = np.zeros(len(wide))
@@ -310,9 +357,9 @@ def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue")
                 ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5, color="white")
         left += wide[area].to_numpy()
     ax.set(xlim=(0, 100), xlabel="占全链比重（%）", ylabel="年份",
-           title=f"{chain_label(chain_id)}{INDICATOR_CN[indicator]}的区域构成（%）")
+           title=f"{plan.chain_label(chain_id)}{_ind(plan, indicator)[0]}的区域构成（%）")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    add_source(fig, SOURCE_TABLE)
+    add_source(fig, source_table(plan))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     _set_alt(fig, f"堆积条形图：{ax.get_title()}，每年一条。" + "；".join(
         f"{y}年 " + "、".join(f"{a} {v:.0f}%" for a, v in wide.loc[y].sort_values(ascending=False).items() if v >= 0.5)
@@ -320,9 +367,10 @@ def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue")
     return fig
 
 
-def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue") -> plt.Figure:
+def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
     """Bars of each area's share change in percentage points. Input: share_change() frame."""
     _theme()
+    plan = resolve_plan(plan)
     c = change[(change["chain_id"] == chain_id) & (change["indicator"] == indicator)].copy()
     col = next(k for k in ("change_pp", "share_change_pp", "pp_change") if k in c)
     c = c[c[col].abs() > 1e-9].sort_values(col)
@@ -331,9 +379,9 @@ def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue"
     for y, v in enumerate(c[col]):
         ax.text(v, y, f" {fmt_signed(v, 1)}", va="center", ha="left" if v >= 0 else "right", fontsize=8)
     ax.axvline(0, color="#333", lw=0.8)
-    ax.set(xlabel="占比变化（百分点）", title=f"{chain_label(chain_id)}{INDICATOR_CN[indicator]}占比变化（百分点）")
+    ax.set(xlabel="占比变化（百分点）", title=f"{plan.chain_label(chain_id)}{_ind(plan, indicator)[0]}占比变化（百分点）")
     _pad_x(ax, right=0.18, left=0.18)
-    add_source(fig, SOURCE_TABLE)
+    add_source(fig, source_table(plan))
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     _set_alt(fig, f"条形图：{ax.get_title()}，绿色为上升、红色为下降：" + "，".join(
         f"{a} {v:+.1f}" for a, v in zip(c["area"], c[col])) + " 个百分点。")
@@ -341,7 +389,7 @@ def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue"
 
 
 def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, benchmark: float | None = None,
-               synthetic: bool = False) -> plt.Figure:
+               synthetic: bool = False, plan: Plan | None = None) -> plt.Figure:
     """Horizontal bars of a completion rate (完成率, %) with the time-progress benchmark as a line."""
     _theme()
     f = frame.dropna(subset=[value_col])
@@ -356,7 +404,7 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
     ax.set(xlabel="完成率（%）", title=title)
     top = max([*vals, (benchmark or 0) * 100, 1.0])
     ax.set_xlim(0, top * 1.2)  # the "100%" labels past the bars stay inside the frame
-    add_source(fig, "来源：规上企业名录（清洗后）与附件2目标", synthetic)
+    add_source(fig, f"来源：规上企业名录（清洗后）与{resolve_plan(plan).table_section}目标", synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     _set_alt(fig, f"条形图：{title}：" + "，".join(f"{lab} {v:.0f}%" for lab, v in zip(f[label_col].astype(str), vals))
              + (f"；虚线为时间进度 {benchmark:.0%}" if benchmark is not None else "") + "。")
@@ -364,11 +412,17 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
 
 
 def size_bands(frame: pd.DataFrame, synthetic: bool = False, year: int | None = None,
-               target_year: int = 2026) -> plt.Figure:
-    """Textile firms above each revenue threshold (户): a register year's count against the plan's 2026 target.
+               target_year: int | None = None, plan: Plan | None = None, chain_id: str | None = None) -> plt.Figure:
+    """A chain's firms above each revenue threshold (户): a register year's count against the plan's band target
+    (the chain and year of the plan's ``[[size_bands]]``; ``chain_id`` None: the first with bands).
 
     ``frame``: columns threshold_yi, actual, target. "超X亿元" counts firms with revenue ≥ X 亿元, cumulative."""
     _theme()
+    plan = resolve_plan(plan)
+    bands = plan.bands_for(chain_id) if chain_id else (plan.size_bands[0] if plan.size_bands else None)
+    target_year = target_year or (bands.year if bands else plan.target_year)
+    chain_name = plan.chain_label(bands.chain_id) if bands else ""
+    source = f"来源：{bands.section}；名录为清洗后数据" if bands else "来源：名录为清洗后数据"
     f = frame.copy()
     labels = [f"超{t:g}亿元" for t in f["threshold_yi"]]
     x = np.arange(len(f))
@@ -384,29 +438,31 @@ def size_bands(frame: pd.DataFrame, synthetic: bool = False, year: int | None = 
                 ax.text(xi + (k - (len(cols) - 1) / 2) * width, v, f"{v:g}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, labels)
     when = f"{year}年名录对比{target_year}年目标" if year and year != target_year else f"{target_year}年"
-    ax.set(ylabel="企业数（户）", title=f"现代针纺：营业收入超过各档的企业数（户，各档累计；{when}）")
+    ax.set(ylabel="企业数（户）", title=f"{chain_name}：营业收入超过各档的企业数（户，各档累计；{when}）")
     _pad_y(ax, top=0.15)
     ax.legend(fontsize=8)
-    add_source(fig, "来源：附件1 一、(二)发展目标；名录为清洗后数据", synthetic)
+    add_source(fig, source, synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    series = {"actual": "名录实际", "target": "2026年目标"}
+    series = {"actual": "名录实际", "target": f"{target_year}年目标"}
     _set_alt(fig, f"柱状图：{ax.get_title()}。" + "；".join(
         f"{lab}：" + "，".join(f"{series[c]} {f[c].iloc[i]:g} 户" for c in cols if pd.notna(f[c].iloc[i]))
         for i, lab in enumerate(labels)) + "。")
     return fig
 
 
-def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue") -> plt.Figure:
+def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
     """One stacked bar per chain: the areas' shares (%) in `year`. Input: shares.area_shares() frame."""
     _theme()
-    s = shares[(shares["year"] == year) & (shares["indicator"] == indicator) & shares["chain_id"].isin(CHAIN_IDS)]
+    plan = resolve_plan(plan)
+    ids = plan.chain_ids
+    s = shares[(shares["year"] == year) & (shares["indicator"] == indicator) & shares["chain_id"].isin(ids)]
     wide = s.pivot_table(index="chain_id", columns="area", values="share").reindex(
-        index=[c for c in CHAIN_IDS if c in set(s["chain_id"])], columns=list(AREAS)).fillna(0) * 100
+        index=[c for c in ids if c in set(s["chain_id"])], columns=list(plan.area_names)).fillna(0) * 100
     wide = wide.loc[:, wide.sum() > 0]
     fig, ax = plt.subplots(figsize=(9, 3.6))
     left = np.zeros(len(wide))
     colours = plt.get_cmap("tab10")
-    labels = [chain_label(c) for c in wide.index]
+    labels = [plan.chain_label(c) for c in wide.index]
     for k, area in enumerate(wide.columns):
         ax.barh(labels, wide[area], left=left, color=colours(k % 10), label=area)
         for i, v in enumerate(wide[area]):
@@ -415,9 +471,9 @@ def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue") -> plt
         left += wide[area].to_numpy()
     ax.invert_yaxis()
     ax.set(xlim=(0, 100), xlabel="占该链比重（%）",
-           title=f"{year}年各链{INDICATOR_CN[indicator]}的区域构成（%）")
+           title=f"{year}年各链{_ind(plan, indicator)[0]}的区域构成（%）")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    add_source(fig, SOURCE_TABLE)
+    add_source(fig, source_table(plan))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     _set_alt(fig, f"堆积条形图：{ax.get_title()}，每条链一条。" + "；".join(
         f"{lab} " + "、".join(f"{a} {v:.0f}%" for a, v in wide.loc[c].sort_values(ascending=False).items() if v >= 0.5)

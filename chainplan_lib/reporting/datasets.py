@@ -1,7 +1,9 @@
 """What notebooks read: processed outputs when the batch wrote them, else cleaned on the fly from data/raw.
 
 Data flows one way — data/raw → data/processed → notebooks — and a notebook opened in JupyterLab with its
-defaults still works: it cleans the bundled raw files in memory and writes nothing.
+defaults still works: it cleans the bundled raw files in memory and writes nothing. Everything is read for a
+plan (``plan=None``: the default plan); the bundled sample registers belong to the bundled plan, so another
+plan needs its own (``register_dir``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..paths import default_registers_dir
 from ..cleaning.targets import TargetsResult, clean_targets, load_targets
+from ..plan.load import is_bundled, resolve_plan
+from ..plan.model import Plan
 
 __all__ = ["RegisterView", "targets_bundle", "register_bundle"]
 
@@ -44,23 +48,29 @@ class RegisterView:
         return sorted(int(y) for y in self.panel["year"].unique())
 
 
-def targets_bundle(processed_dir: str | Path | None = None, raw_path: str | Path | None = None) -> TargetsResult:
-    """Target table, repairs log and checks: from ``processed_dir/targets*.csv`` if present, else cleaned."""
+def targets_bundle(processed_dir: str | Path | None = None, raw_path: str | Path | None = None,
+                   plan: Plan | str | Path | None = None) -> TargetsResult:
+    """Target table, repairs log and checks: from ``processed_dir/targets*.csv`` if present (validated against
+    the plan's names), else cleaned from the plan's raw table (or ``raw_path``)."""
+    plan = resolve_plan(plan)
     if processed_dir is not None:
         p = Path(processed_dir) / "targets.csv"
         if p.exists():
             repairs = pd.read_csv(p.with_name("targets_repairs.csv")).astype({"line": "Int64", "year": "Int64"})
             checks = pd.read_csv(p.with_name("targets_checks.csv"))
             raw = repairs["file"].dropna().iloc[0] if "file" in repairs and repairs["file"].notna().any() else p
-            return TargetsResult(load_targets(p), repairs, checks, str(raw), "utf-8")
-    return clean_targets(raw_path)
+            return TargetsResult(load_targets(p, plan), repairs, checks, str(raw), "utf-8")
+    return clean_targets(raw_path, plan=plan)
 
 
-def register_bundle(processed_dir: str | Path | None = None, register_dir: str | Path | None = None):
+def register_bundle(processed_dir: str | Path | None = None, register_dir: str | Path | None = None,
+                    plan: Plan | str | Path | None = None):
     """The cleaned register (clean, quarantine, panel, summary): from ``processed_dir/register/`` if the batch
-    wrote it, else cleaned in memory from ``register_dir`` (default: the bundled synthetic sample)."""
+    wrote it, else cleaned in memory from ``register_dir`` (default: the bundled synthetic sample, which is the
+    bundled plan's: another plan must give its own)."""
     from ..cleaning.register import clean_registers
 
+    plan = resolve_plan(plan)
     if processed_dir is not None:
         out = Path(processed_dir) / "register"
         if (out / "register_clean.csv").exists():
@@ -69,8 +79,12 @@ def register_bundle(processed_dir: str | Path | None = None, register_dir: str |
             panel = pd.read_csv(out / "register_panel.csv")
             summary = json.loads((out / "register_summary.json").read_text(encoding="utf-8"))
             return RegisterView(clean, quarantine, panel, summary)
+    if register_dir is None and not is_bundled(plan):
+        raise ParameterError(f"register_dir is needed for the plan {plan.path.name}: the bundled sample registers "
+                             "are the bundled plan's; make a sample with `chainplan register sample "
+                             "--plan FILE` or give the district's own")
     src = Path(register_dir) if register_dir is not None else default_registers_dir()
     if not src.exists():
         raise InputError("register folder not found", file=src)
-    r = clean_registers([src], out_dir=None)
+    r = clean_registers([src], out_dir=None, plan=plan)
     return RegisterView(r.clean, r.quarantine, r.panel, r.summary)

@@ -101,7 +101,7 @@ def _setup(doc, title: str, synthetic: bool) -> None:
     props.title = title
     props.language = "zh-CN"
     props.author = "chainplan"
-    props.comments = "由 chainplan 根据附件2目标表与规上企业名录自动生成，可编辑。"
+    props.comments = "由 chainplan 根据方案的目标预测表与规上企业名录自动生成，可编辑。"
 
 
 def _field(paragraph, code: str) -> None:

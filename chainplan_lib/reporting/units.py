@@ -119,19 +119,27 @@ class Unit:
 
 @dataclass(frozen=True)
 class ByRow:
-    """A column whose unit depends on another column of the same row (e.g. the indicator)."""
+    """A column whose unit depends on another column of the same row (e.g. the indicator).
+
+    A key not listed that names its unit in brackets — an indicator label as tables show it, ``税收（亿元）``
+    for a plan's third indicator — takes that unit (亿元 or 户; ``signed`` for differences)."""
 
     key_column: str
     units: Mapping[str, Unit] = field(default_factory=dict)
+    signed: bool = False
 
     def on(self, key_column: str) -> "ByRow":
         """The same units keyed by another column name (after a table renamed it)."""
-        return ByRow(key_column, self.units)
+        return ByRow(key_column, self.units, self.signed)
 
     def unit_for(self, key: Any) -> Unit:
         try:
             return self.units[key]
         except KeyError:
+            m = re.search(r"（([^（）]+)）$", str(key))
+            named = _BY_NAME_SIGNED if self.signed else _BY_NAME
+            if m and m.group(1) in named:
+                return named[m.group(1)]
             raise UndeclaredColumn(f"no unit declared for rows with {self.key_column}={key!r}") from None
 
 
@@ -173,7 +181,10 @@ BY_INDICATOR = ByRow("indicator", {"revenue": YI, "enterprises": HU, "营业收�
                                    "营业收入": YI, "规上户数": HU})
 #: The same for signed differences (实际 − 目标).
 BY_INDICATOR_SIGNED = ByRow("indicator", {k: (YI_SIGNED if u is YI else HU_SIGNED)
-                                          for k, u in BY_INDICATOR.units.items()})
+                                          for k, u in BY_INDICATOR.units.items()}, signed=True)
+#: A unit named in an indicator label's brackets (``税收（亿元）``) → how its values are shown.
+_BY_NAME = {"亿元": YI, "户": HU}
+_BY_NAME_SIGNED = {"亿元": YI_SIGNED, "户": HU_SIGNED}
 
 # ---------------------------------------------------------------------------------------------- columns
 #: English column names of analytics frames → (Chinese header, unit). ``Column(None)``: never shown.

@@ -1,7 +1,8 @@
 """`chainplan` command line: parses arguments and calls the library. No logic lives here.
 
 Every error a user can cause is one line on stderr, ``chainplan: error: …``, exit 2 (argument errors
-included); SIGINT / SIGTERM print one line and exit 130 / 143.
+included); SIGINT / SIGTERM print one line and exit 130 / 143. Every command takes ``--plan FILE`` (default:
+``$CHAINPLAN_PLAN`` or the bundled plan, data/plans/qingshanhu-2024.toml).
 """
 
 from __future__ import annotations
@@ -15,17 +16,65 @@ from pathlib import Path
 
 from .errors import ChainplanError, Interrupted, ParameterError
 
-DEFAULT_RAW_TARGETS = Path("data/raw/attachment2_targets.txt")
 DEFAULT_TARGETS = Path("data/processed/targets.csv")
+
+
+def _plan(args: argparse.Namespace):
+    """The plan a command runs for: --plan FILE, else the default plan (validated; one line on a mistake)."""
+    from .plan.load import read_plan
+
+    return read_plan(getattr(args, "plan", None))
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working folder when it lies inside it (as a user would type it), else as is."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _cmd_targets(args: argparse.Namespace) -> int:
     from .cleaning.targets import write_targets
     from .paths import check_output_file
 
+    plan = _plan(args)
     out = check_output_file(args.out, "--out")
-    result = write_targets(args.raw, out)
+    result = write_targets(args.raw if args.raw is not None else _shown(plan.table_path), out, plan=plan)
     print(result.summary())
+    return 0
+
+
+def _cmd_plan_check(args: argparse.Namespace) -> int:
+    from .cleaning.plan_check import check_plan_file
+
+    check = check_plan_file(args.file, raw=args.raw)
+    print(check.summary())
+    return 0 if check.ok else 1
+
+
+def _cmd_plan_new(args: argparse.Namespace) -> int:
+    from .errors import ParameterError
+    from .paths import check_output_file
+    from .plan.skeleton import skeleton
+
+    district = args.district.strip()
+    if not district:
+        raise ParameterError("--district must name the district or county, e.g. --district 云溪县")
+    years = None
+    if args.years:
+        y0, sep, y1 = args.years.partition("-")
+        if not (sep and y0.strip().isdigit() and y1.strip().isdigit() and 1990 <= int(y0) < int(y1) <= 2100):
+            raise ParameterError(f"--years {args.years!r}: expected FIRST-LAST such as 2024-2027")
+        years = (int(y0), int(y1))
+    out = args.out if args.out is not None else Path(f"{district}-plan.toml")
+    out = check_output_file(out, "--out")
+    if out.exists():
+        raise ParameterError(f"--out {out}: exists; a skeleton is never written over a file (choose another name)")
+    text = skeleton(district, years=years, filename=out.name)
+    with open(out, "x", encoding="utf-8") as fh:  # 'x': never over a file that appeared meanwhile
+        fh.write(text)
+    print(f"wrote {out}: fill it in with the plan document open, then run `chainplan plan check {out}`")
     return 0
 
 
@@ -33,8 +82,9 @@ def _cmd_register_clean(args: argparse.Namespace) -> int:
     from .cleaning.register import clean_registers
     from .paths import check_output_dir
 
+    plan = _plan(args)
     out = check_output_dir(args.out, "--out")
-    result = clean_registers(args.inputs, out_dir=out)
+    result = clean_registers(args.inputs, out_dir=out, plan=plan)
     print(result.summary_text())
     return 0
 
@@ -48,7 +98,7 @@ def _cmd_register_sample(args: argparse.Namespace) -> int:
         check_output_file(out, "--out")
     else:
         check_output_dir(out, "--out")
-    paths = write_sample(args.year, seed=args.seed, out=out)
+    paths = write_sample(args.year, seed=args.seed, out=out, plan=_plan(args))
     for p in paths:
         print(p)
     return 0
@@ -58,8 +108,9 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
     from .analysis.consistency import check_consistency
     from .cleaning.targets import load_targets
 
+    plan = _plan(args)
     result = check_consistency(
-        load_targets(args.targets), tolerance_pp=args.tolerance, base_total_yi=args.base_total
+        load_targets(args.targets, plan), tolerance_pp=args.tolerance, base_total_yi=args.base_total, plan=plan
     )
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -137,7 +188,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
 
     outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
-                        notebooks=args.notebooks, params=params)
+                        notebooks=args.notebooks, params=params, plan=_plan(args))
     print(outcome.summary())
     return 0 if outcome.ok else 1
 
@@ -169,32 +220,60 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+PLAN_HELP = ("plan file (TOML) naming the district's chains, areas, years and targets (default: $CHAINPLAN_PLAN "
+             "or the bundled data/plans/qingshanhu-2024.toml)")
+
+
+def _add_plan(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plan", type=Path, default=None, metavar="FILE", help=PLAN_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="chainplan", description="Qingshanhu industrial-chain plan: clean, check, brief.")
+    p = _Parser(prog="chainplan", description="A district's industrial-chain plan (a plan file): clean, check, brief.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    t = sub.add_parser("targets", help="clean Attachment 2 into data/processed/targets.csv")
-    t.add_argument("--raw", type=Path, default=DEFAULT_RAW_TARGETS, help="raw extraction (default: %(default)s)")
+    t = sub.add_parser("targets", help="clean the plan's annex table into data/processed/targets.csv")
+    t.add_argument("--raw", type=Path, default=None,
+                   help="raw extraction (default: the plan file's [table] path, data/raw/attachment2_targets.txt)")
     t.add_argument("--out", type=Path, default=DEFAULT_TARGETS, help="tidy CSV to write (default: %(default)s)")
+    _add_plan(t)
     t.set_defaults(func=_cmd_targets)
+
+    pl = sub.add_parser("plan", help="plan files: check one, or start one for another district")
+    plsub = pl.add_subparsers(dest="plan_command", required=True, parser_class=_Parser)
+    pc = plsub.add_parser("check", help="validate a plan file and clean its table: what it found, every check")
+    pc.add_argument("file", type=Path, help="the plan file (TOML)")
+    pc.add_argument("--raw", type=Path, default=None, help="another extraction of the table (default: [table] path)")
+    pc.set_defaults(func=_cmd_plan_check)
+    pn = plsub.add_parser("new", help="write a commented plan-file skeleton for a district (never over a file)")
+    pn.add_argument("--district", required=True, help="the district or county as the document names it, e.g. 云溪县")
+    pn.add_argument("--years", default=None, metavar="Y0-Y1", help="the table's years, e.g. 2024-2027 "
+                                                                 "(default: this year and the next three)")
+    pn.add_argument("--out", type=Path, default=None, metavar="FILE",
+                    help="where to write it (default: DISTRICT-plan.toml here; never under data/raw)")
+    pn.set_defaults(func=_cmd_plan_new)
 
     r = sub.add_parser("register", help="enterprise registers (规上企业名录)")
     rsub = r.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
     rc = rsub.add_parser("clean", help="clean register files into a validated table and panel")
     rc.add_argument("inputs", nargs="+", type=Path, help="workbooks (.xls/.xlsx/.xlsm/.ods/.et), .csv files or folders")
     rc.add_argument("--out", type=Path, default=Path("data/processed/register"))
+    _add_plan(rc)
     rc.set_defaults(func=_cmd_register_clean)
     rs = rsub.add_parser("sample", help="write a SYNTHETIC register consistent with the targets")
     rs.add_argument("--year", type=_year, required=True)
     rs.add_argument("--seed", type=int, default=0)
     rs.add_argument("--out", type=Path, required=True, help="file path (.xlsx, .xls or .csv) or folder")
+    _add_plan(rs)
     rs.set_defaults(func=_cmd_register_sample)
 
-    c = sub.add_parser("consistency", help="is ~10 %% a year consistent with the chain targets?")
+    c = sub.add_parser("consistency", help="is the plan's overall growth goal (10%% 左右 …) consistent with the "
+                                           "chain targets?")
     c.add_argument("--tolerance", type=float, default=1.0, help="tolerance for 左右, percentage points")
     c.add_argument("--base-total", type=float, default=None, help="total above-size industrial revenue, base year, 亿元")
     c.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
     c.add_argument("--json", action="store_true")
+    _add_plan(c)
     c.set_defaults(func=_cmd_consistency)
 
     b = sub.add_parser("brief", help="the yearly batch: cleaning, notebooks, HTML and the briefing PDF")
@@ -209,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="set a notebook parameter (repeatable; VALUE read as YAML: 0.5, true, [0.08, 0.1], text)")
     b.add_argument("--params", type=Path, default=None, metavar="FILE.yaml",
                    help="notebook parameters from a YAML file of NAME: VALUE lines (-p wins over it)")
+    _add_plan(b)
     b.set_defaults(func=_cmd_brief)
     _add_actuals_parsers(sub)
     return p

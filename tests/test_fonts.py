@@ -10,6 +10,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -248,3 +249,25 @@ def test_web_font_adds_a_supplement_for_rare_hanzi():
     assert [f.family for f in faces] == [fonts.FONT_FAMILY, fonts.SUPPLEMENT_FAMILY]
     rare = set(TTFont(io.BytesIO(faces[1].data)).getBestCmap())
     assert {ord("喆"), ord("堃")} <= rare and ord("江") not in rare
+
+
+def test_theme_is_seaborns_whitegrid_written_as_matplotlib_rc():
+    """The charts keep seaborn's look (whitegrid, notebook, deep) without importing seaborn in the kernels."""
+    import seaborn as sns
+    from matplotlib.colors import to_hex
+
+    expected = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook")}
+    for key in ("font.sans-serif", "font.family", "image.cmap"):  # fonts: ours; no image uses the default cmap
+        expected.pop(key)
+    assert {k: fonts.THEME_RC[k] for k in expected} == expected
+    assert set(fonts.THEME_RC) == set(expected)
+    assert [to_hex(c).upper() for c in sns.color_palette("deep")] == list(fonts.DEEP)
+
+
+def test_drawing_a_chart_imports_neither_seaborn_nor_scipy_stats():
+    code = ("import sys; from chainplan_lib.reporting import charts, datasets\n"
+            "fig = charts.target_paths(datasets.targets_bundle().table)\n"
+            "charts.figure_svg(fig); charts.figure_png(fig)\n"
+            "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

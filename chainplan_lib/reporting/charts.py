@@ -1,4 +1,4 @@
-"""Charts for notebooks and the briefing: seaborn/matplotlib, Chinese titles and axes with units, a source line.
+"""Charts for notebooks and the briefing: matplotlib, Chinese titles and axes with units, a source line.
 
 Every function takes tidy frames from the analytics layer and returns a matplotlib Figure; none computes
 figures of its own beyond reshaping for the plot. Names, order, colours (by a chain's position in the plan),

@@ -8,9 +8,9 @@ matplotlib
     every process; it is idempotent and cheap after the first call), puts the family first in
     ``font.sans-serif`` and turns ``axes.unicode_minus`` off (tick labels use the ASCII hyphen-minus, which
     every font has — with CJK fonts lacking U+2212 the minus would be a missing glyph — and which matches
-    the numbers in the tables). :func:`apply_theme` is ``seaborn.set_theme`` followed by
-    :func:`setup_matplotlib` (seaborn resets the font settings). Keep figures PNG: matplotlib cannot embed
-    this CFF-flavoured OTF in PDF/PS output.
+    the numbers in the tables). :func:`apply_theme` sets the charts' look (seaborn's whitegrid theme written
+    out as matplotlib rc, so no kernel imports seaborn) and then :func:`setup_matplotlib`. Keep figures PNG:
+    matplotlib cannot embed this CFF-flavoured OTF in PDF/PS output.
 
 WeasyPrint
     WeasyPrint finds fonts through fontconfig and subsets every face it embeds with fontTools (no
@@ -138,15 +138,40 @@ def setup_matplotlib() -> str:
     return FONT_FAMILY
 
 
-def apply_theme(style: str = "whitegrid", context: str = "notebook", palette: str = "deep", **kwargs) -> str:
-    """``seaborn.set_theme(style="whitegrid", ...)`` then :func:`setup_matplotlib` (seaborn resets the fonts).
+# seaborn 0.13's ``set_theme(context="notebook", style="whitegrid", palette="deep")``, written out as matplotlib rc
+# (every key those three set, with the values they set; the fonts come from setup_matplotlib): the charts look
+# exactly as they did with seaborn, without importing seaborn (and, through it, scipy.stats) in every kernel.
+DEEP = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD")
+THEME_RC = {
+    # style "whitegrid"
+    "figure.facecolor": "white", "axes.facecolor": "white", "axes.edgecolor": ".8", "axes.grid": True,
+    "axes.axisbelow": True, "axes.labelcolor": ".15", "text.color": ".15", "grid.color": ".8", "grid.linestyle": "-",
+    "xtick.color": ".15", "ytick.color": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.top": False, "ytick.right": False, "xtick.bottom": False, "ytick.left": False,
+    "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True, "axes.spines.top": True,
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    # context "notebook" (font_scale 1)
+    "axes.linewidth": 1.25, "grid.linewidth": 1.0, "lines.linewidth": 1.5, "lines.markersize": 6.0,
+    "patch.linewidth": 1.0, "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.width": 1.0,
+    "ytick.minor.width": 1.0, "xtick.major.size": 6.0, "ytick.major.size": 6.0, "xtick.minor.size": 4.0,
+    "ytick.minor.size": 4.0, "font.size": 12.0, "axes.labelsize": 12.0, "axes.titlesize": 12.0,
+    "xtick.labelsize": 11.0, "ytick.labelsize": 11.0, "legend.fontsize": 11.0, "legend.title_fontsize": 12.0,
+}
 
-    Extra keyword arguments go to ``seaborn.set_theme`` (e.g. ``rc={...}``, ``font_scale=1.1``).
+
+def apply_theme(rc: dict | None = None) -> str:
+    """The charts' theme (seaborn's whitegrid / notebook / deep look, see :data:`THEME_RC`, set as plain
+    matplotlib rc) then :func:`setup_matplotlib`. ``rc``: extra rc settings on top.
+
     Returns the font family. Call once at the top of a notebook; calling it again is cheap.
     """
-    import seaborn as sns
+    import matplotlib as mpl
+    from cycler import cycler
 
-    sns.set_theme(context=context, style=style, palette=palette, **kwargs)
+    mpl.rcParams.update(THEME_RC)
+    mpl.rcParams["axes.prop_cycle"] = cycler(color=list(DEEP))
+    if rc:
+        mpl.rcParams.update(rc)
     return setup_matplotlib()
 
 

@@ -137,7 +137,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
 
     outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
-                        notebooks=args.notebooks, params=params)
+                        notebooks=args.notebooks, params=params, month=args.month, actuals=args.actuals)
     print(outcome.summary())
     return 0 if outcome.ok else 1
 
@@ -150,6 +150,15 @@ def _whole_number_at_least_1(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"{n} must be at least 1")
     return n
+
+
+def _brief_month(text: str) -> int:
+    from .reporting.progress_batch import check_brief_month
+
+    try:
+        return check_brief_month(text)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--month ")) from None
 
 
 def _year(text: str) -> int:
@@ -209,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="set a notebook parameter (repeatable; VALUE read as YAML: 0.5, true, [0.08, 0.1], text)")
     b.add_argument("--params", type=Path, default=None, metavar="FILE.yaml",
                    help="notebook parameters from a YAML file of NAME: VALUE lines (-p wins over it)")
+    b.add_argument("--month", type=_brief_month, default=None, metavar="N",
+                   help="the 1—N月 progress briefing (2–12; 1—2月 is 2); default: the yearly briefing, with the "
+                        "latest month the actuals have")
+    b.add_argument("--actuals", type=Path, default=None, metavar="DIR",
+                   help="monthly 统计月报 files, or a folder with a cleaned actuals.csv (default: the bundled "
+                        "synthetic sample)")
     b.set_defaults(func=_cmd_brief)
     _add_actuals_parsers(sub)
     return p

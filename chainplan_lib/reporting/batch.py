@@ -39,7 +39,10 @@ from ..errors import Interrupted, ParameterError
 from ..paths import check_output_dir, default_registers_dir, notebooks_dir, reports_dir
 from ..plan.params import check_batch_params, check_jobs, check_path, check_year
 from . import kernels
+from . import progress_batch
+from .briefing import briefing_title
 from .escape import html_text
+from .progress_batch import check_brief_month
 from .workspace import BuildFolder
 
 __all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "notebook_parameters",
@@ -48,7 +51,7 @@ __all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "noteb
 KERNEL = "python3"
 DATA = "data"                 # the run's cleaned tables, inside the report folder
 BATCH_PARAMETERS = {"year": "--year", "processed_dir": "the batch (its private working folder)",
-                    "register_dir": "--registers"}
+                    "register_dir": "--registers", "month": "--month", "actuals_dir": "--actuals"}
 
 # Chinese titles for the index page, by notebook stem.
 NOTEBOOK_TITLES = {
@@ -57,6 +60,7 @@ NOTEBOOK_TITLES = {
     "03_consistency": "“年均增长10%左右”与各链目标是否一致",
     "04_shares": "各镇（街道、园区）占比、集中度与偏离-份额分析",
     "05_register": "规上企业名录：清洗、完成率与规模分档",
+    "06_progress": "统计月报：进度、全年预计与2026年目标",
     "briefing": "年度简报",
 }
 
@@ -134,11 +138,14 @@ DEFAULTS = {
 
 
 def notebook_parameters(stem: str, year: int, *, processed: str | Path, registers: Path | None,
-                        given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                        given: Mapping[str, Any] | None = None, month: int | None = None,
+                        actuals: str | Path | None = None) -> dict[str, Any]:
     """The parameters the batch gives one notebook for a year: the batch's own (year, processed_dir,
-    register_dir), its defaults for that notebook, then the user's (``-p`` / ``--params``).
+    register_dir, month and actuals_dir — the 1—N月 of the report and the run's cleaned 统计月报), its defaults
+    for that notebook, then the user's (``-p`` / ``--params``).
     Only those the notebook declares are passed (see :func:`run_brief`)."""
-    common = {"year": year, "processed_dir": str(processed), "register_dir": str(registers) if registers else None}
+    common = {"year": year, "processed_dir": str(processed), "register_dir": str(registers) if registers else None,
+              "month": month, "actuals_dir": str(actuals) if actuals else None}
     return {**common, **DEFAULTS.get(stem, {}), **dict(given or {})}
 
 
@@ -217,10 +224,12 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
 
 
 def _index_html(year: int, runs: list[NotebookRun], out_dir: Path, pdf: str | None, synthetic: bool,
-                manifest: dict[str, Any]) -> str:
+                manifest: dict[str, Any], title: str | None = None, short: str | None = None) -> str:
     from .site import index_html
 
-    return index_html(year, runs, out_dir, out_dir / pdf if pdf else None, synthetic, manifest, NOTEBOOK_TITLES)
+    titles = {**NOTEBOOK_TITLES, **({"briefing": short} if short else {})}
+    return index_html(year, runs, out_dir, out_dir / pdf if pdf else None, synthetic, manifest, titles,
+                      heading=title)
 
 
 def _versions() -> dict[str, str | None]:
@@ -242,13 +251,16 @@ def _write_text(path: Path, text: str) -> None:
 def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path | None = None,
               jobs: int | None = None, notebooks: str | Path | None = None,
               processed: str | Path | None = None, progress: bool = True,
-              params: Mapping[str, Any] | None = None) -> BriefOutcome:
+              params: Mapping[str, Any] | None = None, month: int | None = None,
+              actuals: str | Path | None = None) -> BriefOutcome:
     """Run the yearly batch for `year`; see the module docstring for what it writes and where.
 
     registers: folder (or file) of registers (default: the bundled synthetic sample); out: the reports folder
     (default ``reports/``; the report goes to ``out/YYYY``); jobs: notebook processes at once (≥ 1; default:
     the core count); notebooks: folder of notebooks to run (default: the project's); params: notebook
-    parameters (``-p`` / ``--params``), validated against what the notebooks declare.
+    parameters (``-p`` / ``--params``), validated against what the notebooks declare; month: N of a 1—N月
+    progress briefing (2–12; default the yearly one); actuals: the monthly 统计月报 files (default: the bundled
+    synthetic sample), see :mod:`chainplan_lib.reporting.progress_batch`.
     ``processed`` is no longer used and ignored: each run cleans into its own folder, kept in the report as
     ``data/``.
     """
@@ -267,6 +279,8 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     if not sources:
         raise ParameterError(f"no notebooks (*.ipynb) in {nb_dir}")
     out_root = check_output_dir(out if out is not None else reports_dir(), "out")
+    month = check_brief_month(month)
+    act_src = check_path(actuals, "actuals")
     given: dict[str, Any] = {}
     declared: dict[str, dict[str, Any]] | None = None
     if params:  # checked before anything starts; without -p the notebooks are inspected while workers warm up
@@ -283,7 +297,7 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
                                       initializer=kernels.worker_init, initargs=(tag, str(jrt)))
         try:
             outcome = _run(year, build, pool, workers, sources, declared, given, reg_dir, nb_dir, progress,
-                           t_start, wall_start)
+                           t_start, wall_start, (act_src, month))
         except BaseException as exc:
             # workers and kernels stop before the build folder is deleted
             stopped = kernels.stop_processes(tag, _worker_pids(pool))
@@ -307,7 +321,8 @@ def _worker_pids(pool: cf.ProcessPoolExecutor) -> list[int]:
 
 def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: int, sources: list[Path],
          declared: dict[str, dict[str, Any]] | None, given: dict[str, Any], reg_dir: Path, nb_dir: Path,
-         progress: bool, t_start: float, wall_start: float) -> BriefOutcome:
+         progress: bool, t_start: float, wall_start: float,
+         monthly: tuple[Path | None, int | None] = (None, None)) -> BriefOutcome:
     from tqdm.auto import tqdm
 
     from ..cleaning.register import clean_registers
@@ -321,6 +336,9 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
 
     # 1. cleaning: data/raw → the run's private working folder (the report's data/)
     t_clean = time.perf_counter()
+    actuals = progress_batch.prepare(*monthly, year)  # first: a month the actuals lack stops the run at once
+    progress_batch.write(actuals, build.data)
+    title = briefing_title(year, actuals.month if actuals.month_given else None)
     targets = write_targets(None, build.data / "targets.csv")
     register = clean_registers([reg_dir], out_dir=build.data / "register")
     from .fonts import configure_fontconfig, subset_font_path  # the PDF font subset: built once, here
@@ -328,7 +346,8 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     subset_font_path()
     configure_fontconfig()
     seconds_clean = time.perf_counter() - t_clean
-    synthetic = bool(register.summary.get("synthetic", False))  # from file names and title rows
+    # from file names and title rows: the register's or the 统计月报's (either marks every page 示例数据)
+    synthetic = bool(register.summary.get("synthetic", False)) or actuals.synthetic
     reg_files = sorted(p for p in ([reg_dir] if reg_dir.is_file() else reg_dir.rglob("*")) if p.is_file())
 
     # 2. execute and render, in parallel processes; notebooks run in <report>/notebooks and read ../data
@@ -338,17 +357,17 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     for src in sources:
         stem = src.stem
         params = notebook_parameters(stem, year, processed=Path("..") / DATA, registers=reg_dir.resolve(),
-                                     given=given)
+                                     given=given, month=actuals.month,
+                                     actuals=Path("..") / DATA / progress_batch.ACTUALS_SUBDIR)
         params = {k: v for k, v in params.items() if k in declared[stem]}
         executed = f"notebooks/{src.name}"
         html_rel = f"html/{stem}.html"
         pdf_rel = f"briefing-{year}.pdf" if stem == "briefing" else None
-        title = (f"青山湖区制造业重点产业链{year}年度简报" if stem == "briefing"
-                 else NOTEBOOK_TITLES.get(stem, stem))
+        page_title = title if stem == "briefing" else NOTEBOOK_TITLES.get(stem, stem)
         runs.append(NotebookRun(stem, str(src), executed, parameters=params))
         tasks.append((str(src), str(build.path / executed), str(build.path / html_rel),
                       str(build.path / pdf_rel) if pdf_rel else None, params, str(build.path / "notebooks"),
-                      title, synthetic, year))
+                      page_title, synthetic, year))
     # the briefing renders a PDF too: start it first
     order = sorted(range(len(tasks)), key=lambda i: tasks[i][3] is None)
     cf.wait(warm)
@@ -381,7 +400,7 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     # 3. manifest and index, then the swap
     from ..plan.planfile import PLAN_TARGETS_FILE
 
-    inputs = [targets.source_file, *map(str, reg_files), str(PLAN_TARGETS_FILE)]
+    inputs = [targets.source_file, *map(str, reg_files), *map(str, actuals.files), str(PLAN_TARGETS_FILE)]
     if register.summary.get("config"):
         inputs.append(str(register.summary["config"]))  # the editable industry → chain mapping
     seconds = time.perf_counter() - t_start
@@ -396,6 +415,8 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
         "ok": ok,
         "synthetic_register": synthetic,
         "register_years": [int(y) for y in register.summary.get("years", [])],
+        "title": title,
+        "actuals": actuals.manifest(),
         "inputs": [{"path": os.path.relpath(p), "sha256": _sha256(Path(p)), "bytes": Path(p).stat().st_size}
                    for p in inputs],
         "parameters_given": given,
@@ -406,7 +427,9 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
         "packages": _versions(),
     }
     _write_text(build.path / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    _write_text(build.path / "index.html", _index_html(year, runs, build.path, pdf, synthetic, manifest))
+    short = title.removeprefix("青山湖区制造业重点产业链") if actuals.month_given else None
+    _write_text(build.path / "index.html", _index_html(year, runs, build.path, pdf, synthetic, manifest, title,
+                                                       short))
 
     target = build.final if ok else build.final.with_name(f"{build.final.name}.failed")
     with kernels.signals_deferred():

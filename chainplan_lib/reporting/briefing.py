@@ -19,7 +19,7 @@ from . import units as U
 from .escape import html_text
 from .tables import KIND_CN, verdict_cn
 
-__all__ = ["title_html", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
+__all__ = ["title_html", "briefing_title", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
 
 SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
 
@@ -29,8 +29,20 @@ def synthetic_banner_html() -> str:
             f"font-weight:bold;margin:8px 0'>{html.escape(SYNTHETIC_TEXT)}</div>")
 
 
-def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None) -> str:
-    """First-page block: title, date, data sources (and the synthetic notice where it applies).
+def briefing_title(year: int, month: int | None = None) -> str:
+    """The briefing's title: 青山湖区制造业重点产业链2024年度简报, or for a 1—N月 briefing (``month`` 2–11)
+    青山湖区制造业重点产业链2025年1—9月进度简报. The batch, the PDF, the Word file and the pages all use it."""
+    if month is None or int(month) >= 12:
+        return f"青山湖区制造业重点产业链{year}年度简报"
+    from ..analysis.progress import period_label
+
+    return f"青山湖区制造业重点产业链{year}年{period_label(int(month))}进度简报"
+
+
+def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None,
+               month: int | None = None) -> str:
+    """First-page block: title (:func:`briefing_title`), date, data sources (and the synthetic notice where it
+    applies).
 
     `sources` are plain text (file names come from input) and are escaped here."""
     plan = load_plan()["document"]
@@ -38,7 +50,7 @@ def title_html(year: int, sources: list[str], synthetic: bool, today: date | Non
     items = [html_text(f"《{plan['title']}》（{plan['reference']}，{plan['issued']}）正文及附件1、附件2")]
     items += [html_text(s) for s in sources]
     src = "".join(f"<li>{i}</li>" for i in items)
-    return (f"<h1 style='margin-bottom:0.2em'>青山湖区制造业重点产业链{year}年度简报</h1>"
+    return (f"<h1 style='margin-bottom:0.2em'>{html_text(briefing_title(year, month))}</h1>"
             f"<p style='color:#444;margin-top:0'>编制日期：{today.year}年{today.month}月{today.day}日　·　"
             f"由 chainplan 根据下列数据自动生成，数字可追溯至来源</p>"
             + (synthetic_banner_html() if synthetic else "")

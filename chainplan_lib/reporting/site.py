@@ -238,9 +238,11 @@ def render_notebook(source: str | Path, executed: str | Path, html_out: str | Pa
 
 # ---------------------------------------------------------------------------------------------- index
 def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, synthetic: bool,
-               manifest: dict[str, Any], titles: dict[str, str] | None = None) -> str:
-    """The report folder's front page: the briefing first (web page, PDF, Word), then every other page."""
+               manifest: dict[str, Any], titles: dict[str, str] | None = None, heading: str | None = None) -> str:
+    """The report folder's front page: the briefing first (web page, PDF, Word), then every other page.
+    ``heading``: the page's title (default: the yearly briefing's; a 1—N月 briefing passes its own)."""
     titles = titles or _default_titles()
+    heading = heading or f"青山湖区制造业重点产业链 {year}年度简报"
     site = Site.discover(out_dir, [r.name for r in runs], titles, year=year)
     by = {r.name: r for r in runs}
     docx = out_dir / site.docx if site.docx else None
@@ -281,7 +283,7 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
     params = ("<h2>本次设定的参数</h2><p>" + "；".join(
         f"<code>{html.escape(k)} = {html.escape(json.dumps(v, ensure_ascii=False))}</code>" for k, v in given.items())
         + "（由 <code>chainplan brief -p 名称=值</code> 或 <code>--params 文件.yaml</code> 设定）</p>") if given else ""
-    body = (f"<h1>青山湖区制造业重点产业链 {year}年度简报</h1>"
+    body = (f"<h1>{html.escape(heading)}</h1>"
             f"<p class='meta'>生成时间：{beijing_time(manifest['finished'])} · chainplan {html.escape(__version__)}</p>"
             f"{notice}{lead}<h2>分析页面</h2>"
             "<table class='pages'><thead><tr><th>内容</th><th>打开</th><th>状态</th></tr></thead>"
@@ -290,7 +292,7 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
             "笔记本 .ipynb 可在 JupyterLab 中重新运行。</p>"
             f"{params}<h2>数据来源</h2><ul>{inputs}</ul>"
             '<p>输入文件校验和、参数、软件版本与耗时见 <a href="manifest.json">manifest.json</a>。</p>')
-    return page_html(f"青山湖区制造业重点产业链 {year}年度简报", body, bar=bar_html(site, None), synthetic=synthetic)
+    return page_html(heading, body, bar=bar_html(site, None), synthetic=synthetic)
 
 
 def _size(path: Path) -> str:

@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_register.py
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_brief.py
+	$(BIN)/python benchmarks/bench_actuals.py --target-cpu 60
 
 clean:
 	rm -rf data/processed/* reports/*/ .pytest_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -188,7 +189,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
 
     outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
-                        notebooks=args.notebooks, params=params, plan=_plan(args))
+                        notebooks=args.notebooks, params=params, plan=_plan(args), month=args.month,
+                        actuals=args.actuals)
     print(outcome.summary())
     return 0 if outcome.ok else 1
 
@@ -201,6 +203,15 @@ def _whole_number_at_least_1(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"{n} must be at least 1")
     return n
+
+
+def _brief_month(text: str) -> int:
+    from .reporting.progress_batch import check_brief_month
+
+    try:
+        return check_brief_month(text)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--month ")) from None
 
 
 def _year(text: str) -> int:
@@ -289,6 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--params", type=Path, default=None, metavar="FILE.yaml",
                    help="notebook parameters from a YAML file of NAME: VALUE lines (-p wins over it)")
     _add_plan(b)
+    b.add_argument("--month", type=_brief_month, default=None, metavar="N",
+                   help="the 1—N月 progress briefing (2–12; 1—2月 is 2); default: the yearly briefing, with the "
+                        "latest month the actuals have")
+    b.add_argument("--actuals", type=Path, default=None, metavar="DIR",
+                   help="monthly 统计月报 files, or a folder with a cleaned actuals.csv (default: the bundled "
+                        "synthetic sample)")
     b.set_defaults(func=_cmd_brief)
     _add_actuals_parsers(sub)
     return p
@@ -298,11 +315,18 @@ def _raise_on_sigterm(signum, frame):  # noqa: ARG001
     raise Interrupted(signum)
 
 
+_UNSET = object()
+
+
 def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
+    saved_plan_env: object = _UNSET
     previous = signal.signal(signal.SIGTERM, _raise_on_sigterm) if main_thread else None
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "plan", None) is not None:  # what this process (and its kernels) take as the default plan
+            saved_plan_env = os.environ.get("CHAINPLAN_PLAN")
+            os.environ["CHAINPLAN_PLAN"] = str(Path(args.plan).absolute())
         return args.func(args)
     except Interrupted as exc:  # one line; the batch has already stopped its workers and kernels
         print(f"chainplan: {exc}", file=sys.stderr)
@@ -320,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+        if saved_plan_env is not _UNSET:
+            if saved_plan_env is None:
+                os.environ.pop("CHAINPLAN_PLAN", None)
+            else:
+                os.environ["CHAINPLAN_PLAN"] = saved_plan_env
 
 
 if __name__ == "__main__":  # pragma: no cover

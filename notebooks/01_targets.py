@@ -15,12 +15,12 @@
 
 # %% [markdown]
 # # 目标预测表：原始、清洗与核对
-# 《青山湖区贯彻落实省市制造业重点产业链现代化建设行动计划方案（2023-2026年）》（湖政发〔2024〕2号）附件2
-# 《重点产业链目标预测表》经 PDF 提取后列错位、单元格丢失、整块重复。本笔记本展示原始提取、清洗结果、
-# 每一处修复及其依据，以及“各镇（街道、园区）之和 = 全区”和“2026年表中数 = 正文目标”的核对。
+# 方案的目标表（青山湖区：湖政发〔2024〕2号附件2《重点产业链目标预测表》）经 PDF 提取后常有列错位、单元格丢失、
+# 整块重复。本笔记本展示原始提取、清洗结果、每一处修复及其依据，以及“各镇（街道、园区）之和 = 全区”和
+# “目标年表中数 = 正文目标”的核对。方案文件见 `chainplan plan check`。
 
 # %% tags=["parameters"]
-raw_path = None        # Attachment 2 as extracted; None: data/raw/attachment2_targets.txt
+raw_path = None        # the table as extracted; None: the plan file's [table] path (data/raw/attachment2_targets.txt)
 processed_dir = None   # folder with targets.csv written by `chainplan targets`; None: clean in memory
 
 # %%
@@ -66,7 +66,7 @@ tables.show(tables.repairs(result.repairs))
 
 # %% [markdown]
 # ## 核对
-# 每个“链 × 年份 × 指标”：各区域之和是否等于全区；2026 年全区数是否等于方案正文的目标。不一致只报告，不强行改数。
+# 每个“链 × 年份 × 指标”：各区域之和是否等于全区；目标年全区数是否等于方案正文的目标。不一致只报告，不强行改数。
 
 # %%
 tables.show(tables.checks(result.checks))

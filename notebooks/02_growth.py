@@ -20,12 +20,12 @@
 # 的情景路径只是算术。有企业名录时，以名录实际值为起点计算实现目标所需的增速。
 
 # %% tags=["parameters"]
-chain = "all"                          # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
+chain = "all"                          # a chain id or Chinese name (textiles, 现代针纺 …), or "all" (各链合计)
 indicator = "revenue"                  # revenue (亿元) or enterprises (户)
-start_year = 2023
-end_year = 2026
+start_year = None                      # None: the plan's base year (2023 for Qingshanhu)
+end_year = None                        # None: the plan's target year (2026 for Qingshanhu)
 scenario_rates = [0.08, 0.10, 0.12]    # fractions, 0.10 means 10 pct a year
-to_year = 2026                         # last year of the projections
+to_year = None                         # last year of the projections; None: the plan's target year
 use_register = True                    # add actuals from the enterprise register where it has them
 year = None                            # briefing year: register actuals up to this year only; None: all
 processed_dir = None                   # outputs of the batch cleaning step; None: clean in memory
@@ -40,8 +40,9 @@ from chainplan_lib.reporting import charts, coverage, datasets, findings, tables
 
 params.install_short_errors()
 chain = params.check_chain(chain)
-start_year = params.check_year(start_year, "start_year")
-end_year = params.check_year(end_year, "end_year")
+start_year = params.check_year_or(start_year, "start_year", "base")
+end_year = params.check_year_or(end_year, "end_year", "target")
+to_year = params.check_year_or(to_year, "to_year", "target")
 scenario_rates = params.check_rates(scenario_rates)
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 register_dir = params.check_path(register_dir, "register_dir")
@@ -82,12 +83,12 @@ fig = charts.fan_chart(fan, synthetic=synthetic and (fan["kind"] == "actual").an
 display(Markdown(findings.fan_md(fan)))
 
 # %% [markdown]
-# ## 以名录实际值为起点：实现 2026 年目标所需增速
+# ## 以名录实际值为起点：实现规划目标所需增速
 
 # %%
 if panel is not None and len(panel):
     latest = int(panel["year"].max())
-    if latest < 2026:
+    if latest < end_year:
         req = growth.required_growth(panel, targets, actual_year=latest, indicator=indicator)
         tables.show(tables.present(req, caption=f"以 {latest} 年名录实际值为起点", note=tables.register_note(register)))
 elif register is not None:

@@ -14,13 +14,13 @@
 # ---
 
 # %% [markdown]
-# # “规上工业营业收入年均增长 10% 左右”与各链目标是否一致
-# 方案正文（二、目标要求）提出全区规上工业营业收入年均增长 10% 左右；附件2 四条链营业收入目标合计由
-# 2023 年的 690 亿元增至 2026 年的 1000 亿元。本笔记本检验两者是否一致，并给出结论背后的数字。
+# # 总体增长目标与各链目标是否一致
+# 方案正文提出全区规上工业营业收入的年均增长目标（青山湖区：10% 左右），附件目标表给出各链营业收入目标
+# 逐年的数。本笔记本检验两者是否一致，并给出结论背后的数字（目标的原文与各链合计见结论）。
 
 # %% tags=["parameters"]
-tolerance_pp = 1.0     # read 左右 as plus or minus this many percentage points around 10 pct
-base_total_yi = None   # optional: total above-size industrial revenue in 2023, 亿元 (the plan does not print it)
+tolerance_pp = 1.0     # read 左右 as plus or minus this many percentage points around the goal
+base_total_yi = None   # optional: total above-size industrial revenue in the base year, 亿元 (plans rarely print it)
 processed_dir = None
 
 # %%
@@ -51,8 +51,9 @@ fig = charts.target_paths(targets, overall_rate=result.overall_growth)
 
 # %%
 tables.show(tables.consistency_cagr(result))
-tables.show(tables.present(result.contributions, caption="各链对四链合计增长的贡献（2023→2026）",
-                           note="贡献 = 基年权重 × 累计增长；各链贡献之和等于四链合计的累计增长。"))
+tables.show(tables.present(result.contributions,
+                           caption=f"各链对{result.all_name}增长的贡献（{result.base_year}→{result.target_year}）",
+                           note=f"贡献 = 基年权重 × 累计增长；各链贡献之和等于{result.all_name}的累计增长。"))
 
 # %% [markdown]
 # ## 对数线性回归（斜率检验）

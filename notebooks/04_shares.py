@@ -17,12 +17,14 @@
 # # 各镇（街道、园区）占比、集中度与偏离-份额分析
 # 各区域在各链营业收入和规上户数目标中的占比（全区不计入，占比之和为 100%）及其变化、赫芬达尔-赫希曼指数（HHI）
 # 与最大区域；有企业名录时，以名录实际值计算区位商（分母为区域全部规上工业）和偏离-份额分解。
-# 附件2 目标为整数：目标的占比变化和偏离-份额只描述规划的分配，在取整误差之内的记为 0。
+# 附件目标表的数为整数：目标的占比变化和偏离-份额只描述规划的分配，在取整误差之内的记为 0。
 
 # %% tags=["parameters"]
-chain = "textiles"       # textiles / metallurgy / electronics / food_pharma, or "all" (四条链合计)
-year = 2026              # last year of the share change; location quotients use the latest register year up to it
-base_year = 2023         # start of the share change and the shift-share of targets (the same as year: levels only)
+chain = None             # a chain id or Chinese name (textiles, 现代针纺 …), or "all" (各链合计); None: the plan's first
+year = None              # last year of the share change (None: the plan's target year); location quotients use the
+                         # latest register year up to it
+base_year = None         # start of the share change and the shift-share of targets (None: the plan's base year;
+                         # the same as year: levels only)
 processed_dir = None
 register_dir = None      # register files; None: the bundled SYNTHETIC sample
 reference_growth = None  # optional outside growth of all industry for shift-share, a fraction (0.08 is 8 pct)
@@ -35,9 +37,9 @@ from chainplan_lib.analysis import regional, shares
 from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 
 params.install_short_errors()
-chain = params.check_chain(chain)
-year = params.check_year(year)
-base_year = params.check_year(base_year, "base_year")
+chain = params.check_chain_or(chain)
+year = params.check_year_or(year, "year", "target")
+base_year = params.check_year_or(base_year, "base_year", "base")
 if base_year > year:
     raise params.ParameterError(f"base_year={base_year} must not be after year={year}")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
@@ -78,7 +80,7 @@ tables.show(findings.concentration_table(conc, sorted({base_year, year})))
 
 # %% [markdown]
 # ## 区位商（名录实际值）
-# 区位商 = 该链占本区域全部规上工业的比重 ÷ 该链占全区全部规上工业的比重；分母包括四条链以外的企业。
+# 区位商 = 该链占本区域全部规上工业的比重 ÷ 该链占全区全部规上工业的比重；分母包括各链以外的企业。
 
 # %%
 if register.synthetic:

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 规上企业名录：清洗、完成率与规模分档
 # 把统计部门或镇街导出的规上企业名录清洗为一张表（每户企业每年一行），汇总为“链 × 区域 × 年份”，
-# 与附件2目标比较（完成率 = 实际 ÷ 同年目标），并按营业收入分档检查现代针纺的规模目标。
+# 与附件目标表比较（完成率 = 实际 ÷ 同年目标），并在方案设有规模分档目标时按营业收入分档检查。
 
 # %% tags=["parameters"]
 year = 2024            # register year to compare with the same year's targets
@@ -62,12 +62,14 @@ else:
     display(Markdown(coverage.register_missing_md(year, register)))
 
 # %% [markdown]
-# ## 现代针纺规模分档
-# 附件1 目标（2026 年）：销售额超 1 亿元企业 50 家，其中超 3 亿元 15 家、超 5 亿元 8 家、超 10 亿元 4 家、超 20 亿元 2 家。
-# 名录年份早于 2026 年时，对比的是对 2026 年目标的达成度，不是同期完成率。
+# ## 规模分档
+# 方案按营业收入设定的分档目标（青山湖区附件1：现代针纺 2026 年超 1 亿元企业 50 家，其中超 3 亿元 15 家……）。
+# 名录年份早于目标年份时，对比的是对目标的达成度，不是同期完成率。
 
 # %%
-if has_year:
+if not sizebands.has_size_bands():
+    display(Markdown(findings.no_size_bands_md()))
+elif has_year:
     bands = sizebands.band_counts(register.clean, year=year)
     fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
                             synthetic=register.synthetic, year=year)
@@ -76,9 +78,10 @@ else:
     display(Markdown(coverage.register_missing_md(year, register)))
 
 # %% [markdown]
-# ### 规模分档目标与 500 亿元目标是否相容
+# ### 规模分档目标与该链营业收入目标是否相容
 
 # %%
-fit = sizebands.fit_pareto_tail()
-display(Markdown(findings.pareto_md(fit)))
-tables.show(findings.pareto_caps(fit))
+if sizebands.has_size_bands():
+    fit = sizebands.fit_pareto_tail()
+    display(Markdown(findings.pareto_md(fit)))
+    tables.show(findings.pareto_caps(fit))

@@ -14,12 +14,12 @@
 # ---
 
 # %% [markdown]
-# # 统计月报：进度、全年预计与 2026 年目标
+# # 统计月报：进度、全年预计与规划目标
 # 把统计部门的月度数据（1—N月累计）与年度目标、时序进度比较，推算全年并用往年数据回测推算方法，
-# 最后按年度序列外推到 2026 年，与规划目标对照。
+# 最后按年度序列外推到规划目标年，与规划目标对照。
 
 # %% tags=["parameters"]
-year = 2025            # plan year, 2023 to 2026
+year = 2025            # plan year (one of the plan's years)
 month = None           # N of 1—N月 (1—2月 is 2); None: the latest month published for the year
 chain = "all"          # series for the detailed sections: chain id or Chinese name, all (四链合计) or industry (规上工业)
 actuals_dir = None     # monthly reports, or a folder with a cleaned actuals.csv; None: the bundled SYNTHETIC sample
@@ -31,7 +31,6 @@ from IPython.display import HTML, Markdown, display
 from chainplan_lib.plan import params
 from chainplan_lib.analysis import monthly
 from chainplan_lib.analysis.progress_report import progress_report
-from chainplan_lib.cleaning.actuals import actuals_bundle
 from chainplan_lib.reporting import datasets, tables
 from chainplan_lib.reporting import progress_charts as pc, progress_tables as pt
 
@@ -41,7 +40,7 @@ month = monthly.check_month(month)
 chain = monthly.check_series(chain)
 actuals_dir = params.check_path(actuals_dir, "actuals_dir")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
-data = actuals_bundle(actuals_dir, processed_dir)
+data = datasets.actuals_bundle(actuals_dir, processed_dir)
 targets = datasets.targets_bundle(processed_dir).table
 report = progress_report(data.actuals, targets, year, month)
 name = monthly.series_name(chain)
@@ -94,8 +93,8 @@ if report.has_data:
     display(HTML(pt.lines_html(report.required_sentences())))
 
 # %% [markdown]
-# ## 到 2026 年：年度序列外推与目标
-# 用已有完整年度（至少 5 年）的全年数做对数线性趋势和指数平滑外推，给出 80% 与 95% 预测区间，看 2026 年目标落在何处。
+# ## 到规划目标年：年度序列外推与目标
+# 用已有完整年度（至少 5 年）的全年数做对数线性趋势和指数平滑外推，给出 80% 与 95% 预测区间，看目标年的目标落在何处。
 
 # %%
 if report.has_data:

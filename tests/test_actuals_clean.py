@@ -109,6 +109,50 @@ def test_gb18030_report_with_unit_column_section_heading_and_wan_yuan(tmp_path):
     assert r.summary["files"][0]["encoding"] == "gb18030"
 
 
+def _xls_report(path: Path) -> Path:
+    """A legacy .xls 月报 as offices still send them (xlwt): merged title and two-row header, 万元 in a note,
+    one sheet per release, numbers and a text placeholder."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    for month, rows in ((8, [("规上工业营业收入", 86000.0, 8.1), ("其中：现代针纺产业链", 25500.0, 10.2),
+                             ("电子信息产业链", 5400.0, "—")]),
+                        (9, [("规上工业营业收入", 96833.55, 9.4), ("其中：现代针纺产业链", 29137.07, 11.4),
+                             ("电子信息产业链", 6123.0, -1.5)])):
+        ws = wb.add_sheet(f"1-{month}月")
+        ws.write_merge(0, 0, 0, 2, f"2025年1—{month}月重点产业链主要指标（示例数据）")
+        ws.write(1, 0, "单位：万元")
+        ws.write_merge(2, 3, 0, 0, "指标名称")
+        ws.write_merge(2, 2, 1, 2, f"1—{month}月累计")
+        ws.write(3, 1, "绝对值")
+        ws.write(3, 2, "同比增长(%)")
+        for i, (label, value, yoy) in enumerate(rows, start=4):
+            ws.write(i, 0, label)
+            ws.write(i, 1, value)
+            ws.write(i, 2, yoy)
+    wb.save(str(path))
+    return path
+
+
+def test_legacy_xls_report_is_read_like_xlsx(tmp_path):
+    """.xls through calamine (cleaning/workbook.read_workbook): merged headings filled, 万元 → 亿元, sheets named."""
+    folder = tmp_path / "yuebao"
+    folder.mkdir()
+    path = _xls_report(folder / "yuebao_2025.xls")
+    assert path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a real OLE2 .xls
+    r = clean_actuals([folder])  # found in a folder too
+    a = r.actuals.set_index(["month", "chain_id"])
+    assert a.loc[(9, "industry"), "value"] == pytest.approx(9.683355)  # 96,833.55 万元 = 9.683355 亿元
+    assert a.loc[(9, "textiles"), "value"] == pytest.approx(2.913707) and a.loc[(9, "textiles"), "yoy_pct"] == 11.4
+    assert a.loc[(9, "electronics"), "yoy_pct"] == -1.5 and math.isnan(a.loc[(8, "electronics"), "yoy_pct"])
+    assert r.actuals["cumulative"].all() and set(r.actuals["year"]) == {2025} and len(r.actuals) == 6
+    assert {Path(f).name for f in r.actuals["source_file"]} == {"yuebao_2025.xls#1-8月", "yuebao_2025.xls#1-9月"}
+    assert sorted(set(r.actuals["source_row"])) == [5, 6, 7]
+    s = r.summary
+    assert s["balanced"] and s["rows_accounted"] and s["synthetic"]
+    assert [f["reader"] for f in s["files"]] == ["calamine", "calamine"] and s["files"][0]["header_rows"] == [3, 4]
+
+
 def test_tidy_csv_with_ids_periods_in_the_month_column_and_units(tmp_path):
     path = tmp_path / "tidy.csv"
     path.write_text("\ufeffmonth,chain,area,indicator,value,unit,yoy_pct,cumulative\n"

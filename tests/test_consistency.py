@@ -204,7 +204,7 @@ def test_other_years():
 
 def _fake_targets_module(monkeypatch):
     mod = types.ModuleType("chainplan_lib.cleaning.targets")
-    mod.load_targets = lambda path=None: targets_frame()
+    mod.load_targets = lambda path=None, plan=None: targets_frame()
     monkeypatch.setitem(sys.modules, "chainplan_lib.cleaning.targets", mod)
 
 

@@ -115,3 +115,35 @@ def test_ets_needs_three_contiguous_complete_years():
     both = full_year_estimates(t, 2024, 9)
     assert set(both) == {"convention", "ets"} and both["ets"].available and both["convention"].available
     assert period_values(t, 2024, 3) == pytest.approx([t.loc[2024, 2], t.loc[2024, 3] - t.loc[2024, 2]])
+
+
+def test_numpy_recursions_reproduce_statsmodels_smooth_and_simulate():
+    """ets_run and the simulated paths are the model's recursions written with numpy: the same numbers as
+    statsmodels' ETSResults.smooth (states) and .simulate (paths) for the same parameters and errors."""
+    import warnings
+
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from chainplan_lib.analysis.fullyear import PERIODS, _log_paths, ets_run
+
+    t = _seasonal_series(range(2019, 2025), noise=0.01, seed=5)
+    t.loc[2024, 10:] = np.nan  # 1—9月 known
+    fit = fit_ets(t, 2024)
+    run = ets_run(t, 2024, fit)
+    y = np.concatenate([fit.history, np.log(period_values(t, 2024, 9))])
+    level, trend, season = fit.initial
+    model = ETSModel(y, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=PERIODS,
+                     initialization_method="known", initial_level=level, initial_trend=trend,
+                     initial_seasonal=season)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = model.smooth(fit.params)
+    states = np.asarray(ref.states)
+    assert np.abs(states[:, 0] - run.level).max() < 1e-12 and np.abs(states[:, 1] - run.trend).max() < 1e-12
+    assert np.abs(states[:, 2] - run.seasons[PERIODS:]).max() < 1e-12
+    errors = np.random.default_rng(1).normal(0, 0.02, (10, 7))
+    for month in (2, 5, 9):
+        k = len(fit.history) + month - 2
+        h = 12 - month
+        sm = np.asarray(ref.simulate(h, anchor=k, repetitions=7, random_errors=errors[:h]))
+        assert np.abs(_log_paths(run, k, errors[:h]) - sm).max() < 1e-12, month

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .fullyear import (METHOD_SHORT, METHODS, MIN_MODEL_YEARS, YEARS_BACK, convention_estimate, ets_estimate, ets_run,
-                       fit_ets)
-from .monthly import complete_years
+from .fullyear import (METHOD_SHORT, METHODS, MIN_MODEL_YEARS, YEARS_BACK, as_grid, convention_estimate, ets_estimate,
+                       ets_run, fit_ets)
+from .monthly import Grid
 
 __all__ = ["BACKTEST_COLUMNS", "backtest_full_year", "mape_by_month", "coverage", "best_method",
            "backtest_annual", "ANNUAL_COLUMNS", "annual_summary"]
@@ -44,30 +44,32 @@ def _row(year, month, est, actual) -> dict:
             "in95": bool(est.lower95 <= actual <= est.upper95) if math.isfinite(est.lower95) else None}
 
 
-def backtest_full_year(table: pd.DataFrame, years: list[int] | None = None, months=range(2, 12),
+def backtest_full_year(table: pd.DataFrame | Grid, years: list[int] | None = None, months=range(2, 12),
                        methods=METHODS, years_back: int = YEARS_BACK, min_years: int = MIN_MODEL_YEARS,
                        before: int | None = None) -> pd.DataFrame:
     """Every (complete year × month × method) estimate that could have been made, against the outcome.
 
     ``years``: the years to replay (default: every complete year, those before ``before`` when given).
     Rows where a method has no estimate (too little history) are left out. Columns: BACKTEST_COLUMNS
-    (estimate/actual/ranges in the table's unit; error_pct signed, ape absolute, in %).
+    (estimate/actual/ranges in the table's unit; error_pct signed, ape absolute, in %). The model is fitted
+    once per replayed year and reused for every month of it.
     """
     unknown = set(methods) - set(METHODS)
     if unknown:
         raise ParameterError(f"unknown methods {sorted(unknown)}; known: {', '.join(METHODS)}")
-    years = complete_years(table, before=before) if years is None else list(years)
+    grid = as_grid(table)
+    years = grid.complete_years(before=before) if years is None else list(years)
     rows = []
     for y in years:
-        actual = float(table.loc[y, 12])
-        fit = fit_ets(table, y, min_years) if "ets" in methods else None
-        run = ets_run(table, y, fit) if fit is not None and not isinstance(fit, str) else None
+        actual = grid.value(y, 12)
+        fit = fit_ets(grid, y, min_years) if "ets" in methods else None
+        run = ets_run(grid, y, fit) if fit is not None and not isinstance(fit, str) else None
         for n in months:
-            if pd.isna(table.loc[y, n]):
+            if math.isnan(grid.value(y, n)):
                 continue
             for m in methods:
-                est = (convention_estimate(table, y, n, years_back) if m == "convention"
-                       else ets_estimate(table, y, n, min_years, fit=fit, run=run))
+                est = (convention_estimate(grid, y, n, years_back) if m == "convention"
+                       else ets_estimate(grid, y, n, min_years, fit=fit, run=run))
                 if est.available:
                     rows.append(_row(y, n, est, actual))
     out = pd.DataFrame(rows, columns=BACKTEST_COLUMNS)

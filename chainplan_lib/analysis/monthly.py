@@ -18,7 +18,7 @@ from ..errors import ParameterError
 from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDUSTRY_ID, find_chain, find_industry
 
 __all__ = ["ALL", "SERIES_IDS", "series_name", "check_series", "check_month", "cumulative_table", "complete_years",
-           "shares_table", "period_values", "published_yoy", "latest_month", "MONTHS", "annual_actuals"]
+           "shares_table", "period_values", "published_yoy", "latest_month", "MONTHS", "annual_actuals", "Grid"]
 
 ALL = "all"
 SERIES_IDS: tuple[str, ...] = (*CHAIN_IDS, ALL, INDUSTRY_ID)
@@ -61,26 +61,36 @@ def check_month(month: object) -> int | None:
     return m
 
 
-def _select(actuals: pd.DataFrame, series: str, area: str, indicator: str, cumulative: bool) -> pd.DataFrame:
-    a = actuals[(actuals["area"] == area) & (actuals["indicator"] == indicator)
-                & (actuals["cumulative"] == cumulative)]
-    if series == ALL:
-        a = a[a["chain_id"].isin(CHAIN_IDS)]
-        g = a.groupby(["year", "month"]).agg(value=("value", "sum"), n=("chain_id", "nunique"))
-        return g[g["n"] == len(CHAIN_IDS)].reset_index()[["year", "month", "value"]]
-    return a[a["chain_id"] == series][["year", "month", "value"]]
+def _table(years: np.ndarray, months: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+    """Years × months 1–12 from parallel arrays (the first value wins where a (year, month) repeats)."""
+    uy = np.unique(years.astype(np.int64))
+    out = np.full((len(uy), 12), np.nan)
+    rows = np.searchsorted(uy, years)
+    out[rows[::-1], months[::-1].astype(np.int64) - 1] = values[::-1]
+    return pd.DataFrame(out, index=pd.Index(uy, name="year"), columns=pd.Index(list(MONTHS), name="month"))
 
 
 def cumulative_table(actuals: pd.DataFrame, series: str = ALL, area: str = DISTRICT,
                      indicator: str = "revenue") -> pd.DataFrame:
-    """Years × months 1–12 of the 1—N月 figures (NaN where not published); empty if the series has none."""
+    """Years × months 1–12 of the 1—N月 figures (NaN where not published); empty if the series has none.
+
+    For ``all`` a (year, month) counts only when all four chains are published; its value is their sum."""
     series = check_series(series)
-    a = _select(actuals, series, area, indicator, True)
-    table = a.pivot_table(index="year", columns="month", values="value", aggfunc="first")
-    table = table.reindex(columns=list(MONTHS)).astype(float)
-    table.index = table.index.astype(int)
-    table.index.name, table.columns.name = "year", "month"
-    return table.sort_index()
+    keep = ((actuals["area"].to_numpy() == area) & (actuals["indicator"].to_numpy() == indicator)
+            & actuals["cumulative"].to_numpy(dtype=bool))
+    chain = actuals["chain_id"].to_numpy()[keep]
+    years = actuals["year"].to_numpy()[keep]
+    months = actuals["month"].to_numpy()[keep]
+    values = actuals["value"].to_numpy(dtype=float)[keep]
+    if series != ALL:
+        mine = chain == series
+        return _table(years[mine], months[mine], values[mine])
+    parts = [_table(years[chain == c], months[chain == c], values[chain == c]) for c in CHAIN_IDS]
+    index = pd.Index(sorted(set().union(*(p.index for p in parts))), dtype=np.int64, name="year")
+    stack = np.stack([p.reindex(index).to_numpy() for p in parts])
+    total = np.where(np.isnan(stack).any(axis=0), np.nan, stack.sum(axis=0))
+    table = pd.DataFrame(total, index=index, columns=pd.Index(list(MONTHS), name="month"))
+    return table[table.notna().any(axis=1)]
 
 
 def latest_month(table: pd.DataFrame, year: int) -> int | None:
@@ -115,6 +125,50 @@ def period_values(table: pd.DataFrame, year: int, through: int = 12) -> np.ndarr
     if np.isnan(row).any():
         return None
     return np.concatenate([[row[0]], np.diff(row)])
+
+
+class Grid:
+    """A cumulative table as plain arrays, for code that reads it many times (backtests, estimates).
+
+    ``years`` (ascending ints) and ``cum`` (years × 12, NaN where not published); the same answers as
+    :func:`complete_years` and :func:`period_values` without pandas indexing on every call.
+    """
+
+    __slots__ = ("years", "cum", "_row")
+
+    def __init__(self, table: pd.DataFrame):
+        t = table.sort_index()
+        self.years = t.index.to_numpy(dtype=np.int64)
+        self.cum = t.reindex(columns=list(MONTHS)).to_numpy(dtype=float)
+        self._row = {int(y): i for i, y in enumerate(self.years)}
+
+    def value(self, year: int, month: int) -> float:
+        """The 1—``month``月 figure of ``year`` (NaN when not published)."""
+        i = self._row.get(int(year))
+        return float("nan") if i is None else float(self.cum[i, month - 1])
+
+    def complete_years(self, before: int | None = None) -> list[int]:
+        ok = ~np.isnan(self.cum[:, 11])
+        if before is not None:
+            ok &= self.years < before
+        return [int(y) for y in self.years[ok]]
+
+    def periods(self, year: int, through: int = 12) -> np.ndarray | None:
+        """As :func:`period_values`: [1—2月, 3月, …] through month ``through``, None on a gap."""
+        i = self._row.get(int(year))
+        if i is None or through < 2:
+            return None
+        row = self.cum[i, 1:through]
+        if np.isnan(row).any():
+            return None
+        return np.concatenate([row[:1], np.diff(row)])
+
+    def last_month(self, year: int) -> int | None:
+        i = self._row.get(int(year))
+        if i is None:
+            return None
+        known = np.flatnonzero(~np.isnan(self.cum[i]))
+        return int(known[-1]) + 1 if len(known) else None
 
 
 def published_yoy(actuals: pd.DataFrame, series: str, year: int, month: int, area: str = DISTRICT,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from . import growth, projections
+from .fullyear import blas_one_thread
 from .monthly import complete_years
 
 __all__ = ["MIN_YEARS", "TREND_MIN_YEARS_TEXT", "PROJECTION_COLUMNS", "annual_series", "project_annual", "missing_methods", "target_position",
@@ -60,14 +61,15 @@ def project_annual(annual: pd.Series, to_year: int) -> pd.DataFrame:
     if to_year <= last or not (s > 0).all():
         return pd.DataFrame(columns=PROJECTION_COLUMNS)
     parts = []
-    if len(s) >= projections.TREND_MIN_POINTS:
-        t = growth.trend_projection(s, to_year=to_year, interval="prediction", levels=(0.8, 0.95))
-        parts.append(_merge("trend", t, last))
-    if len(s) >= projections.ETS_MIN_POINTS:
-        try:
-            parts.append(_merge("ets", growth.ets_projection(s, to_year, levels=(0.8, 0.95)), last))
-        except ParameterError:
-            pass  # gaps in the years: no ETS (missing_methods says so)
+    with blas_one_thread():  # small matrices: one BLAS thread (see fullyear.blas_one_thread)
+        if len(s) >= projections.TREND_MIN_POINTS:
+            t = growth.trend_projection(s, to_year=to_year, interval="prediction", levels=(0.8, 0.95))
+            parts.append(_merge("trend", t, last))
+        if len(s) >= projections.ETS_MIN_POINTS:
+            try:
+                parts.append(_merge("ets", growth.ets_projection(s, to_year, levels=(0.8, 0.95)), last))
+            except ParameterError:
+                pass  # gaps in the years: no ETS (missing_methods says so)
     if not parts:
         return pd.DataFrame(columns=PROJECTION_COLUMNS)
     return pd.concat(parts, ignore_index=True)[PROJECTION_COLUMNS]

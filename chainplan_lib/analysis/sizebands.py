@@ -44,7 +44,7 @@ from ..plan.model import Plan
 
 __all__ = [
     "ABOVE_SIZE_MIN_YI",
-    "plan_bands",
+    "plan_bands", "has_size_bands",
     "band_table",
     "band_lower_bound",
     "band_counts",
@@ -57,6 +57,11 @@ __all__ = [
 
 # 规模以上工业企业: annual main-business revenue of 2,000 万元 or more = 0.2 亿元 (NBS threshold since 2011).
 ABOVE_SIZE_MIN_YI = 0.2
+
+
+def has_size_bands(plan: Plan | str | None = None) -> bool:
+    """Whether the plan states size-band targets ([[size_bands]]); without them the size-band sections say so."""
+    return bool(resolve_plan(plan).size_bands)
 
 
 def plan_bands(plan: Plan | str | None = None, chain_id: str | None = None) -> dict[str, Any]:

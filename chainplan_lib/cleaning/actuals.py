@@ -130,11 +130,21 @@ class ActualsResult:
 
 # --------------------------------------------------------------------------------------------- parsing
 def _area_lookup(areas: Iterable[str] | None):
+    """text → area name (全区 for an empty cell), None when unknown; each distinct text is looked up once."""
     if areas is None:
-        return lambda text: find_area(text) if text else DISTRICT
-    known = {normalise_label(a): a for a in areas}
-    known.update({normalise_label(a): DISTRICT for a in ("全区", "合计", "全区合计", DISTRICT)})
-    return lambda text: known.get(normalise_label(text)) if text else DISTRICT
+        find = lambda text: find_area(text) if text else DISTRICT  # noqa: E731
+    else:
+        known = {normalise_label(a): a for a in areas}
+        known.update({normalise_label(a): DISTRICT for a in ("全区", "合计", "全区合计", DISTRICT)})
+        find = lambda text: known.get(normalise_label(text)) if text else DISTRICT  # noqa: E731
+    seen: dict[str, str | None] = {}
+
+    def area_of(text: str) -> str | None:
+        if text not in seen:
+            seen[text] = find(text)
+        return seen[text]
+
+    return area_of
 
 
 def _check_entry(e: dict, layout: Layout, area_of) -> tuple[dict | None, list[tuple[str, str]]]:
@@ -292,6 +302,7 @@ def _summary(sheets, actuals, quarantine, dupes, checks, clean_before) -> dict:
     files = [{"file": s.file, "sheet": s.sheet, "layout": s.layout, "entries": len(s.entries),
               **{k: v for k, v in s.info.items()}} for s in sheets]
     chk = {c: {str(k): int(v) for k, v in g["status"].value_counts().items()} for c, g in checks.groupby("check")}
+    series_seen = set(actuals["chain_id"].unique().tolist())
     return {
         "rows_read": int(rows_read),
         "rows_accounted": len(seen) == rows_read,
@@ -302,9 +313,9 @@ def _summary(sheets, actuals, quarantine, dupes, checks, clean_before) -> dict:
         "balanced": entries == len(actuals) + len(quarantine) + len(dupes),
         "quarantined_by_reason": {str(k): int(v) for k, v in by_reason.items()},
         "years": sorted(int(y) for y in actuals["year"].unique()),
-        "latest": ({str(y): int(actuals.loc[actuals["year"] == y, "month"].max()) for y in actuals["year"].unique()}),
-        "series": [c for c in (INDUSTRY_ID, *CHAIN_IDS) if c in set(actuals["chain_id"])],
-        "areas": sorted(set(actuals["area"]), key=lambda a: _AREA_ORDER.get(a, 99)),
+        "latest": {str(y): int(m) for y, m in actuals.groupby("year")["month"].max().items()},
+        "series": [c for c in (INDUSTRY_ID, *CHAIN_IDS) if c in series_seen],
+        "areas": sorted(actuals["area"].unique().tolist(), key=lambda a: _AREA_ORDER.get(a, 99)),
         "synthetic": any(s.info.get("synthetic") for s in sheets),
         "checks": chk,
         "files": files,

@@ -251,15 +251,19 @@ def _walk_tidy(rows, h: int, cols: dict[str, int], layout: Layout, file: str, sh
     header_key = [cell_key(c) for c in header]
     entries, blank = [], 0
     period_cache: dict[tuple[str, str], Period | str] = {}
+    # a tidy file repeats a few texts thousands of times: each is read once (same results, row by row)
+    key_of: dict[str, str] = {}
+    unit_of: dict[str, tuple[str, str, float] | None] = {}
+    jv, value_col = cols["value"], header[cols["value"]]
+    letter = col_letter(jv)
     for i in range(h + 1, len(rows)):
         cells = rows[i]
         if not any(cells):
             blank += 1
             continue
-        base = {"file": file, "sheet": sheet, "row": i + 1, "column": header[cols["value"]],
-                "cell": f"{col_letter(cols['value'])}{i + 1}"}
+        base = {"file": file, "sheet": sheet, "row": i + 1, "column": value_col, "cell": f"{letter}{i + 1}"}
         first = next(c for c in cells if c)
-        if [cell_key(c) for c in cells] == header_key:
+        if cell_key(cells[jv]) == header_key[jv] and [cell_key(c) for c in cells] == header_key:
             entries.append({**base, "label": first, "code": "header_repeat"})
             continue
         if read_label(first, layout).kind == "note" and not get(cells, "value"):
@@ -280,11 +284,16 @@ def _walk_tidy(rows, h: int, cols: dict[str, int], layout: Layout, file: str, sh
         period = period_cache[key]
         chain_text, ind_text = get(cells, "chain"), get(cells, "indicator")
         chain_lab, ind_lab = read_label(chain_text, layout), read_label(ind_text, layout)
-        cum_text = cell_key(get(cells, "cumulative"))
+        cum_raw, unit_raw = get(cells, "cumulative"), get(cells, "unit")
+        if cum_raw not in key_of:
+            key_of[cum_raw] = cell_key(cum_raw)
+        if unit_raw not in unit_of:
+            unit_of[unit_raw] = unit_in(unit_raw, layout)
+        cum_text = key_of[cum_raw]
         entry = {**base, "label": chain_text, "series_text": chain_text, "indicator_text": ind_text,
                  "series": chain_lab.series, "indicator": ind_lab.indicator or chain_lab.indicator,
                  "area_text": get(cells, "area"), "value_text": get(cells, "value"), "yoy_text": get(cells, "yoy"),
-                 "unit": unit_in(get(cells, "unit"), layout) or ind_lab.unit or note_unit}
+                 "unit": unit_of[unit_raw] or ind_lab.unit or note_unit}
         if chain_lab.kind == "subtotal":
             entries.append({**entry, "code": "subtotal_row"})
             continue

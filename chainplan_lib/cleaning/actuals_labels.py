@@ -114,6 +114,7 @@ def unit_in(text: object, layout: Layout) -> tuple[str, str, float] | None:
 
 # ---------------------------------------------------------------------------------------------- numbers
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_PLAIN = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?", re.ASCII)
 
 
 def parse_number(text: object, layout: Layout) -> tuple[float | None, str]:
@@ -125,6 +126,8 @@ def parse_number(text: object, layout: Layout) -> tuple[float | None, str]:
         return None, "missing"
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return (float(text), "ok") if text == text else (None, "missing")
+    if isinstance(text, str) and _PLAIN.fullmatch(text):  # the common case: plain ASCII digits, read as is
+        return float(text), "ok"
     t = unicodedata.normalize("NFKC", str(text)).replace("−", "-").replace(",", "")
     t = re.sub(r"[\s\u3000]+", "", t)
     if t.lower() in layout.missing:

@@ -9,8 +9,9 @@ else the title, the sheet name or the file name) and, for reports, the context s
 rows below them (``一、营业收入（亿元）`` then ``其中：现代针纺``). Values stay strings;
 :mod:`chainplan_lib.cleaning.actuals` parses and checks them.
 
-Spreadsheets are read by one small function, :func:`spreadsheet_rows` (openpyxl today, merged cells filled
-with their value), so the reader can be swapped without touching the rest.
+Spreadsheets (.xls, .xlsx, .xlsm, .ods, WPS .et) are read by :func:`chainplan_lib.cleaning.workbook.read_workbook`
+(python-calamine; merged cells filled with their value; the format told from the bytes), the one workbook reader
+every cleaner uses, through :func:`spreadsheet_rows`.
 """
 
 from __future__ import annotations
@@ -20,19 +21,19 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from .actuals_labels import Layout, cell_key, load_layout, read_label, unit_in
+from .workbook import WORKBOOK_SUFFIXES, read_workbook
 
 __all__ = ["Period", "find_period", "Heading", "classify_heading", "SheetEntries", "list_actuals_files",
            "spreadsheet_rows", "csv_rows", "read_actuals_file", "HEADER_SCAN_ROWS"]
 
-SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
-FOLDER_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".txt")
+FOLDER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 HEADER_SCAN_ROWS = 15
 
 
@@ -155,14 +156,15 @@ def classify_heading(text: str, layout: Layout, *, where: str = "", file: str | 
 
 # ---------------------------------------------------------------------------------------------- files
 def list_actuals_files(inputs: list[Path] | list[str]) -> list[Path]:
-    """Files as given; folders searched (one level, sorted) for .xlsx/.xlsm/.csv, skipping hidden and ~$ files."""
+    """Files as given; folders searched (one level, sorted) for workbooks (.xls/.xlsx/.xlsm/.ods/.et) and .csv,
+    skipping hidden and ~$ files."""
     files: list[Path] = []
     for p in map(Path, inputs):
         if p.is_dir():
             found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in FOLDER_SUFFIXES
                            and not q.name.startswith((".", "~$")))
             if not found:
-                raise InputError("no actuals files (*.xlsx, *.csv) in this folder", file=p)
+                raise InputError("no actuals files (*.xls, *.xlsx, *.xlsm, *.ods, *.et, *.csv) in this folder", file=p)
             files.extend(found)
         elif p.is_file():
             files.append(p)
@@ -171,40 +173,13 @@ def list_actuals_files(inputs: list[Path] | list[str]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
 def spreadsheet_rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
-    """(sheet name, rows of cell values) for every sheet of a workbook; a merged cell's value fills its range.
+    """(sheet name, rows of cell values) for every worksheet; a merged cell's value fills its range.
 
-    The one place a spreadsheet library is called (openpyxl): swap the reader here.
+    Through :func:`chainplan_lib.cleaning.workbook.read_workbook`: an encrypted, corrupt or unreadable workbook
+    is a one-line InputError naming the file.
     """
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head.startswith(_CFB_MAGIC):
-        raise InputError("this is a legacy .xls or an encrypted workbook; save an unprotected .xlsx", file=path)
-    if not head.startswith(b"PK"):
-        raise InputError("not a valid .xlsx workbook (corrupt or another format)", file=path)
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise InputError(f"cannot open workbook ({type(exc).__name__}: {exc})", file=path) from None
-    out = []
-    for ws in wb.worksheets:
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        for rng in ws.merged_cells.ranges:
-            if rng.min_row - 1 >= len(rows):
-                continue
-            top = rows[rng.min_row - 1][rng.min_col - 1]
-            for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-                for c in range(rng.min_col - 1, min(rng.max_col, len(rows[r]))):
-                    rows[r][c] = top
-        out.append((ws.title, rows))
-    wb.close()
-    return out
+    return [(sheet.name, sheet.rows) for sheet in read_workbook(path)]
 
 
 def _text(v: Any) -> str:
@@ -265,16 +240,14 @@ def read_actuals_file(path: Path, layout: Layout | None = None) -> list[SheetEnt
     layout = layout or load_layout()
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise InputError("legacy .xls workbooks are not read; open it and save as .xlsx", file=path)
     if suffix not in SUFFIXES:
         raise InputError(f"unsupported file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", file=path)
     if path.stat().st_size == 0:
         raise InputError("empty file (0 bytes)", file=path)
     file_period = find_period(path.stem, file=str(path), strict_iso=False, where="file name: ")
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in WORKBOOK_SUFFIXES:
         sheets = [(name, [[_text(v) for v in r] for r in rows]) for name, rows in spreadsheet_rows(path)]
-        encoding, reader = None, "openpyxl"
+        encoding, reader = None, "calamine"
     else:
         recs, encoding = csv_rows(path)
         sheets, reader = [("", recs)], "csv"

@@ -15,7 +15,7 @@ from ..errors import ParameterError
 from .load import PlanError, resolve_plan
 from .model import ALL, TOTAL as DISTRICT, Plan
 
-__all__ = ["check_year", "check_chain", "check_rates", "check_tolerance", "check_path", "check_base_total",
+__all__ = ["check_year", "check_year_or", "check_chain", "check_chain_or", "check_rates", "check_tolerance", "check_path", "check_base_total",
            "check_jobs", "check_indicator", "check_plan", "parse_assignments", "load_params_file",
            "check_batch_params", "install_short_errors", "ParameterError"]
 
@@ -45,6 +45,22 @@ def check_year(year: Any, name: str = "year", years: Iterable[int] | None = None
     if y not in years:
         raise ParameterError(f"{name}={y} is outside the plan's years {years[0]}–{years[-1]}")
     return y
+
+
+def check_year_or(year: Any, name: str, default: str, plan: Plan | None = None) -> int:
+    """:func:`check_year`, with ``None`` meaning one of the plan's own years: ``default`` is ``"base"`` (the base
+    year, 2023 for the bundled plan), ``"target"`` (the target year, 2026) or ``"first"`` / ``"last"`` (the table's
+    first / last year). Notebook parameters default to None so that every plan's years work."""
+    p = resolve_plan(plan)
+    if year is None:
+        year = {"base": p.base_year, "target": p.target_year, "first": p.years[0], "last": p.years[-1]}[default]
+    return check_year(year, name, plan=p)
+
+
+def check_chain_or(chain: Any, *, allow_all: bool = True, plan: Plan | None = None) -> str:
+    """:func:`check_chain`, with ``None`` meaning the plan's first chain (现代针纺 for the bundled plan)."""
+    p = resolve_plan(plan)
+    return check_chain(p.chain_ids[0] if chain is None else chain, allow_all=allow_all, plan=p)
 
 
 def check_chain(chain: Any, *, allow_all: bool = True, plan: Plan | None = None) -> str:

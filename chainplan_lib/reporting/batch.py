@@ -39,7 +39,10 @@ from ..errors import Interrupted, ParameterError
 from ..paths import check_output_dir, default_registers_dir, notebooks_dir, reports_dir
 from ..plan.params import check_batch_params, check_jobs, check_path, check_year
 from . import kernels
+from . import progress_batch
+from .briefing import briefing_title
 from .escape import html_text
+from .progress_batch import check_brief_month
 from .workspace import BuildFolder
 
 __all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "notebook_parameters",
@@ -48,15 +51,16 @@ __all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "noteb
 KERNEL = "python3"
 DATA = "data"                 # the run's cleaned tables, inside the report folder
 BATCH_PARAMETERS = {"year": "--year", "processed_dir": "the batch (its private working folder)",
-                    "register_dir": "--registers"}
+                    "register_dir": "--registers", "month": "--month", "actuals_dir": "--actuals"}
 
 # Chinese titles for the index page, by notebook stem.
 NOTEBOOK_TITLES = {
     "01_targets": "目标预测表：原始与清洗、修复记录、核对",
     "02_growth": "增长：各链目标路径、趋势预测与情景",
-    "03_consistency": "“年均增长10%左右”与各链目标是否一致",
+    "03_consistency": "总体增长目标（年均增长10%左右等）与各链目标是否一致",
     "04_shares": "各镇（街道、园区）占比、集中度与偏离-份额分析",
     "05_register": "规上企业名录：清洗、完成率与规模分档",
+    "06_progress": "统计月报：进度、全年预计与规划目标",
     "briefing": "年度简报",
 }
 
@@ -127,18 +131,21 @@ def _sha256(path: Path) -> str:
 
 
 # notebook parameters the batch sets unless the user gives them (-p / --params)
+# (04_shares: the plan's first chain and its base year, the notebook's own defaults)
 DEFAULTS = {
     "02_growth": {"chain": "all"},
-    "04_shares": {"chain": "textiles", "base_year": 2023},
 }
 
 
 def notebook_parameters(stem: str, year: int, *, processed: str | Path, registers: Path | None,
-                        given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                        given: Mapping[str, Any] | None = None, month: int | None = None,
+                        actuals: str | Path | None = None) -> dict[str, Any]:
     """The parameters the batch gives one notebook for a year: the batch's own (year, processed_dir,
-    register_dir), its defaults for that notebook, then the user's (``-p`` / ``--params``).
+    register_dir, month and actuals_dir — the 1—N月 of the report and the run's cleaned 统计月报), its defaults
+    for that notebook, then the user's (``-p`` / ``--params``).
     Only those the notebook declares are passed (see :func:`run_brief`)."""
-    common = {"year": year, "processed_dir": str(processed), "register_dir": str(registers) if registers else None}
+    common = {"year": year, "processed_dir": str(processed), "register_dir": str(registers) if registers else None,
+              "month": month, "actuals_dir": str(actuals) if actuals else None}
     return {**common, **DEFAULTS.get(stem, {}), **dict(given or {})}
 
 
@@ -217,10 +224,12 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
 
 
 def _index_html(year: int, runs: list[NotebookRun], out_dir: Path, pdf: str | None, synthetic: bool,
-                manifest: dict[str, Any]) -> str:
+                manifest: dict[str, Any], title: str | None = None, short: str | None = None, plan: Any = None) -> str:
     from .site import index_html
 
-    return index_html(year, runs, out_dir, out_dir / pdf if pdf else None, synthetic, manifest, NOTEBOOK_TITLES)
+    titles = {**NOTEBOOK_TITLES, **({"briefing": short} if short else {})}
+    return index_html(year, runs, out_dir, out_dir / pdf if pdf else None, synthetic, manifest, titles,
+                      plan=plan, heading=title)
 
 
 def _versions() -> dict[str, str | None]:
@@ -242,23 +251,35 @@ def _write_text(path: Path, text: str) -> None:
 def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path | None = None,
               jobs: int | None = None, notebooks: str | Path | None = None,
               processed: str | Path | None = None, progress: bool = True,
-              params: Mapping[str, Any] | None = None) -> BriefOutcome:
+              params: Mapping[str, Any] | None = None, month: int | None = None,
+              actuals: str | Path | None = None, plan: Any = None) -> BriefOutcome:
     """Run the yearly batch for `year`; see the module docstring for what it writes and where.
 
     registers: folder (or file) of registers (default: the bundled synthetic sample); out: the reports folder
     (default ``reports/``; the report goes to ``out/YYYY``); jobs: notebook processes at once (≥ 1; default:
     the core count); notebooks: folder of notebooks to run (default: the project's); params: notebook
-    parameters (``-p`` / ``--params``), validated against what the notebooks declare.
+    parameters (``-p`` / ``--params``), validated against what the notebooks declare; month: N of a 1—N月
+    progress briefing (2–12; default the yearly one); actuals: the monthly 统计月报 files (default: the bundled
+    synthetic sample), see :mod:`chainplan_lib.reporting.progress_batch`; plan: the plan file (a Plan, a path or
+    None: ``$CHAINPLAN_PLAN`` or the bundled plan) — its names, years and targets drive every step, and the
+    notebooks' kernels read it too. The bundled sample registers and 统计月报 belong to the bundled plan: another
+    plan runs without them unless ``registers`` / ``actuals`` are given (its register and progress sections say
+    what to pass).
     ``processed`` is no longer used and ignored: each run cleans into its own folder, kept in the report as
     ``data/``.
     """
     del processed  # kept for older callers; see the docstring
     t_start = time.perf_counter()
     wall_start = time.time()
-    year = check_year(year)
+    from ..plan.load import is_bundled, resolve_plan
+
+    plan = resolve_plan(plan)
+    year = check_year(year, plan=plan)
     jobs = check_jobs(jobs)
-    reg_dir = check_path(registers, "registers") or default_registers_dir()
-    if not reg_dir.exists():
+    reg_dir = check_path(registers, "registers")
+    if reg_dir is None and is_bundled(plan):
+        reg_dir = default_registers_dir()
+    if reg_dir is not None and not reg_dir.exists():
         raise ParameterError(f"registers={str(reg_dir)!r} does not exist")
     nb_dir = check_path(notebooks, "notebooks") or notebooks_dir()
     if not nb_dir.is_dir():
@@ -267,6 +288,8 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     if not sources:
         raise ParameterError(f"no notebooks (*.ipynb) in {nb_dir}")
     out_root = check_output_dir(out if out is not None else reports_dir(), "out")
+    month = check_brief_month(month)
+    act_src = check_path(actuals, "actuals")
     given: dict[str, Any] = {}
     declared: dict[str, dict[str, Any]] | None = None
     if params:  # checked before anything starts; without -p the notebooks are inspected while workers warm up
@@ -280,10 +303,11 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     tag = kernels.new_run_tag()
     with kernels.signals_raise(), kernels.runtime_dir() as jrt, BuildFolder(final) as build:
         pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                                      initializer=kernels.worker_init, initargs=(tag, str(jrt)))
+                                      initializer=kernels.worker_init,
+                                      initargs=(tag, str(jrt), str(plan.path.resolve())))
         try:
             outcome = _run(year, build, pool, workers, sources, declared, given, reg_dir, nb_dir, progress,
-                           t_start, wall_start)
+                           t_start, wall_start, (act_src, month), plan)
         except BaseException as exc:
             # workers and kernels stop before the build folder is deleted
             stopped = kernels.stop_processes(tag, _worker_pids(pool))
@@ -306,8 +330,9 @@ def _worker_pids(pool: cf.ProcessPoolExecutor) -> list[int]:
 
 
 def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: int, sources: list[Path],
-         declared: dict[str, dict[str, Any]] | None, given: dict[str, Any], reg_dir: Path, nb_dir: Path,
-         progress: bool, t_start: float, wall_start: float) -> BriefOutcome:
+         declared: dict[str, dict[str, Any]] | None, given: dict[str, Any], reg_dir: Path | None, nb_dir: Path,
+         progress: bool, t_start: float, wall_start: float,
+         monthly: tuple[Path | None, int | None] = (None, None), plan: Any = None) -> BriefOutcome:
     from tqdm.auto import tqdm
 
     from ..cleaning.register import clean_registers
@@ -321,15 +346,25 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
 
     # 1. cleaning: data/raw → the run's private working folder (the report's data/)
     t_clean = time.perf_counter()
-    targets = write_targets(None, build.data / "targets.csv")
-    register = clean_registers([reg_dir], out_dir=build.data / "register")
+    act_src, month = monthly
+    # first: a month the actuals lack stops the run at once
+    actuals = progress_batch.prepare(act_src, year, month, plan=plan)
+    progress_batch.write(actuals, build.data)
+    title = briefing_title(year, plan, actuals.month if actuals.month_given else None)
+    shutil.copyfile(plan.path, build.data / "plan.toml")  # the plan the report was made from, kept with it
+    targets = write_targets(None, build.data / "targets.csv", plan=plan)
+    register = (clean_registers([reg_dir], out_dir=build.data / "register", plan=plan) if reg_dir is not None
+                else None)
+    reg_summary = register.summary if register is not None else {}
     from .fonts import configure_fontconfig, subset_font_path  # the PDF font subset: built once, here
 
     subset_font_path()
     configure_fontconfig()
     seconds_clean = time.perf_counter() - t_clean
-    synthetic = bool(register.summary.get("synthetic", False))  # from file names and title rows
-    reg_files = sorted(p for p in ([reg_dir] if reg_dir.is_file() else reg_dir.rglob("*")) if p.is_file())
+    # from file names and title rows: the register's or the 统计月报's (either marks every page 示例数据)
+    synthetic = bool(reg_summary.get("synthetic", False)) or actuals.synthetic
+    # the files the cleaner actually read (not everything under the folder)
+    reg_files = sorted({Path(f["file"]) for f in reg_summary.get("files", [])})
 
     # 2. execute and render, in parallel processes; notebooks run in <report>/notebooks and read ../data
     declared = declared if declared is not None else declared_parameters(sources)
@@ -337,18 +372,19 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     tasks = []
     for src in sources:
         stem = src.stem
-        params = notebook_parameters(stem, year, processed=Path("..") / DATA, registers=reg_dir.resolve(),
-                                     given=given)
+        params = notebook_parameters(stem, year, processed=Path("..") / DATA,
+                                     registers=reg_dir.resolve() if reg_dir is not None else None,
+                                     given=given, month=actuals.month if actuals.month_given else None,
+                                     actuals=Path("..") / DATA / progress_batch.ACTUALS_SUBDIR)
         params = {k: v for k, v in params.items() if k in declared[stem]}
         executed = f"notebooks/{src.name}"
         html_rel = f"html/{stem}.html"
         pdf_rel = f"briefing-{year}.pdf" if stem == "briefing" else None
-        title = (f"青山湖区制造业重点产业链{year}年度简报" if stem == "briefing"
-                 else NOTEBOOK_TITLES.get(stem, stem))
+        page_title = title if stem == "briefing" else NOTEBOOK_TITLES.get(stem, stem)
         runs.append(NotebookRun(stem, str(src), executed, parameters=params))
         tasks.append((str(src), str(build.path / executed), str(build.path / html_rel),
                       str(build.path / pdf_rel) if pdf_rel else None, params, str(build.path / "notebooks"),
-                      title, synthetic, year))
+                      page_title, synthetic, year))
     # the briefing renders a PDF too: start it first
     order = sorted(range(len(tasks)), key=lambda i: tasks[i][3] is None)
     cf.wait(warm)
@@ -379,11 +415,9 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     ok = all(r.ok for r in runs)
 
     # 3. manifest and index, then the swap
-    from ..plan.planfile import PLAN_TARGETS_FILE
-
-    inputs = [targets.source_file, *map(str, reg_files), str(PLAN_TARGETS_FILE)]
-    if register.summary.get("config"):
-        inputs.append(str(register.summary["config"]))  # the editable industry → chain mapping
+    inputs = [str(plan.path), targets.source_file, *map(str, reg_files), *map(str, actuals.files)]
+    if reg_summary.get("config"):
+        inputs.append(str(reg_summary["config"]))  # the editable industry → chain mapping
     seconds = time.perf_counter() - t_start
     manifest = {
         "year": year,
@@ -395,7 +429,12 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
         "workers": workers,
         "ok": ok,
         "synthetic_register": synthetic,
-        "register_years": [int(y) for y in register.summary.get("years", [])],
+        "plan": {"path": os.path.relpath(plan.path), "sha256": plan.sha256, "district": plan.district,
+                 "copy": f"{DATA}/plan.toml"},
+        "register_supplied": register is not None,
+        "register_years": [int(y) for y in reg_summary.get("years", [])],
+        "title": title,
+        "actuals": actuals.manifest(),
         "inputs": [{"path": os.path.relpath(p), "sha256": _sha256(Path(p)), "bytes": Path(p).stat().st_size}
                    for p in inputs],
         "parameters_given": given,
@@ -406,7 +445,9 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
         "packages": _versions(),
     }
     _write_text(build.path / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    _write_text(build.path / "index.html", _index_html(year, runs, build.path, pdf, synthetic, manifest))
+    short = title.removeprefix(f"{plan.district}制造业重点产业链") if actuals.month_given else None
+    _write_text(build.path / "index.html", _index_html(year, runs, build.path, pdf, synthetic, manifest, title,
+                                                       short, plan))
 
     target = build.final if ok else build.final.with_name(f"{build.final.name}.failed")
     with kernels.signals_deferred():

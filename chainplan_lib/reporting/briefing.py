@@ -24,9 +24,16 @@ from .tables import KIND_CN, check_cn, goal_text, verdict_cn
 __all__ = ["title_html", "briefing_title", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
 
 
-def briefing_title(year: int, plan: Plan | None = None) -> str:
-    """青山湖区制造业重点产业链2024年度简报 — the district from the plan."""
-    return f"{resolve_plan(plan).district}制造业重点产业链{year}年度简报"
+def briefing_title(year: int, plan: Plan | None = None, month: int | None = None) -> str:
+    """The briefing's title, the district from the plan: 青山湖区制造业重点产业链2024年度简报, or for a 1—N月
+    briefing (``month`` 2–11) 青山湖区制造业重点产业链2025年1—9月进度简报. The batch, the PDF, the Word file and
+    the pages all use it."""
+    district = resolve_plan(plan).district
+    if month is None or int(month) >= 12:
+        return f"{district}制造业重点产业链{year}年度简报"
+    from ..analysis.progress import period_label
+
+    return f"{district}制造业重点产业链{year}年{period_label(int(month))}进度简报"
 
 
 def _documents(plan: Plan) -> str:
@@ -35,7 +42,7 @@ def _documents(plan: Plan) -> str:
     parts.discard("")
     return "正文" + (f"及{'、'.join(sorted(parts))}" if parts else "")
 
-SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
+SYNTHETIC_TEXT = "示例数据：本简报中的企业名录、统计月报数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
 
 
 def synthetic_banner_html() -> str:
@@ -44,8 +51,9 @@ def synthetic_banner_html() -> str:
 
 
 def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None,
-               plan: Plan | None = None) -> str:
-    """First-page block: title, date, data sources (and the synthetic notice where it applies).
+               plan: Plan | None = None, month: int | None = None) -> str:
+    """First-page block: title (:func:`briefing_title`), date, data sources (and the synthetic notice where it
+    applies).
 
     `sources` are plain text (file names come from input) and are escaped here."""
     plan = resolve_plan(plan)
@@ -54,7 +62,7 @@ def title_html(year: int, sources: list[str], synthetic: bool, today: date | Non
     items = [html_text(f"《{plan.title}》{f'（{ref}）' if ref else ''}{_documents(plan)}")]
     items += [html_text(s) for s in sources]
     src = "".join(f"<li>{i}</li>" for i in items)
-    return (f"<h1 style='margin-bottom:0.2em'>{html_text(briefing_title(year, plan))}</h1>"
+    return (f"<h1 style='margin-bottom:0.2em'>{html_text(briefing_title(year, plan, month))}</h1>"
             f"<p style='color:#444;margin-top:0'>编制日期：{today.year}年{today.month}月{today.day}日　·　"
             f"由 chainplan 根据下列数据自动生成，数字可追溯至来源</p>"
             + (synthetic_banner_html() if synthetic else "")

@@ -80,11 +80,33 @@ def register_bundle(processed_dir: str | Path | None = None, register_dir: str |
             summary = json.loads((out / "register_summary.json").read_text(encoding="utf-8"))
             return RegisterView(clean, quarantine, panel, summary)
     if register_dir is None and not is_bundled(plan):
-        raise ParameterError(f"register_dir is needed for the plan {plan.path.name}: the bundled sample registers "
-                             "are the bundled plan's; make a sample with `chainplan register sample "
-                             "--plan FILE` or give the district's own")
+        return no_register()  # the bundled sample is the bundled plan's; the register sections say what to pass
     src = Path(register_dir) if register_dir is not None else default_registers_dir()
     if not src.exists():
         raise InputError("register folder not found", file=src)
     r = clean_registers([src], out_dir=None, plan=plan)
     return RegisterView(r.clean, r.quarantine, r.panel, r.summary)
+
+
+def no_register() -> RegisterView:
+    """An empty register (no year supplied): what a plan without register files gets, so that every section that
+    needs no register runs and the register sections say the register has not been supplied."""
+    from ..cleaning.register_schemas import CLEAN_COLUMNS, PANEL_COLUMNS
+
+    return RegisterView(pd.DataFrame(columns=list(CLEAN_COLUMNS)), pd.DataFrame(columns=["source_file"]),
+                        pd.DataFrame(columns=list(PANEL_COLUMNS)),
+                        {"supplied": False, "files": [], "years": [], "synthetic": False})
+
+
+def actuals_bundle(actuals_dir: str | Path | None = None, processed_dir: str | Path | None = None,
+                   plan: Plan | str | Path | None = None):
+    """The cleaned 统计月报 (:class:`~chainplan_lib.cleaning.actuals.ActualsResult`): from ``actuals_dir`` (raw
+    files or a cleaned folder), else ``processed_dir/actuals/`` when the batch wrote it, else the bundled
+    SYNTHETIC sample — which is the bundled plan's: another plan without ``actuals_dir`` gets an empty table
+    (the progress sections then say no 统计月报 was supplied)."""
+    from ..cleaning.actuals import OUTPUT_FILES, actuals_bundle as bundle, clean_actuals
+
+    has_processed = processed_dir is not None and (Path(processed_dir) / "actuals" / OUTPUT_FILES["actuals"]).exists()
+    if actuals_dir is None and not has_processed and not is_bundled(resolve_plan(plan)):
+        return clean_actuals([])
+    return bundle(actuals_dir, processed_dir)

@@ -28,7 +28,7 @@ from .escape import md_text
 from .tables import (REASON_CN, above_size_counts, fmt_num, fmt_pct, fmt_signed, goal_text, indicator_cn, reason_cn,
                      register_note, verdict_cn)
 
-__all__ = ["fan_md", "consistency_md", "regression_md", "share_md", "concentration_table", "share_change_table",
+__all__ = ["fan_md", "no_size_bands_md", "consistency_md", "regression_md", "share_md", "concentration_table", "share_change_table",
            "lq_wide", "lq_absent_md", "shift_share", "comparison", "size_band_table", "pareto_md", "pareto_caps",
            "register_md", "WITHIN_ROUNDING"]
 
@@ -361,6 +361,13 @@ def size_band_table(bands: pd.DataFrame, year: int, register, target_year: int |
 
 
 # --------------------------------------------------------------------------------------- size bands
+def no_size_bands_md(plan: Plan | None = None) -> str:
+    """What a size-band section shows for a plan that sets no size-band targets."""
+    p = resolve_plan(plan)
+    return (f"《{md_text(p.title)}》未设规模分档目标（按营业收入分档的企业户数），本节从略。"
+            "如方案设有分档目标，在方案文件中以 `[[size_bands]]` 填写后重新运行。")
+
+
 def pareto_md(fit, plan: Plan | None = None) -> str:
     """The size bands: hard facts first, then the fitted tail — each sentence consistent with the others."""
     f = fit.facts

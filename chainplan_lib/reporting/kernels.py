@@ -137,9 +137,12 @@ def quiet_loggers() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def worker_init(run_tag: str, jupyter_runtime: str) -> None:
-    """Pool worker start-up: tag, runtime folder, signals, and die with the parent."""
+def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None) -> None:
+    """Pool worker start-up: tag, runtime folder, the run's plan file (``$CHAINPLAN_PLAN``, which the kernels
+    inherit: every notebook reads the run's plan), signals, and die with the parent."""
     os.environ[RUN_ENV] = run_tag
+    if plan_file:
+        os.environ["CHAINPLAN_PLAN"] = plan_file
     os.environ["JUPYTER_RUNTIME_DIR"] = jupyter_runtime
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # the batch process handles Ctrl-C for everyone
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

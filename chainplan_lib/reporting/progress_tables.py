@@ -20,7 +20,7 @@ from ..cleaning.actuals_checks import COMPARABLE_BASIS_NOTE
 from .escape import html_text, md_text
 from . import units as U
 
-__all__ = ["SYNTHETIC_TEXT", "synthetic_banner_html", "source_note", "cleaning_table", "progress_table",
+__all__ = ["SYNTHETIC_TEXT", "synthetic_banner_html", "source_note", "source_lines", "cleaning_table", "progress_table",
            "sentences_html", "lines_html", "full_year_table", "backtest_table", "coverage_table", "required_table",
            "projection_table", "yoy_check_table", "annual_backtest_table", "no_data_md", "methods_md"]
 
@@ -52,6 +52,16 @@ def source_note(data) -> str:
         sorted({Path(str(f).split("#")[0]).name for f in data.actuals["source_file"].unique()})
     warn = "【示例数据：合成的统计月报，非真实统计】" if data.synthetic else ""
     return f"{warn}来源：统计月报（{'、'.join(files)}），经 chainplan 清洗；目标：湖政发〔2024〕2号附件2及正文。"
+
+
+def source_lines(data) -> list[str]:
+    """The briefing's first-page source line for the 统计月报 (plain text; none when no files were read)."""
+    files = sorted({Path(str(f["file"])).name for f in data.summary.get("files", [])}) or \
+        sorted({Path(str(f).split("#")[0]).name for f in data.actuals.get("source_file", pd.Series(dtype=str)).unique()})
+    if not files:
+        return []
+    tag = "（示例数据：合成，非真实统计）" if data.synthetic else ""
+    return [f"统计月报{tag}：{'、'.join(files)}"]
 
 
 def cleaning_table(data) -> tuple[pd.DataFrame, dict]:
@@ -232,7 +242,10 @@ def yoy_check_table(data, series: str, year: int) -> tuple[pd.DataFrame, dict]:
 
 
 def no_data_md(report) -> str:
-    return f"**{md_text(report.message)}**"
+    """The note a progress section shows without actuals for the year, with what to pass."""
+    return (f"**{md_text(report.message)}** 补齐方法：把统计月报文件（.xlsx / .xls / .csv）放进一个文件夹，运行 "
+            f"`chainplan brief --year {report.year} --actuals 文件夹`；直接运行本笔记本时，把参数 `actuals_dir` "
+            "设为该文件夹。")
 
 
 def methods_md() -> str:

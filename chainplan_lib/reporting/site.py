@@ -238,13 +238,15 @@ def render_notebook(source: str | Path, executed: str | Path, html_out: str | Pa
 
 # ---------------------------------------------------------------------------------------------- index
 def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, synthetic: bool,
-               manifest: dict[str, Any], titles: dict[str, str] | None = None, plan=None) -> str:
+               manifest: dict[str, Any], titles: dict[str, str] | None = None, plan=None,
+               heading: str | None = None) -> str:
     """The report folder's front page: the briefing first (web page, PDF, Word), then every other page.
-    The heading names the plan's district (``plan=None``: the default plan)."""
+    ``heading``: the page's title (default: the yearly briefing's, naming the plan's district; a 1—N月
+    briefing passes its own)."""
     from ..plan.load import resolve_plan
 
     titles = titles or _default_titles()
-    heading = f"{resolve_plan(plan).district}制造业重点产业链 {year}年度简报"
+    heading = heading or f"{resolve_plan(plan).district}制造业重点产业链 {year}年度简报"
     site = Site.discover(out_dir, [r.name for r in runs], titles, year=year)
     by = {r.name: r for r in runs}
     docx = out_dir / site.docx if site.docx else None

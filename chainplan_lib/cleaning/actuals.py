@@ -358,6 +358,8 @@ def load_actuals(path: str | Path) -> pd.DataFrame:
     if missing:
         raise InputError(f"not an actuals table: columns {missing} missing", file=p)
     df["cumulative"] = df["cumulative"].astype(str).str.lower().map({"true": True, "false": False})
+    if df.empty:  # a run without actuals writes the header only: give the columns their types
+        df["cumulative"] = df["cumulative"].astype(bool)
     df = df.astype({"year": np.int64, "month": np.int64, "value": float, "yoy_pct": float, "source_row": np.int64})
     try:
         return ACTUALS_SCHEMA.validate(df[ACTUALS_COLUMNS])

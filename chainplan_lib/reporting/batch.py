@@ -57,7 +57,7 @@ BATCH_PARAMETERS = {"year": "--year", "processed_dir": "the batch (its private w
 NOTEBOOK_TITLES = {
     "01_targets": "目标预测表：原始与清洗、修复记录、核对",
     "02_growth": "增长：各链目标路径、趋势预测与情景",
-    "03_consistency": "总体增长目标（年均增长10%左右等）与各链目标是否一致",
+    "03_consistency": "总体增长目标与各链目标是否一致",
     "04_shares": "各镇（街道、园区）占比、集中度与偏离-份额分析",
     "05_register": "规上企业名录：清洗、完成率与规模分档",
     "06_progress": "统计月报：进度、全年预计与规划目标",

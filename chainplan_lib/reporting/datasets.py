@@ -95,7 +95,9 @@ def no_register() -> RegisterView:
 
     return RegisterView(pd.DataFrame(columns=list(CLEAN_COLUMNS)), pd.DataFrame(columns=["source_file"]),
                         pd.DataFrame(columns=list(PANEL_COLUMNS)),
-                        {"supplied": False, "files": [], "years": [], "synthetic": False})
+                        {"supplied": False, "files": [], "years": [], "synthetic": False, "rows_read": 0, "clean": 0,
+                         "quarantined": 0, "duplicates_dropped": 0, "balanced": True, "quarantined_by_reason": {},
+                         "above_size": 0})
 
 
 def actuals_bundle(actuals_dir: str | Path | None = None, processed_dir: str | Path | None = None,

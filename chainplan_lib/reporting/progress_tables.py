@@ -17,8 +17,10 @@ from ..analysis.fullyear import METHOD_NAMES, METHOD_SHORT
 from ..analysis.progress import period_label
 from ..cleaning.actuals import REASONS
 from ..cleaning.actuals_checks import COMPARABLE_BASIS_NOTE
+from ..plan.load import resolve_plan
 from .escape import html_text, md_text
 from . import units as U
+from .tables import goal_text
 
 __all__ = ["SYNTHETIC_TEXT", "synthetic_banner_html", "source_note", "source_lines", "cleaning_table", "progress_table",
            "sentences_html", "lines_html", "full_year_table", "backtest_table", "coverage_table", "required_table",
@@ -51,7 +53,9 @@ def source_note(data) -> str:
     files = sorted({Path(str(f["file"])).name for f in data.summary.get("files", [])}) or \
         sorted({Path(str(f).split("#")[0]).name for f in data.actuals["source_file"].unique()})
     warn = "【示例数据：合成的统计月报，非真实统计】" if data.synthetic else ""
-    return f"{warn}来源：统计月报（{'、'.join(files)}），经 chainplan 清洗；目标：湖政发〔2024〕2号附件2及正文。"
+    plan = resolve_plan(None)
+    return (f"{warn}来源：统计月报（{'、'.join(files)}），经 chainplan 清洗；目标：{plan.reference or plan.title}"
+            f"{plan.table_section}及正文。")
 
 
 def source_lines(data) -> list[str]:
@@ -93,7 +97,8 @@ def progress_table(report, data=None) -> tuple[pd.DataFrame, dict]:
     })
     basis = "往年同期进度（按往年 1—N月占全年比重平均）" if report.basis == "seasonal" else f"{report.month}/12"
     note = (f"时序进度按{basis}。同比为统计部门公布数（可比口径）；* 为按上年同期数计算（四链合计无公布数）。"
-            "规上工业目标按方案“年均增长10%左右”由上年实际推算。" + (source_note(data) if data is not None else ""))
+            f"规上工业目标按方案“年均增长{goal_text() or '（未设总体增长目标）'}”由上年实际推算。"
+            + (source_note(data) if data is not None else ""))
     units = _units(df, **{cum: U.YI, "同比增长（%）": U.PERCENT, "年度目标（亿元）": U.YI, "完成年度目标（%）": U.PERCENT,
                           "时序进度（%）": U.PERCENT, ahead: U.PP})
     return df, {"caption": f"{report.title}营业收入进度", "note": note, "units": units}

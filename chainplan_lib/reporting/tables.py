@@ -385,7 +385,7 @@ def source_lines(tgt, register, plan: Plan | None = None) -> list[str]:
     lines = [f"{plan.table_section} 原始提取：{str(tgt.source_file).rsplit('/', 1)[-1]}（清洗修复 {len(tgt.repairs)} 处，见数据说明）"]
     files = "、".join(f.rsplit("/", 1)[-1] for f in register.source_files)
     tag = "（示例数据：合成，非真实统计）" if register.synthetic else ""
-    lines.append(f"规上企业名录{tag}：{files}")
+    lines.append(f"规上企业名录{tag}：{files}" if files else "规上企业名录：未提供（chainplan brief --registers 名录文件夹）")
     return lines
 
 
@@ -431,6 +431,9 @@ def register_summary(register) -> tuple[pd.DataFrame, dict]:
     note = (f"读入 {s['rows_read']} = 清洗后 {s['clean']} + 隔离 {s['quarantined']} + 重复 {s['duplicates_dropped']}"
             f"{'，平衡' if ok else '，不平衡！'}。规上（营业收入 ≥ 2000 万元）{above_size_counts(register)}。"
             + register_note(register))
+    if s.get("supplied") is False:
+        note = ("未提供规上企业名录：用 chainplan brief --registers 名录文件夹（或本笔记本的参数 register_dir）给出"
+                "名录文件后，本表列出每个文件读入、清洗与隔离的行数。")
     spec = {"文件": U.TEXT, "读入行数": U.ROWS, "清洗后": U.ROWS, "隔离": U.ROWS, "删除的完全重复行": U.ROWS,
             "金额单位": U.TEXT, "编码": U.TEXT}
     return pd.DataFrame(rows), {"caption": "名录清洗汇总（行）", "note": note, "units": spec}

@@ -67,12 +67,15 @@ display(Markdown(findings.consistency_md(result)))
 if progress.has_data:
     display(HTML(pt.sentences_html(progress)))
     fig = pc.progress_bars(progress.table, synthetic=actuals.synthetic)
+else:
+    display(Markdown(pt.no_data_md(progress)))
+
+# %%
+if progress.has_data:
     tables.show(pt.progress_table(progress, actuals))
     tables.show(pt.full_year_table(progress))
     display(HTML(pt.lines_html(progress.required_sentences() + progress.projection_sentences(),
                                "完成目标所需增长与多年外推")))
-else:
-    display(Markdown(pt.no_data_md(progress)))
 
 # %% [markdown]
 # ## 三、各链目标路径与总体增长目标

@@ -42,12 +42,15 @@ def _documents(plan: Plan) -> str:
     parts.discard("")
     return "正文" + (f"及{'、'.join(sorted(parts))}" if parts else "")
 
-SYNTHETIC_TEXT = "示例数据：本简报中的企业名录、统计月报数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
+SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
+# the briefing's first page: its register and 统计月报 may either be synthetic (each source line says which)
+SYNTHETIC_BRIEFING_TEXT = ("示例数据：本简报中标注“示例数据”的企业名录、统计月报为合成数据（SYNTHETIC），仅用于演示，"
+                           "不是真实统计。")
 
 
-def synthetic_banner_html() -> str:
+def synthetic_banner_html(text: str = SYNTHETIC_TEXT) -> str:
     return (f"<div class='synthetic-notice' style='border:2px solid #c00;color:#c00;padding:6px 10px;"
-            f"font-weight:bold;margin:8px 0'>{html.escape(SYNTHETIC_TEXT)}</div>")
+            f"font-weight:bold;margin:8px 0'>{html.escape(text)}</div>")
 
 
 def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None,
@@ -65,7 +68,7 @@ def title_html(year: int, sources: list[str], synthetic: bool, today: date | Non
     return (f"<h1 style='margin-bottom:0.2em'>{html_text(briefing_title(year, plan, month))}</h1>"
             f"<p style='color:#444;margin-top:0'>编制日期：{today.year}年{today.month}月{today.day}日　·　"
             f"由 chainplan 根据下列数据自动生成，数字可追溯至来源</p>"
-            + (synthetic_banner_html() if synthetic else "")
+            + (synthetic_banner_html(SYNTHETIC_BRIEFING_TEXT) if synthetic else "")
             + f"<p><strong>数据来源</strong></p><ul>{src}</ul>")
 
 

@@ -117,7 +117,10 @@ def lines_html(lines: list[str], caption: str = "") -> str:
 
 
 def full_year_table(report) -> tuple[pd.DataFrame, dict]:
-    """Per series: both methods' full-year estimates with ranges, which one is quoted and why."""
+    """Per series: both methods' full-year estimates with ranges, which one is quoted and why (at 1—12月 the
+    year is published: a note instead of a table of published figures with zero-width ranges)."""
+    if report.month == 12:
+        return _note_only(f"{report.year}年全年数据已公布（见上表），不需推算。", f"{report.title}：全年预计")
     rows = []
     for r in report.full_year_frame().itertuples():
         per = report.estimates.get(r.series, {})

@@ -27,9 +27,11 @@ end_year = None                        # None: the plan's target year (2026 for 
 scenario_rates = [0.08, 0.10, 0.12]    # fractions, 0.10 means 10 pct a year
 to_year = None                         # last year of the projections; None: the plan's target year
 use_register = True                    # add actuals from the enterprise register where it has them
-year = None                            # briefing year: register actuals up to this year only; None: all
+use_actuals = True                     # project from the 统计月报's full years when there are any (else the register)
+year = None                            # briefing year: actuals up to this year only; None: all
 processed_dir = None                   # outputs of the batch cleaning step; None: clean in memory
 register_dir = None                    # register files; None: the bundled SYNTHETIC sample
+actuals_dir = None                     # 统计月报 files or a cleaned folder; None: the bundled SYNTHETIC sample
 
 # %%
 from IPython.display import Markdown, display
@@ -46,6 +48,7 @@ to_year = params.check_year_or(to_year, "to_year", "target")
 scenario_rates = params.check_rates(scenario_rates)
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 register_dir = params.check_path(register_dir, "register_dir")
+actuals_dir = params.check_path(actuals_dir, "actuals_dir")
 targets = datasets.targets_bundle(processed_dir).table
 year = params.check_year(year) if year is not None else None
 register = datasets.register_bundle(processed_dir, register_dir) if use_register else None
@@ -53,6 +56,8 @@ panel = register.panel if register is not None else None
 panel = panel[panel["year"] <= year] if panel is not None and year is not None else panel
 panel = panel if panel is not None and len(panel) else None
 synthetic = bool(register is not None and register.synthetic)
+month_reports = datasets.actuals_bundle(actuals_dir, processed_dir) if use_actuals else None
+observed = datasets.growth_actuals(month_reports, register, year, indicator)    # 统计月报 full years, else the register
 
 # %% [markdown]
 # ## 年均增长与同比增长
@@ -77,10 +82,11 @@ fig = charts.target_paths(targets)
 # （某一年的实际值可能落入的范围）。
 
 # %%
-fan = growth.fan_chart_frame(targets, chain, actuals=panel, indicator=indicator, to_year=to_year,
+fan = growth.fan_chart_frame(targets, chain, actuals=observed.frame, indicator=indicator, to_year=to_year,
                              rates=scenario_rates, levels=(0.8, 0.95))
-fig = charts.fan_chart(fan, synthetic=synthetic and (fan["kind"] == "actual").any())
-display(Markdown(findings.fan_md(fan)))
+fig = charts.fan_chart(fan, synthetic=observed.synthetic and (fan["kind"] == "actual").any(),
+                       actual_source=observed.source)
+display(Markdown(findings.fan_md(fan, actual_source=observed.source)))
 
 # %% [markdown]
 # ## 以名录实际值为起点：实现规划目标所需增速

@@ -124,3 +124,23 @@ def test_progress_table_note_quotes_the_plans_goal():
     _, spec = pt.progress_table(report, data)
     assert "年均增长10%左右" in spec["note"] and "湖政发〔2024〕2号附件2及正文" in spec["note"]
     assert isinstance(report.table, pd.DataFrame) and report.month == 9
+
+
+def test_growth_projects_from_the_monthly_full_years_first():
+    data = datasets.actuals_bundle()
+    reg = datasets.register_bundle()
+    obs = datasets.growth_actuals(data, reg, 2025)
+    assert obs.source == "统计月报全年数，示例数据" and obs.synthetic
+    # complete years only (2025 is published to 1—9月): 2019–2024, four chains each
+    assert sorted(obs.frame["year"].unique()) == [2019, 2020, 2021, 2022, 2023, 2024]
+    assert len(obs.frame) == 6 * 4 and set(obs.frame["chain_id"]) == {"textiles", "metallurgy", "electronics",
+                                                                     "food_pharma"}
+    tex24 = obs.frame[(obs.frame["chain_id"] == "textiles") & (obs.frame["year"] == 2024)]["value"]
+    assert tex24.item() == pytest.approx(371.5, abs=0.05)   # the 1—12月 figure the progress table shows
+    assert sorted(datasets.growth_actuals(data, reg, 2021).frame["year"].unique()) == [2019, 2020, 2021]
+    # no monthly figures: the register panel; neither: nothing to project from
+    empty = datasets.actuals_bundle(None, None, plan=read_plan(YUNXI))
+    fallback = datasets.growth_actuals(empty, reg, 2024)
+    assert fallback.source == "规上企业名录，示例数据" and sorted(fallback.frame["year"].unique()) == [2023, 2024]
+    none = datasets.growth_actuals(empty, datasets.no_register(), 2024)
+    assert none.frame is None and none.source == ""

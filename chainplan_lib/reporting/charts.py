@@ -287,7 +287,7 @@ def source_map(targets: pd.DataFrame, indicator: str = "revenue", plan: Plan | N
 
 
 def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = False,
-              plan: Plan | None = None) -> plt.Figure:
+              plan: Plan | None = None, actual_source: str = "名录") -> plt.Figure:
     """Fan chart from :func:`chainplan_lib.analysis.projections.fan_chart_frame`, values in 亿元 or 户.
 
     Bands are the frame's prediction intervals (``lower_80``/``upper_80``, ``lower_95``/``upper_95``, the levels
@@ -297,7 +297,7 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     plan = resolve_plan(plan)
     fig, ax = plt.subplots(figsize=(9, 4.5))
     styles = {"target": dict(color="#d62728", marker="o", lw=2.2, label="规划目标"),
-              "actual": dict(color="black", marker="s", lw=2, label="实际（名录）"),
+              "actual": dict(color="black", marker="s", lw=2, label=f"实际（{actual_source}）"),
               "trend": dict(color="#1f77b4", ls="-", label="对数线性趋势"),
               "ets": dict(color="#9467bd", ls="-.", label="指数平滑（Holt）")}
     chain = frame["chain_id"].iloc[0] if "chain_id" in frame and len(frame) else "all"
@@ -331,7 +331,8 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     _pad_x(ax, right=0.16)
     ax.legend(fontsize=8, loc="upper left")
-    add_source(fig, source_table(plan) + ("；预测为 statsmodels 模型结果（只用实际值）" if modelled else "；情景为按固定增速的算术"),
+    add_source(fig, source_table(plan) + (f"；实际值：{actual_source}" if "actual" in kinds else "")
+               + ("；预测为 statsmodels 模型结果（只用实际值）" if modelled else "；情景为按固定增速的算术"),
                synthetic)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     scen = [k.split("_")[-1] + "%" for k in frame["kind"].unique() if str(k).startswith("scenario")]

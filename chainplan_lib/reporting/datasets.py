@@ -112,3 +112,37 @@ def actuals_bundle(actuals_dir: str | Path | None = None, processed_dir: str | P
     if actuals_dir is None and not has_processed and not is_bundled(resolve_plan(plan)):
         return clean_actuals([])
     return bundle(actuals_dir, processed_dir)
+
+
+@dataclass
+class GrowthActuals:
+    """The actual series a growth page projects from: a frame growth functions take (``actuals=``), where it
+    comes from (for the chart's legend and source line) and whether it is synthetic."""
+
+    frame: pd.DataFrame | None
+    source: str
+    synthetic: bool
+    register: RegisterView | None = None
+
+
+def growth_actuals(actuals=None, register: RegisterView | None = None, year: int | None = None,
+                   indicator: str = "revenue") -> GrowthActuals:
+    """What to project from: the 统计月报's full years (1—12月) when there are any — the official figures, and
+    usually many more years than a register — else the register panel; up to ``year`` (None: all).
+
+    ``actuals``: a cleaned :class:`~chainplan_lib.cleaning.actuals.ActualsResult` (or None); ``register``: a
+    :class:`RegisterView` (or None)."""
+    from ..analysis.monthly import annual_actuals
+
+    if actuals is not None and len(actuals.actuals):
+        annual = annual_actuals(actuals.actuals, indicator)
+        annual = annual[annual["year"] <= year] if year is not None else annual
+        if len(annual):
+            tag = "，示例数据" if actuals.synthetic else ""
+            return GrowthActuals(annual, f"统计月报全年数{tag}", actuals.synthetic, register)
+    panel = register.panel if register is not None else None
+    panel = panel[panel["year"] <= year] if panel is not None and year is not None else panel
+    if panel is not None and len(panel):
+        tag = "，示例数据" if register.synthetic else ""
+        return GrowthActuals(panel, f"规上企业名录{tag}", register.synthetic, register)
+    return GrowthActuals(None, "", False, register)

@@ -62,7 +62,7 @@ def _level_label(level: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------ growth
-def fan_md(fan: pd.DataFrame, plan: Plan | None = None) -> str:
+def fan_md(fan: pd.DataFrame, plan: Plan | None = None, actual_source: str = "") -> str:
     """The text under the fan chart: the plan's path as description, the actuals, each model drawn (with its
     prediction intervals) or why it was not, and the scenarios as arithmetic."""
     unit = resolve_plan(plan).unit(fan["indicator"].iloc[0])
@@ -74,12 +74,13 @@ def fan_md(fan: pd.DataFrame, plan: Plan | None = None) -> str:
              f"{int(tgt['year'].iloc[-1])} 年 {fmt_num(tgt['value'].iloc[-1])} {unit}；逐年计划增速 {rates}。"
              "这是对规划本身的描述，不是预测。"]
     act = fan[fan["kind"] == "actual"].sort_values("year")
+    src = f"（{md_text(actual_source)}）" if actual_source else ""
     if len(act):
         if len(act) <= 4:
             vals = "、".join(f"{int(r.year)} 年 {fmt_num(r.value, 1)}" for r in act.itertuples())
-            lines.append(f"- **实际值**：{vals} {unit}。")
+            lines.append(f"- **实际值**{src}：{vals} {unit}。")
         else:
-            lines.append(f"- **实际值**：{int(act['year'].iloc[0])}–{int(act['year'].iloc[-1])} 年共 {len(act)} 年，"
+            lines.append(f"- **实际值**{src}：{int(act['year'].iloc[0])}–{int(act['year'].iloc[-1])} 年共 {len(act)} 年，"
                          f"{int(act['year'].iloc[-1])} 年 {fmt_num(act['value'].iloc[-1], 1)} {unit}。")
     status = fan.attrs.get("projections", {})
     levels = fan.attrs.get("levels", [])

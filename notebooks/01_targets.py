@@ -22,22 +22,25 @@
 # %% tags=["parameters"]
 raw_path = None        # the table as extracted; None: the plan file's [table] path (data/raw/attachment2_targets.txt)
 processed_dir = None   # folder with targets.csv written by `chainplan targets`; None: clean in memory
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import Markdown, display
 
 from chainplan_lib.plan import params
+
+params.install_short_errors()
+plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.reporting import charts, datasets, tables
 from chainplan_lib.cleaning.targets import raw_rows_frame
 
-params.install_short_errors()
 raw_path = params.check_path(raw_path, "raw_path")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 result = datasets.targets_bundle(processed_dir, raw_path)
 
 # %% [markdown]
 # ## 原始提取
-# 每行是原文件中的一行数据（行号、链标签、年份、指标、按顺序读出的单元格）。单元格数超过 10（全区 + 9 个区域）的行含错位的“-”。
+# 每行是原文件中的一行数据（行号、链标签、年份、指标、按顺序读出的单元格）。单元格数多于表的列数（全区 + 各区域）的行含错位的“-”。
 
 # %%
 tables.show(tables.raw_rows(raw_rows_frame(raw_path)))

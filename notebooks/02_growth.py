@@ -32,19 +32,22 @@ year = None                            # briefing year: actuals up to this year 
 processed_dir = None                   # outputs of the batch cleaning step; None: clean in memory
 register_dir = None                    # register files; None: the bundled SYNTHETIC sample
 actuals_dir = None                     # 统计月报 files or a cleaned folder; None: the bundled SYNTHETIC sample
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import Markdown, display
 
 from chainplan_lib.plan import params
+
+params.install_short_errors()
+plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import growth
 from chainplan_lib.reporting import charts, coverage, datasets, findings, tables
 
-params.install_short_errors()
 chain = params.check_chain(chain)
 start_year = params.check_year_or(start_year, "start_year", "base")
 end_year = params.check_year_or(end_year, "end_year", "target")
-to_year = params.check_year_or(to_year, "to_year", "target")
+to_year = params.check_horizon(to_year, "to_year")
 scenario_rates = params.check_rates(scenario_rates)
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 register_dir = params.check_path(register_dir, "register_dir")

@@ -22,15 +22,18 @@
 tolerance_pp = 1.0     # read 左右 as plus or minus this many percentage points around the goal
 base_total_yi = None   # optional: total above-size industrial revenue in the base year, 亿元 (plans rarely print it)
 processed_dir = None
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import Markdown, display
 
 from chainplan_lib.plan import params
+
+params.install_short_errors()
+plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import consistency
 from chainplan_lib.reporting import charts, datasets, findings, tables
 
-params.install_short_errors()
 tolerance_pp = params.check_tolerance(tolerance_pp)
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 targets = datasets.targets_bundle(processed_dir).table

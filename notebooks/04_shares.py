@@ -28,15 +28,18 @@ base_year = None         # start of the share change and the shift-share of targ
 processed_dir = None
 register_dir = None      # register files; None: the bundled SYNTHETIC sample
 reference_growth = None  # optional outside growth of all industry for shift-share, a fraction (0.08 is 8 pct)
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
+
+params.install_short_errors()
+plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import regional, shares
 from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 
-params.install_short_errors()
 chain = params.check_chain_or(chain)
 year = params.check_year_or(year, "year", "target")
 base_year = params.check_year_or(base_year, "base_year", "base")

@@ -22,15 +22,18 @@
 year = 2024            # register year to compare with the same year's targets
 register_dir = None    # folder or file of registers (.xlsx/.csv); None: the bundled SYNTHETIC sample
 processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
+
+params.install_short_errors()
+plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import compare, sizebands
 from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 
-params.install_short_errors()
 year = params.check_year(year)
 register_dir = params.check_path(register_dir, "register_dir")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)

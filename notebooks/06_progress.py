@@ -24,17 +24,20 @@ month = None           # N of 1—N月 (1—2月 is 2); None: the latest month p
 chain = "all"          # series for the detailed sections: chain id or Chinese name, all (四链合计) or industry (规上工业)
 actuals_dir = None     # monthly reports, or a folder with a cleaned actuals.csv; None: the bundled SYNTHETIC sample
 processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
+
+params.install_short_errors()
+plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import monthly
 from chainplan_lib.analysis.progress_report import progress_report
 from chainplan_lib.reporting import datasets, tables
 from chainplan_lib.reporting import progress_charts as pc, progress_tables as pt
 
-params.install_short_errors()
 year = params.check_year(year)
 month = monthly.check_month(month)
 chain = monthly.check_series(chain)

@@ -24,27 +24,32 @@ register_dir = None    # register files; None: the bundled SYNTHETIC sample
 actuals_dir = None     # 统计月报 files, or a folder with a cleaned actuals.csv; None: the bundled SYNTHETIC sample
 processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
 tolerance_pp = 1.0     # read 左右 (10%左右) as plus or minus this many percentage points
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import HTML, Markdown, display
 
 from chainplan_lib.plan import params
+
+params.install_short_errors()
+plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import compare, consistency, monthly, shares, sizebands
 from chainplan_lib.analysis.progress_report import progress_report
 from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 from chainplan_lib.reporting import progress_charts as pc, progress_tables as pt
 
-params.install_short_errors()
 year = params.check_year(year)
 month = monthly.check_month(month)
 tolerance_pp = params.check_tolerance(tolerance_pp)
 register_dir = params.check_path(register_dir, "register_dir")
 actuals_dir = params.check_path(actuals_dir, "actuals_dir")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
+
+# %%
 tgt = datasets.targets_bundle(processed_dir)
 targets = tgt.table
 register = datasets.register_bundle(processed_dir, register_dir)
-has_year = coverage.has_register_year(register, year)    # a year not supplied yet: section 四 says so
+has_year = coverage.has_register_year(register, year)    # a year not supplied yet: section 五 says so
 cmp = compare.actual_vs_target(register.panel, targets, year) if has_year else None
 result = consistency.check_consistency(targets, tolerance_pp=tolerance_pp)
 actuals = datasets.actuals_bundle(actuals_dir, processed_dir)

@@ -43,8 +43,10 @@ def test_batch_writes_every_output(brief_2024):
     nb = nbformat.read(out / "notebooks" / "01_targets.ipynb", as_version=4)
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     # the cleaned tables the report was built from travel with it; nothing else is beside the report
-    assert sorted(p.name for p in (out / "data").iterdir()) == ["register", "targets.csv", "targets_checks.csv",
-                                                                "targets_repairs.csv"]
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["actuals", "plan.toml", "register", "targets.csv",
+                                                                "targets_checks.csv", "targets_repairs.csv"]
+    assert (out / "data" / "plan.toml").read_bytes() == (ROOT / "data/plans/qingshanhu-2024.toml").read_bytes()
+    assert (out / "data" / "actuals" / "actuals.csv").is_file()
     assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
 
 
@@ -68,7 +70,13 @@ def test_manifest_traces_inputs_parameters_and_versions(brief_2024):
     raw = ROOT / "data/raw/attachment2_targets.txt"
     by_name = {Path(i["path"]).name: i for i in m["inputs"]}
     assert by_name["attachment2_targets.txt"]["sha256"] == hashlib.sha256(raw.read_bytes()).hexdigest()
-    assert by_name["plan_targets.toml"]["sha256"] and by_name["industry_chains.toml"]["sha256"]
+    plan = ROOT / "data/plans/qingshanhu-2024.toml"
+    assert by_name["qingshanhu-2024.toml"]["sha256"] == hashlib.sha256(plan.read_bytes()).hexdigest()
+    assert by_name["qingshanhu-2024.toml"]["kind"] == "plan" and by_name["industry_chains.toml"]["kind"] == "config"
+    assert m["plan"]["district"] == "青山湖区" and m["plan"]["copy"] == "data/plan.toml"
+    assert sorted(i["path"].rsplit("/", 1)[-1] for i in m["inputs"] if i["kind"] == "actuals") == sorted(
+        p.name for p in (ROOT / "data/raw/actuals").iterdir())
+    assert m["actuals"]["month"] == 12 and m["actuals"]["month_given"] is False and m["actuals"]["synthetic"]
     assert set(HOSTILE_NAMES.values()) <= set(by_name), "the register files are listed under their own names"
     assert m["year"] == 2024 and m["ok"] is True and m["synthetic_register"] is True
     assert m["register_years"] == [2023, 2024]
@@ -79,8 +87,9 @@ def test_manifest_traces_inputs_parameters_and_versions(brief_2024):
     assert "tolerance_pp" not in params["04_shares"]                       # only declared parameters are passed
     assert "tolerance_pp" not in params["05_register"]
     assert params["04_shares"].pop("register_dir").endswith("registers")  # the registers the run cleaned
-    assert params["briefing"]["year"] == 2024 and params["04_shares"] == {
-        "chain": "textiles", "year": 2024, "base_year": 2023, "processed_dir": "../data"}
+    assert params["briefing"]["year"] == 2024 and params["04_shares"] == {   # chain and base year: the plan's
+        "year": 2024, "processed_dir": "../data", "plan": str(plan.resolve())}
+    assert params["briefing"]["month"] is None and params["briefing"]["actuals_dir"] == "../data/actuals"
     assert "year" not in params["03_consistency"]
     assert {nb["executed"] for nb in m["notebooks"]} == {f"notebooks/{n}.ipynb" for n in NAMES}
     assert m["outputs"] == {"pdf": "briefing-2024.pdf", "processed_dir": "data"} and m["seconds_total"] > 0
@@ -127,8 +136,12 @@ def test_briefing_pdf_numbers(brief_2024):
     # HHI beside its nine-area minimum and the 2023 guideline's threshold; counts per year; the tolerance used
     for key in ("最小为1,111", "高于1,800", "2023年304户、2024年330户", "±1个百分点理解（9.0%"):
         assert key in whole, key
-    for gone in ("681", "规上634户", "95%区间"):
+    for gone in ("681", "规上634户"):
         assert gone not in whole, gone
+    assert "95%区间" not in whole.split("三、各链目标路径")[1]   # only the progress section's projections have one
+    # the progress section (二、统计月报): 2024 is complete, so 1—12月 against the year's targets (370 亿元 …)
+    assert "1—12月，现代针纺产业链营业收入完成371.5亿元，同比增长15.2%，完成年度目标的100.4%" in whole
+    assert "2024年全年数据已公布" in whole
     shares_page = (brief_2024.out_dir / "html" / "04_shares.html").read_text(encoding="utf-8")
     assert "罗家镇、高新园区（并列）" in shares_page and "0（在取整误差内）" in shares_page
 
@@ -210,7 +223,7 @@ def test_concurrent_batches_never_mix(tmp_path, font_cache):
     def whole(report: Path) -> str:
         """Which run's report this is; fails if its parts disagree."""
         m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
-        listed = sorted(Path(i["path"]).name for i in m["inputs"] if Path(i["path"]).suffix in (".csv", ".xlsx"))
+        listed = sorted(Path(i["path"]).name for i in m["inputs"] if i["kind"] == "register")
         summary = json.loads((report / "data/register/register_summary.json").read_text(encoding="utf-8"))
         cleaned = sorted(Path(f["file"]).name for f in summary["files"])
         read = outputs_text(report / "notebooks" / "10_reads_data.ipynb")
@@ -238,7 +251,7 @@ def test_every_plan_year_gets_parameters_every_notebook_accepts(year):
         p = notebook_parameters(src.stem, year, processed="../data", registers=ROOT / "data/raw/registers")
         p = {k: v for k, v in p.items() if k in declared[src.stem] and k not in BATCH_PARAMETERS}
         assert check_batch_params(p, declared, reserved=BATCH_PARAMETERS, year=year) == p
-    assert DEFAULTS["04_shares"]["base_year"] <= year
+    assert "04_shares" not in DEFAULTS   # its chain and base year are the plan's (the notebook's defaults)
 
 
 def test_params_file_and_repeatable_p_reach_the_notebooks(tmp_path):

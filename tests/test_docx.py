@@ -33,9 +33,9 @@ def test_title_headings_and_notice(word):
     titles = [p.text for p in paras if p.style.name == "Title"]
     assert titles == [TITLE]
     heads = [p.text for p in paras if p.style.name.startswith("Heading")]
-    assert heads[:5] == ["一、要点", "二、各链目标路径与年均 10% 增长", "现代针纺规模分档与 500 亿元目标", "三、区域分布",
-                         "四、企业名录与目标完成情况"]
-    assert heads[-1] == "五、数据说明"
+    assert heads[:6] == ["一、要点", "二、统计月报：进度与全年预计", "三、各链目标路径与总体增长目标", "规模分档目标",
+                         "四、区域分布", "五、企业名录与目标完成情况"]
+    assert heads[-1] == "六、数据说明"
     header = " ".join(p.text for p in word.sections[0].header.paragraphs)
     assert TITLE in header and "示例数据（合成，非真实统计）" in header
     assert any("示例数据" in p.text and "合成数据" in p.text for p in paras[:6])  # the notice under the title
@@ -57,7 +57,10 @@ def test_tables_are_real_word_tables_with_their_shapes(word):
                        "2024实际（亿元）", "2024完成率（%）"]
     assert [r[0] for r in head[1:]] == ["现代针纺", "冶金建材", "电子信息", "食品医药", "四链合计"]
     assert head[5][1] == "1,000.0" and head[5][3] == "13.2%"
-    cagr = tables[1]
+    progress = tables[1]   # 二、统计月报: 1—12月 of 2024, six series, the published 同比 and the 时序进度 gap
+    assert progress[0][:2] == ["产业链", "1—12月累计（亿元）"] and len(progress) == 7
+    assert progress[1][:2] == ["现代针纺", "371.5"] and progress[6][0] == "规上工业"
+    cagr = tables[3]   # after the progress table and the note that the full year is published
     assert len(cagr) == 6 and len(cagr[0]) == 5 and cagr[0][3] == "年均增长率" and cagr[5][3] == "13.17%"
     first_row = word.tables[0].rows[0]._tr
     assert first_row.trPr.find(qn("w:tblHeader")) is not None  # header row repeats on each page
@@ -67,7 +70,7 @@ def test_tables_are_real_word_tables_with_their_shapes(word):
 
 def test_charts_are_images_with_alt_text(word):
     pics = word.inline_shapes
-    assert len(pics) == 3  # target paths, area mix, completion rates
+    assert len(pics) == 4  # progress bars, target paths, area mix, completion rates
     descr = [s._inline.docPr.get("descr") for s in pics]
     assert all(re.search(r"[\u4e00-\u9fff]", d or "") for d in descr), descr
     assert any("完成率" in d for d in descr)

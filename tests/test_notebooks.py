@@ -116,7 +116,8 @@ def test_02_growth_default_all_chains(brief_2024):
 
 
 def test_02_growth_one_chain_custom_scenarios(tmp_path):
-    text = run("02_growth", tmp_path, chain="冶金建材", scenario_rates=[0.05], use_register=False, to_year=2028)
+    text = run("02_growth", tmp_path, chain="冶金建材", scenario_rates=[0.05], use_register=False, use_actuals=False,
+               to_year=2028)
     # metallurgy (300/240) ** (1/3) − 1 = 7.72 %; scenario from the 2023 target: 240 × 1.05⁵ = 306.3
     assert "7.7%" in text and "2028 年 5% → 306 亿元" in text
     assert "没有实际值，不作预测" in text

@@ -144,3 +144,27 @@ def test_growth_projects_from_the_monthly_full_years_first():
     assert fallback.source == "规上企业名录，示例数据" and sorted(fallback.frame["year"].unique()) == [2023, 2024]
     none = datasets.growth_actuals(empty, datasets.no_register(), 2024)
     assert none.frame is None and none.source == ""
+
+
+def test_projection_horizon_may_pass_the_plan():
+    assert params.check_horizon(None) == 2026 and params.check_horizon(2028) == 2028
+    assert params.check_horizon(None, plan=read_plan(YUNXI)) == 2027
+    for bad, says in ((2025, "from the plan's last year 2026 to 2036"), (2037, "2026 to 2036"), ("soon", "not a year"),
+                      (2027.5, "not a whole year")):
+        with pytest.raises(ParameterError, match=says):
+            params.check_horizon(bad)
+
+
+def test_use_plan_validates_and_refuses_a_switch_in_a_loaded_kernel(tmp_path, monkeypatch):
+    monkeypatch.delenv("CHAINPLAN_PLAN", raising=False)
+    assert params.use_plan(None).district == "青山湖区"
+    with pytest.raises(ParameterError, match="not a plan file path"):
+        params.use_plan(3)
+    import chainplan_lib.plan.names  # noqa: F401  (loaded with the bundled plan, as in any kernel so far)
+    with pytest.raises(ParameterError, match="restart the kernel"):
+        params.use_plan(YUNXI)
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(Exception, match="plan file not found"):
+        params.use_plan(missing)
+    from _plans import BUNDLED
+    assert params.use_plan(BUNDLED).district == "青山湖区"

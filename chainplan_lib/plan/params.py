@@ -15,7 +15,7 @@ from ..errors import ParameterError
 from .load import PlanError, resolve_plan
 from .model import ALL, TOTAL as DISTRICT, Plan
 
-__all__ = ["check_year", "check_year_or", "check_chain", "check_chain_or", "check_rates", "check_tolerance", "check_path", "check_base_total",
+__all__ = ["use_plan", "check_year", "check_year_or", "check_horizon", "check_chain", "check_chain_or", "check_rates", "check_tolerance", "check_path", "check_base_total",
            "check_jobs", "check_indicator", "check_plan", "parse_assignments", "load_params_file",
            "check_batch_params", "install_short_errors", "ParameterError"]
 
@@ -55,6 +55,24 @@ def check_year_or(year: Any, name: str, default: str, plan: Plan | None = None) 
     if year is None:
         year = {"base": p.base_year, "target": p.target_year, "first": p.years[0], "last": p.years[-1]}[default]
     return check_year(year, name, plan=p)
+
+
+def check_horizon(year: Any, name: str = "to_year", plan: Plan | None = None, beyond: int = 10) -> int:
+    """The last year of a projection: None → the plan's target year; else a whole year from the plan's last year
+    up to ``beyond`` years after it (projections may look past the plan)."""
+    p = resolve_plan(plan)
+    if year is None:
+        return p.target_year
+    lo, hi = p.years[-1], p.years[-1] + beyond
+    try:
+        y = int(year)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={year!r} is not a year; use {lo}–{hi}") from None
+    if y != year and not (isinstance(year, str) and year.strip() == str(y)):
+        raise ParameterError(f"{name}={year!r} is not a whole year")
+    if not lo <= y <= hi:
+        raise ParameterError(f"{name}={y}: projections run to a year from the plan's last year {lo} to {hi}")
+    return y
 
 
 def check_chain_or(chain: Any, *, allow_all: bool = True, plan: Plan | None = None) -> str:
@@ -265,6 +283,33 @@ def check_batch_params(given: Mapping[str, Any], declared: Mapping[str, set[str]
     if year is not None and "base_year" in given and check_year(given["base_year"], "base_year", plan=plan) > year:
         raise ParameterError(f"base_year={given['base_year']} is after year={year}")
     return dict(given)
+
+
+def use_plan(plan: Any = None) -> Plan:
+    """A notebook's ``plan`` parameter: the plan file (path) this kernel works for, validated (a mistake is a
+    one-line :class:`~chainplan_lib.plan.load.PlanError`), made the default plan (``$CHAINPLAN_PLAN``) so every
+    library call without an explicit plan uses it; ``None`` keeps the default ($CHAINPLAN_PLAN or the bundled plan).
+
+    Call it before importing the rest of the library: the module-level names (``plan.names.CHAIN_IDS`` …) are
+    the default plan's as of their import, so changing the plan in a kernel that has already loaded them with
+    another plan is refused (restart the kernel)."""
+    import os
+
+    if plan is None:
+        return resolve_plan(None)
+    if isinstance(plan, Plan):
+        p = plan
+    else:
+        if not isinstance(plan, (str, Path)) or not str(plan).strip():
+            raise ParameterError(f"plan={plan!r} is not a plan file path (a .toml file, or None for the default)")
+        p = resolve_plan(Path(plan))
+    names = sys.modules.get("chainplan_lib.plan.names")
+    loaded = getattr(names, "_DEFAULT", None)
+    if loaded is not None and loaded.path.resolve() != p.path.resolve():
+        raise ParameterError(f"plan={str(plan)!r}: this kernel already loaded the library with {loaded.path.name}; "
+                             "restart the kernel (Kernel → Restart) and run again to switch plans")
+    os.environ["CHAINPLAN_PLAN"] = str(p.path.resolve())
+    return p
 
 
 def install_short_errors() -> None:

@@ -51,7 +51,7 @@ __all__ = ["NOTEBOOK_TITLES", "NotebookRun", "BriefOutcome", "run_brief", "noteb
 KERNEL = "python3"
 DATA = "data"                 # the run's cleaned tables, inside the report folder
 BATCH_PARAMETERS = {"year": "--year", "processed_dir": "the batch (its private working folder)",
-                    "register_dir": "--registers", "month": "--month", "actuals_dir": "--actuals"}
+                    "register_dir": "--registers", "month": "--month", "actuals_dir": "--actuals", "plan": "--plan"}
 
 # Chinese titles for the index page, by notebook stem.
 NOTEBOOK_TITLES = {
@@ -139,13 +139,13 @@ DEFAULTS = {
 
 def notebook_parameters(stem: str, year: int, *, processed: str | Path, registers: Path | None,
                         given: Mapping[str, Any] | None = None, month: int | None = None,
-                        actuals: str | Path | None = None) -> dict[str, Any]:
+                        actuals: str | Path | None = None, plan: str | Path | None = None) -> dict[str, Any]:
     """The parameters the batch gives one notebook for a year: the batch's own (year, processed_dir,
-    register_dir, month and actuals_dir — the 1—N月 of the report and the run's cleaned 统计月报), its defaults
-    for that notebook, then the user's (``-p`` / ``--params``).
+    register_dir, month, actuals_dir and plan — the 1—N月 of the report, the run's cleaned 统计月报 and the plan
+    file), its defaults for that notebook, then the user's (``-p`` / ``--params``).
     Only those the notebook declares are passed (see :func:`run_brief`)."""
     common = {"year": year, "processed_dir": str(processed), "register_dir": str(registers) if registers else None,
-              "month": month, "actuals_dir": str(actuals) if actuals else None}
+              "month": month, "actuals_dir": str(actuals) if actuals else None, "plan": str(plan) if plan else None}
     return {**common, **DEFAULTS.get(stem, {}), **dict(given or {})}
 
 
@@ -375,7 +375,8 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
         params = notebook_parameters(stem, year, processed=Path("..") / DATA,
                                      registers=reg_dir.resolve() if reg_dir is not None else None,
                                      given=given, month=actuals.month if actuals.month_given else None,
-                                     actuals=Path("..") / DATA / progress_batch.ACTUALS_SUBDIR)
+                                     actuals=Path("..") / DATA / progress_batch.ACTUALS_SUBDIR,
+                                     plan=plan.path.resolve())
         params = {k: v for k, v in params.items() if k in declared[stem]}
         executed = f"notebooks/{src.name}"
         html_rel = f"html/{stem}.html"
@@ -415,9 +416,11 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     ok = all(r.ok for r in runs)
 
     # 3. manifest and index, then the swap
-    inputs = [str(plan.path), targets.source_file, *map(str, reg_files), *map(str, actuals.files)]
+    # every input with what it is: the plan file, its table, the register and 统计月报 files read, the mapping
+    inputs = [("plan", str(plan.path)), ("table", targets.source_file), *(("register", str(f)) for f in reg_files),
+              *(("actuals", str(f)) for f in actuals.files)]
     if reg_summary.get("config"):
-        inputs.append(str(reg_summary["config"]))  # the editable industry → chain mapping
+        inputs.append(("config", str(reg_summary["config"])))  # the editable industry → chain mapping
     seconds = time.perf_counter() - t_start
     manifest = {
         "year": year,
@@ -435,8 +438,8 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
         "register_years": [int(y) for y in reg_summary.get("years", [])],
         "title": title,
         "actuals": actuals.manifest(),
-        "inputs": [{"path": os.path.relpath(p), "sha256": _sha256(Path(p)), "bytes": Path(p).stat().st_size}
-                   for p in inputs],
+        "inputs": [{"kind": kind, "path": os.path.relpath(p), "sha256": _sha256(Path(p)),
+                    "bytes": Path(p).stat().st_size} for kind, p in inputs],
         "parameters_given": given,
         "outputs": {"pdf": pdf, "processed_dir": DATA},
         "notebooks": [{**asdict(r), "source": os.path.relpath(r.source)} for r in runs],

@@ -1,0 +1,94 @@
+"""End to end through the CLI: a second district's plan (Yunxi: 3 chains, 5 areas, 2024–2027, a third indicator,
+no register and no 统计月报 supplied), and a 1—N月 progress briefing of the bundled plan."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from _batchkit import run_cli
+from _plans import ROOT, YUNXI
+from chainplan_lib.reporting.render import pdf_text
+
+QINGSHANHU_WORDS = ("青山湖", "现代针纺", "冶金建材", "湖政发", "附件2", "罗家镇", "四链", "四条")
+
+
+def _page_text(path: Path) -> str:
+    t = path.read_text(encoding="utf-8")
+    t = re.sub(r"<(style|script)\b.*?</\1>", "", t, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", t)
+
+
+@pytest.fixture(scope="module")
+def yunxi(tmp_path_factory):
+    out = tmp_path_factory.mktemp("yunxi")
+    r = run_cli(["brief", "--plan", str(YUNXI), "--year", "2025", "--out", str(out)])
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out / "2025"
+
+
+def test_another_plan_runs_every_notebook(yunxi):
+    m = json.loads((yunxi / "manifest.json").read_text(encoding="utf-8"))
+    assert m["ok"] and len(m["notebooks"]) == 7 and all(nb["ok"] for nb in m["notebooks"])
+    assert m["plan"]["district"] == "云溪县" and (yunxi / "data/plan.toml").read_bytes() == YUNXI.read_bytes()
+    assert [i["kind"] for i in m["inputs"]] == ["plan", "table"]          # no register, no 统计月报 supplied
+    assert m["register_supplied"] is False and m["actuals"]["month"] is None and not m["synthetic_register"]
+    assert {nb["parameters"]["plan"] for nb in m["notebooks"]} == {str(YUNXI.resolve())}
+    # the plan's table: 3 chains × 4 years × 3 indicators × (全区 + 5 areas) = 216 rows
+    assert len((yunxi / "data/targets.csv").read_text(encoding="utf-8").splitlines()) == 1 + 216
+
+
+def test_another_plans_pages_speak_of_that_district_only(yunxi):
+    index = _page_text(yunxi / "index.html")
+    assert "云溪县制造业重点产业链2025年度简报" in index
+    pages = {p.stem: _page_text(p) for p in (yunxi / "html").glob("*.html")}
+    assert len(pages) == 7
+    for name, text in {**pages, "index": index}.items():
+        for word in QINGSHANHU_WORDS:
+            assert word not in text, (name, word)
+    assert "新材料" in pages["02_growth"] and "税收" in pages["01_targets"]
+    assert "2025 年的规上企业名录尚未提供" in pages["05_register"] and "--registers" in pages["05_register"]
+    assert "2025年尚无统计月报数据" in pages["06_progress"] and "--actuals" in pages["06_progress"]
+
+
+def test_another_plans_briefing(yunxi):
+    whole = "".join(pdf_text(yunxi / "briefing-2025.pdf")).replace(" ", "").replace("\n", "")
+    assert whole.startswith("云溪县制造业重点产业链2025年度简报")
+    # its own goal and qualifier: (241 / 165) ** (1/3) − 1 = 13.46 % against 12%以上 (at least 12 %)
+    assert "结论：三条链营业收入目标达到年均12%以上。" in whole and "年均增长13.46%" in whole
+    assert "未设规模分档目标" in whole and "规上企业名录：未提供" in whole
+    for word in QINGSHANHU_WORDS:
+        assert word not in whole, word
+
+
+def test_a_plan_year_outside_another_plan_is_one_line(tmp_path):
+    r = run_cli(["brief", "--plan", str(YUNXI), "--year", "2023", "--out", str(tmp_path)])
+    assert r.returncode == 2 and r.stderr.strip() == "chainplan: error: year=2023 is outside the plan's years 2024–2027"
+
+
+@pytest.fixture(scope="module")
+def month9(tmp_path_factory):
+    """The 1—9月 progress briefing of 2025, the briefing notebook alone (the others are tested with the yearly run)."""
+    nbs = tmp_path_factory.mktemp("nbs")
+    shutil.copy(ROOT / "notebooks" / "briefing.ipynb", nbs)
+    out = tmp_path_factory.mktemp("m9")
+    r = run_cli(["brief", "--year", "2025", "--month", "9", "--notebooks", str(nbs), "--out", str(out)])
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out / "2025"
+
+
+def test_month_briefing_title_and_progress(month9):
+    title = "青山湖区制造业重点产业链2025年1—9月进度简报"
+    m = json.loads((month9 / "manifest.json").read_text(encoding="utf-8"))
+    assert m["title"] == title and m["actuals"]["month"] == 9 and m["actuals"]["month_given"] is True
+    assert m["notebooks"][0]["parameters"]["month"] == 9
+    assert title in _page_text(month9 / "index.html")
+    whole = "".join(pdf_text(month9 / "briefing-2025.pdf")).replace(" ", "").replace("\n", "")
+    assert whole.startswith(title)
+    assert "1—9月，现代针纺产业链营业收入完成" in whole and "时序进度" in whole
+    assert "2025年1—9月：全年预计" in whole and "80%区间（亿元）" in whole   # the full-year estimate, with ranges
+    assert "示例数据" in whole

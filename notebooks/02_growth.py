@@ -52,8 +52,10 @@ scenario_rates = params.check_rates(scenario_rates)
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
 register_dir = params.check_path(register_dir, "register_dir")
 actuals_dir = params.check_path(actuals_dir, "actuals_dir")
-targets = datasets.targets_bundle(processed_dir).table
 year = params.check_year(year) if year is not None else None
+
+# %%
+targets = datasets.targets_bundle(processed_dir).table
 register = datasets.register_bundle(processed_dir, register_dir) if use_register else None
 panel = register.panel if register is not None else None
 panel = panel[panel["year"] <= year] if panel is not None and year is not None else panel

@@ -104,12 +104,14 @@ def test_02_growth_default_all_chains(brief_2024):
     assert "13.2%" in text and "16.0%" in text
     # the plan's path is described: 768/690 − 1, 870/768 − 1, 1000/870 − 1
     assert "逐年计划增速 2024 年 11.3%、2025 年 13.3%、2026 年 14.9%" in text
-    # two register years (319.64 + 240 + 65 + 61.65 = 686.3; 758.5): too few for a trend or Holt, and it says so
-    assert "2023 年 686.3、2024 年 758.5 亿元" in text
-    assert "实际值只有 2 年，少于所需的 5 年" in text and "实际值只有 2 年，少于所需的 10 年" in text
-    assert "置信区间" not in text and "预测区间 " not in text
-    # scenarios from the 2024 actual: 758.49 × 1.1² = 917.8
-    assert "10% → 918" in text
+    # the 统计月报's complete years 2019–2024 (four chains' 1—12月 sums 542.71 … 779.48): six points, enough for
+    # the log-linear trend (exp of the OLS line on log values at 2026 = 895.9, numpy.polyfit gives the same),
+    # not for Holt (10); the source is named
+    assert "实际值**（统计月报全年数，示例数据）：2019–2024 年共 6 年，2024 年 779.5 亿元" in text
+    assert "对数线性趋势**（基于 6 年实际值）：2026 年 896 亿元（80% 预测区间 832–965；95% 预测区间 783–1,025）" in text
+    assert "实际值只有 6 年，少于所需的 10 年" in text and "置信区间" not in text
+    # scenarios from the 2024 actual: 779.48 × 1.1² = 943.2
+    assert "10% → 943" in text
     # required growth: all 1000/758.49 → 14.8 % vs planned 14.1 %: +0.7 pp; metallurgy −0.00001 pp is "0.0"
     assert "+0.7" in text and "-0.0" not in text
     assert "[images: 2]" in text

@@ -14,7 +14,7 @@ from papermill.exceptions import PapermillExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks" / "06_progress.ipynb"
-PARAMETERS = {"year", "month", "chain", "actuals_dir", "processed_dir"}
+PARAMETERS = {"year", "month", "chain", "actuals_dir", "processed_dir", "plan"}
 
 
 def run(tmp_path: Path, **parameters) -> str:

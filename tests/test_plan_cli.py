@@ -32,9 +32,11 @@ def test_a_text_target_the_table_contradicts_is_reported_not_forced(tmp_path, ca
 
 
 def test_new_writes_a_skeleton_once_and_check_names_what_is_missing(tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    plans = tmp_path / "plans"   # the skeleton's table is ../raw/云溪县_targets.txt: tmp_path/raw, not there
+    plans.mkdir()
+    monkeypatch.chdir(plans)
     assert cli.main(["plan", "new", "--district", "云溪县", "--years", "2024-2027"]) == 0
-    text = (tmp_path / "云溪县-plan.toml").read_text(encoding="utf-8")
+    text = (plans / "云溪县-plan.toml").read_text(encoding="utf-8")
     assert 'district = "云溪县"' in text and "years = [2024, 2025, 2026, 2027]" in text and "target_year = 2027" in text
     assert cli.main(["plan", "new", "--district", "云溪县"]) == 2
     assert "exists; a skeleton is never written over a file" in capsys.readouterr().err

@@ -33,15 +33,21 @@ def check_plan(plan: Any, name: str = "plan") -> Plan:
         raise ParameterError(f"{name}: {exc}") from None
 
 
-def check_year(year: Any, name: str = "year", years: Iterable[int] | None = None, plan: Plan | None = None) -> int:
-    """A plan year (the plan's years, e.g. 2023–2026) as int."""
-    years = tuple(years) if years is not None else resolve_plan(plan).years
+def _whole_year(year: Any, name: str, use: str) -> int:
+    """``year`` as a whole number (an int, or text such as "2024"); a one-line error saying what to ``use``."""
     try:
         y = int(year)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name}={year!r} is not a year; use one of {years[0]}–{years[-1]}") from None
+        raise ParameterError(f"{name}={year!r} is not a year; use {use}") from None
     if y != year and not (isinstance(year, str) and year.strip() == str(y)):
         raise ParameterError(f"{name}={year!r} is not a whole year")
+    return y
+
+
+def check_year(year: Any, name: str = "year", years: Iterable[int] | None = None, plan: Plan | None = None) -> int:
+    """A plan year (the plan's years, e.g. 2023–2026) as int."""
+    years = tuple(years) if years is not None else resolve_plan(plan).years
+    y = _whole_year(year, name, f"one of {years[0]}–{years[-1]}")
     if y not in years:
         raise ParameterError(f"{name}={y} is outside the plan's years {years[0]}–{years[-1]}")
     return y
@@ -64,12 +70,7 @@ def check_horizon(year: Any, name: str = "to_year", plan: Plan | None = None, be
     if year is None:
         return p.target_year
     lo, hi = p.years[-1], p.years[-1] + beyond
-    try:
-        y = int(year)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={year!r} is not a year; use {lo}–{hi}") from None
-    if y != year and not (isinstance(year, str) and year.strip() == str(y)):
-        raise ParameterError(f"{name}={year!r} is not a whole year")
+    y = _whole_year(year, name, f"{lo}–{hi}")
     if not lo <= y <= hi:
         raise ParameterError(f"{name}={y}: projections run to a year from the plan's last year {lo} to {hi}")
     return y

@@ -40,7 +40,7 @@ lock: | $(BIN)/python
 install: $(VENV)/.installed
 
 brief: install
-	$(BIN)/chainplan brief --year $(YEAR)
+	@$(BIN)/chainplan brief --year $(YEAR)
 
 test: install
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile

@@ -151,6 +151,10 @@ def test_pages_offline_in_a_headless_browser(report, tmp_path):
             svg_family = page.evaluate("(() => { const t = document.querySelector('svg text');"
                                        " return t ? getComputedStyle(t).fontFamily : null })()")
             assert svg_family is None or "Noto Sans CJK SC" in svg_family
+            # Chinese inside code (`--registers 名录文件夹`) falls back to the embedded face, not to tofu
+            code_family = page.evaluate("(() => { const c = document.querySelector('main code');"
+                                        " return c ? getComputedStyle(c).fontFamily : null })()")
+            assert code_family is None or "Noto Sans CJK SC" in code_family, (path.name, code_family)
             assert not errors, (path.name, errors)
             report_lines.append((path.relative_to(copy).as_posix(), seen[before:], fonts))
             if path.parent.name == "analyst":

@@ -137,9 +137,9 @@ def _cmd_actuals_sample(args: argparse.Namespace) -> int:
 
 def _cmd_progress(args: argparse.Namespace) -> int:
     from .analysis.progress_report import progress_report
-    from .cleaning.actuals import actuals_bundle
     from .cleaning.targets import load_targets
     from .plan.params import check_year
+    from .reporting.datasets import actuals_bundle  # the bundled sample only for the bundled plan
 
     year = check_year(args.year)
     if args.month is not None and not 1 <= args.month <= 12:
@@ -159,11 +159,13 @@ def _add_actuals_parsers(sub) -> None:
     ac = asub.add_parser("clean", help="clean monthly reports / tidy files into actuals.csv, quarantine and checks")
     ac.add_argument("inputs", nargs="+", type=Path, help=".xlsx/.csv files or folders")
     ac.add_argument("--out", type=Path, default=Path("data/processed/actuals"))
+    _add_plan(ac)
     ac.set_defaults(func=_cmd_actuals_clean)
     sa = asub.add_parser("sample", help="write the SYNTHETIC monthly reports (示例数据) into a folder")
     sa.add_argument("--out", type=Path, required=True, help="folder for the five sample files")
     sa.add_argument("--seed", type=int, default=0)
     sa.add_argument("--overwrite", action="store_true", help="replace existing sample files")
+    _add_plan(sa)
     sa.set_defaults(func=_cmd_actuals_sample)
 
     p = sub.add_parser("progress", help="1—N月 progress against the year's targets and 时序进度, full-year estimates")
@@ -175,6 +177,7 @@ def _add_actuals_parsers(sub) -> None:
     p.add_argument("--basis", choices=("calendar", "seasonal"), default="calendar",
                    help="时序进度: N/12 (calendar) or past years' share reached by month N (seasonal)")
     p.add_argument("--json", action="store_true")
+    _add_plan(p)
     p.set_defaults(func=_cmd_progress)
 
 
@@ -337,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     except ChainplanError as exc:  # one clear line, no traceback soup
         print(f"chainplan: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a file system refusal the checks could not foresee: still one line
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"chainplan: error: {where}{exc.strerror or exc}", file=sys.stderr)

@@ -45,3 +45,8 @@ def test_new_writes_a_skeleton_once_and_check_names_what_is_missing(tmp_path, ca
     assert len(err.splitlines()) == 1 and "table.path" in err and "is not a file" in err
     assert cli.main(["plan", "new", "--district", "云溪县", "--years", "2027-2024", "--out", "x.toml"]) == 2
     assert "expected FIRST-LAST" in capsys.readouterr().err
+
+
+def test_progress_for_another_plan_has_no_bundled_actuals(capsys):
+    assert cli.main(["progress", "--year", "2025", "--plan", str(YUNXI)]) == 0
+    assert capsys.readouterr().out.strip() == "2025年尚无统计月报数据，本节从略。"

@@ -117,8 +117,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("ets-band-ignores-level", P, PR,
              'sf = pred.summary_frame(alpha=1 - lv)\n        out[lo_name], out[hi_name] = np.exp(sf["pi_lower"]',
              'sf = pred.summary_frame()\n        out[lo_name], out[hi_name] = np.exp(sf["pi_lower"]', ("tests/test_projections.py",)),
-    Mutation("pdf-fetcher-allows-http", P, "chainplan_lib/reporting/render.py", '        if scheme == "data":\n            return',
-             '        if scheme in ("data", "http", "https"):\n            return', ("tests/test_no_network.py",)),
+    # both guards opened (the check and WeasyPrint's allowed protocols): either alone still refuses http
+    Mutation("pdf-fetcher-allows-http", P, "chainplan_lib/reporting/render.py", '        if scheme == "data":\n            return\n        if scheme == "file" and _allowed_file(url, roots):\n            return\n        raise ValueError(f"not fetching {url[:120]!r}: reports use only data: URIs and their own files")\n\n    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 70: a class\n\n        class _LocalOnly(weasyprint.URLFetcher):\n            def fetch(self, url, headers=None):\n                check(url)\n                return super().fetch(url, headers)\n\n        return _LocalOnly(allowed_protocols=("data", "file")',
+             '        if scheme in ("data", "http", "https"):\n            return\n        if scheme == "file" and _allowed_file(url, roots):\n            return\n        raise ValueError(f"not fetching {url[:120]!r}: reports use only data: URIs and their own files")\n\n    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 70: a class\n\n        class _LocalOnly(weasyprint.URLFetcher):\n            def fetch(self, url, headers=None):\n                check(url)\n                return super().fetch(url, headers)\n\n        return _LocalOnly(allowed_protocols=("data", "file", "http", "https")', ("tests/test_no_network.py",)),
     Mutation("methods-tolerance-fixed", P, B, "tol = float(tolerance_pp)", "tol = 1.0", (TF,)),
     # ------------------------------------------------------------------ what readers see, this issue
     Mutation("fan-band-called-confidence", P, F, 'bands.append(f"{_level_label(lv)} 预测区间', 'bands.append(f"{_level_label(lv)} 置信区间',

@@ -20,14 +20,10 @@ from .normalise import _t2s_table, label_key, normalise_label, strip_suffix
 __all__ = [
     "Chain", "CHAINS", "CHAIN_IDS", "CHAIN_NAMES", "CHAIN_BY_ID", "AREAS", "DISTRICT", "AREAS_WITH_DISTRICT",
     "AREA_ALIASES", "INDICATORS", "INDICATOR_UNITS", "INDICATOR_LABELS", "YEARS", "OTHER_CHAIN", "ALL",
-    "normalise_label", "canonical_chain", "canonical_area", "chain_id", "chain_name", "find_chain", "find_area",
-    "find_indicator", "UnknownNameError", "INDUSTRY_ID", "INDUSTRY_NAME", "INDUSTRY_ALIASES", "find_industry",
-    "TRAD_TO_SIMP", "area_label_table",
+    "normalise_label", "find_chain", "find_area", "find_indicator", "INDUSTRY_ID", "INDUSTRY_NAME",
+    "INDUSTRY_ALIASES", "find_industry", "TRAD_TO_SIMP", "area_label_table",
 ]
 
-
-class UnknownNameError(ValueError):
-    """A chain or area label that no canonical name or alias matches."""
 
 
 DISTRICT = TOTAL            # the area label of the district total in every tidy table (全区), for every plan
@@ -98,30 +94,10 @@ def find_chain(label: str, plan: Plan | None = None) -> Chain | None:
     return resolve_plan(plan).find_chain(label)
 
 
-def canonical_chain(label: str, plan: Plan | None = None) -> str:
-    """Canonical Chinese chain name for a label; raises :class:`UnknownNameError` if unknown."""
-    p = resolve_plan(plan)
-    c = p.find_chain(label)
-    if c is None:
-        raise UnknownNameError(f"unknown chain label {label!r}; known: {', '.join(p.chain_names)} and aliases")
-    return c.name
 
 
-def chain_id(label: str, plan: Plan | None = None) -> str:
-    """English id (as the plan gives it: textiles / metallurgy …) for any chain label."""
-    c = resolve_plan(plan).find_chain(label)
-    if c is None:
-        raise UnknownNameError(f"unknown chain label {label!r}")
-    return c.id
 
 
-def chain_name(cid: str, plan: Plan | None = None) -> str:
-    """Canonical Chinese name for a chain id; the plan's 合计 label (四链合计 …) for ``'all'``."""
-    p = resolve_plan(plan)
-    try:
-        return p.chain_label(cid)
-    except KeyError:
-        raise UnknownNameError(f"unknown chain id {cid!r}; known: {', '.join(p.chain_ids)}") from None
 
 
 def find_area(label: str, plan: Plan | None = None) -> str | None:
@@ -129,13 +105,6 @@ def find_area(label: str, plan: Plan | None = None) -> str | None:
     return resolve_plan(plan).find_area(label)
 
 
-def canonical_area(label: str, plan: Plan | None = None) -> str:
-    """Canonical area name; raises :class:`UnknownNameError` if unknown (never guesses)."""
-    p = resolve_plan(plan)
-    a = p.find_area(label)
-    if a is None:
-        raise UnknownNameError(f"unknown area label {label!r}; known: {', '.join(p.areas_with_total)} and aliases")
-    return a
 
 
 def find_industry(label: str) -> bool:

@@ -128,3 +128,49 @@ def test_jobs_accepted():
     from chainplan_lib.plan.params import check_jobs
 
     assert check_jobs(None) is None and check_jobs(1) == 1 and check_jobs("4") == 4
+
+
+# ------------------------------------------------------------------------------ the remaining refusals
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: check_rates(["fast"]), "must be a list of fractions such as"),
+    (lambda: check_tolerance("wide"), "'wide' is not a number of percentage points"),
+    (lambda: check_base_total("lots", minimum=690), "'lots' is not an amount in 亿元"),
+    (lambda: check_path(None, "raw_path", allow_none=False), "raw_path is required"),
+])
+def test_each_refusal_names_the_parameter(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
+
+def test_indicators_are_the_plans():
+    from chainplan_lib.plan.params import check_indicator
+
+    assert check_indicator("enterprises") == "enterprises"
+    with pytest.raises(ParameterError, match=r"indicator='tax' must be 'revenue' \(亿元\) or 'enterprises' \(户\)"):
+        check_indicator("tax")
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "file not found"),
+    ("folder", "is a folder; expected a YAML file"),
+    (b"a: \xff\xfe\n", r"not UTF-8 text \(byte 3\)"),
+    (b"x: 1\n" * 25000, "larger than 100 KB"),
+])
+def test_params_file_refusals(tmp_path, content, message):
+    from chainplan_lib.plan.params import load_params_file
+
+    f = tmp_path / "p.yaml"
+    if content == "folder":
+        f.mkdir()
+    elif content is not None:
+        f.write_bytes(content)
+    with pytest.raises(ParameterError, match=message):
+        load_params_file(f)
+
+
+def test_a_p_value_that_is_not_yaml_stays_text():
+    from chainplan_lib.plan.params import parse_assignments
+
+    assert parse_assignments(["note=[unclosed", "empty="]) == {"note": "[unclosed", "empty": ""}

@@ -1,7 +1,7 @@
 """Notebook and batch parameters, validated before anything runs: one clear line on a bad value.
 
 Years, chains and indicators are checked against the plan (``plan=None``: the default plan); every notebook
-declares a ``plan`` parameter (a plan file, None for the bundled one) and reads it with :func:`check_plan`.
+declares a ``plan`` parameter (a plan file, None for the bundled one) and reads it with :func:`use_plan`.
 """
 
 from __future__ import annotations
@@ -16,21 +16,10 @@ from .load import PlanError, resolve_plan
 from .model import ALL, TOTAL as DISTRICT, Plan
 
 __all__ = ["use_plan", "check_year", "check_year_or", "check_horizon", "check_chain", "check_chain_or", "check_rates", "check_tolerance", "check_path", "check_base_total",
-           "check_jobs", "check_indicator", "check_plan", "parse_assignments", "load_params_file",
+           "check_jobs", "check_indicator", "parse_assignments", "load_params_file",
            "check_batch_params", "install_short_errors", "ParameterError"]
 
 
-def check_plan(plan: Any, name: str = "plan") -> Plan:
-    """The plan a notebook or the batch runs for: a plan file's path (str or Path), a Plan, or None for the
-    default plan (``$CHAINPLAN_PLAN`` or the bundled one). A plan file with a mistake is one line naming the key."""
-    if plan is not None and not isinstance(plan, (str, Path, Plan)):
-        raise ParameterError(f"{name}={plan!r} must be the path of a plan file (TOML) or None for the bundled plan")
-    if isinstance(plan, str) and not plan.strip():
-        plan = None
-    try:
-        return resolve_plan(Path(plan).expanduser() if isinstance(plan, str) else plan)
-    except PlanError as exc:
-        raise ParameterError(f"{name}: {exc}") from None
 
 
 def _whole_year(year: Any, name: str, use: str) -> int:

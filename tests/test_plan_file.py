@@ -141,6 +141,15 @@ MISTAKES = [
     ("counts = [50, 15, 8, 4, 2]", "counts = [50, 15, 18, 4, 2]", "size_bands[0].counts:"),
     ('[[areas]]\nname = "湖坊镇"', '[[areas]]\nname = "全区"', "areas: '全区' is the district total"),
     ("title = \"青山湖区贯彻", "title = 青山湖区贯彻", "not valid TOML"),
+    ('issuer = "南昌市青山湖区人民政府"', "issuer = 3", "plan.issuer: must be a non-empty string, got 3"),
+    ("target_year = 2026 ", "target_year = 2023 ", "plan.target_year: 2023 must be after base_year 2023"),
+    ("years = [2023, 2024, 2025, 2026]", "years = [2023]", "plan.years: must list at least two years"),
+    ('overall_indicator = "revenue"', 'overall_indicator = "profit"', "plan.overall_indicator: 'profit' is not an"),
+    ('id = "revenue"', 'id = "Revenue"', "indicators[0].id: 'Revenue' must be lower-case"),
+    ("thresholds = [1, 3, 5, 10, 20]", "thresholds = [1, 5, 3, 10, 20]", "size_bands[0].thresholds: [1, 5, 3, 10, 20] must increase"),
+    ("thresholds = [1, 3, 5, 10, 20]", "thresholds = [1, 3]", "size_bands[0].thresholds: thresholds"),
+    ("  value = 500", "  value = -500", "chains[0].targets[0].value: -500 is negative"),
+    ("base_year = 2023 ", "base_year = 2023.5 ", "plan.base_year: must be a whole number"),
 ]
 
 

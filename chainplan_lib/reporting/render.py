@@ -222,7 +222,15 @@ ANALYST_ONLY_TAG = "analyst-only"
 _ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">[^<]*</a>')
 
 
+_EXPORTERS: dict[bool, Any] = {}
+
+
 def _exporter(*, show_code: bool):
+    """The project's HTML exporter, one per process and per ``show_code``: its Jinja templates are compiled on
+    first use and kept (compiling them took ~0.5 s of every render)."""
+    cached = _EXPORTERS.get(show_code)
+    if cached is not None:
+        return cached
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -237,9 +245,11 @@ def _exporter(*, show_code: bool):
             self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
             return TemplateExporter.from_notebook_node(self, nb, self._init_resources(resources), **kw)
 
-    return Exporter(template_name="chainplan", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+    exporter = Exporter(template_name="chainplan", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
                         exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True,
                         embed_images=True)
+    _EXPORTERS[show_code] = exporter
+    return exporter
 
 
 def notebook_body(nb, *, title: str, base_path: Path, fold_code: bool = False) -> str:
@@ -426,7 +436,7 @@ def _font_coverage(doc: str) -> tuple[str, str]:
     """Return (``@font-face`` CSS for the supplement font or "", the document with uncoverable hanzi as 〓)."""
     from . import fonts
 
-    chars = {c for c in doc if ord(c) > 0x7E}
+    chars = {c for c in set(doc) if ord(c) > 0x7E}  # set() first: the document is mostly base64 images
     path, covered = fonts.supplement_font_path(chars)
     have = fonts.subset_codepoints()
     missing = sorted(ch for ch in chars - set(covered)

@@ -27,9 +27,13 @@ from pathlib import Path
 import pytest
 
 from _batchkit import hostile_registers
-from chainplan_lib.reporting.kernels import skip_slow_optional_imports
+from chainplan_lib.reporting.kernels import BLAS_THREADS, skip_slow_optional_imports
 
 skip_slow_optional_imports()   # test processes import nbformat/papermill: skip jsonschema's slow optional import
+# Two test workers (and their kernels and batches) share the cores already: one BLAS thread each, as the batch
+# gives its kernels (reporting.kernels.BLAS_THREADS); a user's own setting wins.
+for _var in BLAS_THREADS:
+    os.environ.setdefault(_var, "1")
 
 BATCH_PARAMS = ["-p", "tolerance_pp=1.0"]   # the default value: same numbers, and the option is exercised
 

@@ -91,6 +91,9 @@ WEIGHTS = {"test_notebooks.py": 100, "test_progress_notebook.py": 60, "test_batc
            "test_register_workbooks.py": 6, "test_actuals_sample.py": 6, "test_uscc.py": 5}
 
 
+_STARTED: dict[int, subprocess.Popen] = {}   # the batch's process, in the test process that started it
+
+
 def _batch_root(base: Path) -> Path:
     return base / "brief-2024"
 
@@ -116,21 +119,26 @@ def _start_batch(base: Path) -> None:
             proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("_batchkit.py")), str(root),
                                      json.dumps(env), json.dumps(args)], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            _STARTED[proc.pid] = proc
             (root / "started").write_text(str(proc.pid), encoding="utf-8")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _alive(pid: int) -> bool:
+    """Whether the batch's process still runs (a zombie, ended but not yet reaped by its parent, does not)."""
+    if _STARTED.get(pid) is not None:  # started by this process: ask it (this also reaps it)
+        return _STARTED[pid].poll() is None
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # our own child that ended (a zombie until reaped): reap it
-        return os.waitpid(pid, os.WNOHANG) == (0, 0)
-    except ChildProcessError:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
         return True
 
 

@@ -142,7 +142,8 @@ def quiet_loggers() -> None:
 
 def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None) -> None:
     """Pool worker start-up: tag, runtime folder, the run's plan file (``$CHAINPLAN_PLAN``, which the kernels
-    inherit: every notebook reads the run's plan), one BLAS thread per kernel, signals, and die with the parent."""
+    inherit: every notebook reads the run's plan), one BLAS thread per kernel, signals, die with the parent, and
+    the HTML exporters compiled (:func:`chainplan_lib.reporting.render.prepare_exporters`) while the batch cleans."""
     os.environ[RUN_ENV] = run_tag
     if plan_file:
         os.environ["CHAINPLAN_PLAN"] = plan_file
@@ -157,6 +158,10 @@ def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     quiet_loggers()
     skip_slow_optional_imports()
+    with contextlib.suppress(Exception):  # a head start while the batch cleans; the first page would do it anyway
+        from . import render
+
+        render.prepare_exporters()
 
 
 def run_processes(run_tag: str, roots: Iterable[int] = ()) -> list:

@@ -1,6 +1,6 @@
 """Benchmark the briefing PDF against WeasyPrint rendering a plain page with the same font, in the same process.
 
-    .venv/bin/python benchmarks/bench_pdf.py [--pairs 3] [--ratio 2.0] [--keep DIR]
+    .venv/bin/python benchmarks/bench_pdf.py [--pairs 7] [--ratio 2.0] [--keep DIR]
 
 The notebook (built here, outputs attached, no kernel needed): a title block, a ~20-row Chinese table,
 three matplotlib charts with Chinese labels, each an SVG (text as text) and a PNG as the project's notebooks
@@ -194,7 +194,7 @@ def _run(nb: Path, work: Path, cache: Path, pairs: int, page: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="keep the notebook, PDFs and page images in this folder")
-    ap.add_argument("--pairs", type=int, default=3, help="paired renders (ours, then the baseline); medians count")
+    ap.add_argument("--pairs", type=int, default=7, help="paired renders (ours, then the baseline); medians count")
     ap.add_argument("--ratio", type=float, default=2.0, help="max briefing / baseline (default 2)")
     ap.add_argument("--png-charts", action="store_true", help="charts as PNG only (no SVG beside them)")
     ap.add_argument("--code", type=Path, default=None, help="checkout whose chainplan_lib is measured")

@@ -29,6 +29,7 @@ imported lazily.
 
 from __future__ import annotations
 
+import base64
 import copy
 import html as _html
 import logging
@@ -306,10 +307,26 @@ def _carries_notice(body: str) -> bool:
 
 
 # -------------------------------------------------------------------------------------------------- PDF
+_INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
+
+
+def _svg_as_image(match: re.Match) -> str:
+    """An inline chart SVG as an ``<img>`` of the same SVG (data: URI, alt = its aria-label). WeasyPrint draws it
+    with the same SVG renderer and fonts (the pages come out pixel-identical), but does not run the document's
+    CSS cascade over every node of every chart: a third less time for a briefing with three charts."""
+    svg = match.group(0)
+    tag = svg[: svg.index(">") + 1]
+    if "xmlns=" not in tag:
+        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    alt = re.search(r'aria-label="([^"]*)"', tag)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img class="chart-svg" src="data:image/svg+xml;base64,{data}" alt="{alt.group(1) if alt else ""}">'
+
+
 def _briefing_html(nb, *, title: str, subtitle: str | None, synthetic: bool, footer_note: str | None,
                    base_path: Path) -> tuple[str, bool]:
     nb = _drop_analyst_only(nb, keep=False)
-    body = notebook_body(nb, title=title, base_path=base_path)
+    body = _INLINE_SVG.sub(_svg_as_image, notebook_body(nb, title=title, base_path=base_path))
     synthetic = synthetic or _carries_notice(body)
     page = string.Template((TEMPLATES / "briefing.html").read_text(encoding="utf-8"))
     doc = page.substitute(

@@ -89,3 +89,29 @@ def write_notebooks(folder: Path, *names: str) -> Path:
 def outputs_text(ipynb: Path) -> str:
     nb = nbformat.read(ipynb, as_version=4)
     return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+
+
+# ------------------------------------------------------------------------------- the session's one batch
+def run_batch_to(root: Path, args: list[str], env: dict[str, str]) -> None:
+    """`chainplan ARGS` (see :func:`run_cli`), its outcome written to ``root/result.json`` when it ends (atomically:
+    readers see no file or the whole one). Run in a process of its own by tests/conftest.py, so the batch builds
+    while the test workers run other tests."""
+    import json
+    import time
+
+    t0 = time.perf_counter()
+    try:
+        cp = run_cli(args, env=env)
+        res = {"returncode": cp.returncode, "stdout": cp.stdout, "stderr": cp.stderr}
+    except Exception as exc:  # a timeout, or the interpreter could not start: the tests say so
+        res = {"returncode": -1, "stdout": "", "stderr": f"{type(exc).__name__}: {exc}"}
+    res["seconds"] = time.perf_counter() - t0
+    tmp = root / ".result.json.tmp"
+    tmp.write_text(json.dumps(res), encoding="utf-8")
+    os.replace(tmp, root / "result.json")
+
+
+if __name__ == "__main__":  # python tests/_batchkit.py ROOT ENV_JSON ARGS_JSON (started by tests/conftest.py)
+    import json
+
+    run_batch_to(Path(sys.argv[1]), json.loads(sys.argv[3]), json.loads(sys.argv[2]))

@@ -18,8 +18,8 @@ TITLE = "青山湖区制造业重点产业链2024年度简报"
 
 
 @pytest.fixture(scope="module")
-def word(tmp_path_factory, font_cache):
-    path = shared_brief(tmp_path_factory) / "briefing-2024.docx"
+def word(request, font_cache):
+    path = shared_brief(request) / "briefing-2024.docx"
     return docx.Document(str(path))
 
 

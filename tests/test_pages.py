@@ -31,8 +31,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory, font_cache) -> Path:
-    return shared_brief(tmp_path_factory)
+def report(request, font_cache) -> Path:
+    return shared_brief(request)
 
 
 def _pages(root: Path) -> list[Path]:

@@ -38,7 +38,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import ParameterError
 from .monthly import Grid
@@ -119,6 +118,8 @@ def _check(grid: Grid, year: int, month: int) -> float:
 
 @functools.lru_cache(maxsize=64)
 def _t(q: float, df: int) -> float:
+    from scipy import stats  # here, not at import: scipy.stats takes ~0.5 s to import
+
     return float(stats.t.ppf(q, df))
 
 

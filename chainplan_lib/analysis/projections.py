@@ -145,14 +145,15 @@ class LogTrend:
 
 
 def _ols_log(values: pd.Series, min_points: int = 3):
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: it imports every model
+    from statsmodels.tools.tools import add_constant
 
     s = _positive_years(values, "log-linear trend")
     if len(s) < min_points:
         raise ParameterError(f"log-linear trend needs at least {min_points} years of data, got {len(s)}")
     first = int(s.index.min())
-    x = sm.add_constant(np.asarray(s.index, dtype=float) - first, has_constant="add")
-    res = sm.OLS(np.log(s.to_numpy(dtype=float)), x).fit()
+    x = add_constant(np.asarray(s.index, dtype=float) - first, has_constant="add")
+    res = OLS(np.log(s.to_numpy(dtype=float)), x).fit()
     return res, first, s
 
 

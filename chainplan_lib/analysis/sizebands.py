@@ -431,7 +431,8 @@ def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[
     ``caps_yi``: caps for the sensitivity table (each above the largest threshold). Returns a
     :class:`ParetoTailFit` whose ``facts`` are :func:`band_facts`. References in the module docstring.
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: it imports every model
+    from statsmodels.tools.tools import add_constant
 
     pb = plan_bands(plan, chain_id)
     x, n = _check_bands(pb["thresholds_yi"] if thresholds is None else thresholds,
@@ -448,7 +449,7 @@ def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[
     facts = band_facts(x, n, total_enterprises=total_enterprises, total_revenue_yi=total_revenue_yi,
                        above_size_min_yi=above_size_min_yi, plan=plan, chain_id=pb["chain_id"])
     a, se, ci, top = _binned_mle(x, n, level)
-    ols = sm.OLS(np.log(n), sm.add_constant(np.log(x), has_constant="add")).fit()
+    ols = OLS(np.log(n), add_constant(np.log(x), has_constant="add")).fit()
     n_min, x_min = float(n[0]), float(x[0])
 
     def revenue(alpha: float, cap: float | None) -> float:

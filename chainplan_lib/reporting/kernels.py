@@ -43,6 +43,9 @@ __all__ = ["QuietKernelManager", "KERNEL_MANAGER", "kernel_config", "runtime_dir
 RUN_ENV = "CHAINPLAN_RUN"
 KERNEL_MANAGER = "chainplan_lib.reporting.kernels.QuietKernelManager"
 _PR_SET_PDEATHSIG = 1
+# The batch already runs one notebook per core; a kernel's numpy/scipy/statsmodels fits are small (a few dozen
+# rows), so BLAS threads of their own only spin against the other kernels (see analysis.fullyear.blas_one_thread).
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 # loggers that print a line per kernel start/stop; failures reach the summary through the result instead
 _NOISY = ("papermill", "nbclient", "traitlets", "jupyter_client", "asyncio", "blib2to3")
 
@@ -139,11 +142,14 @@ def quiet_loggers() -> None:
 
 def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None) -> None:
     """Pool worker start-up: tag, runtime folder, the run's plan file (``$CHAINPLAN_PLAN``, which the kernels
-    inherit: every notebook reads the run's plan), signals, and die with the parent."""
+    inherit: every notebook reads the run's plan), one BLAS thread per kernel, signals, die with the parent, and
+    the HTML exporters compiled (:func:`chainplan_lib.reporting.render.prepare_exporters`) while the batch cleans."""
     os.environ[RUN_ENV] = run_tag
     if plan_file:
         os.environ["CHAINPLAN_PLAN"] = plan_file
     os.environ["JUPYTER_RUNTIME_DIR"] = jupyter_runtime
+    for var in BLAS_THREADS:  # kernels inherit it: one BLAS thread each (unless the user set otherwise)
+        os.environ.setdefault(var, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # the batch process handles Ctrl-C for everyone
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back since the start (sigint_blocked)
@@ -152,6 +158,10 @@ def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     quiet_loggers()
     skip_slow_optional_imports()
+    with contextlib.suppress(Exception):  # a head start while the batch cleans; the first page would do it anyway
+        from . import render
+
+        render.prepare_exporters()
 
 
 def run_processes(run_tag: str, roots: Iterable[int] = ()) -> list:

@@ -408,3 +408,21 @@ def test_maths_only_from_a_local_mathjax_copy(tmp_path, monkeypatch, caplog):
     plain = render.notebook_to_html(build_notebook(tmp_path / "p.ipynb"), tmp_path / "r3" / "html" / "p.html",
                                     title=TITLE).read_text(encoding="utf-8")
     assert "<script" not in plain and not (tmp_path / "r3" / "assets").exists()  # no maths, no MathJax
+
+
+def test_a_table_keeps_its_caption_and_note_on_one_page(tmp_path, font_cache, monkeypatch):
+    """A short table that does not fit at the bottom of a page moves whole — caption, rows and note — to the next
+    (its caption was left alone at the foot of a page in the 1—9月 briefing)."""
+    import pandas as pd
+
+    from chainplan_lib.reporting import tables, units as U
+
+    monkeypatch.setenv("CHAINPLAN_CACHE", str(font_cache))
+    df = pd.DataFrame({"产业链": [f"第{i}链" for i in range(8)], "全年预计（亿元）": [100.0 + i for i in range(8)]})
+    table = tables.to_html(df, units={"产业链": U.TEXT, "全年预计（亿元）": U.YI}, caption="表题全年预计", note="表注来源")
+    doc = (f"<html lang='zh-CN'><body><div style='height:205mm'>前文</div>{table}</body></html>")
+    pdf = render.html_to_pdf(doc, tmp_path / "t.pdf", stylesheets=[render.briefing_css()])
+    pages = [p.replace(" ", "").replace("\n", "") for p in render.pdf_text(pdf)]
+    assert len(pages) == 2 and "前文" in pages[0]
+    assert not any(k in pages[0] for k in ("表题全年预计", "第0链", "表注来源")), pages[0]
+    assert all(k in pages[1] for k in ("表题全年预计", "第0链", "第7链", "表注来源")), pages[1]

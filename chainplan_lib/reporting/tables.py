@@ -164,8 +164,9 @@ def to_html(df: pd.DataFrame, units: Mapping[str, Unit | ByRow] | None = None, c
     rows = ["<tr>" + "".join(_cell(v, u, c in short) for c, (v, u) in zip(cols, r)) + "</tr>" for r in grid]
     cap = f"<caption>{_html.escape(caption)}</caption>" if caption else ""
     foot = f"<p class='table-note'>{_html.escape(note)}</p>" if note else ""
-    return (f"<table class='chainplan'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f"{foot}{_TABLE_CSS}")
+    # one block with its note, so the PDF keeps caption, rows and note on one page when they fit there
+    return (f"<div class='table-block'><table class='chainplan'>{cap}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{foot}</div>{_TABLE_CSS}")
 
 
 def shown(table: tuple[pd.DataFrame, dict] | pd.DataFrame, **kw) -> pd.DataFrame:

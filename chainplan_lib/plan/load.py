@@ -125,6 +125,15 @@ class _Reader:
             self.fail(name, f"must be a whole number, got {v!r}")
         return v
 
+    def year(self, name: str, years: tuple[int, ...], default: int | None = None, required: bool = True) -> int | None:
+        """A whole year that is one of the plan's ``years`` (None when optional and absent)."""
+        if not required and self.t.get(name, default) is None:
+            return None
+        y = self.int(name, default)
+        if y not in years:
+            self.fail(name, f"{y} is outside plan.years {years[0]}–{years[-1]}")
+        return y
+
     def num(self, name: str, default: float | None = None, required: bool = True) -> float | None:
         v = self.t.get(name, default)
         if v is None:
@@ -179,11 +188,8 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
     years = tuple(years_raw)
     if list(years) != list(range(years[0], years[0] + len(years))):
         pl.fail("years", f"must be consecutive and increasing, got {list(years)}")
-    base_year = pl.int("base_year", years[0])
-    target_year = pl.int("target_year", years[-1])
-    for name, y in (("base_year", base_year), ("target_year", target_year)):
-        if y not in years:
-            pl.fail(name, f"{y} is outside plan.years {years[0]}–{years[-1]}")
+    base_year = pl.year("base_year", years, years[0])
+    target_year = pl.year("target_year", years, years[-1])
     if target_year <= base_year:
         pl.fail("target_year", f"{target_year} must be after base_year {base_year}")
     growth = pl.num("overall_growth", required=False)
@@ -225,9 +231,7 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
         for j, tt in enumerate(r.list("targets")):
             tr = _Reader(path, tt, f"chains[{k}].targets[{j}]")
             tr.unknown({"year", "indicator", "value", "qualifier", "section"})
-            y = tr.int("year")
-            if y not in years:
-                tr.fail("year", f"{y} is outside plan.years {years[0]}–{years[-1]}")
+            y = tr.year("year", years)
             ind = tr.str("indicator")
             if ind not in ind_ids:
                 tr.fail("indicator", f"{ind!r} is not an indicator id ({', '.join(sorted(ind_ids))})")
@@ -276,9 +280,7 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
         cid = r.str("chain")
         if cid not in chain_ids:
             r.fail("chain", f"{cid!r} is not a chain id ({', '.join(c.id for c in chains)})")
-        y = r.int("year")
-        if y not in years:
-            r.fail("year", f"{y} is outside plan.years {years[0]}–{years[-1]}")
+        y = r.year("year", years)
         xs, ns = r.t.get("thresholds"), r.t.get("counts")
         if (not isinstance(xs, list) or not isinstance(ns, list) or len(xs) != len(ns) or len(xs) < 2
                 or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 for x in xs)
@@ -299,9 +301,7 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
         cid = r.t.get("chain")
         if cid is not None and cid not in chain_ids:
             r.fail("chain", f"{cid!r} is not a chain id")
-        y = r.t.get("year")
-        if y is not None and y not in years:
-            r.fail("year", f"{y!r} is outside plan.years {years[0]}–{years[-1]}")
+        y = r.year("year", years, required=False)
         others.append(OtherTarget(cid, y, r.str("what"), r.num("value"), r.str("qualifier", "", required=False),
                                   r.str("section")))
 

@@ -125,7 +125,8 @@ class _Reader:
             self.fail(name, f"must be a whole number, got {v!r}")
         return v
 
-    def year(self, name: str, years: tuple[int, ...], default: int | None = None, required: bool = True) -> int | None:
+    def year(self, name: str, years: tuple[int, ...], default: int | None = None,
+             required: bool = True) -> int | None:
         """A whole year that is one of the plan's ``years`` (None when optional and absent)."""
         if not required and self.t.get(name, default) is None:
             return None

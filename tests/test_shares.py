@@ -10,30 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _small_regions import A, B, C, SMALL, small_frame as _small
 from _targets_fixture import targets_frame
 from chainplan_lib.analysis import shares as S
 from chainplan_lib.errors import ParameterError
 from chainplan_lib.plan.names import AREAS, CHAIN_IDS
 
-A, B, C = "湖坊镇", "塘山镇", "京东镇"
-
-
-def _small(values: dict[tuple[str, str, int], float], indicator: str = "revenue") -> pd.DataFrame:
-    """Tidy frame from {(chain_id, area, year): value}; other areas are absent (= 0)."""
-    return pd.DataFrame([{"chain_id": cid, "year": y, "indicator": indicator, "area": area, "value": v}
-                         for (cid, area, y), v in values.items()])
-
-
-# Hand-worked example. Regions A, B; industries X = textiles, Y = metallurgy.
-#            2023        2026
-#          X    Y      X    Y
-#   A     60   40     90   40
-#   B     20   80     30   90
-#   total 200 → 250
-SMALL = _small({
-    ("textiles", A, 2023): 60, ("metallurgy", A, 2023): 40, ("textiles", B, 2023): 20, ("metallurgy", B, 2023): 80,
-    ("textiles", A, 2026): 90, ("metallurgy", A, 2026): 40, ("textiles", B, 2026): 30, ("metallurgy", B, 2026): 90,
-})
 
 
 # ---------------------------------------------------------------------------------------- shares

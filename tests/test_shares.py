@@ -17,7 +17,6 @@ from chainplan_lib.errors import ParameterError
 from chainplan_lib.plan.names import AREAS, CHAIN_IDS
 
 
-
 # ---------------------------------------------------------------------------------------- shares
 def test_shares_of_a_small_table():
     sh = S.area_shares(SMALL).set_index(["chain_id", "year", "area"])

@@ -185,11 +185,24 @@ def pareto_tail_mean(alpha: float, x_min: float = 1.0, cap: float | None = None)
     return alpha * x_min ** alpha * (x_min ** (1 - alpha) - cap ** (1 - alpha)) / ((alpha - 1) * (1 - r ** alpha))
 
 
-
-
 # --------------------------------------------------------------------------- hard facts
+class _LowestBand:
+    """The lowest band of thresholds_yi / counts: its threshold (亿元) and the firms above it (户)."""
+
+    thresholds_yi: tuple[float, ...]
+    counts: tuple[float, ...]
+
+    @property
+    def x_min_yi(self) -> float:
+        return self.thresholds_yi[0]
+
+    @property
+    def n_above_min(self) -> float:
+        return self.counts[0]
+
+
 @dataclass(frozen=True)
-class BandFacts:
+class BandFacts(_LowestBand):
     """What the plan's bands imply by arithmetic alone (亿元, 户).
 
     band_floor_yi: the firms ≥ x_min at their bands' lower edges (136). chain_floor_yi: plus every other
@@ -216,14 +229,6 @@ class BandFacts:
     top_floor_yi: float
     chain: str = ""           # the chain the bands are for (现代针纺 …)
     year: int | None = None   # the year they are for
-
-    @property
-    def x_min_yi(self) -> float:
-        return self.thresholds_yi[0]
-
-    @property
-    def n_above_min(self) -> float:
-        return self.counts[0]
 
 
 def band_facts(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
@@ -318,7 +323,7 @@ def _cap_for_total(n_min: float, alpha: float, x_min: float, total: float) -> fl
 
 
 @dataclass(frozen=True, eq=False)  # holds a DataFrame: compare fields, not objects
-class ParetoTailFit:
+class ParetoTailFit(_LowestBand):
     """Pareto tail N(≥x) = n_min·(x/x_min)^(−α) fitted to the plan's bands by binned maximum likelihood.
 
     alpha (α̂), alpha_se (observed information), alpha_ci (profile likelihood at ``level``; inf when the
@@ -343,14 +348,6 @@ class ParetoTailFit:
     facts: BandFacts
     cap_sensitivity: pd.DataFrame = field(repr=False)
     cap_for_need_yi: tuple[float, float] = (math.nan, math.nan)
-
-    @property
-    def x_min_yi(self) -> float:
-        return self.thresholds_yi[0]
-
-    @property
-    def n_above_min(self) -> float:
-        return self.counts[0]
 
     @property
     def finite_mean(self) -> bool:

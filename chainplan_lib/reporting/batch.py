@@ -307,7 +307,7 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
                                       initargs=(tag, str(jrt), str(plan.path.resolve())))
         try:
             outcome = _run(year, build, pool, workers, sources, declared, given, reg_dir, nb_dir, progress,
-                           t_start, wall_start, (act_src, month), plan)
+                           t_start, wall_start, act_src, month, plan)
         except BaseException as exc:
             # workers and kernels stop before the build folder is deleted
             stopped = kernels.stop_processes(tag, _worker_pids(pool))
@@ -332,7 +332,7 @@ def _worker_pids(pool: cf.ProcessPoolExecutor) -> list[int]:
 def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: int, sources: list[Path],
          declared: dict[str, dict[str, Any]] | None, given: dict[str, Any], reg_dir: Path | None, nb_dir: Path,
          progress: bool, t_start: float, wall_start: float,
-         monthly: tuple[Path | None, int | None] = (None, None), plan: Any = None) -> BriefOutcome:
+         act_src: Path | None = None, month: int | None = None, plan: Any = None) -> BriefOutcome:
     from tqdm.auto import tqdm
 
     from ..cleaning.register import clean_registers
@@ -346,7 +346,6 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
 
     # 1. cleaning: data/raw → the run's private working folder (the report's data/)
     t_clean = time.perf_counter()
-    act_src, month = monthly
     # first: a month the actuals lack stops the run at once
     actuals = progress_batch.prepare(act_src, year, month, plan=plan)
     progress_batch.write(actuals, build.data)

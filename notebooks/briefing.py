@@ -38,6 +38,8 @@ from chainplan_lib.analysis.progress_report import progress_report
 from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
 from chainplan_lib.reporting import progress_charts as pc, progress_tables as pt
 
+charts.also_png()  # the Word briefing takes its pictures from this notebook: each chart as PNG too
+
 year = params.check_year(year)
 month = monthly.check_month(month)
 tolerance_pp = params.check_tolerance(tolerance_pp)

@@ -41,7 +41,7 @@ def output_text(ipynb: Path) -> str:
             if o.get("output_type") == "stream":
                 texts.append(o["text"])
             data = o.get("data", {})
-            images += "image/png" in data
+            images += "image/svg+xml" in data  # a chart: an SVG (a PNG too only in the briefing)
             for mime in ("text/html", "text/markdown", "text/plain"):
                 if mime in data:
                     texts.append("".join(data[mime]))
@@ -81,6 +81,18 @@ def test_notebooks_stay_thin(name):
 
 
 # ----------------------------------------------------------------------------------------- executed
+
+
+def test_only_the_briefing_carries_pngs(brief_2024):
+    """Charts are SVG; the briefing alone adds a PNG of each (the Word file is made from them), so the other
+    notebooks do not pay for a 150-dpi render per chart that nothing shows."""
+    counts = {}
+    for ipynb in sorted((brief_2024.out_dir / "notebooks").glob("*.ipynb")):
+        outs = [o.get("data", {}) for c in nbformat.read(ipynb, as_version=4).cells for o in c.get("outputs", [])]
+        counts[ipynb.stem] = (sum("image/svg+xml" in d for d in outs), sum("image/png" in d for d in outs))
+    assert counts["briefing"] == (4, 4)  # progress bars, target paths, area mix, completion rates
+    others = {k: v for k, v in counts.items() if k != "briefing"}
+    assert len(others) == 6 and all(svg >= 1 and png == 0 for svg, png in others.values()), others
 
 
 def test_01_targets_default(brief_2024):

@@ -32,7 +32,7 @@ def output_text(ipynb: Path) -> str:
             if o.get("output_type") == "stream":
                 texts.append(o["text"])
             data = o.get("data", {})
-            images += "image/png" in data
+            images += "image/svg+xml" in data  # a chart: an SVG (a PNG too only in the briefing)
             texts += ["".join(data[m]) for m in ("text/html", "text/markdown") if m in data]
     return "\n".join(texts) + f"\n[images: {images}]"
 

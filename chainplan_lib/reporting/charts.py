@@ -7,8 +7,8 @@ titles and source lines come from the plan: every function takes ``plan=None`` (
 
 Every figure carries a Chinese alt text saying what it shows (:func:`alt_text`), built from what was drawn.
 In a notebook kernel, figures are displayed as SVG with the text kept as text (vector, searchable, drawn in the
-page's own font) carrying that alt text (``role="img"``, ``aria-label``, ``<title>``), plus a PNG for
-consumers that cannot use SVG (the Word briefing); see :func:`install_display`.
+page's own font) carrying that alt text (``role="img"``, ``aria-label``, ``<title>``); a notebook whose outputs feed a consumer
+that cannot use SVG (the briefing, for the Word file) asks for a PNG too, see :func:`also_png`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .tables import fmt_signed, source_plan, source_table
 
 __all__ = ["CHAIN_COLOURS", "CHAIN_STYLES", "chain_label", "chain_colour", "chain_style", "add_source", "target_paths",
            "source_map", "fan_chart", "area_shares", "share_change", "completion", "size_bands", "area_mix",
-           "SOURCE_PLAN", "SOURCE_TABLE", "alt_text", "figure_svg", "figure_png", "install_display"]
+           "SOURCE_PLAN", "SOURCE_TABLE", "alt_text", "figure_svg", "figure_png", "install_display", "also_png"]
 
 #: Colour and (line style, marker) of the plan's chains, by position (first chain, second …); the sum in red.
 PALETTE = ("#1f77b4", "#7f7f7f", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
@@ -145,13 +145,31 @@ def _svg_formatter(fig):
 
 
 def _png_formatter(fig):
+    if not _PNG_TOO:
+        return None  # an SVG is enough: no PNG output (None: IPython leaves the format out)
     return figure_png(fig), {"alt": alt_text(fig)}
 
 
-def install_display() -> bool:
-    """In an IPython kernel: show matplotlib figures as SVG (text as text, with alt text) plus a PNG.
+_PNG_TOO = False
 
-    Registered on every chart call (cheap), after matplotlib's inline backend has set its own formatters.
+
+def also_png(on: bool = True) -> None:
+    """Displayed charts carry a PNG beside the SVG from now on (``on=False``: SVG only, the default).
+
+    Only a notebook whose outputs go to a consumer that cannot read SVG needs it: the briefing, from whose
+    executed notebook the Word file takes its pictures. Elsewhere a 150-dpi PNG per chart is ~0.3 s of work
+    and ~100 KB that no page shows (pages and the PDF use the SVG)."""
+    global _PNG_TOO
+    _PNG_TOO = bool(on)
+    install_display()
+
+
+def install_display() -> bool:
+    """In an IPython kernel: show matplotlib figures as SVG (text as text, with alt text), plus a PNG after
+    :func:`also_png`.
+
+    Registered on every chart call (cheap), after matplotlib's inline backend has set its own formatters
+    (its PNG formatter is replaced too, so a chart carries a PNG only when asked for).
     Returns whether a kernel was found.
     """
     try:

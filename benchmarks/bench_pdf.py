@@ -1,4 +1,4 @@
-"""Benchmark the briefing PDF against WeasyPrint rendering a plain page with the same font, in the same process.
+"""Benchmark the briefing PDF against WeasyPrint rendering a plain page with the same font and content, in the same process.
 
     .venv/bin/python benchmarks/bench_pdf.py [--pairs 7] [--ratio 2.0] [--keep DIR]
 
@@ -6,16 +6,19 @@ The notebook (built here, outputs attached, no kernel needed): a title block, a 
 three matplotlib charts with Chinese labels, each an SVG (text as text) and a PNG as the project's notebooks
 display them (``--png-charts``: PNG only), and a few paragraphs. One child process (fresh font cache)
 imports the project's render entry point (``chainplan_lib.reporting.render.notebook_to_pdf``), renders once
-cold (building the cached font) and once more to warm up both paths, then runs **paired** renders, ours then
+cold (building the cached font) and once more to warm up every path, then runs **paired** renders, ours then
 the baseline, ``--pairs`` times:
 
   ours      ``notebook_to_pdf`` of the notebook (the briefing as the batch renders it)
-  baseline  ``weasyprint.HTML(string=page).write_pdf()`` of a plain HTML page holding the same text and table,
-            styled only with ``font-family`` set to the project's Chinese font (WeasyPrint as imported and
-            configured by the entry point, so the same font files are used)
+  baseline  ``weasyprint.HTML(string=page).write_pdf()`` of a plain HTML page holding the same content: the
+            text, the table and the three charts (each an ``<img>`` of the same image the notebook carries,
+            SVG where it has one), styled only with ``font-family`` set to the project's Chinese font
+            (WeasyPrint as imported and configured by the entry point, so the same font files are used)
+  text only for information: the same plain page without the charts (the baseline of the first version
+            of this benchmark; drawing three charts is content, not overhead, so it is not the yardstick)
 
-Medians count. Prints both, their ratio, and the cold render and process start-up for information; exits 1 if
-the briefing takes more than ``--ratio`` (default 2) times the baseline. Generic on purpose: it measures
+Medians count. Prints all three, the ratios, and the cold render and process start-up for information; exits 1
+if the briefing takes more than ``--ratio`` (default 2) times the baseline. Generic on purpose: it measures
 whatever fonts and CSS the renderer currently uses.
 """
 
@@ -141,25 +144,31 @@ def ours(name):
 
 weasyprint = render._weasyprint()  # WeasyPrint imported and pointed at the project's fonts, as the renderer does
 
-def baseline(name):
+def baseline(name, html=None):
     t = time.perf_counter()
-    data = weasyprint.HTML(string=page).write_pdf()
+    data = weasyprint.HTML(string=html or page).write_pdf()
     (work / name).write_bytes(data)
     return time.perf_counter() - t
 
+text_page = Path(sys.argv[5]).read_text()
+
 out["cold"] = ours("cold.pdf")  # empty cache: builds the pre-subset font
-ours("warm.pdf"), baseline("warm_baseline.pdf")
-out["ours"], out["baseline"] = [], []
+ours("warm.pdf"), baseline("warm_baseline.pdf"), baseline("warm_text.pdf", text_page)
+out["ours"], out["baseline"], out["text"] = [], [], []
 for i in range(pairs):
     out["ours"].append(ours(f"ours{i}.pdf"))
     out["baseline"].append(baseline(f"baseline{i}.pdf"))
+    out["text"].append(baseline(f"text{i}.pdf", text_page))
 out["process"] = time.perf_counter() - t0
 print(json.dumps(out))
 """
 
 
-def plain_page(nb_path: Path, family: str) -> str:
-    """The notebook's text and table as one plain HTML page: no images, no page furniture, one font."""
+def plain_page(nb_path: Path, family: str, charts: bool = True) -> str:
+    """The notebook's content as one plain HTML page: its text, its HTML tables and (``charts``) each chart as an
+    ``<img>`` of the image the notebook carries (the SVG where there is one, else the PNG); no page furniture,
+    no stylesheet beyond one font."""
+    import base64
     import html
 
     import nbformat
@@ -170,17 +179,23 @@ def plain_page(nb_path: Path, family: str) -> str:
         if cell.cell_type == "markdown":
             parts += [f"<p>{html.escape(line.lstrip('#- '))}</p>" for line in cell.source.splitlines() if line.strip()]
         for o in cell.get("outputs", []):
-            if "text/html" in o.get("data", {}):
-                parts.append(o["data"]["text/html"])
+            data = o.get("data", {})
+            if "text/html" in data:
+                parts.append(data["text/html"])
+            elif charts and "image/svg+xml" in data:
+                svg = base64.b64encode(data["image/svg+xml"].encode("utf-8")).decode("ascii")
+                parts.append(f"<p><img src='data:image/svg+xml;base64,{svg}' style='width: 100%'></p>")
+            elif charts and "image/png" in data:
+                parts.append(f"<p><img src='data:image/png;base64,{data['image/png']}' style='width: 100%'></p>")
     style = f"body {{ font-family: '{family}'; }}"
     return f"<!doctype html><html><head><meta charset='utf-8'><style>{style}</style></head><body>{''.join(parts)}</body></html>"
 
 
-def _run(nb: Path, work: Path, cache: Path, pairs: int, page: Path) -> dict:
+def _run(nb: Path, work: Path, cache: Path, pairs: int, page: Path, text_page: Path) -> dict:
     env = {**os.environ, "CHAINPLAN_CACHE": str(cache)}
     env.pop("FONTCONFIG_FILE", None)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _CHILD, str(nb), str(work), str(pairs), str(page)],
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(nb), str(work), str(pairs), str(page), str(text_page)],
                           env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t
     if proc.returncode != 0:
@@ -214,17 +229,21 @@ def main(argv: list[str] | None = None) -> int:
         nb = build_notebook(work / "bench_briefing.ipynb")
         page = work / "baseline.html"
         page.write_text(plain_page(nb, family), encoding="utf-8")
-        res = _run(nb, work, cache, args.pairs, page)
+        text_page = work / "baseline_text_only.html"
+        text_page.write_text(plain_page(nb, family, charts=False), encoding="utf-8")
+        res = _run(nb, work, cache, args.pairs, page, text_page)
         from chainplan_lib.reporting.render import pdf_fonts, pdf_text
 
         ours, base = statistics.median(res["ours"]), statistics.median(res["baseline"])
+        text = statistics.median(res["text"])
         ratio = ours / base
         pdf, bpdf = work / "ours0.pdf", work / "baseline0.pdf"
         print(f"briefing: {len(pdf_text(pdf))} pages, {pdf.stat().st_size / 1024:.0f} KiB, fonts {sorted(pdf_fonts(pdf))}")
         print(f"baseline: {len(pdf_text(bpdf))} pages, {bpdf.stat().st_size / 1024:.0f} KiB, fonts "
-              f"{sorted(pdf_fonts(bpdf))} (plain page, font-family '{family}')")
+              f"{sorted(pdf_fonts(bpdf))} (plain page with the same text, table and charts, font-family '{family}')")
         print(f"paired renders in one process, median of {args.pairs}: briefing {ours:.2f} s, baseline {base:.2f} s, "
               f"ratio {ratio:.2f} (pairs: {', '.join(f'{o:.2f}/{b:.2f}' for o, b in zip(res['ours'], res['baseline']))})")
+        print(f"for information: the plain page without its charts {text:.2f} s (briefing {ours / text:.2f} x that)")
         print(f"for information: import {res['import']:.2f} s, cold render (builds the font) {res['cold']:.2f} s, "
               f"child process {res['wall']:.2f} s")
         if args.keep:

@@ -156,11 +156,17 @@ def declared_parameters(sources: list[Path]) -> dict[str, dict[str, Any]]:
     return {src.stem: papermill.inspect_notebook(str(src)) for src in sources}
 
 
-def _warm() -> None:
-    """Worker start-up: import what every task needs while the parent is still cleaning."""
+def _warm(cwd: str | None = None) -> None:
+    """Worker start-up: import what every task needs and start the first notebook's kernel (in ``cwd``, where
+    the notebooks run) while the parent is still cleaning."""
     import papermill  # noqa: F401
 
     from . import render  # noqa: F401
+
+    if cwd is not None:
+        from . import spare_kernel
+
+        spare_kernel.start(KERNEL, cwd)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -169,24 +175,29 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, parameters: dict[str, Any],
-             cwd: str, title: str, synthetic: bool, year: int) -> dict[str, Any]:
-    """Worker: execute one notebook with papermill, then render it. Runs in its own process."""
+             cwd: str, title: str, synthetic: bool, year: int, spare_next: bool = False) -> dict[str, Any]:
+    """Worker: execute one notebook with papermill, then render it. Runs in its own process.
+
+    The notebook runs in the kernel this worker started ahead for it, if one is waiting (see
+    :mod:`~chainplan_lib.reporting.spare_kernel`; a retry always starts its own); ``spare_next``: more notebooks
+    are to come, so the next kernel is started before this one's pages are rendered."""
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from . import render, site
+    from . import render, site, spare_kernel
 
     res: dict[str, Any] = {"ok": True, "error": None, "failed_cell": None, "attempts": 0}
     t0 = time.perf_counter()
     for attempt in (1, 2):
         res["attempts"] = attempt
+        km = spare_kernel.take(KERNEL, cwd) if attempt == 1 else None
         try:
             # no save after every cell: the executed copy is written once at the end (and on failure)
             papermill.execute_notebook(source, executed, parameters=parameters, kernel_name=KERNEL, cwd=cwd,
                                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                                        config=kernels.kernel_config(),
-                                       kernel_manager_class=kernels.QuietKernelManager)
+                                       kernel_manager_class=kernels.QuietKernelManager, km=km)
             res.update(ok=True, error=None)
         except PapermillExecutionError as exc:  # a cell failed: the notebook's own error, never retried
             res.update(ok=False, error=_one_line(f"{exc.ename}: {exc.evalue}"), failed_cell=exc.exec_count)
@@ -195,8 +206,13 @@ def _run_one(source: str, executed: str, html_out: str, pdf_out: str | None, par
         except Exception as exc:  # the kernel did not start: retry once, then report it
             res.update(ok=False, error=_one_line(f"the kernel did not start: {type(exc).__name__}: {exc}"))
             continue
+        finally:
+            if km is not None:
+                spare_kernel.finish(km)
         break
     res["seconds_execute"] = time.perf_counter() - t0
+    if spare_next:
+        spare_kernel.start(KERNEL, cwd)
     t1 = time.perf_counter()
     if Path(executed).exists():
         try:
@@ -367,10 +383,11 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     from ..cleaning.targets import write_targets
 
     assert build.path is not None
-    with kernels.sigint_blocked():  # workers start with Ctrl-C held back until they ignore it themselves
-        warm = [pool.submit(_warm) for _ in range(workers)]  # they import papermill while the parent cleans
     for sub in ("notebooks", "html", "analyst"):
         (build.path / sub).mkdir()
+    with kernels.sigint_blocked():  # workers start with Ctrl-C held back until they ignore it themselves
+        # they import papermill and start a kernel each while the parent cleans
+        warm = [pool.submit(_warm, str(build.path / "notebooks")) for _ in range(workers)]
 
     # 1. cleaning: data/raw → the run's private working folder (the report's data/)
     t_clean = time.perf_counter()
@@ -417,7 +434,9 @@ def _run(year: int, build: BuildFolder, pool: cf.ProcessPoolExecutor, workers: i
     cf.wait(warm)
     for w in warm:
         w.result()  # a worker that cannot even import papermill is an installation problem: say so
-    futures = {pool.submit(_run_one, *tasks[i]): i for i in order}
+    # a worker starts the next kernel ahead unless its notebook is among the last ones handed out
+    futures = {pool.submit(_run_one, *tasks[i], spare_next=pos < len(order) - workers): i
+               for pos, i in enumerate(order)}
     bar = tqdm(total=len(futures), desc=f"brief {year}", unit="nb", disable=not progress)
     try:
         for fut in cf.as_completed(futures):

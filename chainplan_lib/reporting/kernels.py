@@ -158,6 +158,11 @@ def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     quiet_loggers()
     skip_slow_optional_imports()
+    from multiprocessing.util import Finalize
+
+    from . import spare_kernel
+
+    Finalize(None, spare_kernel.drop, exitpriority=10)  # a kernel started ahead and not used: gone with the worker
     with contextlib.suppress(Exception):  # a head start while the batch cleans; the first page would do it anyway
         from . import render
 

@@ -142,8 +142,9 @@ def quiet_loggers() -> None:
 
 def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None) -> None:
     """Pool worker start-up: tag, runtime folder, the run's plan file (``$CHAINPLAN_PLAN``, which the kernels
-    inherit: every notebook reads the run's plan), one BLAS thread per kernel, signals, die with the parent, and
-    the HTML exporters compiled (:func:`chainplan_lib.reporting.render.prepare_exporters`) while the batch cleans."""
+    inherit: every notebook reads the run's plan), one BLAS thread per kernel, signals, die with the parent, a
+    kernel started ahead and never used killed at exit (:mod:`~chainplan_lib.reporting.spare_kernel`), and the
+    HTML exporters compiled (:func:`chainplan_lib.reporting.render.prepare_exporters`) while the batch cleans."""
     os.environ[RUN_ENV] = run_tag
     if plan_file:
         os.environ["CHAINPLAN_PLAN"] = plan_file

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..plan.model import Plan
 from .register_checks import empty_reasons
 from .register_schemas import FIELD_LABELS_CN, register_names
-from .register_values import clip_text
+from .register_values import clip_text, take_rows
 
 __all__ = ["deduplicate", "build_panel", "FIELDS_COMPARED", "PLACES_LISTED"]
 
@@ -23,14 +25,13 @@ PLACES_LISTED = 5  # a conflict's reason lists this many of its rows, then says 
 
 
 def _repeated(key: np.ndarray) -> np.ndarray:
-    """Which 64-bit keys occur more than once: one sort finds the repeated values, a binary search marks
-    the rows holding them (no hash table over a million keys)."""
+    """Which 64-bit keys occur more than once: one sort finds the repeated values (few), and Arrow's
+    ``is_in`` (a hash set of those few) marks the rows holding them."""
     sk = np.sort(key)
     again = np.unique(sk[1:][sk[1:] == sk[:-1]])
     if not len(again):
         return np.zeros(len(key), dtype=bool)
-    at = np.minimum(np.searchsorted(again, key), len(again) - 1)
-    return again[at] == key
+    return pc.is_in(pa.array(key), value_set=pa.array(again)).to_numpy(zero_copy_only=False)
 
 
 def deduplicate(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
@@ -59,7 +60,8 @@ def deduplicate(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFram
         idx = idx[cand]
         if not len(idx):
             continue
-        grp = rows.iloc[idx][list(dict.fromkeys(keycols + FIELDS_COMPARED))].astype({"area": "str", "chain_id": "str"})
+        grp = take_rows(rows, idx, list(dict.fromkeys(keycols + FIELDS_COMPARED))).astype(
+            {"area": "str", "chain_id": "str"})
         grp.index = idx
         exact = grp.duplicated(keep="first").to_numpy()
         first = grp.groupby(list(grp.columns), dropna=False, sort=False).ngroup()
@@ -92,7 +94,7 @@ def _conflict_reasons(rows: pd.DataFrame, conflict: pd.DataFrame, keycols: list[
     what = pd.Series("", index=conflict.index, dtype="str")
     for c in FIELDS_COMPARED:
         what = what + np.where(differ[c].to_numpy(), FIELD_LABELS_CN[c] + "、", "")
-    at = rows.iloc[conflict.index]
+    at = take_rows(rows, conflict.index.to_numpy(), ["source_file", "source_row"])
     where = pd.Series((at["source_file"].astype("str").str.replace(r"^.*[\\/]", "", regex=True)
                        + ":" + at["source_row"].astype("str")).to_numpy(), index=conflict.index)
     keys = [conflict["year"], conflict["uscc"]]

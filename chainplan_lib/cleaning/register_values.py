@@ -22,7 +22,7 @@ from .uscc import utf8_view
 __all__ = [
     "UNIT_TO_WAN", "MAX_REVENUE_WAN", "REVENUE_STATUS", "arrow_strings", "arrow_apply", "matches", "as_text",
     "normalise_text", "nfkc", "distinct", "utf8_view", "utf8_lengths", "byte_table", "rows_with",
-    "parse_revenue", "year_value", "industry_value", "area_value", "chain_value", "clip_text",
+    "parse_revenue", "year_value", "industry_value", "area_value", "chain_value", "clip_text", "take_rows",
 ]
 
 UNIT_TO_WAN = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
@@ -143,6 +143,32 @@ def distinct(s: pd.Series) -> tuple[np.ndarray, list[str]]:
         return np.where(codes < 0, len(values) - 1, codes), values
     codes, uniques = pd.factorize(as_text(s), use_na_sentinel=False)
     return codes, [str(u) for u in uniques]
+
+
+def _take_text(s: pd.Series, idx: np.ndarray) -> pd.Series:
+    """``s.iloc[idx]`` for an Arrow-backed text column, chunk by chunk: pyarrow's ``take`` on a chunked array
+    first joins the chunks (a copy of the whole column for a handful of rows)."""
+    arr = s.array._pa_array
+    bounds = np.cumsum([0] + [len(c) for c in arr.chunks])
+    order = np.argsort(idx, kind="stable")
+    at = idx[order]
+    chunk = np.searchsorted(bounds, at, side="right") - 1
+    pieces = [arr.chunk(int(k)).take(pa.array(at[chunk == k] - bounds[k])) for k in np.unique(chunk)]
+    got = pa.chunked_array(pieces, type=arr.type).combine_chunks() if pieces else pa.array([], type=arr.type)
+    back = np.empty(len(idx), dtype=np.int64)
+    back[order] = np.arange(len(idx))
+    return pd.Series(pd.array(got.take(pa.array(back)), dtype=s.dtype), index=s.index[idx], name=s.name)
+
+
+def take_rows(frame: pd.DataFrame, idx: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    """``frame.iloc[idx][columns]``, taking only ``columns`` (text columns chunk by chunk, see :func:`_take_text`)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    out = {}
+    for c in (list(frame.columns) if columns is None else columns):
+        s = frame[c]
+        text = s.dtype == "str" and hasattr(s.array, "_pa_array") and s.array._pa_array.num_chunks > 1
+        out[c] = _take_text(s, idx) if text and len(idx) else s.iloc[idx]
+    return pd.DataFrame(out, index=frame.index[idx], copy=False)
 
 
 def clip_text(s: pd.Series) -> pd.Series:

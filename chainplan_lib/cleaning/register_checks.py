@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
@@ -23,10 +24,10 @@ from .register_config import RegisterConfig
 from .register_read import SheetTable
 from .register_schemas import REASONS_CN
 from .register_values import (
-    MAX_REVENUE_WAN, area_value, arrow_apply, chain_value, clip_text, distinct, industry_value, nfkc,
+    MAX_REVENUE_WAN, area_value, arrow_apply, arrow_strings, chain_value, clip_text, distinct, industry_value, nfkc,
     normalise_text, parse_revenue, year_value,
 )
-from .uscc import USCC_STATUSES, validate_uscc
+from .uscc import CHARSET, USCC_STATUSES, validate_uscc
 
 __all__ = ["PartResult", "parse_sheet", "require_columns", "blank_rows", "take_cat", "empty_reasons"]
 
@@ -216,14 +217,20 @@ def _check_uscc(codes: pd.DataFrame, status: np.ndarray, heading: str, live: np.
 
     def message(idx: np.ndarray) -> pd.Series:
         u, st = uscc.iloc[idx].reset_index(drop=True), status[idx]
-        exp = codes["uscc_expected"].iloc[idx].astype("str").reset_index(drop=True)
-        detail = np.select(
-            [st == _ST["bad_length"], st == _ST["bad_charset"], st == _ST["bad_check"]],
-            ["为 " + u.str.len().astype("str") + " 位，应为 18 位",
-             "含 0-9、A-Z（不含 I、O、S、V、Z）以外的字符",
-             "校验码为 " + u.str[-1:] + "，按前 17 位应为 " + exp],
-            "被存成了数字，已丢失位数；请把该列设为文本格式")
-        return f"{heading} '" + clip_text(u) + "' " + detail
+        ua = arrow_strings(u)
+        detail = np.full(len(idx), "被存成了数字，已丢失位数；请把该列设为文本格式", dtype=object)
+        detail[st == _ST["bad_charset"]] = "含 0-9、A-Z（不含 I、O、S、V、Z）以外的字符"
+        short = st == _ST["bad_length"]
+        if short.any():
+            detail[short] = pc.binary_join_element_wise(
+                "为 ", pc.cast(pc.utf8_length(ua.filter(pa.array(short))), pa.string()), " 位，应为 18 位", "").to_numpy(
+                zero_copy_only=False)
+        check = st == _ST["bad_check"]
+        if check.any():
+            exp = np.asarray(list(CHARSET), dtype=object)[codes["uscc_expected"].cat.codes.to_numpy()[idx[check]]]
+            detail[check] = "校验码为 " + pd.Series(pc.utf8_slice_codeunits(ua.filter(pa.array(check)), -1).to_numpy(
+                zero_copy_only=False)) + "，按前 17 位应为 " + exp
+        return (f"{heading} '" + clip_text(u) + "' " + detail).to_numpy(object)
 
     why.add("uscc_invalid", live & (status != _ST["valid"]) & (status != _ST["missing"]), message)
 

@@ -186,6 +186,15 @@ _WELL_FORMED = (r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.?\d+)(?:e[+
 _SEPARATED = r"^[+-]?[\d,]*\d[\d,]*(\.\d+)?(亿元|万元|千元|元|亿|万|千)?$"  # digits and commas: a number mis-grouped
 
 
+_UNITS = pa.array(["亿元", "万元", "千元", "元", "亿", "万", "千"], type=pa.large_string())
+_UNIT_WAN = np.array([UNIT_TO_WAN[u if u.endswith("元") else u + "元"] for u in _UNITS.to_pylist()] + [np.nan])
+
+
+def _flags(arr) -> np.ndarray:
+    """An Arrow boolean (or integer) result as numpy, nulls read as False (0)."""
+    return pc.fill_null(arr, False if pa.types.is_boolean(arr.type) else 0).to_numpy(zero_copy_only=False)
+
+
 def parse_revenue(raw: pd.Series, unit: str | None, missing: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
     """(revenue in 万元, status) per row; status (:data:`REVENUE_STATUS`) 0 ok, 1 missing, 2 negative,
     3 not a number, 4 no unit known, 5 not finite or above :data:`MAX_REVENUE_WAN`, 6 thousands
@@ -211,19 +220,20 @@ def parse_revenue(raw: pd.Series, unit: str | None, missing: frozenset[str]) -> 
         value[plain] *= factor
     rest = np.flatnonzero(~plain)
     if len(rest):
-        t = arrow_apply(s[~plain], nfkc, lambda a: pc.replace_substring_regex(a, r"\s", ""), pc.utf8_lower,
-                        lambda a: pc.replace_substring_regex(a, r"^\((.+)\)$", r"-\1"))  # (123) -> -123
-        is_missing = t.isin(missing).to_numpy()
-        ta = arrow_strings(t)
+        ta = arr if plain.sum() == 0 else arr.filter(pa.array(~plain))
+        for step in (nfkc, lambda a: pc.replace_substring_regex(a, r"\s", ""), pc.utf8_lower,
+                     lambda a: pc.replace_substring_regex(a, r"^\((.+)\)$", r"-\1")):  # (123) -> -123
+            ta = step(ta)
+        is_missing = _flags(pc.is_in(ta, value_set=pa.array(sorted(missing), type=ta.type)))
         parts = pc.extract_regex(ta, _WELL_FORMED)
         num_text = pc.replace_substring(pc.struct_field(parts, "num"), ",", "")
         num = pd.to_numeric(pd.Series(pd.array(num_text, dtype="str")), errors="coerce").to_numpy(dtype=float)
-        suffix = pd.Series(pd.array(pc.struct_field(parts, "unit"), dtype="str")).fillna("")
-        suffix = suffix.where(suffix.str.endswith("元") | (suffix == ""), suffix + "元")
-        f = suffix.map(UNIT_TO_WAN).to_numpy(dtype=float)
+        unit = pc.struct_field(parts, "unit")
+        unit_at = _flags(pc.fill_null(pc.index_in(unit, value_set=_UNITS.cast(unit.type)), len(_UNIT_WAN) - 1))
+        f = _UNIT_WAN[unit_at.astype(np.int64)]  # a unit written without 元 (亿, 万, 千) means the 元 one
         f = np.where(np.isnan(f), factor, f)
-        mis_grouped = np.isnan(num) & ~is_missing & pc.fill_null(pc.match_substring_regex(
-            ta, _SEPARATED), False).to_numpy(zero_copy_only=False) & matches(t, ",")
+        mis_grouped = np.isnan(num) & ~is_missing & _flags(pc.match_substring_regex(ta, _SEPARATED)) & _flags(
+            pc.match_substring(ta, ","))
         st = np.select([is_missing, mis_grouped, np.isnan(num), num < 0, np.isnan(f)], [1, 6, 3, 2, 4], 0)
         value[rest], status[rest] = np.where(st == 0, num * f, np.nan), st
     if np.isnan(factor):

@@ -25,7 +25,7 @@ from .register_read import SheetTable
 from .register_schemas import REASONS_CN
 from .register_values import (
     MAX_REVENUE_WAN, area_value, arrow_apply, arrow_strings, chain_value, clip_text, distinct, industry_value, nfkc,
-    normalise_text, parse_revenue, year_value,
+    normalise_text, parse_revenue, text_frame, utf8_lengths, year_value,
 )
 from .uscc import CHARSET, USCC_STATUSES, validate_uscc
 
@@ -138,7 +138,8 @@ def _structural(f: pd.DataFrame, col: dict, header_names: tuple[str, ...], cand:
 def _names(s: pd.Series, missing: frozenset[str]) -> pd.Series:
     """Enterprise names normalised; a placeholder (—, 无, n/a …) becomes ''."""
     name = normalise_text(s)
-    short = np.flatnonzero(name.str.len().to_numpy() <= 4)  # placeholders are short
+    short = np.flatnonzero(utf8_lengths(arrow_strings(name)) <= 16)  # placeholders are short: at most 16 bytes,
+    short = short[name.iloc[short].str.len().to_numpy() <= 4]      # then at most 4 characters
     if len(short):
         placeholder = np.zeros(len(name), dtype=bool)
         placeholder[short] = name.iloc[short].str.lower().isin(missing).to_numpy()
@@ -206,7 +207,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
     }
     failed_pos = keep[why.mask]
     originals = frame.iloc[np.flatnonzero(why.mask)] if len(failed_pos) else frame.iloc[:0]
-    originals = originals.astype("str").fillna("")
+    originals = text_frame(originals)
     originals.index = failed_pos
     return PartResult(rows, why.frame(), originals, int(blank.sum()), n_part,
                       int(keep[no_unit[0]]) if len(no_unit) else -1)

@@ -17,12 +17,12 @@ import pyarrow.compute as pc
 
 from ..plan.model import Plan
 from ..plan.names import normalise_label
-from .uscc import utf8_view
+from .uscc import replace_masked, utf8_view
 
 __all__ = [
     "UNIT_TO_WAN", "MAX_REVENUE_WAN", "REVENUE_STATUS", "arrow_strings", "arrow_apply", "matches", "as_text",
     "normalise_text", "nfkc", "distinct", "utf8_view", "utf8_lengths", "byte_table", "rows_with",
-    "parse_revenue", "year_value", "industry_value", "area_value", "chain_value", "clip_text", "take_rows",
+    "parse_revenue", "year_value", "industry_value", "area_value", "chain_value", "clip_text", "take_rows", "text_frame",
 ]
 
 UNIT_TO_WAN = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
@@ -132,7 +132,7 @@ def normalise_text(s: pd.Series) -> pd.Series:
         return s
     arr, mask = arrow_strings(s), pa.array(todo)
     fixed = squeeze_spaces(nfkc(arr.filter(mask))).combine_chunks()
-    return pd.Series(pd.array(pc.replace_with_mask(arr, mask, fixed), dtype="str"), index=s.index)
+    return pd.Series(pd.array(replace_masked(arr, todo, fixed), dtype="str"), index=s.index)
 
 
 def distinct(s: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -169,6 +169,20 @@ def take_rows(frame: pd.DataFrame, idx: np.ndarray, columns: list[str] | None = 
         text = s.dtype == "str" and hasattr(s.array, "_pa_array") and s.array._pa_array.num_chunks > 1
         out[c] = _take_text(s, idx) if text and len(idx) else s.iloc[idx]
     return pd.DataFrame(out, index=frame.index[idx], copy=False)
+
+
+def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as pandas ``str``, '' for missing (``frame.astype("str").fillna("")``, categoricals
+    converted once per category rather than per cell)."""
+    out = {}
+    for c in frame.columns:
+        s = frame[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            cats = np.append(np.asarray(s.cat.categories.astype("str").fillna(""), dtype=object), "")
+            out[c] = pd.Series(cats[s.cat.codes.to_numpy()], index=s.index, dtype="str")  # code -1 -> ''
+        else:
+            out[c] = s.astype("str").fillna("")
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
 def clip_text(s: pd.Series) -> pd.Series:

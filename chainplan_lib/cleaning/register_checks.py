@@ -63,22 +63,32 @@ class _Reasons:
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
             idx = np.flatnonzero(mask)
-            text = message if isinstance(message, str) else np.asarray(message(idx), dtype=object)
-            self.parts.append(pd.DataFrame({"pos": idx, "reason_code": code, "reason": text}))
+            text = np.full(len(idx), message, dtype=object) if isinstance(message, str) else \
+                np.asarray(message(idx), dtype=object)
+            self.parts.append((idx, code, text))
             self.mask |= mask
 
     def frame(self) -> pd.DataFrame:
-        """reason_code and reason per failing row (several joined with '; '), indexed by row."""
+        """reason_code and reason per failing row (several joined with '; ', in the order of the checks),
+        indexed by row."""
         if not self.parts:
             return empty_reasons()
-        why = pd.concat(self.parts, ignore_index=True).sort_values("pos", kind="stable")
-        several = why["pos"].duplicated(keep=False).to_numpy()
-        if several.any():  # rows with more than one reason: join those few
-            joined = why[several].groupby("pos", sort=True)[["reason_code", "reason"]].agg("; ".join)
-            why = pd.concat([why[~several].set_index("pos"), joined]).sort_index()
-        else:
-            why = why.set_index("pos")
-        return why[["reason_code", "reason"]]
+        pos = np.concatenate([p[0] for p in self.parts])
+        code = np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in self.parts])
+        text = np.concatenate([p[2] for p in self.parts])
+        order = np.argsort(pos, kind="stable")
+        pos, code, text = pos[order], code[order], text[order]
+        first = np.ones(len(pos), dtype=bool)
+        first[1:] = pos[1:] != pos[:-1]
+        if not first.all():  # rows with more than one reason: join those few
+            starts = np.flatnonzero(first)
+            ends = np.append(starts[1:], len(pos))
+            for at in np.flatnonzero(ends - starts > 1):
+                lo, hi = starts[at], ends[at]
+                code[lo], text[lo] = "; ".join(code[lo:hi]), "; ".join(text[lo:hi])
+            pos, code, text = pos[first], code[first], text[first]
+        return pd.DataFrame({"reason_code": pd.array(code, dtype="str"), "reason": pd.array(text, dtype="str")},
+                            index=pd.Index(pos, name="pos"))
 
 
 @dataclass

@@ -39,9 +39,11 @@ _NOTE = (r"^(注|备注|说明|附注|填报人|填表人|制表人?|审核人?|
 
 def take_cat(values: list[str | None], codes: np.ndarray, categories) -> pd.Categorical:
     """A categorical column from per-value labels (None -> missing) and row codes."""
-    cats = pd.Index(list(categories), dtype="str")
-    at = cats.get_indexer(pd.Index([v if v else None for v in values], dtype=object))
-    return pd.Categorical.from_codes(at[codes] if len(at) else np.full(len(codes), -1), categories=cats)
+    cats = list(categories)
+    where = {c: i for i, c in enumerate(cats)}
+    at = np.array([where.get(v, -1) if v else -1 for v in values], dtype=np.int64)  # once per distinct value
+    return pd.Categorical.from_codes(at[codes] if len(at) else np.full(len(codes), -1),
+                                     dtype=pd.CategoricalDtype(pd.Index(cats, dtype="str")), validate=False)
 
 
 def _q(values: pd.Series, idx: np.ndarray) -> pd.Series:

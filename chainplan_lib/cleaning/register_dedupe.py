@@ -152,4 +152,4 @@ def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan 
     })
     out = out.astype({"chain_id": "str", "area": "str"})
     out["chain"] = out["chain_id"].map(names.chain_name_by_id).astype("str")
-    return names.panel_schema.validate(out)
+    return names.panel_schema.validate(out, inplace=True)  # a frame made here: no copy to check

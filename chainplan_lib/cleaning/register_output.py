@@ -86,7 +86,7 @@ def clean_frame(rows: pd.DataFrame, cfg: RegisterConfig) -> pd.DataFrame:
         "source_sheet": rows.pop("source_sheet"),
         "source_row": rows.pop("source_row"),
     }, copy=False)
-    return names.clean_schema.validate(clean)
+    return names.clean_schema.validate(clean, inplace=True)  # a frame made here: no copy to check
 
 
 def quarantine_frame(at: pd.DataFrame, why: pd.DataFrame, originals: dict[int, pd.DataFrame],
@@ -115,7 +115,7 @@ def quarantine_frame(at: pd.DataFrame, why: pd.DataFrame, originals: dict[int, p
     q = q[[c for c in q.columns if c not in QUARANTINE_TAIL] + QUARANTINE_TAIL]
     text_cols = [c for c in q.columns if c != "source_row"]
     q[text_cols] = q[text_cols].astype("str").fillna("")
-    return QUARANTINE_SCHEMA.validate(q)
+    return QUARANTINE_SCHEMA.validate(q, inplace=True)
 
 
 def duplicates_frame(d: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:

@@ -48,7 +48,7 @@ from .register_output import (
     RegisterResult, check_out_dir, clean_frame, duplicates_frame, quarantine_frame, summarise, write_outputs,
 )
 from .register_read import NotRegular, SheetTable, list_register_files, read_register_file
-from .register_values import take_rows
+from .register_values import take_rows, text_frame
 from .register_schemas import (
     CLEAN_COLUMNS, CLEAN_SCHEMA, DUPLICATE_COLUMNS, OUTPUT_FILES, PANEL_COLUMNS, PANEL_SCHEMA, QUARANTINE_SCHEMA,
     QUARANTINE_TAIL, REASONS, REASONS_CN,
@@ -184,7 +184,7 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
     parts, whys, originals, blanks, offset = [], [], {}, [], 0
     for sid, (t, done) in enumerate(zip(tables, results)):
         blanks.append(sum(p.blank for p in done))
-        originals[sid] = pd.concat([p.originals for p in done]) if done else t.frame_like()
+        originals[sid] = text_frame(pd.concat([p.originals for p in done])) if done else t.frame_like()
         for p in done:
             p.rows["source_row"] = p.rows.pop("_pos") + (t.header.data_start + 1)  # the position, kept once
             p.why.index = p.why.index + offset

@@ -25,7 +25,7 @@ from .register_read import SheetTable
 from .register_schemas import REASONS_CN
 from .register_values import (
     MAX_REVENUE_WAN, area_value, arrow_apply, arrow_strings, chain_value, clip_text, distinct, industry_value, nfkc,
-    normalise_text, parse_revenue, text_frame, utf8_lengths, year_value,
+    normalise_text, parse_revenue, utf8_lengths, year_value,
 )
 from .uscc import CHARSET, USCC_STATUSES, validate_uscc
 
@@ -99,7 +99,7 @@ class PartResult:
 
     rows: dict  # typed rows as columns (blank rows left out), ``_pos`` their position in the part
     why: pd.DataFrame  # reason_code, reason of the failing rows, indexed by row of ``rows``
-    originals: pd.DataFrame  # the failing rows' cells as typed, indexed by position in the part
+    originals: pd.DataFrame  # the failing rows' cells as read, indexed by position in the part
     blank: int  # blank rows skipped
     n: int  # rows in the part, blank ones included
     no_unit_at: int = -1  # position of the first plain number without a unit (an error for the whole file)
@@ -219,8 +219,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
     }
     failed_pos = keep[why.mask]
     originals = frame.iloc[np.flatnonzero(why.mask)] if len(failed_pos) else frame.iloc[:0]
-    originals = text_frame(originals)
-    originals.index = failed_pos
+    originals.index = failed_pos  # turned into text once for the whole sheet (register._gather)
     return PartResult(rows, why.frame(), originals, int(blank.sum()), n_part,
                       int(keep[no_unit[0]]) if len(no_unit) else -1)
 

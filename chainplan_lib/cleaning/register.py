@@ -176,6 +176,7 @@ def _parse_parts(pool: ThreadPoolExecutor, t: SheetTable, cfg: RegisterConfig, s
                              f"unit; write the heading as e.g. {heading}（万元）", file=t.file,
                              line=t.header.data_start + 1 + offset + part.no_unit_at, cell=heading)
         offset += part.n
+    t.part_rows = [part.n for part in done]  # so rows read again later come from their parts only
     return done
 
 

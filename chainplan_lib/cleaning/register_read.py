@@ -83,6 +83,27 @@ class CsvStream:
         with open(self.path, "rb") as fh:
             fh.seek(a)
             data = fh.read(b - a)
+        return self._parse(data)
+
+    def read_rows(self, a: int, b: int, rows: int, local: np.ndarray) -> pd.DataFrame:
+        """Only the rows at ``local`` (sorted positions) of the ``rows`` rows in bytes [a, b): when each of
+        those rows is one line, just those lines are parsed; otherwise the whole range is read."""
+        with open(self.path, "rb") as fh:
+            fh.seek(a)
+            data = fh.read(b - a)
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
+        if not data.endswith(b"\n"):
+            ends = np.append(ends, len(data) - 1)
+        if len(ends) != rows or data.count(b"\r") != data.count(b"\r\n"):  # a row is not a line: read it all
+            return self._parse(data).iloc[local]
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        part = self._parse(b"".join(data[starts[k]: ends[k] + 1] for k in local))
+        if len(part) != len(local):  # pragma: no cover - rows and lines agreed above
+            return self._parse(data).iloc[local]
+        part.index = local
+        return part
+
+    def _parse(self, data: bytes) -> pd.DataFrame:
         quoted = data.find(b'"') >= 0  # without quotes every line end ends a row
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) if quoted else -1
         if self.encoding not in ("utf-8", "utf-8-sig"):
@@ -128,6 +149,7 @@ class SheetTable:
     notes: list[str] = field(default_factory=list)
     stream: CsvStream | None = None
     fallback: Callable[[], pd.DataFrame] | None = None  # the careful reader, when a streamed part is irregular
+    part_rows: list[int] | None = None  # rows in each part of :meth:`parts`, once they have been read
 
     def column(self, fname: str) -> str | None:
         j = self.header.fields.get(fname)
@@ -157,10 +179,18 @@ class SheetTable:
         positions = np.asarray(positions, dtype=np.int64)
         if self.stream is None:
             out = self.frame.iloc[positions]
-        else:  # read again, part by part, keeping only those rows
-            pieces, offset = [], 0
-            for read in self.parts():
-                part = read()
+        else:  # read again, part by part, keeping only those rows (only the parts holding them, once the
+            pieces, offset = [], 0  # parts' row counts are known)
+            ranges = self.stream.ranges()
+            sizes = self.part_rows if self.part_rows and len(self.part_rows) == len(ranges) else [None] * len(ranges)
+            for (a, b), size in zip(ranges, sizes):
+                if size is not None:
+                    local = positions[(positions >= offset) & (positions < offset + size)] - offset
+                    if len(local):
+                        pieces.append(self.stream.read_rows(a, b, size, local))
+                    offset += size
+                    continue
+                part = self.stream.read(a, b)
                 local = positions[(positions >= offset) & (positions < offset + len(part))] - offset
                 if len(local):
                     pieces.append(part.iloc[local])

@@ -156,6 +156,15 @@ def _byte_key(mat: np.ndarray) -> np.ndarray:
     return h | np.uint64(1)  # never 0, which marks "no code"
 
 
+def _no_negative(v: np.ndarray) -> np.ndarray:
+    """Rows of a C-contiguous (n, 18) int8 matrix without a negative value: the sign bits of three
+    overlapping 8-byte words (bytes 0-7, 8-15, 10-17) read in place, as :func:`_byte_key` reads them."""
+    if not len(v):
+        return np.zeros(0, dtype=bool)
+    word = [np.ndarray(shape=(len(v),), dtype="<u8", buffer=v, offset=o, strides=(18,)) for o in (0, 8, 10)]
+    return ((word[0] | word[1] | word[2]) & np.uint64(0x8080808080808080)) == 0
+
+
 def _well_formed(arr: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(mask of values that are 18 charset characters, their charset values (k, 18), their row numbers,
     their 64-bit keys)."""
@@ -167,7 +176,7 @@ def _well_formed(arr: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarr
         sub = chunk if len(at) == len(chunk) else chunk.filter(pa.array(eighteen))
         mat = _char_matrix(sub) if len(at) else np.empty((0, 18), dtype=np.uint8)
         v = np.take(_LUT, mat)  # np.take reads a small table faster than fancy indexing
-        ok = np.einsum("ij->i", (v < 0).view(np.int8), dtype=np.int32) == 0  # no character outside the charset
+        ok = _no_negative(v)  # no character outside the charset
         mask = np.zeros(len(chunk), dtype=bool)
         key = _byte_key(np.ascontiguousarray(mat))
         if not ok.all():  # the usual part has none to leave out: no copies then

@@ -185,7 +185,7 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
     parts, whys, originals, blanks, offset = [], [], {}, [], 0
     for sid, (t, done) in enumerate(zip(tables, results)):
         blanks.append(sum(p.blank for p in done))
-        originals[sid] = text_frame(pd.concat([p.originals for p in done])) if done else t.frame_like()
+        originals[sid] = text_frame(_concat_frames([p.originals for p in done])) if done else t.frame_like()
         for p in done:
             p.rows["source_row"] = p.rows.pop("_pos") + (t.header.data_start + 1)  # the position, kept once
             p.why.index = p.why.index + offset
@@ -197,12 +197,27 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
     files = list(dict.fromkeys(t.file for t in tables))
     sheets = list(dict.fromkeys(t.sheet for t in tables))
     sheet_ids = rows["_sheet"].to_numpy()
+    small = np.int8 if max(len(files), len(sheets)) < 127 else np.int32  # the codes' own width: no widening
     rows["source_file"] = pd.Categorical.from_codes(
-        np.array([files.index(t.file) for t in tables], dtype=np.int64)[sheet_ids], categories=files)
+        np.array([files.index(t.file) for t in tables], dtype=small)[sheet_ids], categories=files, validate=False)
     rows["source_sheet"] = pd.Categorical.from_codes(
-        np.array([sheets.index(t.sheet) for t in tables], dtype=np.int64)[sheet_ids], categories=sheets)
+        np.array([sheets.index(t.sheet) for t in tables], dtype=small)[sheet_ids], categories=sheets, validate=False)
     whys = [w for w in whys if len(w)]
     return rows, (pd.concat(whys) if whys else empty_reasons()), originals, blanks
+
+
+def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames)``, but categorical columns with different categories are united (codes joined),
+    not turned into Python objects."""
+    out = {}
+    for c in frames[0].columns:
+        cols = [f[c] for f in frames]
+        if len(cols) > 1 and all(isinstance(x.dtype, pd.CategoricalDtype) for x in cols) and \
+                any(x.dtype != cols[0].dtype for x in cols):
+            out[c] = pd.Series(union_categoricals([x.array for x in cols]))
+        else:
+            out[c] = pd.concat(cols, ignore_index=True)
+    return pd.DataFrame(out, columns=frames[0].columns).set_axis(np.concatenate([f.index for f in frames]))
 
 
 def _concat_rows(parts: list[dict]) -> pd.DataFrame:

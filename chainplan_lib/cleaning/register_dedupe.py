@@ -52,9 +52,9 @@ def deduplicate(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFram
         idx = np.flatnonzero(part)
         if len(idx) < 2:
             continue
-        if keycols[1] == "uscc":  # candidates by a 64-bit key of (code, year); confirmed on the strings below
-            salt = year[idx].astype(np.int64).astype(np.uint64) * np.uint64(0x9E3779B1)
-            cand = _repeated(rows["uscc_key"].to_numpy()[idx] ^ salt)
+        if keycols[1] == "uscc":  # candidates by a 64-bit key of (code, year): the code's hash xor the bits
+            cand = _repeated((rows["uscc_key"].to_numpy() ^ year.view(np.uint64))[idx])  # of the year (a float);
+            # candidates are confirmed on the strings below
         else:
             cand = rows[keycols].iloc[idx].duplicated(keep=False).to_numpy()
         idx = idx[cand]

@@ -210,7 +210,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
         "name": name,
         "area": area,
         "chain_id": pd.Categorical.from_codes(chain, categories=list(cfg.names.chain_ids_all)),
-        "chain_source": pd.Categorical.from_codes(from_col.astype(np.int8), categories=["industry_code", "column"]),
+        "chain_source": pd.Categorical.from_codes((~from_col).astype(np.int8), categories=["column", "industry_code"]),
         "industry_code": industry_code,
         "industry_name": iname,
         "revenue_wan": revenue,

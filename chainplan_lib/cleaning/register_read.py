@@ -17,6 +17,7 @@ import codecs
 import csv
 import io
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -182,14 +183,14 @@ class SheetTable:
         else:  # read again, part by part, keeping only those rows (only the parts holding them, once the
             pieces, offset = [], 0  # parts' row counts are known)
             ranges = self.stream.ranges()
-            sizes = self.part_rows if self.part_rows and len(self.part_rows) == len(ranges) else [None] * len(ranges)
-            for (a, b), size in zip(ranges, sizes):
-                if size is not None:
-                    local = positions[(positions >= offset) & (positions < offset + size)] - offset
-                    if len(local):
-                        pieces.append(self.stream.read_rows(a, b, size, local))
-                    offset += size
-                    continue
+            if self.part_rows and len(self.part_rows) == len(ranges):
+                starts = np.concatenate([[0], np.cumsum(self.part_rows)])
+                jobs = [(a, b, size, positions[(positions >= lo) & (positions < lo + size)] - lo)
+                        for (a, b), size, lo in zip(ranges, self.part_rows, starts)]
+                with ThreadPoolExecutor(max_workers=2) as pool:  # reading and parsing release the GIL
+                    pieces = list(pool.map(lambda job: self.stream.read_rows(*job), [j for j in jobs if len(j[3])]))
+                ranges = []
+            for a, b in ranges:  # row counts not known: every part read
                 part = self.stream.read(a, b)
                 local = positions[(positions >= offset) & (positions < offset + len(part))] - offset
                 if len(local):

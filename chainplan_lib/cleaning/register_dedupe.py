@@ -112,8 +112,8 @@ def _conflict_reasons(rows: pd.DataFrame, conflict: pd.DataFrame, keycols: list[
 def _codes(s: pd.Series, categories) -> np.ndarray:
     """Positions of the values in ``categories`` (-1 if absent); free when ``s`` already has them."""
     if isinstance(s.dtype, pd.CategoricalDtype) and list(s.cat.categories) == list(categories):
-        return s.cat.codes.to_numpy().astype(np.int64)
-    return pd.Categorical(s, categories=list(categories)).codes.astype(np.int64)
+        return s.cat.codes.to_numpy().astype(np.int32)
+    return pd.Categorical(s, categories=list(categories)).codes.astype(np.int32)
 
 
 def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan | str | None = None) -> pd.DataFrame:
@@ -125,22 +125,28 @@ def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan 
     """
     names = register_names(plan)
     chain_ids_all, areas, area_categories = names.chain_ids_all, names.areas, names.area_categories
-    year_all = clean["year"].to_numpy().astype(np.int64)
+    year_all = np.asarray(clean["year"].to_numpy(), dtype=np.int64)  # no copy when it already is
     if years is None:  # the few distinct years, without sorting a million of them
         lo = int(year_all.min()) if len(year_all) else 0
         years = (np.flatnonzero(np.bincount(year_all - lo)) + lo).tolist() if len(year_all) else []
     years = sorted(years)
     above = clean["above_size"].to_numpy(dtype=bool)
     ny, nc, na = len(years), len(chain_ids_all), len(areas)
-    y = pd.Index(years).get_indexer(year_all[above])
-    c = _codes(clean["chain_id"], chain_ids_all)[above]
-    a = _codes(clean["area"], areas)[above]
-    ok = (y >= 0) & (c >= 0) & (a >= 0)
-    cell = ((y * nc + c) * na + a)[ok]
     size = ny * nc * na
-    firms = np.bincount(cell, minlength=size).reshape(ny, nc, na)
-    weights = clean["revenue_yi"].to_numpy(dtype=float)[above][ok]
-    revenue = np.bincount(cell, weights=weights, minlength=size).astype(float).reshape(ny, nc, na)
+    # One int32 cell number per row, built in place (a few million rows need no int64 temporaries); rows not
+    # counted go to an extra cell, dropped. bincount adds each cell's values in row order, so the sums are the
+    # same as over the counted rows alone.
+    cell = pd.Index(years).get_indexer(year_all).astype(np.int32)
+    skip = ~above | (cell < 0)
+    for codes, k in ((_codes(clean["chain_id"], chain_ids_all), nc), (_codes(clean["area"], areas), na)):
+        skip |= codes < 0
+        cell *= k
+        cell += codes
+        del codes
+    cell[skip] = size
+    firms = np.bincount(cell, minlength=size + 1)[:size].reshape(ny, nc, na)
+    revenue = np.bincount(cell, weights=clean["revenue_yi"].to_numpy(dtype=float), minlength=size + 1)[:size]
+    revenue = revenue.astype(float).reshape(ny, nc, na)
     firms = np.concatenate([firms.sum(axis=2, keepdims=True), firms], axis=2)  # 全区 first
     revenue = np.concatenate([revenue.sum(axis=2, keepdims=True), revenue], axis=2)
     out = pd.DataFrame({

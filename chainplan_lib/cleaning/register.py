@@ -11,7 +11,7 @@ duplicates dropped.
 Parts are parsed side by side in threads (the work is numpy and pyarrow, which release the GIL), at most
 :data:`WORKERS` + 1 in flight, so memory holds a few parts' text plus the compact typed rows, not the file.
 Each part keeps only the original cells of its failing rows; rows that fail later (duplicate conflicts) have
-theirs read again.
+theirs read again, from the parts that hold them only (each part's row count is kept).
 
 Policies (documented here because they are choices):
 * a row without a credit code is kept, flagged ``uscc_missing``, only when its name is unique in its year;

@@ -180,8 +180,8 @@ class SheetTable:
         positions = np.asarray(positions, dtype=np.int64)
         if self.stream is None:
             out = self.frame.iloc[positions]
-        else:  # read again, part by part, keeping only those rows (only the parts holding them, once the
-            pieces, offset = [], 0  # parts' row counts are known)
+        else:  # read again: once the parts' row counts are known, only the parts holding those rows
+            pieces, offset = [], 0
             ranges = self.stream.ranges()
             if self.part_rows and len(self.part_rows) == len(ranges):
                 starts = np.concatenate([[0], np.cumsum(self.part_rows)])

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow.csv as pcsv
 import pytest
 
+import chainplan_lib.cleaning.register_read as register_read
 from chainplan_lib.cleaning.register import OUTPUT_FILES, clean_registers
 from chainplan_lib.cleaning.register_values import parse_revenue
 from chainplan_lib.cleaning.uscc import make_uscc
@@ -157,3 +158,36 @@ def test_a_code_repeated_thousands_of_times_lists_five_places(tmp_path):
     assert reasons.str.len().max() < 250  # not 3,000 places in each of 3,000 reasons
     assert reasons.iloc[0].startswith(f"统一社会信用代码 {C[0]} 在 2024 年出现 3000 次，企业名称、营业收入不同")
     assert reasons.iloc[0].count("r.csv:") == 5 and reasons.iloc[0].endswith("等）")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_conflicting_rows_far_apart_are_read_again_from_their_own_parts_only(tmp_path, monkeypatch, newline):
+    monkeypatch.setattr(register_read, "PART_BYTES", 256)  # a streamed file of many parts of a few rows
+    calls = {"read": 0, "read_rows": []}
+    read, read_rows = register_read.CsvStream.read, register_read.CsvStream.read_rows
+
+    def count_read(self, a, b):
+        calls["read"] += 1
+        return read(self, a, b)
+
+    def count_read_rows(self, a, b, rows, local):
+        calls["read_rows"].append(local.tolist())
+        return read_rows(self, a, b, rows, local)
+
+    monkeypatch.setattr(register_read.CsvStream, "read", count_read)
+    monkeypatch.setattr(register_read.CsvStream, "read_rows", count_read_rows)
+    rows = [row(i) for i in range(1, 40)]
+    rows[36] = [37, "南昌另一家纺织有限公司", C[3], "罗家镇", "1711", "4000", "2024"]  # C[3] again, other values
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerows([["2024年青山湖区规上工业企业名录（测试）"], HEAD, *rows])
+    path = tmp_path / "r.csv"
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    r = clean_registers([path])
+    parts = len(register_read.read_register_file(path)[0].stream.ranges())
+    assert parts >= 8 and calls["read"] == parts  # each part read once to be parsed ...
+    assert len(calls["read_rows"]) == 2  # ... and only the two holding the conflicting rows read again
+    q = r.quarantine.set_index("source_row")
+    assert q["reason_code"].to_dict() == {5: "duplicate_conflict", 39: "duplicate_conflict"}
+    assert q.loc[5, "企业名称"] == "南昌003纺织有限公司" and q.loc[5, "营业收入（万元）"] == "3500"
+    assert q.loc[39, "企业名称"] == "南昌另一家纺织有限公司" and q.loc[39, "营业收入（万元）"] == "4000"
+    assert q.loc[39, "序号"] == "37" and len(r.clean) == 37

@@ -11,7 +11,7 @@ duplicates dropped.
 Parts are parsed side by side in threads (the work is numpy and pyarrow, which release the GIL), at most
 :data:`WORKERS` + 1 in flight, so memory holds a few parts' text plus the compact typed rows, not the file.
 Each part keeps only the original cells of its failing rows; rows that fail later (duplicate conflicts) have
-theirs read again.
+theirs read again, from the parts that hold them only (each part's row count is kept).
 
 Policies (documented here because they are choices):
 * a row without a credit code is kept, flagged ``uscc_missing``, only when its name is unique in its year;
@@ -48,6 +48,7 @@ from .register_output import (
     RegisterResult, check_out_dir, clean_frame, duplicates_frame, quarantine_frame, summarise, write_outputs,
 )
 from .register_read import NotRegular, SheetTable, list_register_files, read_register_file
+from .register_values import take_rows, text_frame
 from .register_schemas import (
     CLEAN_COLUMNS, CLEAN_SCHEMA, DUPLICATE_COLUMNS, OUTPUT_FILES, PANEL_COLUMNS, PANEL_SCHEMA, QUARANTINE_SCHEMA,
     QUARANTINE_TAIL, REASONS, REASONS_CN,
@@ -103,10 +104,11 @@ def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
     keep = ~failed & ~dropped
     sheet = rows["_sheet"].to_numpy()
     ordered = why.sort_index()
-    q_at = rows.iloc[ordered.index.to_numpy()][["_sheet", "source_row"]]  # the few rows the logs need,
+    q_at = take_rows(rows, ordered.index.to_numpy(), ["_sheet", "source_row"])  # the few rows the logs need,
     gone = np.flatnonzero(dropped)                                                 # taken before rows is consumed
     d_cols = ["year", "uscc", "name", "area", "revenue_wan", "source_file", "source_sheet", "source_row"]
-    d_rows, d_kept = rows.iloc[gone][d_cols], rows.iloc[kept_at[gone]][["source_file", "source_sheet", "source_row"]]
+    d_rows, d_kept = take_rows(rows, gone, d_cols), take_rows(rows, kept_at[gone], ["source_file", "source_sheet",
+                                                                                 "source_row"])
     for c in ("uscc_key", "structural", "failed", "_sheet"):  # not part of the clean table: freed before it is built
         del rows[c]
     _release_memory()
@@ -174,6 +176,7 @@ def _parse_parts(pool: ThreadPoolExecutor, t: SheetTable, cfg: RegisterConfig, s
                              f"unit; write the heading as e.g. {heading}（万元）", file=t.file,
                              line=t.header.data_start + 1 + offset + part.no_unit_at, cell=heading)
         offset += part.n
+    t.part_rows = [part.n for part in done]  # so rows read again later come from their parts only
     return done
 
 
@@ -182,7 +185,7 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
     parts, whys, originals, blanks, offset = [], [], {}, [], 0
     for sid, (t, done) in enumerate(zip(tables, results)):
         blanks.append(sum(p.blank for p in done))
-        originals[sid] = pd.concat([p.originals for p in done]) if done else t.frame_like()
+        originals[sid] = text_frame(_concat_frames([p.originals for p in done])) if done else t.frame_like()
         for p in done:
             p.rows["source_row"] = p.rows.pop("_pos") + (t.header.data_start + 1)  # the position, kept once
             p.why.index = p.why.index + offset
@@ -194,12 +197,27 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
     files = list(dict.fromkeys(t.file for t in tables))
     sheets = list(dict.fromkeys(t.sheet for t in tables))
     sheet_ids = rows["_sheet"].to_numpy()
+    small = np.int8 if max(len(files), len(sheets)) < 127 else np.int32  # the codes' own width: no widening
     rows["source_file"] = pd.Categorical.from_codes(
-        np.array([files.index(t.file) for t in tables], dtype=np.int64)[sheet_ids], categories=files)
+        np.array([files.index(t.file) for t in tables], dtype=small)[sheet_ids], categories=files, validate=False)
     rows["source_sheet"] = pd.Categorical.from_codes(
-        np.array([sheets.index(t.sheet) for t in tables], dtype=np.int64)[sheet_ids], categories=sheets)
+        np.array([sheets.index(t.sheet) for t in tables], dtype=small)[sheet_ids], categories=sheets, validate=False)
     whys = [w for w in whys if len(w)]
     return rows, (pd.concat(whys) if whys else empty_reasons()), originals, blanks
+
+
+def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames)``, but categorical columns with different categories are united (codes joined),
+    not turned into Python objects."""
+    out = {}
+    for c in frames[0].columns:
+        cols = [f[c] for f in frames]
+        if len(cols) > 1 and all(isinstance(x.dtype, pd.CategoricalDtype) for x in cols) and \
+                any(x.dtype != cols[0].dtype for x in cols):
+            out[c] = pd.Series(union_categoricals([x.array for x in cols]))
+        else:
+            out[c] = pd.concat(cols, ignore_index=True)
+    return pd.DataFrame(out, columns=frames[0].columns).set_axis(np.concatenate([f.index for f in frames]))
 
 
 def _concat_rows(parts: list[dict]) -> pd.DataFrame:
@@ -207,7 +225,10 @@ def _concat_rows(parts: list[dict]) -> pd.DataFrame:
     joined; categoricals with different categories are united, not turned into objects."""
     out = {}
     for c in list(parts[0]) if parts else []:
-        cols = [pd.Series(p.pop(c)) for p in parts]
+        if all(isinstance(p[c], np.ndarray) for p in parts):  # numbers: one copy, not a Series each and a concat
+            out[c] = pd.Series(np.concatenate([p.pop(c) for p in parts]), copy=False)
+            continue
+        cols = [pd.Series(p.pop(c), copy=False) for p in parts]
         if len(cols) == 1:
             out[c] = cols[0]
         elif isinstance(cols[0].dtype, pd.CategoricalDtype) and any(x.dtype != cols[0].dtype for x in cols):
@@ -226,7 +247,7 @@ def positions(rows: pd.DataFrame, tables: list[SheetTable]) -> np.ndarray:
 
 def _add_originals(rows: pd.DataFrame, idx: np.ndarray, tables: list[SheetTable],
                    originals: dict[int, pd.DataFrame]) -> None:
-    sub = rows.iloc[idx]
+    sub = take_rows(rows, idx, ["_sheet", "source_row"])
     sheet_of, pos = sub["_sheet"].to_numpy(), positions(sub, tables)
     for sid in np.unique(sheet_of):
         more = tables[int(sid)].rows_at(np.sort(pos[sheet_of == sid]))
@@ -234,20 +255,33 @@ def _add_originals(rows: pd.DataFrame, idx: np.ndarray, tables: list[SheetTable]
 
 
 def _take(rows: pd.DataFrame, keep: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    """``rows[keep]`` for ``columns``, two columns filtered at a time (Arrow and numpy filters release the
-    GIL); each source column is dropped from ``rows`` when taken, so memory holds the rows plus two columns."""
+    """``rows[keep]`` for ``columns``; each source column is dropped from ``rows`` when taken. Numbers and
+    categorical codes are filtered with numpy here while a thread filters the text columns with Arrow
+    (which releases the GIL), one at a time, so memory holds the rows plus one text column."""
     if keep.all():
         return pd.DataFrame({c: rows.pop(c).reset_index(drop=True) for c in columns}, copy=False)
-    out, pending = {}, deque()
-    big = [c for c in columns if pd.api.types.is_string_dtype(rows[c].dtype) and rows[c].dtype != object]
-    small = [c for c in columns if c not in big]
-    order = [c for pair in zip(big, small) for c in pair] + small[len(big):] + big[len(small):]  # never two texts at once
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for c in order:
-            pending.append((c, pool.submit(lambda s: s[keep].reset_index(drop=True), rows.pop(c))))
-            if len(pending) == 2:
-                name, fut = pending.popleft()
-                out[name] = fut.result()
-        for name, fut in pending:
-            out[name] = fut.result()
+    text = [c for c in columns if rows[c].dtype == "str" and hasattr(rows[c].array, "_pa_array")]
+    mask = pa.array(keep)
+
+    def filter_text():
+        return {c: pd.Series(pd.array(rows_text.pop(c).array._pa_array.filter(mask), dtype="str"), name=c)
+                for c in text}
+
+    rows_text = {c: rows.pop(c) for c in text}
+    out = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fut = pool.submit(filter_text)
+        for c in columns:
+            if c in text:
+                continue
+            s = rows.pop(c)
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                out[c] = pd.Series(pd.Categorical.from_codes(s.cat.codes.to_numpy()[keep], dtype=s.dtype,
+                                                             validate=False), name=c, copy=False)
+            elif isinstance(s.array, np.ndarray) or s.dtype.kind in "biufb":
+                out[c] = pd.Series(s.to_numpy()[keep], name=c, copy=False)
+            else:
+                out[c] = s[keep].reset_index(drop=True)
+            del s
+        out.update(fut.result())
     return pd.DataFrame({c: out[c] for c in columns}, copy=False)

@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
@@ -23,10 +24,10 @@ from .register_config import RegisterConfig
 from .register_read import SheetTable
 from .register_schemas import REASONS_CN
 from .register_values import (
-    MAX_REVENUE_WAN, area_value, arrow_apply, chain_value, clip_text, distinct, industry_value, nfkc,
-    normalise_text, parse_revenue, year_value,
+    MAX_REVENUE_WAN, area_value, arrow_apply, arrow_strings, chain_value, clip_text, distinct, industry_value, nfkc,
+    normalise_text, parse_revenue, utf8_lengths, year_value,
 )
-from .uscc import USCC_STATUSES, validate_uscc
+from .uscc import CHARSET, USCC_STATUSES, validate_uscc
 
 __all__ = ["PartResult", "parse_sheet", "require_columns", "blank_rows", "take_cat", "empty_reasons"]
 
@@ -38,9 +39,11 @@ _NOTE = (r"^(注|备注|说明|附注|填报人|填表人|制表人?|审核人?|
 
 def take_cat(values: list[str | None], codes: np.ndarray, categories) -> pd.Categorical:
     """A categorical column from per-value labels (None -> missing) and row codes."""
-    cats = pd.Index(list(categories), dtype="str")
-    at = cats.get_indexer(pd.Index([v if v else None for v in values], dtype=object))
-    return pd.Categorical.from_codes(at[codes] if len(at) else np.full(len(codes), -1), categories=cats)
+    cats = list(categories)
+    where = {c: i for i, c in enumerate(cats)}
+    at = np.array([where.get(v, -1) if v else -1 for v in values], dtype=np.int64)  # once per distinct value
+    return pd.Categorical.from_codes(at[codes] if len(at) else np.full(len(codes), -1),
+                                     dtype=pd.CategoricalDtype(pd.Index(cats, dtype="str")), validate=False)
 
 
 def _q(values: pd.Series, idx: np.ndarray) -> pd.Series:
@@ -62,22 +65,32 @@ class _Reasons:
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
             idx = np.flatnonzero(mask)
-            text = message if isinstance(message, str) else np.asarray(message(idx), dtype=object)
-            self.parts.append(pd.DataFrame({"pos": idx, "reason_code": code, "reason": text}))
+            text = np.full(len(idx), message, dtype=object) if isinstance(message, str) else \
+                np.asarray(message(idx), dtype=object)
+            self.parts.append((idx, code, text))
             self.mask |= mask
 
     def frame(self) -> pd.DataFrame:
-        """reason_code and reason per failing row (several joined with '; '), indexed by row."""
+        """reason_code and reason per failing row (several joined with '; ', in the order of the checks),
+        indexed by row."""
         if not self.parts:
             return empty_reasons()
-        why = pd.concat(self.parts, ignore_index=True).sort_values("pos", kind="stable")
-        several = why["pos"].duplicated(keep=False).to_numpy()
-        if several.any():  # rows with more than one reason: join those few
-            joined = why[several].groupby("pos", sort=True)[["reason_code", "reason"]].agg("; ".join)
-            why = pd.concat([why[~several].set_index("pos"), joined]).sort_index()
-        else:
-            why = why.set_index("pos")
-        return why[["reason_code", "reason"]]
+        pos = np.concatenate([p[0] for p in self.parts])
+        code = np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in self.parts])
+        text = np.concatenate([p[2] for p in self.parts])
+        order = np.argsort(pos, kind="stable")
+        pos, code, text = pos[order], code[order], text[order]
+        first = np.ones(len(pos), dtype=bool)
+        first[1:] = pos[1:] != pos[:-1]
+        if not first.all():  # rows with more than one reason: join those few
+            starts = np.flatnonzero(first)
+            ends = np.append(starts[1:], len(pos))
+            for at in np.flatnonzero(ends - starts > 1):
+                lo, hi = starts[at], ends[at]
+                code[lo], text[lo] = "; ".join(code[lo:hi]), "; ".join(text[lo:hi])
+            pos, code, text = pos[first], code[first], text[first]
+        return pd.DataFrame({"reason_code": pd.array(code, dtype="str"), "reason": pd.array(text, dtype="str")},
+                            index=pd.Index(pos, name="pos"))
 
 
 @dataclass
@@ -86,7 +99,7 @@ class PartResult:
 
     rows: dict  # typed rows as columns (blank rows left out), ``_pos`` their position in the part
     why: pd.DataFrame  # reason_code, reason of the failing rows, indexed by row of ``rows``
-    originals: pd.DataFrame  # the failing rows' cells as typed, indexed by position in the part
+    originals: pd.DataFrame  # the failing rows' cells as read, indexed by position in the part
     blank: int  # blank rows skipped
     n: int  # rows in the part, blank ones included
     no_unit_at: int = -1  # position of the first plain number without a unit (an error for the whole file)
@@ -137,7 +150,8 @@ def _structural(f: pd.DataFrame, col: dict, header_names: tuple[str, ...], cand:
 def _names(s: pd.Series, missing: frozenset[str]) -> pd.Series:
     """Enterprise names normalised; a placeholder (—, 无, n/a …) becomes ''."""
     name = normalise_text(s)
-    short = np.flatnonzero(name.str.len().to_numpy() <= 4)  # placeholders are short
+    short = np.flatnonzero(utf8_lengths(arrow_strings(name)) <= 16)  # placeholders are short: at most 16 bytes,
+    short = short[name.iloc[short].str.len().to_numpy() <= 4]      # then at most 4 characters
     if len(short):
         placeholder = np.zeros(len(name), dtype=bool)
         placeholder[short] = name.iloc[short].str.lower().isin(missing).to_numpy()
@@ -196,7 +210,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
         "name": name,
         "area": area,
         "chain_id": pd.Categorical.from_codes(chain, categories=list(cfg.names.chain_ids_all)),
-        "chain_source": pd.Categorical.from_codes(from_col.astype(np.int8), categories=["industry_code", "column"]),
+        "chain_source": pd.Categorical.from_codes((~from_col).astype(np.int8), categories=["column", "industry_code"]),
         "industry_code": industry_code,
         "industry_name": iname,
         "revenue_wan": revenue,
@@ -205,8 +219,7 @@ def parse_sheet(table: SheetTable, cfg: RegisterConfig, frame: pd.DataFrame, she
     }
     failed_pos = keep[why.mask]
     originals = frame.iloc[np.flatnonzero(why.mask)] if len(failed_pos) else frame.iloc[:0]
-    originals = originals.astype("str").fillna("")
-    originals.index = failed_pos
+    originals.index = failed_pos  # turned into text once for the whole sheet (register._gather)
     return PartResult(rows, why.frame(), originals, int(blank.sum()), n_part,
                       int(keep[no_unit[0]]) if len(no_unit) else -1)
 
@@ -216,14 +229,20 @@ def _check_uscc(codes: pd.DataFrame, status: np.ndarray, heading: str, live: np.
 
     def message(idx: np.ndarray) -> pd.Series:
         u, st = uscc.iloc[idx].reset_index(drop=True), status[idx]
-        exp = codes["uscc_expected"].iloc[idx].astype("str").reset_index(drop=True)
-        detail = np.select(
-            [st == _ST["bad_length"], st == _ST["bad_charset"], st == _ST["bad_check"]],
-            ["为 " + u.str.len().astype("str") + " 位，应为 18 位",
-             "含 0-9、A-Z（不含 I、O、S、V、Z）以外的字符",
-             "校验码为 " + u.str[-1:] + "，按前 17 位应为 " + exp],
-            "被存成了数字，已丢失位数；请把该列设为文本格式")
-        return f"{heading} '" + clip_text(u) + "' " + detail
+        ua = arrow_strings(u)
+        detail = np.full(len(idx), "被存成了数字，已丢失位数；请把该列设为文本格式", dtype=object)
+        detail[st == _ST["bad_charset"]] = "含 0-9、A-Z（不含 I、O、S、V、Z）以外的字符"
+        short = st == _ST["bad_length"]
+        if short.any():
+            detail[short] = pc.binary_join_element_wise(
+                "为 ", pc.cast(pc.utf8_length(ua.filter(pa.array(short))), pa.string()), " 位，应为 18 位", "").to_numpy(
+                zero_copy_only=False)
+        check = st == _ST["bad_check"]
+        if check.any():
+            exp = np.asarray(list(CHARSET), dtype=object)[codes["uscc_expected"].cat.codes.to_numpy()[idx[check]]]
+            detail[check] = "校验码为 " + pd.Series(pc.utf8_slice_codeunits(ua.filter(pa.array(check)), -1).to_numpy(
+                zero_copy_only=False)) + "，按前 17 位应为 " + exp
+        return (f"{heading} '" + clip_text(u) + "' " + detail).to_numpy(object)
 
     why.add("uscc_invalid", live & (status != _ST["valid"]) & (status != _ST["missing"]), message)
 

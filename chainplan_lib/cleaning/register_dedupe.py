@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..plan.model import Plan
 from .register_checks import empty_reasons
 from .register_schemas import FIELD_LABELS_CN, register_names
-from .register_values import clip_text
+from .register_values import clip_text, take_rows
 
 __all__ = ["deduplicate", "build_panel", "FIELDS_COMPARED", "PLACES_LISTED"]
 
@@ -23,14 +25,13 @@ PLACES_LISTED = 5  # a conflict's reason lists this many of its rows, then says 
 
 
 def _repeated(key: np.ndarray) -> np.ndarray:
-    """Which 64-bit keys occur more than once: one sort finds the repeated values, a binary search marks
-    the rows holding them (no hash table over a million keys)."""
+    """Which 64-bit keys occur more than once: one sort finds the repeated values (few), and Arrow's
+    ``is_in`` (a hash set of those few) marks the rows holding them."""
     sk = np.sort(key)
     again = np.unique(sk[1:][sk[1:] == sk[:-1]])
     if not len(again):
         return np.zeros(len(key), dtype=bool)
-    at = np.minimum(np.searchsorted(again, key), len(again) - 1)
-    return again[at] == key
+    return pc.is_in(pa.array(key), value_set=pa.array(again)).to_numpy(zero_copy_only=False)
 
 
 def deduplicate(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
@@ -51,15 +52,16 @@ def deduplicate(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFram
         idx = np.flatnonzero(part)
         if len(idx) < 2:
             continue
-        if keycols[1] == "uscc":  # candidates by a 64-bit key of (code, year); confirmed on the strings below
-            salt = year[idx].astype(np.int64).astype(np.uint64) * np.uint64(0x9E3779B1)
-            cand = _repeated(rows["uscc_key"].to_numpy()[idx] ^ salt)
+        if keycols[1] == "uscc":  # candidates by a 64-bit key of (code, year): the code's hash xor the bits
+            cand = _repeated((rows["uscc_key"].to_numpy() ^ year.view(np.uint64))[idx])  # of the year (a float);
+            # candidates are confirmed on the strings below
         else:
             cand = rows[keycols].iloc[idx].duplicated(keep=False).to_numpy()
         idx = idx[cand]
         if not len(idx):
             continue
-        grp = rows.iloc[idx][list(dict.fromkeys(keycols + FIELDS_COMPARED))].astype({"area": "str", "chain_id": "str"})
+        grp = take_rows(rows, idx, list(dict.fromkeys(keycols + FIELDS_COMPARED))).astype(
+            {"area": "str", "chain_id": "str"})
         grp.index = idx
         exact = grp.duplicated(keep="first").to_numpy()
         first = grp.groupby(list(grp.columns), dropna=False, sort=False).ngroup()
@@ -92,7 +94,7 @@ def _conflict_reasons(rows: pd.DataFrame, conflict: pd.DataFrame, keycols: list[
     what = pd.Series("", index=conflict.index, dtype="str")
     for c in FIELDS_COMPARED:
         what = what + np.where(differ[c].to_numpy(), FIELD_LABELS_CN[c] + "、", "")
-    at = rows.iloc[conflict.index]
+    at = take_rows(rows, conflict.index.to_numpy(), ["source_file", "source_row"])
     where = pd.Series((at["source_file"].astype("str").str.replace(r"^.*[\\/]", "", regex=True)
                        + ":" + at["source_row"].astype("str")).to_numpy(), index=conflict.index)
     keys = [conflict["year"], conflict["uscc"]]
@@ -110,8 +112,8 @@ def _conflict_reasons(rows: pd.DataFrame, conflict: pd.DataFrame, keycols: list[
 def _codes(s: pd.Series, categories) -> np.ndarray:
     """Positions of the values in ``categories`` (-1 if absent); free when ``s`` already has them."""
     if isinstance(s.dtype, pd.CategoricalDtype) and list(s.cat.categories) == list(categories):
-        return s.cat.codes.to_numpy().astype(np.int64)
-    return pd.Categorical(s, categories=list(categories)).codes.astype(np.int64)
+        return s.cat.codes.to_numpy().astype(np.int32)
+    return pd.Categorical(s, categories=list(categories)).codes.astype(np.int32)
 
 
 def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan | str | None = None) -> pd.DataFrame:
@@ -123,22 +125,28 @@ def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan 
     """
     names = register_names(plan)
     chain_ids_all, areas, area_categories = names.chain_ids_all, names.areas, names.area_categories
-    year_all = clean["year"].to_numpy().astype(np.int64)
+    year_all = np.asarray(clean["year"].to_numpy(), dtype=np.int64)  # no copy when it already is
     if years is None:  # the few distinct years, without sorting a million of them
         lo = int(year_all.min()) if len(year_all) else 0
         years = (np.flatnonzero(np.bincount(year_all - lo)) + lo).tolist() if len(year_all) else []
     years = sorted(years)
     above = clean["above_size"].to_numpy(dtype=bool)
     ny, nc, na = len(years), len(chain_ids_all), len(areas)
-    y = pd.Index(years).get_indexer(year_all[above])
-    c = _codes(clean["chain_id"], chain_ids_all)[above]
-    a = _codes(clean["area"], areas)[above]
-    ok = (y >= 0) & (c >= 0) & (a >= 0)
-    cell = ((y * nc + c) * na + a)[ok]
     size = ny * nc * na
-    firms = np.bincount(cell, minlength=size).reshape(ny, nc, na)
-    weights = clean["revenue_yi"].to_numpy(dtype=float)[above][ok]
-    revenue = np.bincount(cell, weights=weights, minlength=size).astype(float).reshape(ny, nc, na)
+    # One int32 cell number per row, built in place (a few million rows need no int64 temporaries); rows not
+    # counted go to an extra cell, dropped. bincount adds each cell's values in row order, so the sums are the
+    # same as over the counted rows alone.
+    cell = pd.Index(years).get_indexer(year_all).astype(np.int32)
+    skip = ~above | (cell < 0)
+    for codes, k in ((_codes(clean["chain_id"], chain_ids_all), nc), (_codes(clean["area"], areas), na)):
+        skip |= codes < 0
+        cell *= k
+        cell += codes
+        del codes
+    cell[skip] = size
+    firms = np.bincount(cell, minlength=size + 1)[:size].reshape(ny, nc, na)
+    revenue = np.bincount(cell, weights=clean["revenue_yi"].to_numpy(dtype=float), minlength=size + 1)[:size]
+    revenue = revenue.astype(float).reshape(ny, nc, na)
     firms = np.concatenate([firms.sum(axis=2, keepdims=True), firms], axis=2)  # 全区 first
     revenue = np.concatenate([revenue.sum(axis=2, keepdims=True), revenue], axis=2)
     out = pd.DataFrame({
@@ -150,4 +158,4 @@ def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan 
     })
     out = out.astype({"chain_id": "str", "area": "str"})
     out["chain"] = out["chain_id"].map(names.chain_name_by_id).astype("str")
-    return names.panel_schema.validate(out)
+    return names.panel_schema.validate(out, inplace=True)  # a frame made here: no copy to check

@@ -81,12 +81,12 @@ def clean_frame(rows: pd.DataFrame, cfg: RegisterConfig) -> pd.DataFrame:
         "revenue_yi": (wan / 1e4).round(8),
         "above_size": wan >= cfg.threshold_wan - 1e-9,
         "uscc_missing": rows.pop("uscc_missing"),
-        "chain_source": rows.pop("chain_source").cat.reorder_categories(["column", "industry_code"]),
+        "chain_source": rows.pop("chain_source"),  # categories already in this order (column, industry_code)
         "source_file": rows.pop("source_file"),
         "source_sheet": rows.pop("source_sheet"),
         "source_row": rows.pop("source_row"),
     }, copy=False)
-    return names.clean_schema.validate(clean)
+    return names.clean_schema.validate(clean, inplace=True)  # a frame made here: no copy to check
 
 
 def quarantine_frame(at: pd.DataFrame, why: pd.DataFrame, originals: dict[int, pd.DataFrame],
@@ -115,7 +115,7 @@ def quarantine_frame(at: pd.DataFrame, why: pd.DataFrame, originals: dict[int, p
     q = q[[c for c in q.columns if c not in QUARANTINE_TAIL] + QUARANTINE_TAIL]
     text_cols = [c for c in q.columns if c != "source_row"]
     q[text_cols] = q[text_cols].astype("str").fillna("")
-    return QUARANTINE_SCHEMA.validate(q)
+    return QUARANTINE_SCHEMA.validate(q, inplace=True)
 
 
 def duplicates_frame(d: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
@@ -156,6 +156,16 @@ def is_synthetic(t: SheetTable) -> bool:
     return any(k in text for k in ("synthetic", "示例", "合成", "虚构"))
 
 
+def _reason_counts(codes: pd.Series) -> dict[str, int]:
+    """Rows per reason code (a row with several, 'a; b', counts for each), most first, ties in order of first
+    appearance: counted over the few distinct combinations, not over every row."""
+    counts: dict[str, int] = {}
+    for combo, k in codes.value_counts(sort=False).items():  # in order of first appearance
+        for code in str(combo).split("; "):
+            counts[code] = counts.get(code, 0) + int(k)
+    return {c: counts[c] for c in sorted(counts, key=lambda c: -counts[c])}  # a stable sort
+
+
 def summarise(sheet: np.ndarray, failed: np.ndarray, dropped: np.ndarray, why: pd.DataFrame,
               tables: list[SheetTable], blanks: list[int], clean: pd.DataFrame, quarantine: pd.DataFrame,
               duplicates: pd.DataFrame, cfg: RegisterConfig) -> dict:
@@ -171,7 +181,7 @@ def summarise(sheet: np.ndarray, failed: np.ndarray, dropped: np.ndarray, why: p
         if info["rows_read"] == 0:
             info["notes"].append("no data rows below the header")
         files.append(info)
-    by_reason = why["reason_code"].str.split("; ").explode().value_counts() if len(why) else pd.Series(dtype=int)
+    by_reason = _reason_counts(why["reason_code"]) if len(why) else {}
     n_in = int(len(sheet))
     return {
         "rows_read": n_in,
@@ -180,7 +190,7 @@ def summarise(sheet: np.ndarray, failed: np.ndarray, dropped: np.ndarray, why: p
         "duplicates_dropped": int(len(duplicates)),
         "balanced": n_in == len(clean) + len(quarantine) + len(duplicates),
         "blank_rows_skipped": int(sum(blanks)),
-        "quarantined_by_reason": {str(c): int(v) for c, v in by_reason.items()},
+        "quarantined_by_reason": by_reason,
         "above_size": int(clean["above_size"].sum()),
         "uscc_missing_kept": int(clean["uscc_missing"].sum()),
         "years": sorted(int(y) for y in pd.unique(clean["year"])),

@@ -17,6 +17,7 @@ import codecs
 import csv
 import io
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -83,6 +84,27 @@ class CsvStream:
         with open(self.path, "rb") as fh:
             fh.seek(a)
             data = fh.read(b - a)
+        return self._parse(data)
+
+    def read_rows(self, a: int, b: int, rows: int, local: np.ndarray) -> pd.DataFrame:
+        """Only the rows at ``local`` (sorted positions) of the ``rows`` rows in bytes [a, b): when each of
+        those rows is one line, just those lines are parsed; otherwise the whole range is read."""
+        with open(self.path, "rb") as fh:
+            fh.seek(a)
+            data = fh.read(b - a)
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
+        if not data.endswith(b"\n"):
+            ends = np.append(ends, len(data) - 1)
+        if len(ends) != rows or data.count(b"\r") != data.count(b"\r\n"):  # a row is not a line: read it all
+            return self._parse(data).iloc[local]
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        part = self._parse(b"".join(data[starts[k]: ends[k] + 1] for k in local))
+        if len(part) != len(local):  # pragma: no cover - rows and lines agreed above
+            return self._parse(data).iloc[local]
+        part.index = local
+        return part
+
+    def _parse(self, data: bytes) -> pd.DataFrame:
         quoted = data.find(b'"') >= 0  # without quotes every line end ends a row
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) if quoted else -1
         if self.encoding not in ("utf-8", "utf-8-sig"):
@@ -128,6 +150,7 @@ class SheetTable:
     notes: list[str] = field(default_factory=list)
     stream: CsvStream | None = None
     fallback: Callable[[], pd.DataFrame] | None = None  # the careful reader, when a streamed part is irregular
+    part_rows: list[int] | None = None  # rows in each part of :meth:`parts`, once they have been read
 
     def column(self, fname: str) -> str | None:
         j = self.header.fields.get(fname)
@@ -157,10 +180,18 @@ class SheetTable:
         positions = np.asarray(positions, dtype=np.int64)
         if self.stream is None:
             out = self.frame.iloc[positions]
-        else:  # read again, part by part, keeping only those rows
+        else:  # read again: once the parts' row counts are known, only the parts holding those rows
             pieces, offset = [], 0
-            for read in self.parts():
-                part = read()
+            ranges = self.stream.ranges()
+            if self.part_rows and len(self.part_rows) == len(ranges):
+                starts = np.concatenate([[0], np.cumsum(self.part_rows)])
+                jobs = [(a, b, size, positions[(positions >= lo) & (positions < lo + size)] - lo)
+                        for (a, b), size, lo in zip(ranges, self.part_rows, starts)]
+                with ThreadPoolExecutor(max_workers=2) as pool:  # reading and parsing release the GIL
+                    pieces = list(pool.map(lambda job: self.stream.read_rows(*job), [j for j in jobs if len(j[3])]))
+                ranges = []
+            for a, b in ranges:  # row counts not known: every part read
+                part = self.stream.read(a, b)
                 local = positions[(positions >= offset) & (positions < offset + len(part))] - offset
                 if len(local):
                     pieces.append(part.iloc[local])

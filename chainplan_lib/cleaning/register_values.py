@@ -17,12 +17,12 @@ import pyarrow.compute as pc
 
 from ..plan.model import Plan
 from ..plan.names import normalise_label
-from .uscc import utf8_view
+from .uscc import replace_masked, utf8_view
 
 __all__ = [
     "UNIT_TO_WAN", "MAX_REVENUE_WAN", "REVENUE_STATUS", "arrow_strings", "arrow_apply", "matches", "as_text",
     "normalise_text", "nfkc", "distinct", "utf8_view", "utf8_lengths", "byte_table", "rows_with",
-    "parse_revenue", "year_value", "industry_value", "area_value", "chain_value", "clip_text",
+    "parse_revenue", "year_value", "industry_value", "area_value", "chain_value", "clip_text", "take_rows", "text_frame",
 ]
 
 UNIT_TO_WAN = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
@@ -132,7 +132,7 @@ def normalise_text(s: pd.Series) -> pd.Series:
         return s
     arr, mask = arrow_strings(s), pa.array(todo)
     fixed = squeeze_spaces(nfkc(arr.filter(mask))).combine_chunks()
-    return pd.Series(pd.array(pc.replace_with_mask(arr, mask, fixed), dtype="str"), index=s.index)
+    return pd.Series(pd.array(replace_masked(arr, todo, fixed), dtype="str"), index=s.index)
 
 
 def distinct(s: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -143,6 +143,46 @@ def distinct(s: pd.Series) -> tuple[np.ndarray, list[str]]:
         return np.where(codes < 0, len(values) - 1, codes), values
     codes, uniques = pd.factorize(as_text(s), use_na_sentinel=False)
     return codes, [str(u) for u in uniques]
+
+
+def _take_text(s: pd.Series, idx: np.ndarray) -> pd.Series:
+    """``s.iloc[idx]`` for an Arrow-backed text column, chunk by chunk: pyarrow's ``take`` on a chunked array
+    first joins the chunks (a copy of the whole column for a handful of rows)."""
+    arr = s.array._pa_array
+    bounds = np.cumsum([0] + [len(c) for c in arr.chunks])
+    order = np.argsort(idx, kind="stable")
+    at = idx[order]
+    chunk = np.searchsorted(bounds, at, side="right") - 1
+    pieces = [arr.chunk(int(k)).take(pa.array(at[chunk == k] - bounds[k])) for k in np.unique(chunk)]
+    got = pa.chunked_array(pieces, type=arr.type).combine_chunks() if pieces else pa.array([], type=arr.type)
+    back = np.empty(len(idx), dtype=np.int64)
+    back[order] = np.arange(len(idx))
+    return pd.Series(pd.array(got.take(pa.array(back)), dtype=s.dtype), index=s.index[idx], name=s.name)
+
+
+def take_rows(frame: pd.DataFrame, idx: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    """``frame.iloc[idx][columns]``, taking only ``columns`` (text columns chunk by chunk, see :func:`_take_text`)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    out = {}
+    for c in (list(frame.columns) if columns is None else columns):
+        s = frame[c]
+        text = s.dtype == "str" and hasattr(s.array, "_pa_array") and s.array._pa_array.num_chunks > 1
+        out[c] = _take_text(s, idx) if text and len(idx) else s.iloc[idx]
+    return pd.DataFrame(out, index=frame.index[idx], copy=False)
+
+
+def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as pandas ``str``, '' for missing (``frame.astype("str").fillna("")``, categoricals
+    converted once per category rather than per cell)."""
+    out = {}
+    for c in frame.columns:
+        s = frame[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            cats = np.append(np.asarray(s.cat.categories.astype("str").fillna(""), dtype=object), "")
+            out[c] = pd.Series(cats[s.cat.codes.to_numpy()], index=s.index, dtype="str")  # code -1 -> ''
+        else:
+            out[c] = s.astype("str").fillna("")
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
 def clip_text(s: pd.Series) -> pd.Series:
@@ -158,6 +198,15 @@ def clip_text(s: pd.Series) -> pd.Series:
 _WELL_FORMED = (r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.?\d+)(?:e[+-]?\d+)?)"
                 r"(?P<unit>亿元|万元|千元|元|亿|万|千)?$")
 _SEPARATED = r"^[+-]?[\d,]*\d[\d,]*(\.\d+)?(亿元|万元|千元|元|亿|万|千)?$"  # digits and commas: a number mis-grouped
+
+
+_UNITS = pa.array(["亿元", "万元", "千元", "元", "亿", "万", "千"], type=pa.large_string())
+_UNIT_WAN = np.array([UNIT_TO_WAN[u if u.endswith("元") else u + "元"] for u in _UNITS.to_pylist()] + [np.nan])
+
+
+def _flags(arr) -> np.ndarray:
+    """An Arrow boolean (or integer) result as numpy, nulls read as False (0)."""
+    return pc.fill_null(arr, False if pa.types.is_boolean(arr.type) else 0).to_numpy(zero_copy_only=False)
 
 
 def parse_revenue(raw: pd.Series, unit: str | None, missing: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -185,19 +234,20 @@ def parse_revenue(raw: pd.Series, unit: str | None, missing: frozenset[str]) -> 
         value[plain] *= factor
     rest = np.flatnonzero(~plain)
     if len(rest):
-        t = arrow_apply(s[~plain], nfkc, lambda a: pc.replace_substring_regex(a, r"\s", ""), pc.utf8_lower,
-                        lambda a: pc.replace_substring_regex(a, r"^\((.+)\)$", r"-\1"))  # (123) -> -123
-        is_missing = t.isin(missing).to_numpy()
-        ta = arrow_strings(t)
+        ta = arr if plain.sum() == 0 else arr.filter(pa.array(~plain))
+        for step in (nfkc, lambda a: pc.replace_substring_regex(a, r"\s", ""), pc.utf8_lower,
+                     lambda a: pc.replace_substring_regex(a, r"^\((.+)\)$", r"-\1")):  # (123) -> -123
+            ta = step(ta)
+        is_missing = _flags(pc.is_in(ta, value_set=pa.array(sorted(missing), type=ta.type)))
         parts = pc.extract_regex(ta, _WELL_FORMED)
         num_text = pc.replace_substring(pc.struct_field(parts, "num"), ",", "")
         num = pd.to_numeric(pd.Series(pd.array(num_text, dtype="str")), errors="coerce").to_numpy(dtype=float)
-        suffix = pd.Series(pd.array(pc.struct_field(parts, "unit"), dtype="str")).fillna("")
-        suffix = suffix.where(suffix.str.endswith("元") | (suffix == ""), suffix + "元")
-        f = suffix.map(UNIT_TO_WAN).to_numpy(dtype=float)
+        unit = pc.struct_field(parts, "unit")
+        unit_at = _flags(pc.fill_null(pc.index_in(unit, value_set=_UNITS.cast(unit.type)), len(_UNIT_WAN) - 1))
+        f = _UNIT_WAN[unit_at.astype(np.int64)]  # a unit written without 元 (亿, 万, 千) means the 元 one
         f = np.where(np.isnan(f), factor, f)
-        mis_grouped = np.isnan(num) & ~is_missing & pc.fill_null(pc.match_substring_regex(
-            ta, _SEPARATED), False).to_numpy(zero_copy_only=False) & matches(t, ",")
+        mis_grouped = np.isnan(num) & ~is_missing & _flags(pc.match_substring_regex(ta, _SEPARATED)) & _flags(
+            pc.match_substring(ta, ","))
         st = np.select([is_missing, mis_grouped, np.isnan(num), num < 0, np.isnan(f)], [1, 6, 3, 2, 4], 0)
         value[rest], status[rest] = np.where(st == 0, num * f, np.nan), st
     if np.isnan(factor):

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 __all__ = [
     "CHARSET", "WEIGHTS", "USCC_STATUSES", "MISSING_VALUES",
-    "check_character", "is_valid_uscc", "make_uscc", "make_usccs", "normalise_uscc", "validate_uscc",
+    "check_character", "is_valid_uscc", "make_uscc", "make_usccs", "normalise_uscc", "validate_uscc", "replace_masked",
 ]
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
@@ -108,6 +108,16 @@ def utf8_view(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
 
 
+def replace_masked(arr: pa.ChunkedArray, mask: np.ndarray, fixed: pa.Array) -> pa.Array:
+    """``arr`` with the values at ``mask`` replaced by ``fixed`` (in order), as one ``take`` over both
+    (pyarrow's ``replace_with_mask`` builds string arrays value by value, several times slower)."""
+    both = pa.concat_arrays([arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr,
+                             fixed.combine_chunks() if isinstance(fixed, pa.ChunkedArray) else fixed])
+    at = np.arange(len(arr), dtype=np.int64)
+    at[np.asarray(mask, dtype=bool)] = len(arr) + np.arange(len(fixed), dtype=np.int64)
+    return both.take(pa.array(at))
+
+
 def _char_matrix(arr: pa.Array) -> np.ndarray:
     """(n, 18) uint8 matrix of one Arrow string array whose values are all 18 bytes long (zero-copy)."""
     offsets, data = utf8_view(arr)
@@ -131,7 +141,7 @@ def _normalise_subset(s: pd.Series, todo: np.ndarray) -> pd.Series:
         return s
     arr, mask = _arrow(s), pa.array(todo)
     fixed = pc.replace_substring_regex(pc.utf8_upper(pc.utf8_normalize(arr.filter(mask), "NFKC")), r"\s+", "")
-    return pd.Series(pd.array(pc.replace_with_mask(arr, mask, fixed.combine_chunks()), dtype="str"), index=s.index)
+    return pd.Series(pd.array(replace_masked(arr, todo, fixed), dtype="str"), index=s.index)
 
 
 def _byte_key(mat: np.ndarray) -> np.ndarray:
@@ -146,6 +156,15 @@ def _byte_key(mat: np.ndarray) -> np.ndarray:
     return h | np.uint64(1)  # never 0, which marks "no code"
 
 
+def _no_negative(v: np.ndarray) -> np.ndarray:
+    """Rows of a C-contiguous (n, 18) int8 matrix without a negative value: the sign bits of three
+    overlapping 8-byte words (bytes 0-7, 8-15, 10-17) read in place, as :func:`_byte_key` reads them."""
+    if not len(v):
+        return np.zeros(0, dtype=bool)
+    word = [np.ndarray(shape=(len(v),), dtype="<u8", buffer=v, offset=o, strides=(18,)) for o in (0, 8, 10)]
+    return ((word[0] | word[1] | word[2]) & np.uint64(0x8080808080808080)) == 0
+
+
 def _well_formed(arr: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(mask of values that are 18 charset characters, their charset values (k, 18), their row numbers,
     their 64-bit keys)."""
@@ -156,14 +175,17 @@ def _well_formed(arr: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarr
         at = np.flatnonzero(eighteen)
         sub = chunk if len(at) == len(chunk) else chunk.filter(pa.array(eighteen))
         mat = _char_matrix(sub) if len(at) else np.empty((0, 18), dtype=np.uint8)
-        v = _LUT[mat]
-        ok = np.einsum("ij->i", (v < 0).view(np.int8), dtype=np.int32) == 0  # no character outside the charset
+        v = np.take(_LUT, mat)  # np.take reads a small table faster than fancy indexing
+        ok = _no_negative(v)  # no character outside the charset
         mask = np.zeros(len(chunk), dtype=bool)
-        mask[at[ok]] = True
+        key = _byte_key(np.ascontiguousarray(mat))
+        if not ok.all():  # the usual part has none to leave out: no copies then
+            at, v, key = at[ok], v[ok], key[ok]
+        mask[at] = True
         masks.append(mask)
-        vals.append(v[ok])
-        rows.append(at[ok] + start)
-        keys.append(_byte_key(np.ascontiguousarray(mat))[ok])
+        vals.append(v)
+        rows.append(at + start)
+        keys.append(key)
         start += len(chunk)
     if not masks:
         return (np.zeros(0, dtype=bool), np.empty((0, 18), dtype=np.int8), np.zeros(0, dtype=np.int64),

@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         ok &= held
         pairs = "/".join(f"{x:.2f}" for x in r["pair_ratios"])
         print(f"{r['name'] + ' (' + str(r['columns']) + ')':<16}{r['rows']:>11,}{r['mb']:>6.0f}{r['read_s']:>8.2f}"
-              f"{r['ours_s']:>8.2f}{r['ratio']:>7.2f}{pairs:>17}{r['write']['seconds']:>9.2f}{r['peak_mb']:>9.0f}"
+              f"{r['ours_s']:>8.2f}{r['ratio']:>7.2f} {pairs:>16}{r['write']['seconds']:>9.2f}{r['peak_mb']:>9.0f}"
               f"{r['read_peak_mb']:>9.0f}{r['us_per_row']:>8.2f}{r['bytes_per_row']:>7.0f}  "
               f"{'met' if held else 'MISSED'}")
     for r in results:

@@ -1,0 +1,36 @@
+"""The order a batch hands its notebooks to the workers: longest first, from the last report's own timings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+__all__ = ["previous_seconds", "run_order"]
+
+
+def previous_seconds(final: Path) -> dict[str, float]:
+    """Seconds each notebook took (execute + render + PDF) in the last report: the one this run replaces
+    (``final/manifest.json``), else the newest report beside it; {} when there is none or it is unreadable."""
+    candidates = [final / "manifest.json"]
+    if final.parent.is_dir():
+        candidates += sorted(final.parent.glob("*/manifest.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in candidates:
+        try:
+            runs = json.loads(path.read_text(encoding="utf-8"))["notebooks"]
+            return {r["name"]: sum(float(r.get(k) or 0) for k in ("seconds_execute", "seconds_render", "seconds_pdf"))
+                    for r in runs if r.get("ok")}
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return {}
+
+
+def run_order(names: list[str], renders_pdf: list[bool], final: Path) -> list[int]:
+    """The order notebooks are handed to the workers: longest first, as the last report timed them (so the two
+    slowest do not both start last); a notebook it did not time counts as the slowest it did. Without a last
+    report: the briefing first (it renders the PDF and Word file too), then the rest as listed."""
+    took = previous_seconds(final)
+    known = [took[n] for n in names if n in took]
+    if not known:
+        return sorted(range(len(names)), key=lambda i: not renders_pdf[i])
+    slowest = max(known)
+    return sorted(range(len(names)), key=lambda i: (-took.get(names[i], slowest), not renders_pdf[i], i))

@@ -144,13 +144,13 @@ def _svg_formatter(fig):
     return figure_svg(fig), {"alt": alt_text(fig)}
 
 
+_PNG_TOO = False  # see also_png
+
+
 def _png_formatter(fig):
     if not _PNG_TOO:
         return None  # an SVG is enough: no PNG output (None: IPython leaves the format out)
     return figure_png(fig), {"alt": alt_text(fig)}
-
-
-_PNG_TOO = False
 
 
 def also_png(on: bool = True) -> None:

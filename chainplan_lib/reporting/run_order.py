@@ -14,7 +14,7 @@ def previous_seconds(final: Path) -> dict[str, float]:
     candidates = [final / "manifest.json"]
     if final.parent.is_dir():
         candidates += sorted(final.parent.glob("*/manifest.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in candidates:
+    for path in dict.fromkeys(candidates):  # this year's own manifest is also among those beside it
         try:
             runs = json.loads(path.read_text(encoding="utf-8"))["notebooks"]
             return {r["name"]: sum(float(r.get(k) or 0) for k in ("seconds_execute", "seconds_render", "seconds_pdf"))

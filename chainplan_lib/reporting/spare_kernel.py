@@ -21,7 +21,7 @@ from .kernels import QuietKernelManager, kernel_config
 __all__ = ["start", "take", "finish", "drop"]
 
 _log = logging.getLogger(__name__)
-_spare: tuple["SpareKernelManager", str, str] | None = None  # (manager, kernel name, working folder)
+_spare: tuple["SpareKernelManager", str] | None = None  # (manager, working folder)
 
 
 class SpareKernelManager(QuietKernelManager):
@@ -53,7 +53,7 @@ def start(kernel_name: str, cwd: str) -> bool:
     except Exception as exc:  # noqa: BLE001 - the notebook's own start will say what is wrong
         _log.debug("no spare kernel: %s", exc)
         return False
-    _spare = (km, kernel_name, cwd)
+    _spare = (km, cwd)
     return True
 
 
@@ -63,14 +63,14 @@ def take(kernel_name: str, cwd: str) -> SpareKernelManager | None:
     global _spare
     if _spare is None:
         return None
-    km, name, folder = _spare
+    km, folder = _spare
     _spare = None
     try:
-        alive = name == kernel_name and folder == cwd and _run(km.is_alive)
+        alive = km.kernel_name == kernel_name and folder == cwd and _run(km.is_alive)
     except Exception:  # noqa: BLE001
         alive = False
     if not alive:
-        _kill(km)
+        _shut(km, now=True)
         return None
     return km
 
@@ -81,16 +81,15 @@ def finish(km: SpareKernelManager) -> None:
     for kc in km.__dict__.pop("_made_clients", []):
         with contextlib.suppress(Exception):
             kc.stop_channels()
+    _shut(km, now=False)
+
+
+def _shut(km: SpareKernelManager, now: bool) -> None:
+    """Shut the kernel down if it is still running (``now``: kill it at once), then remove its connection
+    file and sockets."""
     with contextlib.suppress(Exception):
         if _run(km.is_alive):
-            _run(km.shutdown_kernel, now=False)
-    with contextlib.suppress(Exception):
-        _run(km.cleanup_resources)
-
-
-def _kill(km: SpareKernelManager) -> None:
-    with contextlib.suppress(Exception):
-        _run(km.shutdown_kernel, now=True)
+            _run(km.shutdown_kernel, now=now)
     with contextlib.suppress(Exception):
         _run(km.cleanup_resources)
 
@@ -100,4 +99,4 @@ def drop() -> None:
     global _spare
     if _spare is not None:
         km, _spare = _spare[0], None
-        _kill(km)
+        _shut(km, now=True)

@@ -206,36 +206,31 @@ def _gather(tables: list[SheetTable], results: list[list[PartResult]]):
     return rows, (pd.concat(whys) if whys else empty_reasons()), originals, blanks
 
 
+def _join(cols: list[pd.Series], sort_categories: bool = False) -> pd.Series:
+    """Columns one under another; categoricals with different categories are united (codes joined), not turned
+    into Python objects."""
+    if len(cols) == 1:
+        return cols[0]
+    if all(isinstance(x.dtype, pd.CategoricalDtype) for x in cols) and any(x.dtype != cols[0].dtype for x in cols):
+        return pd.Series(union_categoricals([x.array for x in cols], sort_categories=sort_categories))
+    return pd.concat(cols, ignore_index=True)
+
+
 def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """``pd.concat(frames)``, but categorical columns with different categories are united (codes joined),
-    not turned into Python objects."""
-    out = {}
-    for c in frames[0].columns:
-        cols = [f[c] for f in frames]
-        if len(cols) > 1 and all(isinstance(x.dtype, pd.CategoricalDtype) for x in cols) and \
-                any(x.dtype != cols[0].dtype for x in cols):
-            out[c] = pd.Series(union_categoricals([x.array for x in cols]))
-        else:
-            out[c] = pd.concat(cols, ignore_index=True)
+    """``pd.concat(frames)``, categoricals united (:func:`_join`)."""
+    out = {c: _join([f[c] for f in frames]) for c in frames[0].columns}
     return pd.DataFrame(out, columns=frames[0].columns).set_axis(np.concatenate([f.index for f in frames]))
 
 
 def _concat_rows(parts: list[dict]) -> pd.DataFrame:
     """Parts' rows (dicts of columns) one under another, a column at a time, each part's column freed once
-    joined; categoricals with different categories are united, not turned into objects."""
+    joined; categoricals united (:func:`_join`, categories sorted)."""
     out = {}
     for c in list(parts[0]) if parts else []:
         if all(isinstance(p[c], np.ndarray) for p in parts):  # numbers: one copy, not a Series each and a concat
             out[c] = pd.Series(np.concatenate([p.pop(c) for p in parts]), copy=False)
             continue
-        cols = [pd.Series(p.pop(c), copy=False) for p in parts]
-        if len(cols) == 1:
-            out[c] = cols[0]
-        elif isinstance(cols[0].dtype, pd.CategoricalDtype) and any(x.dtype != cols[0].dtype for x in cols):
-            out[c] = pd.Series(union_categoricals([x.array for x in cols], sort_categories=True))
-        else:
-            out[c] = pd.concat(cols, ignore_index=True)
-        del cols
+        out[c] = _join([pd.Series(p.pop(c), copy=False) for p in parts], sort_categories=True)
     return pd.DataFrame(out, copy=False)  # copy=False: no consolidation, so no second copy of the numbers
 
 

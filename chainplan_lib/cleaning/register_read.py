@@ -79,19 +79,19 @@ class CsvStream:
         cuts.append(size)
         return [(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
 
-    def read(self, a: int, b: int) -> pd.DataFrame:
-        """The rows in bytes [a, b) as a frame of strings (columns :attr:`names`)."""
+    def _bytes(self, a: int, b: int) -> bytes:
         with open(self.path, "rb") as fh:
             fh.seek(a)
-            data = fh.read(b - a)
-        return self._parse(data)
+            return fh.read(b - a)
+
+    def read(self, a: int, b: int) -> pd.DataFrame:
+        """The rows in bytes [a, b) as a frame of strings (columns :attr:`names`)."""
+        return self._parse(self._bytes(a, b))
 
     def read_rows(self, a: int, b: int, rows: int, local: np.ndarray) -> pd.DataFrame:
         """Only the rows at ``local`` (sorted positions) of the ``rows`` rows in bytes [a, b): when each of
         those rows is one line, just those lines are parsed; otherwise the whole range is read."""
-        with open(self.path, "rb") as fh:
-            fh.seek(a)
-            data = fh.read(b - a)
+        data = self._bytes(a, b)
         ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
         if not data.endswith(b"\n"):
             ends = np.append(ends, len(data) - 1)

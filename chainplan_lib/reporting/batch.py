@@ -41,7 +41,6 @@ from ..plan.params import check_batch_params, check_jobs, check_path, check_year
 from . import kernels
 from . import progress_batch
 from .briefing import briefing_title
-from .escape import html_text
 from .progress_batch import check_brief_month
 from .run_order import run_order
 from .workspace import BuildFolder

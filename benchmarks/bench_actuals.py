@@ -7,7 +7,7 @@
    clean in memory; backtest the full-year methods for every series (each complete year × months 2–11, both
    methods); the 2025年1—9月 progress report with its full-year estimates and the annual projections to 2026.
    Prints the backtest table (MAPE % by month per method, interval coverage) for 四链合计 and 规上工业.
-2. **Generated panel** (:func:`chainplan_lib.cleaning.actuals_sample.large_panel`): ``--areas`` made-up counties ×
+2. **Generated panel** (:func:`chainplan_lib.cleaning.actuals.sample.large_panel`): ``--areas`` made-up counties ×
    (4 chains + 规上工业) × ``--years`` years of monthly 1—N月 figures (the last year to 1—9月) as one tidy CSV;
    cleaned with those county names as the accepted areas, then every county × series is backtested and
    projected (full-year estimates at 1—9月 and trend/ETS to 2026), in ``--jobs`` processes.
@@ -46,9 +46,9 @@ from chainplan_lib.analysis.fullyear import full_year_estimates  # noqa: E402
 from chainplan_lib.analysis.monthly import SERIES_IDS, cumulative_table  # noqa: E402
 from chainplan_lib.analysis.multiyear import annual_series, project_annual  # noqa: E402
 from chainplan_lib.analysis.progress_report import progress_report  # noqa: E402
-from chainplan_lib.cleaning.actuals import clean_actuals, default_actuals_dir  # noqa: E402
-from chainplan_lib.cleaning.actuals_sample import LAST_MONTH, LAST_YEAR, large_panel  # noqa: E402
-from chainplan_lib.cleaning.targets import load_targets  # noqa: E402
+from chainplan_lib.cleaning.actuals.clean import clean_actuals, default_actuals_dir  # noqa: E402
+from chainplan_lib.cleaning.actuals.sample import LAST_MONTH, LAST_YEAR, large_panel  # noqa: E402
+from chainplan_lib.cleaning.targets.clean import load_targets  # noqa: E402
 
 
 def peak_mb(who=resource.RUSAGE_SELF) -> float:

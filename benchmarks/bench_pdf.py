@@ -5,7 +5,7 @@
 The notebook (built here, outputs attached, no kernel needed): a title block, a ~20-row Chinese table,
 three matplotlib charts with Chinese labels, each an SVG (text as text) and a PNG as the project's notebooks
 display them (``--png-charts``: PNG only), and a few paragraphs. One child process (fresh font cache)
-imports the project's render entry point (``chainplan_lib.reporting.render.notebook_to_pdf``), renders once
+imports the project's render entry point (``chainplan_lib.publish.render.notebook_to_pdf``), renders once
 cold (building the cached font) and once more to warm up every path, then runs **paired** renders, ours then
 the baseline, ``--pairs`` times:
 
@@ -56,14 +56,14 @@ def build_notebook(path: Path) -> Path:
     import pandas as pd
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from chainplan_lib.reporting.fonts import apply_theme
+    from chainplan_lib.present.theme import apply_theme
 
     apply_theme()
 
     def png(fig) -> dict:
         """The chart as the project's notebooks display one (reporting.charts.install_display): an SVG with its
         text kept as text and a PNG, both with the alt text; the PDF shows the SVG, as nbconvert prefers it."""
-        from chainplan_lib.reporting import charts
+        from chainplan_lib.present import charts
 
         buf = io.BytesIO()
         fig.savefig(buf, format="png", bbox_inches="tight")
@@ -108,7 +108,7 @@ def build_notebook(path: Path) -> Path:
     nb.cells = [
         new_markdown_cell("# 青山湖区制造业重点产业链2025年度简报\n\n"
                           "编制日期：2026年3月　　数据来源：区统计局规上工业企业名录、湖政发〔2024〕2号附件2"),
-        new_code_cell("from chainplan_lib.reporting import charts  # hidden", outputs=[
+        new_code_cell("from chainplan_lib.present import charts  # hidden", outputs=[
             display({"text/html": '<div class="synthetic-notice">示例数据（合成，非真实统计）</div>',
                       "text/plain": "notice"})], execution_count=1),
         new_markdown_cell("## 一、总体情况\n\n" + PARAGRAPH + "\n\n" + PARAGRAPH),
@@ -132,7 +132,7 @@ _CHILD = r"""
 import json, statistics, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from chainplan_lib.reporting import render
+from chainplan_lib.publish import render
 out = {"import": time.perf_counter() - t0}
 nb, work, pairs, page = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]).read_text()
 title = "青山湖区制造业重点产业链2025年度简报"
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.code is not None:
         os.environ["PYTHONPATH"] = str(args.code.resolve())  # the child process imports that checkout
 
-    from chainplan_lib.reporting import fonts
+    from chainplan_lib.publish import fonts
 
     family = getattr(fonts, "FONT_FAMILY", "Noto Sans CJK SC")
     with tempfile.TemporaryDirectory(prefix="chainplan-bench-") as tmp:
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         text_page = work / "baseline_text_only.html"
         text_page.write_text(plain_page(nb, family, charts=False), encoding="utf-8")
         res = _run(nb, work, cache, args.pairs, page, text_page)
-        from chainplan_lib.reporting.render import pdf_fonts, pdf_text
+        from chainplan_lib.publish.render import pdf_fonts, pdf_text
 
         ours, base = statistics.median(res["ours"]), statistics.median(res["baseline"])
         text = statistics.median(res["text"])
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"for information: import {res['import']:.2f} s, cold render (builds the font) {res['cold']:.2f} s, "
               f"child process {res['wall']:.2f} s")
         if args.keep:
-            from chainplan_lib.reporting.render import pdf_page_images
+            from chainplan_lib.publish.render import pdf_page_images
 
             pdf_page_images(pdf, work / "pages", scale=1.5)
             print(f"kept in {work}")

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_register.py [--rows 1000000 5000000] [--pairs 3] [--code DIR] [--keep DIR]
 
-Generates synthetic registers (chainplan_lib.cleaning.register_sample.large_register: a title row, a unit
+Generates synthetic registers (chainplan_lib.cleaning.register.sample.large_register: a title row, a unit
 note, office headings, ~1 % of each kind of dirt, 0.5 % exact duplicates) into a temporary folder:
 
 * "export": the 15 columns a statistics-bureau 规上工业企业名录 carries (the cleaner parses 7 of them and
@@ -50,7 +50,7 @@ def rss_mb():  # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the par
 if stage == "read":
     import pyarrow.csv as pcsv
 else:
-    from chainplan_lib.cleaning.register import clean_registers
+    from chainplan_lib.cleaning.register.clean import clean_registers
 base = rss_mb()
 t0 = time.perf_counter()
 if stage == "read":
@@ -82,7 +82,7 @@ def make_file(path: Path, rows: int, wide: bool) -> float:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    from chainplan_lib.cleaning.register_sample import large_register
+    from chainplan_lib.cleaning.register.sample import large_register
 
     t0 = time.perf_counter()
     with open(path, "wb") as fh:

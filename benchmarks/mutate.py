@@ -42,26 +42,26 @@ C, P = "calculation", "presentation"
 G, PR, SH, RG, SB = ("chainplan_lib/analysis/growth.py", "chainplan_lib/analysis/projections.py",
                      "chainplan_lib/analysis/shares.py", "chainplan_lib/analysis/regional.py",
                      "chainplan_lib/analysis/sizebands.py")
-F, B, T, CH = ("chainplan_lib/reporting/findings.py", "chainplan_lib/reporting/briefing.py",
-               "chainplan_lib/reporting/tables.py", "chainplan_lib/reporting/charts.py")
+F, B, T, CH = ("chainplan_lib/present/findings.py", "chainplan_lib/present/briefing.py",
+               "chainplan_lib/present/tables.py", "chainplan_lib/present/charts.py")
 TF = "tests/test_findings.py"
 
 MUTATIONS: tuple[Mutation, ...] = (
     # ------------------------------------------------------------------ calculations (the review's eight first)
     Mutation("cagr-periods", C, G, "(e / s) ** (1.0 / float(periods)) - 1.0", "(e / s) ** (1.0 / (float(periods) + 1)) - 1.0",
              ("tests/test_growth.py",)),
-    Mutation("gb32100-check-digit", C, "chainplan_lib/cleaning/uscc.py", "return CHARSET[(31 - total % 31) % 31]",
+    Mutation("gb32100-check-digit", C, "chainplan_lib/cleaning/register/uscc.py", "return CHARSET[(31 - total % 31) % 31]",
              "return CHARSET[(30 - total % 31) % 31]", ("tests/test_uscc.py",)),
-    Mutation("qianyuan-factor", C, "chainplan_lib/cleaning/register_values.py", '"千元": 0.1,', '"千元": 1.0,',
+    Mutation("qianyuan-factor", C, "chainplan_lib/cleaning/register/values.py", '"千元": 0.1,', '"千元": 1.0,',
              ("tests/test_register_read.py", "tests/test_register_clean.py")),
-    Mutation("surplus-cells", C, "chainplan_lib/cleaning/targets.py", "row.values = nums[: n_cols - 1] + [nums[-1]]",
+    Mutation("surplus-cells", C, "chainplan_lib/cleaning/targets/clean.py", "row.values = nums[: n_cols - 1] + [nums[-1]]",
              "row.values = nums[: n_cols]", ("tests/test_targets.py",)),
     Mutation("hhi-scale", C, SH, '"hhi": h * 10_000,', '"hhi": h * 1_000,', ("tests/test_shares.py",)),
     Mutation("shift-share-mix-sign", C, RG, "mix = np.where(e0 > 0, e0 * (np.nan_to_num(g) - G), 0.0)",
              "mix = np.where(e0 > 0, e0 * (G - np.nan_to_num(g)), 0.0)", ("tests/test_regional.py",)),
-    Mutation("above-size-threshold", C, "chainplan_lib/cleaning/register_output.py", '"above_size": wan >= cfg.threshold_wan - 1e-9,',
+    Mutation("above-size-threshold", C, "chainplan_lib/cleaning/register/output.py", '"above_size": wan >= cfg.threshold_wan - 1e-9,',
              '"above_size": wan >= cfg.threshold_wan * 10 - 1e-9,', ("tests/test_register_clean.py",)),
-    Mutation("duplicate-reason", C, "chainplan_lib/cleaning/register_dedupe.py", 'return pd.DataFrame({"reason_code": "duplicate_conflict",',
+    Mutation("duplicate-reason", C, "chainplan_lib/cleaning/register/dedupe.py", 'return pd.DataFrame({"reason_code": "duplicate_conflict",',
              'return pd.DataFrame({"reason_code": "duplicate",', ("tests/test_register_clean.py",)),
     # ------------------------------------------------------------------ calculations of this issue
     Mutation("ahead-na-as-false", C, G, "        return pd.NA\n    return bool(round(r - p", "        return False\n    return bool(round(r - p",
@@ -118,7 +118,7 @@ MUTATIONS: tuple[Mutation, ...] = (
              'sf = pred.summary_frame(alpha=1 - lv)\n        out[lo_name], out[hi_name] = np.exp(sf["pi_lower"]',
              'sf = pred.summary_frame()\n        out[lo_name], out[hi_name] = np.exp(sf["pi_lower"]', ("tests/test_projections.py",)),
     # both guards opened (the check and WeasyPrint's allowed protocols): either alone still refuses http
-    Mutation("pdf-fetcher-allows-http", P, "chainplan_lib/reporting/render.py", '        if scheme == "data":\n            return\n        if scheme == "file" and _allowed_file(url, roots):\n            return\n        raise ValueError(f"not fetching {url[:120]!r}: reports use only data: URIs and their own files")\n\n    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 70: a class\n\n        class _LocalOnly(weasyprint.URLFetcher):\n            def fetch(self, url, headers=None):\n                check(url)\n                return super().fetch(url, headers)\n\n        return _LocalOnly(allowed_protocols=("data", "file")',
+    Mutation("pdf-fetcher-allows-http", P, "chainplan_lib/publish/render.py", '        if scheme == "data":\n            return\n        if scheme == "file" and _allowed_file(url, roots):\n            return\n        raise ValueError(f"not fetching {url[:120]!r}: reports use only data: URIs and their own files")\n\n    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 70: a class\n\n        class _LocalOnly(weasyprint.URLFetcher):\n            def fetch(self, url, headers=None):\n                check(url)\n                return super().fetch(url, headers)\n\n        return _LocalOnly(allowed_protocols=("data", "file")',
              '        if scheme in ("data", "http", "https"):\n            return\n        if scheme == "file" and _allowed_file(url, roots):\n            return\n        raise ValueError(f"not fetching {url[:120]!r}: reports use only data: URIs and their own files")\n\n    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 70: a class\n\n        class _LocalOnly(weasyprint.URLFetcher):\n            def fetch(self, url, headers=None):\n                check(url)\n                return super().fetch(url, headers)\n\n        return _LocalOnly(allowed_protocols=("data", "file", "http", "https")', ("tests/test_no_network.py",)),
     Mutation("methods-tolerance-fixed", P, B, "tol = float(tolerance_pp)", "tol = 1.0", (TF,)),
     # ------------------------------------------------------------------ what readers see, this issue

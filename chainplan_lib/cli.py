@@ -36,7 +36,7 @@ def _shown(path: Path) -> Path:
 
 
 def _cmd_targets(args: argparse.Namespace) -> int:
-    from .cleaning.targets import write_targets
+    from .cleaning.targets.clean import write_targets
     from .paths import check_output_file
 
     plan = _plan(args)
@@ -47,7 +47,7 @@ def _cmd_targets(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan_check(args: argparse.Namespace) -> int:
-    from .cleaning.plan_check import check_plan_file
+    from .cleaning.targets.plan_check import check_plan_file
 
     check = check_plan_file(args.file, raw=args.raw)
     print(check.summary())
@@ -80,7 +80,7 @@ def _cmd_plan_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_register_clean(args: argparse.Namespace) -> int:
-    from .cleaning.register import clean_registers
+    from .cleaning.register.clean import clean_registers
     from .paths import check_output_dir
 
     plan = _plan(args)
@@ -91,7 +91,7 @@ def _cmd_register_clean(args: argparse.Namespace) -> int:
 
 
 def _cmd_register_sample(args: argparse.Namespace) -> int:
-    from .cleaning.register_sample import write_sample
+    from .cleaning.register.sample import write_sample
     from .paths import check_output_dir, check_output_file
 
     out = args.out
@@ -107,7 +107,7 @@ def _cmd_register_sample(args: argparse.Namespace) -> int:
 
 def _cmd_consistency(args: argparse.Namespace) -> int:
     from .analysis.consistency import check_consistency
-    from .cleaning.targets import load_targets
+    from .cleaning.targets.clean import load_targets
 
     plan = _plan(args)
     result = check_consistency(
@@ -121,14 +121,14 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 
 
 def _cmd_actuals_clean(args: argparse.Namespace) -> int:
-    from .cleaning.actuals import clean_actuals
+    from .cleaning.actuals.clean import clean_actuals
 
     print(clean_actuals(args.inputs, out_dir=args.out).summary_text())
     return 0
 
 
 def _cmd_actuals_sample(args: argparse.Namespace) -> int:
-    from .cleaning.actuals_sample import write_sample_actuals
+    from .cleaning.actuals.sample import write_sample_actuals
 
     for p in write_sample_actuals(args.out, seed=args.seed, overwrite=args.overwrite):
         print(p)
@@ -137,9 +137,9 @@ def _cmd_actuals_sample(args: argparse.Namespace) -> int:
 
 def _cmd_progress(args: argparse.Namespace) -> int:
     from .analysis.progress_report import progress_report
-    from .cleaning.targets import load_targets
+    from .cleaning.targets.clean import load_targets
     from .plan.params import check_year
-    from .reporting.datasets import actuals_bundle  # the bundled sample only for the bundled plan
+    from .present.datasets import actuals_bundle  # the bundled sample only for the bundled plan
 
     year = check_year(args.year)
     if args.month is not None and not 1 <= args.month <= 12:
@@ -186,8 +186,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
     params = load_params_file(args.params) if args.params else {}
     params.update(parse_assignments(args.param or []))
-    from .reporting.batch import run_brief
-    from .reporting.kernels import skip_slow_optional_imports
+    from .publish.batch import run_brief
+    from .publish.kernels import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
 
@@ -209,7 +209,7 @@ def _whole_number_at_least_1(text: str) -> int:
 
 
 def _brief_month(text: str) -> int:
-    from .reporting.progress_batch import check_brief_month
+    from .publish.progress_batch import check_brief_month
 
     try:
         return check_brief_month(text)

@@ -41,8 +41,8 @@ from chainplan_lib.plan import params
 
 params.install_short_errors()
 plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
-from chainplan_lib.analysis import growth
-from chainplan_lib.reporting import charts, coverage, datasets, findings, tables
+from chainplan_lib.analysis import growth, projections
+from chainplan_lib.present import charts, coverage, datasets, findings, tables
 
 chain = params.check_chain(chain)
 start_year = params.check_year_or(start_year, "start_year", "base")
@@ -87,7 +87,7 @@ fig = charts.target_paths(targets)
 # （某一年的实际值可能落入的范围）。
 
 # %%
-fan = growth.fan_chart_frame(targets, chain, actuals=observed.frame, indicator=indicator, to_year=to_year,
+fan = projections.fan_chart_frame(targets, chain, actuals=observed.frame, indicator=indicator, to_year=to_year,
                              rates=scenario_rates, levels=(0.8, 0.95))
 fig = charts.fan_chart(fan, synthetic=observed.synthetic and (fan["kind"] == "actual").any(),
                        actual_source=observed.source)

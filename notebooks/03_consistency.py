@@ -32,7 +32,7 @@ from chainplan_lib.plan import params
 params.install_short_errors()
 plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import consistency
-from chainplan_lib.reporting import charts, datasets, findings, tables
+from chainplan_lib.present import charts, datasets, findings, tables
 
 tolerance_pp = params.check_tolerance(tolerance_pp)
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)

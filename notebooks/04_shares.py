@@ -38,7 +38,7 @@ from chainplan_lib.plan import params
 params.install_short_errors()
 plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import regional, shares
-from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
+from chainplan_lib.present import briefing, charts, coverage, datasets, findings, tables
 
 chain = params.check_chain_or(chain)
 year = params.check_year_or(year, "year", "target")

@@ -32,7 +32,7 @@ from chainplan_lib.plan import params
 params.install_short_errors()
 plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import compare, sizebands
-from chainplan_lib.reporting import briefing, charts, coverage, datasets, findings, tables
+from chainplan_lib.present import briefing, charts, coverage, datasets, findings, tables
 
 year = params.check_year(year)
 register_dir = params.check_path(register_dir, "register_dir")

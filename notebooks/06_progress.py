@@ -35,8 +35,8 @@ params.install_short_errors()
 plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
 from chainplan_lib.analysis import monthly
 from chainplan_lib.analysis.progress_report import progress_report
-from chainplan_lib.reporting import datasets, tables
-from chainplan_lib.reporting import progress_charts as pc, progress_tables as pt
+from chainplan_lib.present import datasets, tables
+from chainplan_lib.present import progress_charts as pc, progress_tables as pt
 
 year = params.check_year(year)
 month = monthly.check_month(month)

@@ -1,6 +1,6 @@
 """The reconciled Attachment 2 target table, typed in by hand, as the tidy 320-row frame.
 
-Shape (what ``chainplan_lib.cleaning.targets.load_targets`` returns): chain (Chinese), chain_id, year (int),
+Shape (what ``chainplan_lib.cleaning.targets.clean.load_targets`` returns): chain (Chinese), chain_id, year (int),
 indicator ('revenue' 亿元 | 'enterprises' 户), area ('全区' or one of the nine areas), value (float),
 source. Areas the table leaves blank ('-') are 0 here. Built independently of the cleaner so the
 analytics tests do not depend on it.

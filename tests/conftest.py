@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from _batchkit import hostile_registers
-from chainplan_lib.reporting.kernels import BLAS_THREADS, skip_slow_optional_imports
+from chainplan_lib.publish.kernels import BLAS_THREADS, skip_slow_optional_imports
 
 skip_slow_optional_imports()   # test processes import nbformat/papermill: skip jsonschema's slow optional import
 # Two test workers (and their kernels and batches) share the cores already: one BLAS thread each, as the batch
@@ -133,7 +133,7 @@ def _alive(pid: int) -> bool:
         with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:  # no /proc: whether the pid exists at all
-        from chainplan_lib.reporting.workspace import _pid_alive
+        from chainplan_lib.publish.workspace import _pid_alive
 
         return _pid_alive(pid)
 

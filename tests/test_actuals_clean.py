@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from chainplan_lib.cleaning.actuals import ACTUALS_COLUMNS, REASONS, clean_actuals, load_actuals
-from chainplan_lib.cleaning.actuals_read import Period, find_period
+from chainplan_lib.cleaning.actuals.clean import ACTUALS_COLUMNS, REASONS, clean_actuals, load_actuals
+from chainplan_lib.cleaning.actuals.headings import Period, find_period
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ChainplanError, InputError
 

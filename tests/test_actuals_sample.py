@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from chainplan_lib.cleaning.actuals import clean_actuals
-from chainplan_lib.cleaning.actuals_sample import (SAMPLE_FILES, sample_actuals, write_sample_actuals)
+from chainplan_lib.cleaning.actuals.clean import clean_actuals
+from chainplan_lib.cleaning.actuals.sample import SAMPLE_FILES, sample_actuals, write_sample_actuals
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
 

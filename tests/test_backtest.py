@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chainplan_lib.analysis.backtest import (annual_summary, backtest_annual, backtest_full_year, best_method,
-                                             coverage, mape_by_month)
+from chainplan_lib.analysis.backtest import (
+    annual_summary,
+    backtest_annual,
+    backtest_full_year,
+    best_method,
+    coverage,
+    mape_by_month,
+)
 
 
 def _table(rows: dict[int, tuple[float, float]]) -> pd.DataFrame:

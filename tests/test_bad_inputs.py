@@ -18,7 +18,7 @@ import pytest
 from _batchkit import run_cli
 from chainplan_lib import cli
 from chainplan_lib.paths import raw_dir
-from chainplan_lib.reporting.render import _url_fetcher, html_to_pdf
+from chainplan_lib.publish.render import _url_fetcher, html_to_pdf
 
 HEADER = "产业链\t年份\t指标\t全区\t湖坊镇\t塘山镇\t京东镇\t罗家镇\t上海路街道\t青山路街道\t南钢街道\t站东街道\t高新园区"
 TITLE = "青山湖区重点产业链目标预测表（亿元）"

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from _batchkit import (
     HOSTILE_NAMES, ROOT, SMALL_REGISTER, outputs_text, popen_cli, run_cli, stderr_lines, write_notebooks,
 )
-from chainplan_lib.reporting.batch import BATCH_PARAMETERS, DEFAULTS, declared_parameters, notebook_parameters
-from chainplan_lib.reporting.render import pdf_text
+from chainplan_lib.publish.batch import BATCH_PARAMETERS, DEFAULTS, declared_parameters, notebook_parameters
+from chainplan_lib.publish.render import pdf_text
 
 NAMES = ["01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "06_progress", "briefing"]
 
@@ -270,7 +270,7 @@ def test_params_file_and_repeatable_p_reach_the_notebooks(tmp_path):
 
 
 def test_swap_replaces_a_non_empty_report_whole(tmp_path):
-    from chainplan_lib.reporting.workspace import BuildFolder
+    from chainplan_lib.publish.workspace import BuildFolder
 
     final = tmp_path / "reports" / "2024"
     final.mkdir(parents=True)
@@ -286,7 +286,7 @@ def test_swap_without_exchange_renames_aside(tmp_path, monkeypatch):
     """Where the file system cannot exchange two folders, the old one is renamed aside, then deleted."""
     import errno
 
-    from chainplan_lib.reporting import workspace
+    from chainplan_lib.publish import workspace
 
     def no_exchange(a, b):
         raise OSError(errno.EINVAL, "not supported")
@@ -303,7 +303,7 @@ def test_swap_without_exchange_renames_aside(tmp_path, monkeypatch):
 
 
 def test_failed_build_removes_itself_and_the_folders_it_made(tmp_path):
-    from chainplan_lib.reporting.workspace import BuildFolder
+    from chainplan_lib.publish.workspace import BuildFolder
 
     final = tmp_path / "a" / "b" / "2024"
     with pytest.raises(RuntimeError):
@@ -314,7 +314,7 @@ def test_failed_build_removes_itself_and_the_folders_it_made(tmp_path):
 
 
 def test_temp_folders_of_a_killed_run_are_removed_by_the_next(tmp_path):
-    from chainplan_lib.reporting.workspace import BuildFolder, remove_stale
+    from chainplan_lib.publish.workspace import BuildFolder, remove_stale
 
     dead = tmp_path / ".2024.build-999999999-abc"       # no such process
     live = tmp_path / f".2024.build-{__import__('os').getpid()}-abc"
@@ -332,7 +332,7 @@ def test_jupyter_runtime_folder_of_a_killed_run_is_removed_by_the_next(monkeypat
     import shutil
     import tempfile
 
-    from chainplan_lib.reporting import kernels
+    from chainplan_lib.publish import kernels
 
     base = Path(tempfile.mkdtemp(prefix="cpt", dir="/tmp"))   # short: socket paths must stay short
     try:

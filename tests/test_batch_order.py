@@ -2,7 +2,7 @@
 
 import json
 
-from chainplan_lib.reporting.run_order import previous_seconds, run_order
+from chainplan_lib.publish.run_order import previous_seconds, run_order
 
 NAMES = ["01_targets", "02_growth", "06_progress", "briefing"]
 PDF = [False, False, False, True]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from chainplan_lib.cleaning.cellsafety import is_formula_like, neutralise, neutralise_frame
-from chainplan_lib.reporting.escape import html_text, md_text
+from chainplan_lib.files.cellsafety import is_formula_like, neutralise, neutralise_frame
+from chainplan_lib.present.escape import html_text, md_text
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -203,9 +203,9 @@ def test_other_years():
 
 
 def _fake_targets_module(monkeypatch):
-    mod = types.ModuleType("chainplan_lib.cleaning.targets")
+    mod = types.ModuleType("chainplan_lib.cleaning.targets.clean")
     mod.load_targets = lambda path=None, plan=None: targets_frame()
-    monkeypatch.setitem(sys.modules, "chainplan_lib.cleaning.targets", mod)
+    monkeypatch.setitem(sys.modules, "chainplan_lib.cleaning.targets.clean", mod)
 
 
 def test_cli_json(monkeypatch, capsys):

@@ -12,7 +12,7 @@ from docx.shared import Mm
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from _brief_fixture import shared_brief
-from chainplan_lib.reporting.docx import BODY_FONT, HEADING_FONT, notebook_to_docx
+from chainplan_lib.publish.docx import BODY_FONT, HEADING_FONT, notebook_to_docx
 
 TITLE = "青山湖区制造业重点产业链2024年度简报"
 

@@ -12,7 +12,7 @@ import pytest
 
 from _targets_fixture import targets_frame
 from chainplan_lib.analysis import compare, consistency, growth, projections, regional, shares, sizebands
-from chainplan_lib.reporting import briefing, charts, datasets, findings, tables
+from chainplan_lib.present import briefing, charts, datasets, findings, tables
 
 matplotlib.use("Agg")
 

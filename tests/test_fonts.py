@@ -20,7 +20,8 @@ import pytest
 import matplotlib  # noqa: E402  (a required dependency: never skipped)
 matplotlib.use("Agg")
 
-from chainplan_lib.reporting import fonts  # noqa: E402
+from chainplan_lib.present import theme  # noqa: E402
+from chainplan_lib.publish import fonts  # noqa: E402
 from chainplan_lib.errors import ChainplanError  # noqa: E402
 
 
@@ -58,10 +59,10 @@ def test_setup_matplotlib_is_idempotent_and_sets_rc():
     def entries() -> int:
         return sum(1 for e in font_manager.fontManager.ttflist if e.fname == fname)
 
-    assert fonts.setup_matplotlib() == "Noto Sans CJK SC"
+    assert theme.setup_matplotlib() == "Noto Sans CJK SC"
     n = entries()
     assert n >= 1  # matplotlib may list the OTF under both its typographic and legacy family names
-    assert fonts.setup_matplotlib() == "Noto Sans CJK SC"
+    assert theme.setup_matplotlib() == "Noto Sans CJK SC"
     assert entries() == n  # registered once, not once per call
     assert rcParams["font.sans-serif"][0] == "Noto Sans CJK SC"
     assert rcParams["font.sans-serif"].count("Noto Sans CJK SC") == 1
@@ -78,7 +79,7 @@ def test_apply_theme_reapplies_font_after_seaborn():
 
     sns.set_theme()  # resets font.sans-serif to Arial/DejaVu…
     assert rcParams["font.sans-serif"][0] != "Noto Sans CJK SC"
-    assert fonts.apply_theme() == "Noto Sans CJK SC"
+    assert theme.apply_theme() == "Noto Sans CJK SC"
     assert rcParams["font.sans-serif"][0] == "Noto Sans CJK SC"
     assert rcParams["axes.unicode_minus"] is False
     assert rcParams["axes.grid"]  # whitegrid
@@ -98,7 +99,7 @@ def _render_png(title: str) -> list[str]:
 
 
 def test_chinese_png_has_no_missing_glyph_warning():
-    fonts.apply_theme()
+    theme.apply_theme()
     messages = _render_png("青山湖区四条产业链营业收入（亿元）")
     assert not [m for m in messages if "missing from" in m.lower() or "glyph" in m.lower()], messages
 
@@ -107,7 +108,7 @@ def test_missing_glyph_check_is_sensitive():
     """Control: without our font the same figure warns, so the test above can fail."""
     import matplotlib
 
-    fonts.setup_matplotlib()
+    theme.setup_matplotlib()
     with matplotlib.rc_context({"font.family": ["sans-serif"], "font.sans-serif": ["DejaVu Sans"]}):
         messages = _render_png("青山湖区")
     assert any("missing from" in m.lower() for m in messages), messages
@@ -259,13 +260,13 @@ def test_theme_is_seaborns_whitegrid_written_as_matplotlib_rc():
     expected = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook")}
     for key in ("font.sans-serif", "font.family", "image.cmap"):  # fonts: ours; no image uses the default cmap
         expected.pop(key)
-    assert {k: fonts.THEME_RC[k] for k in expected} == expected
-    assert set(fonts.THEME_RC) == set(expected)
-    assert [to_hex(c).upper() for c in sns.color_palette("deep")] == list(fonts.DEEP)
+    assert {k: theme.THEME_RC[k] for k in expected} == expected
+    assert set(theme.THEME_RC) == set(expected)
+    assert [to_hex(c).upper() for c in sns.color_palette("deep")] == list(theme.DEEP)
 
 
 def test_drawing_a_chart_imports_neither_seaborn_nor_scipy_stats():
-    code = ("import sys; from chainplan_lib.reporting import charts, datasets\n"
+    code = ("import sys; from chainplan_lib.present import charts, datasets\n"
             "fig = charts.target_paths(datasets.targets_bundle().table)\n"
             "charts.figure_svg(fig); charts.figure_png(fig)\n"
             "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels') if m in sys.modules))")

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from chainplan_lib.reporting import render
+from chainplan_lib.publish import render
 
 PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
                         "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")

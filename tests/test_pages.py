@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from _brief_fixture import shared_brief
-from chainplan_lib.reporting import units as U
+from chainplan_lib.present import units as U
 
 PAGE_BUDGET, PDF_BUDGET = 600_000, 400_000
 ORDER = ["briefing", "01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "06_progress"]
@@ -290,7 +290,7 @@ def test_every_table_shows_values_in_their_declared_units(report):
 def _page_endings(html: str) -> list[tuple[str | None, str]]:
     """For each PDF page, the block tag and text of the last line drawn in the page body (margin boxes are
     not descendants of the page's body)."""
-    from chainplan_lib.reporting import render
+    from chainplan_lib.publish import render
 
     weasyprint = render._weasyprint()
     doc = weasyprint.HTML(string=html).render()
@@ -308,7 +308,7 @@ def _page_endings(html: str) -> list[tuple[str | None, str]]:
 
 
 def test_a_heading_never_ends_a_pdf_page(report, tmp_path):
-    from chainplan_lib.reporting import render
+    from chainplan_lib.publish import render
 
     nb = render._prepare(render._read_notebook(report / "notebooks" / "briefing.ipynb"), for_pdf=True)
     html, _ = render._briefing_html(nb, title="简报", subtitle=None, synthetic=True, footer_note=None,
@@ -330,7 +330,7 @@ def figures():
     import matplotlib.pyplot as plt
 
     from chainplan_lib.analysis import compare, shares, sizebands
-    from chainplan_lib.reporting import charts, datasets
+    from chainplan_lib.present import charts, datasets
 
     t = datasets.targets_bundle(None).table
     reg = datasets.register_bundle(None, None)
@@ -362,7 +362,7 @@ def test_chart_labels_stay_inside_their_frames(figures):
 
 
 def test_coinciding_lines_are_told_apart(figures):
-    from chainplan_lib.reporting import charts
+    from chainplan_lib.present import charts
 
     ax = figures["paths"].axes[0]
     lines = {ln.get_label(): ln for ln in ax.get_lines()}
@@ -375,7 +375,7 @@ def test_coinciding_lines_are_told_apart(figures):
 
 
 def test_every_chart_has_chinese_alt_text_and_svg_keeps_text(figures):
-    from chainplan_lib.reporting import charts
+    from chainplan_lib.present import charts
 
     for name, fig in figures.items():
         alt = charts.alt_text(fig)

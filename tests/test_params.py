@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.plan.params import check_base_total, check_chain, check_path, check_rates, check_tolerance, check_year
+from chainplan_lib.plan.params import (
+    check_base_total,
+    check_chain,
+    check_path,
+    check_rates,
+    check_tolerance,
+    check_year,
+)
 
 
 @pytest.mark.parametrize("value, expected", [(2023, 2023), ("2026", 2026), (2024.0, 2024)])

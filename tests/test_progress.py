@@ -11,10 +11,15 @@ import pandas as pd
 import pytest
 
 from chainplan_lib.analysis.monthly import check_month, check_series, cumulative_table
-from chainplan_lib.analysis.progress import (ahead_phrase, progress_sentence, progress_table, required_growth,
-                                             time_progress_pct)
+from chainplan_lib.analysis.progress import (
+    ahead_phrase,
+    progress_sentence,
+    progress_table,
+    required_growth,
+    time_progress_pct,
+)
 from chainplan_lib.analysis.progress_report import progress_report
-from chainplan_lib.cleaning.actuals import ACTUALS_COLUMNS, clean_actuals
+from chainplan_lib.cleaning.actuals.clean import ACTUALS_COLUMNS, clean_actuals
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
 
@@ -177,7 +182,7 @@ def test_progress_by_town_uses_the_towns_targets():
 
 
 def test_annual_actuals_feed_the_growth_fan_chart():
-    from chainplan_lib.analysis.growth import fan_chart_frame
+    from chainplan_lib.analysis.projections import fan_chart_frame
     from chainplan_lib.analysis.monthly import annual_actuals
 
     rows = [(y, 12, c, v * 1.1 ** (y - 2019), None) for y in range(2019, 2025)

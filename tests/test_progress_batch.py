@@ -10,7 +10,8 @@ from chainplan_lib import cli
 from chainplan_lib.errors import ParameterError
 from chainplan_lib.plan import params
 from chainplan_lib.plan.load import read_plan
-from chainplan_lib.reporting import briefing, datasets, findings, progress_batch as pb, progress_tables as pt, tables
+from chainplan_lib.present import briefing, datasets, findings, progress_tables as pt, tables
+from chainplan_lib.publish import progress_batch as pb
 from chainplan_lib.analysis import sizebands
 from chainplan_lib.analysis.progress_report import progress_report
 

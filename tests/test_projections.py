@@ -48,7 +48,6 @@ def test_log_trend_by_hand():
     assert lt.t_stat == pytest.approx(0.555223, abs=1e-5)
     assert lt.p_value == pytest.approx(0.634555, abs=1e-5)
     assert "H0 growth = 10.00%" in lt.summary()
-    assert g.log_trend is P.log_trend  # the old import path still works
 
 
 def test_trend_prediction_interval_by_hand_at_two_levels():

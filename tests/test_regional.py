@@ -246,7 +246,7 @@ def test_no_reference_economy_no_location_quotient():
 def test_location_quotient_on_the_register():
     """上海路街道 2024 (synthetic register): textiles 3.0, other 1.19936 亿元; district 769.79139 of which textiles
     360.48956 → LQ = (3/4.19936)/(360.48956/769.79139) = 0.714395/0.468295 = 1.525523 (closed-sum LQ: 2.104)."""
-    from chainplan_lib.reporting import datasets
+    from chainplan_lib.present import datasets
 
     panel = datasets.register_bundle().panel
     lq = R.location_quotients(panel, 2024).set_index(["area", "chain_id"])

@@ -15,15 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import chainplan_lib.cleaning.register as register
-import chainplan_lib.cleaning.register_output as register_output
+import chainplan_lib.cleaning.register.clean as register
+import chainplan_lib.cleaning.register.output as register_output
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import InputError
 from _plans import plan_copy
-from chainplan_lib.cleaning.register import OUTPUT_FILES, REASONS, build_panel, clean_registers
-from chainplan_lib.cleaning.register_values import parse_revenue
-from chainplan_lib.cleaning.register_sample import large_register
-from chainplan_lib.cleaning.uscc import make_uscc
+from chainplan_lib.cleaning.register.clean import OUTPUT_FILES, REASONS, build_panel, clean_registers
+from chainplan_lib.cleaning.register.values import parse_revenue
+from chainplan_lib.cleaning.register.sample import large_register
+from chainplan_lib.cleaning.register.uscc import make_uscc
 
 C = [make_uscc(f"91360111MA35{i:05d}") for i in range(40)]
 HEAD = ["序号", "企业名称", "统一社会信用代码", "所在镇街", "行业代码", "营业收入（万元）", "年份"]
@@ -125,7 +125,7 @@ def test_edited_industry_codes_in_a_plan_file_change_the_chain(tmp_path):
 
 
 def test_industry_codes_left_in_a_register_config_are_refused_with_where_they_went(tmp_path):
-    from chainplan_lib.cleaning.register_config import REGISTER_CONFIG_FILE
+    from chainplan_lib.cleaning.register.config import REGISTER_CONFIG_FILE
 
     cfg = tmp_path / "chains.toml"
     cfg.write_text(REGISTER_CONFIG_FILE.read_text(encoding="utf-8") + '\n[industry_codes]\n"17" = "textiles"\n',
@@ -415,7 +415,7 @@ def test_schemas_reject_what_the_outputs_must_not_hold(tmp_path):
 
 
 def test_the_byte_scan_for_text_needing_nfkc_matches_its_table():
-    from chainplan_lib.cleaning.register_values import _nfkc_suspect, byte_table, normalise_text
+    from chainplan_lib.cleaning.register.values import _nfkc_suspect, byte_table, normalise_text
 
     every_byte = np.arange(256, dtype=np.uint8)
     table = byte_table(ranges=((0x21, 0x7E), (0x80, 0xBF), (0xE4, 0xE9)))

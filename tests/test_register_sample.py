@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.cleaning.register import clean_registers
-from chainplan_lib.cleaning.register_sample import sample_register, write_sample
+from chainplan_lib.cleaning.register.clean import clean_registers
+from chainplan_lib.cleaning.register.sample import sample_register, write_sample
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _targets_fixture import TABLE, targets_frame  # noqa: E402
@@ -113,10 +113,10 @@ def test_write_sample_refuses_to_overwrite_or_to_hide_that_it_is_synthetic(writt
 
 
 def test_cli_sample_writes_where_told(tmp_path, capsys):
-    from chainplan_lib.cleaning import targets as targets_module
+    from chainplan_lib.cleaning.targets import clean as targets_module
 
     if not hasattr(targets_module, "load_targets"):  # pragma: no cover - the lead's module
-        pytest.skip("chainplan_lib.cleaning.targets.load_targets not available")
+        pytest.skip("chainplan_lib.cleaning.targets.clean.load_targets not available")
     assert cli_main(["register", "sample", "--year", "2023", "--seed", "5", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()
     names = ["synthetic_register_2023.xlsx", "synthetic_register_2023_gbk.csv"]

@@ -9,9 +9,9 @@ import pytest
 import xlwt
 from openpyxl import Workbook
 
-from chainplan_lib.cleaning.register import clean_registers
-from chainplan_lib.cleaning.uscc import make_uscc
-from chainplan_lib.cleaning.workbook import read_workbook
+from chainplan_lib.cleaning.register.clean import clean_registers
+from chainplan_lib.cleaning.register.uscc import make_uscc
+from chainplan_lib.files.workbook import read_workbook
 from chainplan_lib.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ import pypdf  # noqa: F401
 import weasyprint  # noqa: F401
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from chainplan_lib.reporting import render
+from chainplan_lib.publish import render
 from chainplan_lib.errors import ChainplanError
 
 TITLE = "青山湖区产业链测试简报"
@@ -43,7 +43,7 @@ def _chart_png() -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from chainplan_lib.reporting.fonts import setup_matplotlib
+    from chainplan_lib.present.theme import setup_matplotlib
 
     setup_matplotlib()
     fig, ax = plt.subplots(figsize=(6, 3))
@@ -287,7 +287,7 @@ def test_mark_numeric_cells_keeps_existing_classes():
 def test_rare_hanzi_use_the_supplement_font_and_missing_ones_become_geta(tmp_path, caplog):
     doc = ("<html lang='zh-CN'><head><style>" + render.briefing_css() + "</style></head><body>"
            "<h1>企业名录</h1><p>江西喆华堃业科技有限公司、赟昇电子 𠀀 ✓ ≥ ㎡ ℃</p></body></html>")
-    with caplog.at_level(logging.WARNING, logger="chainplan_lib.reporting.render"):
+    with caplog.at_level(logging.WARNING, logger="chainplan_lib.publish.render"):
         pdf = render.html_to_pdf(doc, tmp_path / "rare.pdf")
     text = "".join(_page_texts(pdf))
     assert "喆华堃业" in text and "赟昇" in text
@@ -346,7 +346,7 @@ def test_render_works_even_if_weasyprint_was_imported_first(font_cache, tmp_path
     import sys
 
     code = ("import weasyprint\n"
-            "from chainplan_lib.reporting import render\n"
+            "from chainplan_lib.publish import render\n"
             "p = render.html_to_pdf('<html lang=\"zh-CN\"><body><p>青山湖区</p></body></html>', sys.argv[1])\n"
             "print(sorted(render.pdf_fonts(p)), render.pdf_text(p)[0].strip())\n")
     env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
@@ -394,7 +394,7 @@ def test_maths_only_from_a_local_mathjax_copy(tmp_path, monkeypatch, caplog):
     extra = [new_markdown_cell("年均增长率 $$g = (V_T / V_0)^{1/T} - 1$$")]
     nb = build_notebook(tmp_path / "m.ipynb", extra_cells=extra)
     monkeypatch.delenv("CHAINPLAN_MATHJAX", raising=False)
-    with caplog.at_level(logging.WARNING, logger="chainplan_lib.reporting.site"):
+    with caplog.at_level(logging.WARNING, logger="chainplan_lib.publish.site"):
         page = render.notebook_to_html(nb, tmp_path / "r1" / "html" / "m.html", title=TITLE).read_text(encoding="utf-8")
     assert "<script" not in page and "(V_T / V_0)" in page  # no CDN: the TeX stays as written
     assert any("MathJax" in r.getMessage() for r in caplog.records)
@@ -415,7 +415,7 @@ def test_a_table_keeps_its_caption_and_note_on_one_page(tmp_path, font_cache, mo
     (its caption was left alone at the foot of a page in the 1—9月 briefing)."""
     import pandas as pd
 
-    from chainplan_lib.reporting import tables, units as U
+    from chainplan_lib.present import tables, units as U
 
     monkeypatch.setenv("CHAINPLAN_CACHE", str(font_cache))
     df = pd.DataFrame({"产业链": [f"第{i}链" for i in range(8)], "全年预计（亿元）": [100.0 + i for i in range(8)]})

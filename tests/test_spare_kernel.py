@@ -7,7 +7,7 @@ import nbformat
 import papermill
 import pytest
 
-from chainplan_lib.reporting import kernels, spare_kernel
+from chainplan_lib.publish import kernels, spare_kernel
 
 KERNEL = "python3"
 

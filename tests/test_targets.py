@@ -13,8 +13,13 @@ import pytest
 from _plans import plan_copy
 from chainplan_lib.errors import InputError, ReconciliationError
 from chainplan_lib.paths import default_raw_targets
-from chainplan_lib.cleaning.targets import (
-    TARGET_COLUMNS, clean_targets, load_targets, raw_rows_frame, reconcile, write_targets,
+from chainplan_lib.cleaning.targets.clean import (
+    TARGET_COLUMNS,
+    clean_targets,
+    load_targets,
+    raw_rows_frame,
+    reconcile,
+    write_targets,
 )
 
 HEADER = "产业链\t年份\t指标\t全区\t湖坊镇\t塘山镇\t京东镇\t罗家镇\t上海路街道\t青山路街道\t南钢街道\t站东街道\t高新园区\t"

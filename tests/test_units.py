@@ -1,4 +1,4 @@
-"""Units are declared, not guessed: the presentation schema (reporting/units.py) and the tables built on it.
+"""Units are declared, not guessed: the presentation schema (present/units.py) and the tables built on it.
 
 The check of every table of every executed notebook against its declarations is in tests/test_pages.py
 (it needs a batch run).
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from chainplan_lib.analysis import compare, consistency, growth, regional, shares, sizebands
-from chainplan_lib.reporting import briefing, datasets, findings, tables
-from chainplan_lib.reporting import units as U
+from chainplan_lib.present import briefing, datasets, findings, tables
+from chainplan_lib.present import units as U
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_every_analytics_column_is_declared(data):
               compare.actual_vs_target(register.panel, t, 2024), sizebands.band_counts(register.clean, year=2024),
               tgt.repairs, tgt.checks]
     missing = sorted({c for f in frames for c in f.columns if c not in U.COLUMNS})
-    assert not missing, f"declare these in reporting/units.py: {missing}"
+    assert not missing, f"declare these in present/units.py: {missing}"
 
 
 def test_every_table_function_declares_every_column(data):
@@ -116,7 +116,7 @@ def test_every_table_function_declares_every_column(data):
     t = tgt.table
     res = consistency.check_consistency(t)
     cmp = compare.actual_vs_target(register.panel, t, 2024)
-    from chainplan_lib.cleaning.targets import raw_rows_frame
+    from chainplan_lib.cleaning.targets.clean import raw_rows_frame
 
     fit = sizebands.fit_pareto_tail()
     built = [tables.raw_rows(raw_rows_frame(None)), tables.targets_wide(t, "revenue"),
@@ -148,8 +148,8 @@ def test_every_table_function_declares_every_column(data):
 def _progress_tables() -> list:
     """Every table of the progress report (06_progress) on the bundled monthly sample, 2025年1—9月."""
     from chainplan_lib.analysis.progress_report import progress_report
-    from chainplan_lib.cleaning.actuals import actuals_bundle
-    from chainplan_lib.reporting import progress_tables as pt
+    from chainplan_lib.cleaning.actuals.clean import actuals_bundle
+    from chainplan_lib.present import progress_tables as pt
 
     data = actuals_bundle(None, None)
     report = progress_report(data.actuals, datasets.targets_bundle(None).table, 2025, 9)

@@ -8,8 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainplan_lib.cleaning.uscc import (
-    CHARSET, WEIGHTS, check_character, is_valid_uscc, make_uscc, make_usccs, normalise_uscc, validate_uscc,
+from chainplan_lib.cleaning.register.uscc import (
+    CHARSET,
+    WEIGHTS,
+    check_character,
+    is_valid_uscc,
+    make_uscc,
+    make_usccs,
+    normalise_uscc,
+    validate_uscc,
 )
 
 # The example code printed in GB 32100-2015 and quoted everywhere since.

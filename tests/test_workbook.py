@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from chainplan_lib.cleaning import workbook
+from chainplan_lib.files import workbook
 from chainplan_lib.errors import InputError
 
 

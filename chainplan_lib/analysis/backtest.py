@@ -22,8 +22,17 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .fullyear import (METHOD_SHORT, METHODS, MIN_MODEL_YEARS, YEARS_BACK, as_grid, convention_estimate, ets_estimate,
-                       ets_run, fit_ets)
+from .fullyear import (
+    METHOD_SHORT,
+    METHODS,
+    MIN_MODEL_YEARS,
+    YEARS_BACK,
+    as_grid,
+    convention_estimate,
+    ets_estimate,
+    ets_run,
+    fit_ets,
+)
 from .monthly import Grid
 
 __all__ = ["BACKTEST_COLUMNS", "backtest_full_year", "mape_by_month", "coverage", "best_method",

@@ -45,8 +45,6 @@ DISTRICT = TOTAL
 __all__ = [
     "ALL",
     "ALL_NAME",
-    "SCENARIO_RATES",
-    "MAX_PROJECTION_YEAR",
     "cagr",
     "required_cagr",
     "completion_rate",
@@ -59,29 +57,7 @@ __all__ = [
     "cagr_table",
     "required_growth",
     "completion_table",
-    "LogTrend",
-    "log_trend",
-    "trend_projection",
-    "ets_projection",
-    "scenario_paths",
-    "fan_chart_frame",
-    "FAN_COLUMNS",
 ]
-
-# names that moved to .projections; resolved lazily (projections imports this module)
-_PROJECTION_NAMES = frozenset({"LogTrend", "log_trend", "trend_projection", "ets_projection", "scenario_paths",
-                               "fan_chart_frame", "FAN_COLUMNS", "SCENARIO_RATES", "MAX_PROJECTION_YEAR",
-                               "TREND_MIN_POINTS", "ETS_MIN_POINTS", "FAN_LEVELS"})
-
-
-def __getattr__(name: str):
-    if name in _PROJECTION_NAMES:
-        from . import projections
-
-        return getattr(projections, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 
 # --------------------------------------------------------------------------- validation helpers
 def check_chain(chain_id: str, *, allow_all: bool = True, plan: Plan | None = None) -> str:

@@ -1,6 +1,6 @@
 """Monthly actuals as series: the 1—N月 cumulative table of one series, its shares of the year, its periods.
 
-Input is the cleaned actuals table (:mod:`chainplan_lib.cleaning.actuals`: year, month, chain_id, area,
+Input is the cleaned actuals table (:mod:`chainplan_lib.cleaning.actuals.clean`: year, month, chain_id, area,
 indicator, value, cumulative, yoy_pct, …). A *series* is one of the four chain ids, ``all`` (the four chains
 added up: a period counts only when all four are published) or ``industry`` (all above-size industry,
 规上工业). Amounts are 亿元 (revenue) or 户 (enterprises).
@@ -183,7 +183,7 @@ def published_yoy(actuals: pd.DataFrame, series: str, year: int, month: int, are
 
 def annual_actuals(actuals: pd.DataFrame, indicator: str = "revenue") -> pd.DataFrame:
     """Full-year (1—12月) figures of the complete years in the target table's shape — chain_id, chain, year,
-    indicator, area, value — for the four chains, so :func:`chainplan_lib.analysis.growth.fan_chart_frame`
+    indicator, area, value — for the four chains, so :func:`chainplan_lib.analysis.projections.fan_chart_frame`
     (``actuals=``) and the other growth functions take them as they take a register panel."""
     a = actuals[(actuals["indicator"] == indicator) & actuals["cumulative"] & (actuals["month"] == 12)
                 & actuals["chain_id"].isin(CHAIN_IDS)]

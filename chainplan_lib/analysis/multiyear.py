@@ -1,9 +1,9 @@
 """Multi-year projections of the annual actuals to the plan's target year, with 80 % and 95 % ranges.
 
 From the full-year (1—12月) figures of complete years, with at least ``MIN_YEARS`` (5) of them: the
-log-linear trend (:func:`chainplan_lib.analysis.growth.trend_projection`, prediction interval: the range for
+log-linear trend (:func:`chainplan_lib.analysis.projections.trend_projection`, prediction interval: the range for
 one year's value, not for the trend line) and exponential smoothing
-(:func:`chainplan_lib.analysis.growth.ets_projection`, Holt's linear trend on logs). Each is set against the
+(:func:`chainplan_lib.analysis.projections.ets_projection`, Holt's linear trend on logs). Each is set against the
 target of the year it reaches: where the target falls among the ranges says how hard it is on the trend
 so far (:func:`target_position`). These are extrapolations of a short series: they say what continuing the
 past implies, not what policy will achieve.
@@ -63,11 +63,11 @@ def project_annual(annual: pd.Series, to_year: int) -> pd.DataFrame:
     parts = []
     with blas_one_thread():  # small matrices: one BLAS thread (see fullyear.blas_one_thread)
         if len(s) >= projections.TREND_MIN_POINTS:
-            t = growth.trend_projection(s, to_year=to_year, interval="prediction", levels=(0.8, 0.95))
+            t = projections.trend_projection(s, to_year=to_year, interval="prediction", levels=(0.8, 0.95))
             parts.append(_merge("trend", t, last))
         if len(s) >= projections.ETS_MIN_POINTS:
             try:
-                parts.append(_merge("ets", growth.ets_projection(s, to_year, levels=(0.8, 0.95)), last))
+                parts.append(_merge("ets", projections.ets_projection(s, to_year, levels=(0.8, 0.95)), last))
             except ParameterError:
                 pass  # gaps in the years: no ETS (missing_methods says so)
     if not parts:

@@ -24,10 +24,24 @@ from ..plan.names import DISTRICT, INDUSTRY_ID, YEARS
 from .backtest import backtest_annual, backtest_full_year, best_method, coverage, mape_by_month
 from .fullyear import METHOD_SHORT, METHODS, Estimate, full_year_estimates
 from .monthly import SERIES_IDS, cumulative_table, latest_month, series_name
-from .multiyear import (MIN_YEARS, POSITION_TEXT, PROJECTION_COLUMNS, annual_series, project_annual,
-                        reach_probability, target_position)
-from .progress import (TARGET_YEAR, industry_base_year, period_label, progress_table, required_growth, sentences,
-                       year_target)
+from .multiyear import (
+    MIN_YEARS,
+    POSITION_TEXT,
+    PROJECTION_COLUMNS,
+    annual_series,
+    project_annual,
+    reach_probability,
+    target_position,
+)
+from .progress import (
+    TARGET_YEAR,
+    industry_base_year,
+    period_label,
+    progress_table,
+    required_growth,
+    sentences,
+    year_target,
+)
 
 __all__ = ["ProgressReport", "progress_report", "FULL_YEAR_COLUMNS"]
 

@@ -36,8 +36,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..plan.load import resolve_plan
 from ..plan.model import TOTAL as DISTRICT, Plan
-from .growth import (ALL, check_alpha, check_area, check_chain, check_indicator, check_rate,
-                     series)
+from .growth import ALL, check_alpha, check_area, check_chain, check_indicator, check_rate, series
 
 __all__ = [
     "TREND_MIN_POINTS", "ETS_MIN_POINTS", "FAN_LEVELS", "MAX_PROJECTION_YEAR", "SCENARIO_RATES",

@@ -1,7 +1,8 @@
 """Cleaning: raw inputs (``data/raw``) → tidy, validated tables (``data/processed``), every repair logged.
 
-The target table (Attachment 2), enterprise registers (规上企业名录) with their credit-code check, and the
-synthetic samples used for demos. Layer 2 of 4: may import ``plan``, ``errors`` and ``paths``; never
-``analysis`` or ``reporting`` (cleaning does not compute statistics and does not draw).
-``tests/test_layers.py`` enforces this.
+One subpackage per kind of input: ``targets/`` (the plan's annex table), ``register/`` (enterprise registers,
+规上企业名录, with the credit-code check) and ``actuals/`` (the statistics office's 统计月报), each with its
+synthetic sample for demos. Layer 3 (plan → files → cleaning → analysis → present → publish): may import
+``plan`` and ``files``; never ``analysis``, ``present`` or ``publish`` (cleaning does not compute statistics and
+does not draw). ``tests/test_layers.py`` enforces this.
 """

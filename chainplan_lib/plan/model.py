@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .normalise import (AREA_SUFFIXES, CHAIN_SUFFIXES, OFFICE_SUFFIXES, label_key, strip_prefixes,
-                        strip_suffix)
+from .normalise import AREA_SUFFIXES, CHAIN_SUFFIXES, OFFICE_SUFFIXES, label_key, strip_prefixes, strip_suffix
 
 __all__ = ["TOTAL", "ALL", "ALL_NAME", "Indicator", "Target", "Chain", "Area", "SizeBands", "OtherTarget",
            "Plan", "cn_count"]

@@ -1,0 +1,133 @@
+"""Reading statistics-office monthly tables (统计月报) and tidy actuals files: files -> sheets -> entries.
+
+What this module decides, per sheet: whether it is a *tidy* table (one value per row: year, month, chain,
+area, indicator, value, unit, yoy_pct) or a *report* (月报: a title such as ``2025年1—9月重点产业链主要指标``,
+a label column 指标名称 / 产业链, value columns 本月 / 1—N月累计 / 本年累计, each with its 同比增长(%)),
+where the header is (one row, or two when the heading is split under merged cells), what each column is
+(``config/actuals_layout.toml`` lists the headings), which period each value column holds (its heading,
+else the title, the sheet name or the file name) and, for reports, the context section headings give the
+rows below them (``一、营业收入（亿元）`` then ``其中：现代针纺``). Values stay strings;
+:mod:`chainplan_lib.cleaning.actuals.clean` parses and checks them.
+
+Spreadsheets (.xls, .xlsx, .xlsm, .ods, WPS .et) are read by :func:`chainplan_lib.files.workbook.read_workbook`
+(python-calamine; merged cells filled with their value; the format told from the bytes), the one workbook reader
+every cleaner uses, through :func:`spreadsheet_rows`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from .extract import SheetEntries, extract_sheet
+from .headings import find_period
+from .labels import Layout, load_layout
+from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
+
+__all__ = ["list_actuals_files", "spreadsheet_rows", "csv_rows", "read_actuals_file"]
+
+SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".txt")
+FOLDER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
+
+
+# ---------------------------------------------------------------------------------------------- files
+def list_actuals_files(inputs: list[Path] | list[str]) -> list[Path]:
+    """Files as given; folders searched (one level, sorted) for workbooks (.xls/.xlsx/.xlsm/.ods/.et) and .csv,
+    skipping hidden and ~$ files."""
+    files: list[Path] = []
+    for p in map(Path, inputs):
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in FOLDER_SUFFIXES
+                           and not q.name.startswith((".", "~$")))
+            if not found:
+                raise InputError("no actuals files (*.xls, *.xlsx, *.xlsm, *.ods, *.et, *.csv) in this folder", file=p)
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise InputError("no such file or folder", file=p)
+    return list(dict.fromkeys(files))
+
+
+def spreadsheet_rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
+    """(sheet name, rows of cell values) for every worksheet; a merged cell's value fills its range.
+
+    Through :func:`chainplan_lib.files.workbook.read_workbook`: an encrypted, corrupt or unreadable workbook
+    is a one-line InputError naming the file.
+    """
+    return [(sheet.name, sheet.rows) for sheet in read_workbook(path)]
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return "" if v != v else (str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v))
+    return str(v).strip()
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    errors = []
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            errors.append((enc, exc))
+    enc, exc = errors[-1]
+    line = data.count(b"\n", 0, exc.start) + 1
+    raise InputError(f"cannot decode the text (tried {', '.join(candidates)}; {enc} fails at byte {exc.start})",
+                     file=path, line=line)
+
+
+def csv_rows(path: Path) -> tuple[list[list[str]], str]:
+    """The records of a CSV / tab-separated text file (encoding sniffed: UTF-8, UTF-8 BOM, UTF-16, GB18030)."""
+    text, enc = _decode(path)
+    if not text.strip(" \r\n\t\ufeff\u3000,;"):
+        raise InputError("empty file (no rows)", file=path)
+    head = text[:20000]
+    delim = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in head.splitlines()[:20]))
+    rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
+    return rows, enc
+
+
+# ---------------------------------------------------------------------------------------------- sheets
+def read_actuals_file(path: Path, layout: Layout | None = None) -> list[SheetEntries]:
+    """Every sheet of ``path`` that holds actuals, as entries; a sheet without a header is an error."""
+    layout = layout or load_layout()
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"unsupported file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", file=path)
+    if path.stat().st_size == 0:
+        raise InputError("empty file (0 bytes)", file=path)
+    file_period = find_period(path.stem, file=str(path), strict_iso=False, where="file name: ")
+    if suffix in WORKBOOK_SUFFIXES:
+        sheets = [(name, [[_text(v) for v in r] for r in rows]) for name, rows in spreadsheet_rows(path)]
+        encoding, reader = None, "calamine"
+    else:
+        recs, encoding = csv_rows(path)
+        sheets, reader = [("", recs)], "csv"
+    sheets = [(n, rows) for n, rows in sheets if any(c for r in rows for c in r)]
+    if not sheets:
+        raise InputError("no data (every sheet is empty)", file=path)
+    out = []
+    for name, rows in sheets:
+        got = extract_sheet(rows, layout, file=str(path), sheet=name, file_period=file_period,
+                            several_sheets=len(sheets) > 1)
+        got.info.update(encoding=encoding, reader=reader)
+        out.append(got)
+    return out

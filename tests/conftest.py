@@ -35,7 +35,25 @@ skip_slow_optional_imports()   # test processes import nbformat/papermill: skip 
 for _var in BLAS_THREADS:
     os.environ.setdefault(_var, "1")
 
-BATCH_PARAMS = ["-p", "tolerance_pp=1.0"]   # the default value: same numbers, and the option is exercised
+BATCH_PARAMS = ["-p", "tolerance_pp=1.0"]
+
+
+@pytest.fixture(scope="session")
+def plan():
+    """The bundled plan (Qingshanhu, data/plans/qingshanhu-2024.toml), passed to everything that needs names."""
+    from _plans import BUNDLED
+    from chainplan_lib.plan.load import read_plan
+
+    return read_plan(BUNDLED)
+
+
+@pytest.fixture(scope="session")
+def yunxi_plan():
+    """The second district's plan (a fictional 云溪县: 3 chains, 5 areas, 2024–2027), tests/data/plans/."""
+    from _plans import YUNXI
+    from chainplan_lib.plan.load import read_plan
+
+    return read_plan(YUNXI)   # the default value: same numbers, and the option is exercised
 
 
 def shared_tmp(tmp_path_factory) -> Path:

@@ -43,6 +43,7 @@ brief: install
 	@$(BIN)/chainplan brief --year $(YEAR)
 
 test: install
+	$(BIN)/ruff check chainplan_lib tests benchmarks notebooks
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 coverage: install

@@ -41,14 +41,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv[:-1] else ROOT
 sys.path.insert(0, str(CODE))  # the checkout measured (default: this one)
 
-from chainplan_lib.analysis.backtest import backtest_full_year, coverage, mape_by_month  # noqa: E402
-from chainplan_lib.analysis.fullyear import full_year_estimates  # noqa: E402
-from chainplan_lib.analysis.monthly import SERIES_IDS, cumulative_table  # noqa: E402
-from chainplan_lib.analysis.multiyear import annual_series, project_annual  # noqa: E402
-from chainplan_lib.analysis.progress_report import progress_report  # noqa: E402
-from chainplan_lib.cleaning.actuals.clean import clean_actuals, default_actuals_dir  # noqa: E402
-from chainplan_lib.cleaning.actuals.sample import LAST_MONTH, LAST_YEAR, large_panel  # noqa: E402
-from chainplan_lib.cleaning.targets.clean import load_targets  # noqa: E402
+from chainplan_lib.analysis.backtest import backtest_full_year, coverage, mape_by_month
+from chainplan_lib.analysis.fullyear import full_year_estimates
+from chainplan_lib.analysis.monthly import SERIES_IDS, cumulative_table
+from chainplan_lib.analysis.multiyear import annual_series, project_annual
+from chainplan_lib.analysis.progress_report import progress_report
+from chainplan_lib.cleaning.actuals.clean import clean_actuals, default_actuals_dir
+from chainplan_lib.cleaning.actuals.sample import LAST_MONTH, LAST_YEAR, large_panel
+from chainplan_lib.cleaning.targets.clean import load_targets
 
 
 def peak_mb(who=resource.RUSAGE_SELF) -> float:

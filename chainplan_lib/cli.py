@@ -314,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _raise_on_sigterm(signum, frame):  # noqa: ARG001
+def _raise_on_sigterm(signum, frame):
     raise Interrupted(signum)
 
 

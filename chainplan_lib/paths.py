@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from .errors import OutputError
 
 __all__ = [
     "project_root", "raw_dir", "processed_dir", "reports_dir", "notebooks_dir",
-    "default_raw_targets", "default_registers_dir", "atomic_path", "guard_not_raw",
+    "default_raw_targets", "default_registers_dir", "guard_not_raw",
     "check_output_file", "check_output_dir",
 ]
 
@@ -103,25 +101,3 @@ def check_output_dir(path: str | Path, name: str = "out") -> Path:
         raise OutputError(f"{what}: is a file; expected a folder")
     _check_writable_parent(p / "x", what)
     return Path(path).expanduser()
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temp path beside `path`; on success rename it over `path`, on failure remove it.
-
-    Nothing is ever half-written: readers see the old file or the complete new one.
-    """
-    target = guard_not_raw(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp_path, target)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise

@@ -31,8 +31,8 @@ from chainplan_lib.plan import params
 
 params.install_short_errors()
 plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
-from chainplan_lib.present import charts, datasets, tables
 from chainplan_lib.cleaning.targets.clean import raw_rows_frame
+from chainplan_lib.present import charts, datasets, tables
 
 raw_path = params.check_path(raw_path, "raw_path")
 processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)

@@ -36,7 +36,8 @@ plan = params.use_plan(plan)  # first: the names, chains and years imported belo
 from chainplan_lib.analysis import monthly
 from chainplan_lib.analysis.progress_report import progress_report
 from chainplan_lib.present import datasets, tables
-from chainplan_lib.present import progress_charts as pc, progress_tables as pt
+from chainplan_lib.present import progress_charts as pc
+from chainplan_lib.present import progress_tables as pt
 
 year = params.check_year(year)
 month = monthly.check_month(month)

@@ -36,7 +36,8 @@ plan = params.use_plan(plan)  # first: the names, chains and years imported belo
 from chainplan_lib.analysis import compare, consistency, monthly, shares, sizebands
 from chainplan_lib.analysis.progress_report import progress_report
 from chainplan_lib.present import briefing, charts, coverage, datasets, findings, tables
-from chainplan_lib.present import progress_charts as pc, progress_tables as pt
+from chainplan_lib.present import progress_charts as pc
+from chainplan_lib.present import progress_tables as pt
 
 charts.also_png()  # the Word briefing takes its pictures from this notebook: each chart as PNG too
 

@@ -56,6 +56,7 @@ def stderr_lines(stderr: str) -> list[str]:
             out.append(s)
     return out
 
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 READS_DATA = '''import hashlib, json, pathlib

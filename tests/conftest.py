@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from _batchkit import hostile_registers
+
 from chainplan_lib.publish.kernels import BLAS_THREADS, skip_slow_optional_imports
 
 skip_slow_optional_imports()   # test processes import nbformat/papermill: skip jsonschema's slow optional import
@@ -42,6 +42,7 @@ BATCH_PARAMS = ["-p", "tolerance_pp=1.0"]
 def plan():
     """The bundled plan (Qingshanhu, data/plans/qingshanhu-2024.toml), passed to everything that needs names."""
     from _plans import BUNDLED
+
     from chainplan_lib.plan.load import read_plan
 
     return read_plan(BUNDLED)
@@ -51,6 +52,7 @@ def plan():
 def yunxi_plan():
     """The second district's plan (a fictional 云溪县: 3 chains, 5 areas, 2024–2027), tests/data/plans/."""
     from _plans import YUNXI
+
     from chainplan_lib.plan.load import read_plan
 
     return read_plan(YUNXI)   # the default value: same numbers, and the option is exercised

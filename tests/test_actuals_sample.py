@@ -17,7 +17,7 @@ from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _targets_fixture import TABLE, targets_frame  # noqa: E402
+from _targets_fixture import TABLE, targets_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "raw" / "actuals"
@@ -49,7 +49,7 @@ def truth() -> pd.DataFrame:
 
 def test_same_seed_same_content_and_the_bundled_files_are_that_output(tmp_path):
     a = write_sample_actuals(tmp_path / "a", seed=0, targets=targets_frame())
-    b = write_sample_actuals(tmp_path / "b", seed=0, targets=targets_frame())
+    write_sample_actuals(tmp_path / "b", seed=0, targets=targets_frame())
     assert [p.name for p in a] == list(SAMPLE_FILES)
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
     assert _digests(BUNDLED) == _digests(tmp_path / "a"), "data/raw/actuals is `chainplan actuals sample` output"

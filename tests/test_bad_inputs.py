@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from _batchkit import run_cli
+
 from chainplan_lib import cli
 from chainplan_lib.paths import raw_dir
 from chainplan_lib.publish.render import _url_fetcher, html_to_pdf
@@ -276,7 +276,7 @@ def test_pdf_fetches_only_the_reports_own_files(tmp_path, font_cache):
     hits = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()

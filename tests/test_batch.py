@@ -10,11 +10,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _batchkit import (
+    HOSTILE_NAMES,
+    ROOT,
+    SMALL_REGISTER,
+    outputs_text,
+    popen_cli,
+    run_cli,
+    stderr_lines,
+    write_notebooks,
+)
 from pypdf import PdfReader
 
-from _batchkit import (
-    HOSTILE_NAMES, ROOT, SMALL_REGISTER, outputs_text, popen_cli, run_cli, stderr_lines, write_notebooks,
-)
 from chainplan_lib.publish.batch import BATCH_PARAMETERS, DEFAULTS, declared_parameters, notebook_parameters
 from chainplan_lib.publish.render import pdf_text
 

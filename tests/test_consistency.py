@@ -9,10 +9,10 @@ import types
 
 import pandas as pd
 import pytest
+from _targets_fixture import targets_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _targets_fixture import targets_frame
 from chainplan_lib import cli
 from chainplan_lib.analysis.consistency import check_consistency, rest_of_industry_cagr, verdict_for
 from chainplan_lib.errors import ParameterError

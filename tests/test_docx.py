@@ -7,11 +7,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from _brief_fixture import shared_brief
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from _brief_fixture import shared_brief
 from chainplan_lib.publish.docx import BODY_FONT, HEADING_FONT, notebook_to_docx
 
 TITLE = "青山湖区制造业重点产业链2024年度简报"

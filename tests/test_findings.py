@@ -3,14 +3,12 @@ note, and the fan-chart and size-band labels, called directly on the bundled dat
 
 from __future__ import annotations
 
-import math
-
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-
 from _targets_fixture import targets_frame
+
 from chainplan_lib.analysis import compare, consistency, growth, projections, regional, shares, sizebands
 from chainplan_lib.present import briefing, charts, datasets, findings, tables
 

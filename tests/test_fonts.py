@@ -15,14 +15,14 @@ import threading
 import warnings
 from pathlib import Path
 
+import matplotlib
 import pytest
 
-import matplotlib  # noqa: E402  (a required dependency: never skipped)
 matplotlib.use("Agg")
 
-from chainplan_lib.present import theme  # noqa: E402
-from chainplan_lib.publish import fonts  # noqa: E402
-from chainplan_lib.errors import ChainplanError  # noqa: E402
+from chainplan_lib.errors import ChainplanError
+from chainplan_lib.present import theme
+from chainplan_lib.publish import fonts
 
 
 @pytest.fixture(autouse=True)

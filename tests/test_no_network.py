@@ -21,7 +21,7 @@ def server():
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's naming)
+        def do_GET(self):
             hits.append(self.path)
             body, kind = (PNG_1PX, "image/png") if self.path.endswith(".png") else (b"p { color: red }", "text/css")
             self.send_response(200)

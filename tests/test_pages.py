@@ -17,12 +17,12 @@ import io
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import nbformat
 import pytest
-
 from _brief_fixture import shared_brief
+
 from chainplan_lib.present import units as U
 
 PAGE_BUDGET, PDF_BUDGET = 600_000, 400_000
@@ -381,6 +381,6 @@ def test_every_chart_has_chinese_alt_text_and_svg_keeps_text(figures):
         alt = charts.alt_text(fig)
         assert CJK.search(alt) and len(alt) > 20, name
         svg = charts.figure_svg(fig)
-        assert svg.startswith("<svg") and f'aria-label="' in svg and "<title>" in svg
+        assert svg.startswith("<svg") and 'aria-label="' in svg and "<title>" in svg
         assert "<text" in svg and "Noto Sans CJK SC" in svg and "DejaVu" not in svg, name
     assert "97%" in charts.alt_text(figures["completion"])  # 现代针纺 360.5 / 370 = 97.4 %

@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from _batchkit import run_cli
 from _plans import ROOT, YUNXI
+
 from chainplan_lib.publish.render import pdf_text
 
 QINGSHANHU_WORDS = ("青山湖", "现代针纺", "冶金建材", "湖政发", "附件2", "罗家镇", "四链", "四条")

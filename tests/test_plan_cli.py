@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from chainplan_lib import cli
-
 from _plans import BUNDLED, YUNXI, plan_copy
+
+from chainplan_lib import cli
 
 
 def test_check_the_bundled_plan(capsys):

@@ -24,7 +24,7 @@ from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _targets_fixture import targets_frame  # noqa: E402
+from _targets_fixture import targets_frame
 
 # 2025 revenue targets (亿元, Attachment 2): textiles 430, metallurgy 270, electronics 85, food_pharma 85; sum 870
 
@@ -182,8 +182,8 @@ def test_progress_by_town_uses_the_towns_targets():
 
 
 def test_annual_actuals_feed_the_growth_fan_chart():
-    from chainplan_lib.analysis.projections import fan_chart_frame
     from chainplan_lib.analysis.monthly import annual_actuals
+    from chainplan_lib.analysis.projections import fan_chart_frame
 
     rows = [(y, 12, c, v * 1.1 ** (y - 2019), None) for y in range(2019, 2025)
             for c, v in (("textiles", 200), ("metallurgy", 150), ("electronics", 40), ("food_pharma", 40))]

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from _plans import YUNXI
 
 from chainplan_lib import cli
+from chainplan_lib.analysis import sizebands
+from chainplan_lib.analysis.progress_report import progress_report
 from chainplan_lib.errors import ParameterError
 from chainplan_lib.plan import params
 from chainplan_lib.plan.load import read_plan
-from chainplan_lib.present import briefing, datasets, findings, progress_tables as pt, tables
+from chainplan_lib.present import briefing, datasets, findings, tables
+from chainplan_lib.present import progress_tables as pt
 from chainplan_lib.publish import progress_batch as pb
-from chainplan_lib.analysis import sizebands
-from chainplan_lib.analysis.progress_report import progress_report
-
-from _plans import YUNXI
 
 
 def test_month_defaults_to_the_latest_the_actuals_have():

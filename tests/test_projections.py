@@ -8,11 +8,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _targets_fixture import targets_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _targets_fixture import targets_frame
-from chainplan_lib.analysis import growth as g
 from chainplan_lib.analysis import projections as P
 from chainplan_lib.errors import ParameterError
 

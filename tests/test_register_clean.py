@@ -12,18 +12,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _plans import plan_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chainplan_lib.cleaning.register.clean as register
 import chainplan_lib.cleaning.register.output as register_output
-from chainplan_lib.cli import main as cli_main
-from chainplan_lib.errors import InputError
-from _plans import plan_copy
 from chainplan_lib.cleaning.register.clean import OUTPUT_FILES, REASONS, build_panel, clean_registers
-from chainplan_lib.cleaning.register.values import parse_revenue
 from chainplan_lib.cleaning.register.sample import large_register
 from chainplan_lib.cleaning.register.uscc import make_uscc
+from chainplan_lib.cleaning.register.values import parse_revenue
+from chainplan_lib.cli import main as cli_main
+from chainplan_lib.errors import InputError
 
 C = [make_uscc(f"91360111MA35{i:05d}") for i in range(40)]
 HEAD = ["序号", "企业名称", "统一社会信用代码", "所在镇街", "行业代码", "营业收入（万元）", "年份"]

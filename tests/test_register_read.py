@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from chainplan_lib.errors import InputError
 from chainplan_lib.cleaning.register.clean import clean_registers
 from chainplan_lib.cleaning.register.config import load_register_config
 from chainplan_lib.cleaning.register.header import find_header, header_key
 from chainplan_lib.cleaning.register.read import list_register_files
 from chainplan_lib.cleaning.register.uscc import make_uscc
+from chainplan_lib.errors import InputError
 
 C = [make_uscc(f"91360111MA35{i:05d}") for i in range(10)]
 HEAD = ["序号", "企业名称", "统一社会信用代码", "所在镇街", "行业代码", "营业收入（万元）", "年份"]

@@ -14,8 +14,8 @@ import pytest
 
 import chainplan_lib.cleaning.register.read as register_read
 from chainplan_lib.cleaning.register.clean import OUTPUT_FILES, clean_registers
-from chainplan_lib.cleaning.register.values import parse_revenue
 from chainplan_lib.cleaning.register.uscc import make_uscc
+from chainplan_lib.cleaning.register.values import parse_revenue
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ChainplanError, InputError
 from chainplan_lib.paths import raw_dir

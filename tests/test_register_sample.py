@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from chainplan_lib.cli import main as cli_main
-from chainplan_lib.errors import ParameterError
 from chainplan_lib.cleaning.register.clean import clean_registers
 from chainplan_lib.cleaning.register.sample import sample_register, write_sample
+from chainplan_lib.cli import main as cli_main
+from chainplan_lib.errors import ParameterError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _targets_fixture import TABLE, targets_frame  # noqa: E402
+from _targets_fixture import TABLE, targets_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "raw" / "registers"

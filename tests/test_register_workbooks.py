@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from chainplan_lib.cleaning.register.clean import clean_registers
 from chainplan_lib.cleaning.register.uscc import make_uscc
-from chainplan_lib.files.workbook import read_workbook
 from chainplan_lib.errors import InputError
+from chainplan_lib.files.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "raw" / "registers"

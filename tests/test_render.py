@@ -14,15 +14,14 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pytest
-
-import nbformat  # noqa: F401  (required dependencies: a broken install fails here, it does not skip)
+import nbformat
 import pypdf  # noqa: F401
+import pytest
 import weasyprint  # noqa: F401
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from chainplan_lib.publish import render
 from chainplan_lib.errors import ChainplanError
+from chainplan_lib.publish import render
 
 TITLE = "青山湖区产业链测试简报"
 CODE_SOURCE = "SECRET_SOURCE_marker = 4242  # must never reach the reader"
@@ -415,7 +414,8 @@ def test_a_table_keeps_its_caption_and_note_on_one_page(tmp_path, font_cache, mo
     (its caption was left alone at the foot of a page in the 1—9月 briefing)."""
     import pandas as pd
 
-    from chainplan_lib.present import tables, units as U
+    from chainplan_lib.present import tables
+    from chainplan_lib.present import units as U
 
     monkeypatch.setenv("CHAINPLAN_CACHE", str(font_cache))
     df = pd.DataFrame({"产业链": [f"第{i}链" for i in range(8)], "全年预计（亿元）": [100.0 + i for i in range(8)]})

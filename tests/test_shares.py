@@ -5,16 +5,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
+from _small_regions import SMALL, A, B, C
+from _small_regions import small_frame as _small
+from _targets_fixture import targets_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _small_regions import A, B, C, SMALL, small_frame as _small
-from _targets_fixture import targets_frame
 from chainplan_lib.analysis import shares as S
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.plan.names import AREAS, CHAIN_IDS
+from chainplan_lib.plan.names import AREAS
 
 
 # ---------------------------------------------------------------------------------------- shares

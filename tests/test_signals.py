@@ -11,7 +11,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from _batchkit import SMALL_REGISTER, popen_cli, stderr_lines, write_notebooks
 
 TAG = "CHAINPLAN_TEST_SIGNALS"

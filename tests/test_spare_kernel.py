@@ -1,7 +1,6 @@
 """The kernel a batch worker starts ahead: used once, by a notebook in the folder it was started for, and gone
 afterwards (also when no notebook takes it)."""
 
-import os
 
 import nbformat
 import papermill

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from _plans import plan_copy
-from chainplan_lib.errors import InputError, ReconciliationError
-from chainplan_lib.paths import default_raw_targets
+
 from chainplan_lib.cleaning.targets.clean import (
     TARGET_COLUMNS,
     clean_targets,
@@ -21,6 +19,8 @@ from chainplan_lib.cleaning.targets.clean import (
     reconcile,
     write_targets,
 )
+from chainplan_lib.errors import InputError, ReconciliationError
+from chainplan_lib.paths import default_raw_targets
 
 HEADER = "产业链\t年份\t指标\t全区\t湖坊镇\t塘山镇\t京东镇\t罗家镇\t上海路街道\t青山路街道\t南钢街道\t站东街道\t高新园区\t"
 TITLE = "青山湖区重点产业链目标预测表（亿元）"

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from chainplan_lib.files import workbook
 from chainplan_lib.errors import InputError
+from chainplan_lib.files import workbook
 
 
 def test_merged_ranges_fill_ragged_rows_and_rows_past_the_end():

@@ -262,7 +262,7 @@ class ConsistencyResult:
                 lines.append(f"  for the district to grow {g:.0%} a year the rest {verb} {abs(r):.2%} a year")
             if self.rest_of_industry_band and lo is not None and hi is not None:
                 a, b = self.rest_of_industry_band
-                fmt = lambda v: "n/a" if v is None or not math.isfinite(v) else f"{v:+.2%}"  # noqa: E731
+                fmt = lambda v: "n/a" if v is None or not math.isfinite(v) else f"{v:+.2%}"
                 lines.append(f"  (district at {lo:.0%}: rest {fmt(a)} a year; at {hi:.0%}: rest {fmt(b)} a year)")
         elif self.tested:
             lines += ["", "Rest of industry: not computed (the plan does not print the base-year total; "

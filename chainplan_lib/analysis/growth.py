@@ -59,6 +59,7 @@ __all__ = [
     "completion_table",
 ]
 
+
 # --------------------------------------------------------------------------- validation helpers
 def check_chain(chain_id: str, *, allow_all: bool = True, plan: Plan | None = None) -> str:
     """Return ``chain_id`` if it is one of the plan's chain ids (or 'all' when allowed), else raise."""

@@ -16,7 +16,7 @@ import math
 import pandas as pd
 
 from ..errors import ParameterError
-from . import growth, projections
+from . import projections
 from .fullyear import blas_one_thread
 from .monthly import complete_years
 

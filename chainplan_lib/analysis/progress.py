@@ -26,8 +26,8 @@ import math
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.names import CHAIN_IDS, DISTRICT, INDUSTRY_ID, YEARS
 from ..plan.load import default_plan
+from ..plan.names import CHAIN_IDS, DISTRICT, INDUSTRY_ID, YEARS
 from . import growth
 from .monthly import ALL, SERIES_IDS, complete_years, cumulative_table, published_yoy, series_name
 

@@ -35,7 +35,8 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..plan.load import resolve_plan
-from ..plan.model import TOTAL as DISTRICT, Plan
+from ..plan.model import TOTAL as DISTRICT
+from ..plan.model import Plan
 from .growth import ALL, check_alpha, check_area, check_chain, check_indicator, check_rate, series
 
 __all__ = [

@@ -68,7 +68,7 @@ def industry_grid(frame: pd.DataFrame, indicator: str, years: list[int], *, mont
     (actuals). A frame with neither has no rest of industry (the target table).
     """
     plan = resolve_plan(plan)
-    AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids  # noqa: N806
+    AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids
     indicator = check_indicator(indicator, plan)
     df = _select_month(as_tidy(frame, plan), month)
     df = df[(df["indicator"] == indicator) & df["area"].isin(AREAS) & df["year"].isin(years)]
@@ -136,7 +136,7 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise ParameterError(f"year {year!r} must be an integer")
     plan = resolve_plan(plan)
-    AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids  # noqa: N806
+    AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids
     grid = industry_grid(frame, indicator, [int(year)], month=month, plan=plan)
     has_rest = (grid["chain_id"] == OTHER).any()
     if area_totals is not None:
@@ -272,7 +272,7 @@ def shift_share(frame: pd.DataFrame, start_year: int, end_year: int, indicator: 
     if input_precision is not None and not (isinstance(input_precision, (int, float)) and input_precision > 0):
         raise ParameterError(f"input_precision {input_precision!r} must be a positive number")
     plan = resolve_plan(plan)
-    AREAS = plan.area_names  # noqa: N806
+    AREAS = plan.area_names
     grid = industry_grid(frame, indicator, [int(start_year), int(end_year)], month=month, include_rest=include_rest,
                          plan=plan)
     wide = grid.pivot_table(index=["area", "chain_id"], columns="year", values="value", sort=False)

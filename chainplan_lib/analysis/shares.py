@@ -30,8 +30,7 @@ from ..plan.load import resolve_plan
 from ..plan.model import Plan
 from .growth import ALL, as_tidy, check_indicator, check_year, check_year_pair
 
-__all__ = ["hhi", "hhi_minimum", "hhi_level", "HHI_THRESHOLDS", "area_shares", "share_change", "concentration",
-           "shift_share", "location_quotients"]
+__all__ = ["hhi", "hhi_minimum", "hhi_level", "HHI_THRESHOLDS", "area_shares", "share_change", "concentration"]
 
 # Concentration thresholds on the 0–10,000 scale, with the guideline they come from. They are written for
 # markets of firms; used on areas they are a reference scale, not a verdict.
@@ -40,13 +39,6 @@ HHI_THRESHOLDS = {
     2010: {"source": "U.S. DOJ & FTC, Horizontal Merger Guidelines (2010), §5.3", "moderate": 1500.0, "high": 2500.0},
 }
 
-
-def __getattr__(name: str):
-    if name in ("shift_share", "location_quotients"):
-        from . import regional
-
-        return getattr(regional, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SHARE_COLUMNS = ["chain_id", "chain", "indicator", "year", "area", "value", "total", "share"]
 
@@ -193,7 +185,7 @@ def share_change(frame: pd.DataFrame, start_year: int | None = None, end_year: i
 
 def _share_change_bound(frame, sh, y0, y1, out, h, plan: Plan) -> np.ndarray:
     """First-order rounding bound of change_pp for each row of ``out`` (see :func:`share_change`)."""
-    AREAS = plan.area_names  # noqa: N806
+    AREAS = plan.area_names
     vals = sh.set_index(["chain_id", "indicator", "year", "area"])["value"].sort_index()
     grid = _area_grid(frame, sorted(set(sh["indicator"]), key=lambda k: _order(plan)["indicator"][k]),
                       include_all=False, plan=plan)

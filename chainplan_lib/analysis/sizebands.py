@@ -155,7 +155,7 @@ def band_counts(register: pd.DataFrame, year: int | None = None, chain_id: str |
         raise ParameterError(f"register has no {'above-size ' if above_size_only else ''}{chain_id} firms in {year}")
     rev = sel["revenue_yi"].astype(float).to_numpy()
     actual = np.array([(rev >= t).sum() for t in x], dtype=float)
-    nxt = lambda v: v - np.append(v[1:], 0.0)  # noqa: E731  cumulative → in-band
+    nxt = lambda v: v - np.append(v[1:], 0.0)
     return pd.DataFrame({
         "threshold_yi": x, "target_above": tgt, "actual_above": actual, "gap": actual - tgt,
         "attainment_rate": np.where(tgt > 0, actual / np.where(tgt > 0, tgt, 1), np.nan),
@@ -300,7 +300,7 @@ def _binned_mle(x: np.ndarray, n: np.ndarray, level: float) -> tuple[float, floa
     curv = -(ll(a + h) - 2 * top + ll(a - h)) / h ** 2
     se = 1 / math.sqrt(curv) if curv > 0 else math.nan
     cut = top - chi2.ppf(level, 1) / 2
-    f = lambda v: ll(v) - cut  # noqa: E731
+    f = lambda v: ll(v) - cut
     lower = brentq(f, lo_b, a, xtol=1e-10) if f(lo_b) < 0 else lo_b
     upper = brentq(f, a, hi_b, xtol=1e-10) if f(hi_b) < 0 else math.inf
     return a, se, (float(lower), float(upper)), top
@@ -315,7 +315,7 @@ def _cap_for_total(n_min: float, alpha: float, x_min: float, total: float) -> fl
     limit = n_min * pareto_tail_mean(alpha, x_min)
     if limit <= total:
         return math.inf
-    g = lambda u: n_min * pareto_tail_mean(alpha, x_min, u) - total  # noqa: E731
+    g = lambda u: n_min * pareto_tail_mean(alpha, x_min, u) - total
     hi = x_min * 2
     while g(hi) < 0:
         hi *= 2

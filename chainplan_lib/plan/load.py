@@ -79,7 +79,7 @@ def read_plan(path: str | Path | None = None) -> Plan:
 
 
 @lru_cache(maxsize=16)
-def _read(path: str, size: int, mtime_ns: int) -> Plan:  # noqa: ARG001  (cache key)
+def _read(path: str, size: int, mtime_ns: int) -> Plan:
     p = Path(path)
     if size > MAX_PLAN_BYTES:
         raise PlanError(p, "", f"{size:,} bytes; a plan file is a few KB (limit {MAX_PLAN_BYTES:,})")

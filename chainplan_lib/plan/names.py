@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 
-
 DISTRICT = TOTAL            # the area label of the district total in every tidy table (全区), for every plan
 OTHER_CHAIN = ("其他", "other")  # register firms outside the plan's chains are kept under this label
 
@@ -94,17 +93,9 @@ def find_chain(label: str, plan: Plan | None = None) -> Chain | None:
     return resolve_plan(plan).find_chain(label)
 
 
-
-
-
-
-
-
 def find_area(label: str, plan: Plan | None = None) -> str | None:
     """Canonical area name for a label (镇/街道/园区, aliases, Traditional forms, office forms), or None."""
     return resolve_plan(plan).find_area(label)
-
-
 
 
 def find_industry(label: str) -> bool:

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import ParameterError
-from .load import PlanError, resolve_plan
-from .model import ALL, TOTAL as DISTRICT, Plan
+from .load import resolve_plan
+from .model import ALL, Plan
+from .model import TOTAL as DISTRICT
 
 __all__ = ["use_plan", "check_year", "check_year_or", "check_horizon", "check_chain", "check_chain_or", "check_rates", "check_tolerance", "check_path", "check_base_total",
            "check_jobs", "check_indicator", "parse_assignments", "load_params_file",
            "check_batch_params", "install_short_errors", "ParameterError"]
-
-
 
 
 def _whole_year(year: Any, name: str, use: str) -> int:
@@ -309,7 +308,7 @@ def install_short_errors() -> None:
     if shell is None:
         return
 
-    def _one_line(shell, etype, value, tb, tb_offset=None):  # noqa: ARG001
+    def _one_line(shell, etype, value, tb, tb_offset=None):
         # IPython records the error (the cell fails, so papermill and "Run all" stop here) but leaves
         # showing it to the handler: show it as an error output whose traceback is this one line.
         stb = [f"ParameterError: {value}"]

@@ -16,10 +16,11 @@ import pandas as pd
 from ..analysis.growth import completion_rate
 from ..analysis.shares import HHI_THRESHOLDS
 from ..plan.load import resolve_plan
-from ..plan.model import ALL, TOTAL as DISTRICT, Plan, cn_count
+from ..plan.model import ALL, Plan, cn_count
+from ..plan.model import TOTAL as DISTRICT
 from . import units as U
 from .escape import html_text
-from .tables import KIND_CN, check_cn, goal_text, verdict_cn
+from .tables import KIND_CN, check_cn, goal_text
 
 __all__ = ["title_html", "briefing_title", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
 
@@ -41,6 +42,7 @@ def _documents(plan: Plan) -> str:
     parts = {plan.table_section} | {m.group(0) for b in plan.size_bands for m in [re.match(r"附件\d*", b.section)] if m}
     parts.discard("")
     return "正文" + (f"及{'、'.join(sorted(parts))}" if parts else "")
+
 
 SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
 # the briefing's first page: its register and 统计月报 may either be synthetic (each source line says which)

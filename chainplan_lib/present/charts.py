@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..plan.load import resolve_plan
-from ..plan.model import ALL, TOTAL as DISTRICT, Plan, cn_count
+from ..plan.model import ALL, Plan, cn_count
+from ..plan.model import TOTAL as DISTRICT
 from .tables import fmt_signed, source_plan, source_table
 
 __all__ = ["CHAIN_COLOURS", "CHAIN_STYLES", "chain_label", "chain_colour", "chain_style", "add_source", "target_paths",

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, ParameterError
-from ..paths import default_registers_dir
 from ..cleaning.targets.clean import TargetsResult, clean_targets, load_targets
+from ..errors import InputError
+from ..paths import default_registers_dir
 from ..plan.load import is_bundled, resolve_plan
 from ..plan.model import Plan
 
@@ -106,7 +106,8 @@ def actuals_bundle(actuals_dir: str | Path | None = None, processed_dir: str | P
     files or a cleaned folder), else ``processed_dir/actuals/`` when the batch wrote it, else the bundled
     SYNTHETIC sample — which is the bundled plan's: another plan without ``actuals_dir`` gets an empty table
     (the progress sections then say no 统计月报 was supplied)."""
-    from ..cleaning.actuals.clean import OUTPUT_FILES, actuals_bundle as bundle, clean_actuals
+    from ..cleaning.actuals.clean import OUTPUT_FILES, clean_actuals
+    from ..cleaning.actuals.clean import actuals_bundle as bundle
 
     has_processed = processed_dir is not None and (Path(processed_dir) / "actuals" / OUTPUT_FILES["actuals"]).exists()
     if actuals_dir is None and not has_processed and not is_bundled(resolve_plan(plan)):

@@ -26,12 +26,9 @@ from ..plan.model import ALL, Plan, cn_count
 from . import units as U
 from .escape import md_text
 from .tables import (
-    REASON_CN,
     above_size_counts,
     fmt_num,
     fmt_pct,
-    fmt_signed,
-    goal_text,
     indicator_cn,
     reason_cn,
     register_note,
@@ -140,7 +137,7 @@ def consistency_md(result) -> str:
     growth = (f"- {total}由 {result.base_year} 年 {result.base_yi[ALL]:,.0f} 亿元增至 {result.target_year} 年 "
               f"{result.target_yi[ALL]:,.0f} 亿元，年均增长 **{a:.2%}**")
     if not result.tested:
-        return "\n".join([f"**方案未提出全区总体增速目标，不做一致性检验。**", "",
+        return "\n".join(["**方案未提出全区总体增速目标，不做一致性检验。**", "",
                           growth + "（仅供参考）。"])
     lo, hi = result.band
     g = result.overall_growth
@@ -363,7 +360,7 @@ def size_band_table(bands: pd.DataFrame, year: int, register, target_year: int |
         f"{target_year}年目标（户）": bands["target_above"], f"{year}年名录（户）": bands["actual_above"],
         label: bands["attainment_rate"],
     })
-    note = (f"“超 X 亿元”按营业收入 ≥ X 亿元计，各档累计（超 1 亿元的户数包括超 3 亿元的）。"
+    note = ("“超 X 亿元”按营业收入 ≥ X 亿元计，各档累计（超 1 亿元的户数包括超 3 亿元的）。"
             + (f"{year} 年名录对比 {target_year} 年目标，是对 {target_year} 年目标的达成度，不是同期完成率。"
                if year != target_year else "") + register_note(register))
     units = {"档位": U.TEXT, f"{target_year}年目标（户）": U.HU, f"{year}年名录（户）": U.HU, label: U.PCT}

@@ -81,7 +81,7 @@ def full_year_ranges(frame: pd.DataFrame, synthetic: bool = False, title: str | 
     f = frame[frame["target_yi"] > 0].iloc[::-1]
     fig, ax = plt.subplots(figsize=(8.5, 0.5 * max(len(f), 3) + 1.5))
     y = np.arange(len(f))
-    pct = lambda col: f[col].to_numpy() / f["target_yi"].to_numpy() * 100  # noqa: E731
+    pct = lambda col: f[col].to_numpy() / f["target_yi"].to_numpy() * 100
     mid = pct("value")
     ax.hlines(y, pct("lower95"), pct("upper95"), color="#9ecae1", lw=2, label="95%区间")
     ax.hlines(y, pct("lower80"), pct("upper80"), color="#3182bd", lw=6, label="80%区间")

@@ -15,11 +15,11 @@ import pandas as pd
 
 from ..analysis.fullyear import METHOD_NAMES, METHOD_SHORT
 from ..analysis.progress import period_label
-from ..cleaning.actuals.clean import REASONS
 from ..cleaning.actuals.checks import COMPARABLE_BASIS_NOTE
+from ..cleaning.actuals.clean import REASONS
 from ..plan.load import resolve_plan
-from .escape import html_text, md_text
 from . import units as U
+from .escape import html_text, md_text
 from .tables import goal_text
 
 __all__ = ["SYNTHETIC_TEXT", "synthetic_banner_html", "source_note", "source_lines", "cleaning_table", "progress_table",

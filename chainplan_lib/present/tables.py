@@ -10,17 +10,17 @@ plan (``plan=None``: the default plan).
 from __future__ import annotations
 
 import html as _html
+import re
 from typing import Any, Mapping
 
 import pandas as pd
 
-import re
-
 from ..plan.load import resolve_plan
-from ..plan.model import ALL, TOTAL as DISTRICT, Plan, cn_count
+from ..plan.model import ALL, Plan, cn_count
+from ..plan.model import TOTAL as DISTRICT
 from . import units as U
-from .units import ByRow, Marked, Unit, UndeclaredColumn
 from .escape import md_text
+from .units import ByRow, Marked, UndeclaredColumn, Unit
 
 __all__ = ["show", "shown", "to_html", "present", "fmt_num", "fmt_pct", "fmt_signed", "above_size_counts", "raw_rows",
            "targets_wide", "repairs", "checks", "targets_overview_md", "checks_verdict_md", "KIND_CN", "SOURCE_CN",

@@ -38,9 +38,8 @@ from .. import __version__
 from ..errors import Interrupted, ParameterError
 from ..paths import check_output_dir, default_registers_dir, notebooks_dir, reports_dir
 from ..plan.params import check_batch_params, check_jobs, check_path, check_year
-from . import kernels
-from . import progress_batch
 from ..present.briefing import briefing_title
+from . import kernels, progress_batch
 from .progress_batch import check_brief_month
 from .run_order import run_order
 from .workspace import BuildFolder

@@ -297,7 +297,7 @@ class _Writer:
             r.font.color.rgb = RGBColor(*_RED)
         else:
             data = out.get("data", {})
-            join = lambda v: "".join(v) if isinstance(v, list) else v  # noqa: E731
+            join = lambda v: "".join(v) if isinstance(v, list) else v
             if "image/png" in data:
                 alt = (out.get("metadata", {}).get("image/png") or {}).get("alt") or "图表"
                 self.picture(data["image/png"], alt)

@@ -239,7 +239,7 @@ def signals_raise() -> Iterator[_SignalState]:
         yield state
         return
 
-    def handler(signum, frame):  # noqa: ARG001
+    def handler(signum, frame):
         if state.signum is not None:
             return  # already stopping
         state.signum = signum

@@ -257,7 +257,7 @@ def prepare_exporters() -> None:
     """Import nbconvert and compile both exporters' templates now (a batch worker does this while the batch
     cleans, so its first page does not pay for it)."""
     for show_code in (False, True):
-        _exporter(show_code=show_code).template  # noqa: B018  (the property compiles and caches the template)
+        _exporter(show_code=show_code).template
 
 
 def notebook_body(nb, *, title: str, base_path: Path, fold_code: bool = False) -> str:

@@ -114,7 +114,7 @@ def _link(href: str | None, text: str, *, cls: str = "", download: bool = False)
 def bar_html(site: Site, stem: str | None, variant: str = "policy") -> str:
     """The header bar of a page (``stem`` None: the index). Links are relative to the page's folder."""
     up = "" if stem is None else "../"
-    items = [f'<li class="here">首页</li>' if stem is None else _link(f"{up}index.html", "首页")]
+    items = ['<li class="here">首页</li>' if stem is None else _link(f"{up}index.html", "首页")]
     if stem is None:
         first = site.pages[0] if site.pages else None
         items += [_link(None, "上一页"),

@@ -50,7 +50,7 @@ def start(kernel_name: str, cwd: str) -> bool:
     try:
         km = SpareKernelManager(kernel_name=kernel_name, config=kernel_config())
         _run(km.start_kernel, cwd=cwd)
-    except Exception as exc:  # noqa: BLE001 - the notebook's own start will say what is wrong
+    except Exception as exc:
         _log.debug("no spare kernel: %s", exc)
         return False
     _spare = (km, cwd)
@@ -67,7 +67,7 @@ def take(kernel_name: str, cwd: str) -> SpareKernelManager | None:
     _spare = None
     try:
         alive = km.kernel_name == kernel_name and folder == cwd and _run(km.is_alive)
-    except Exception:  # noqa: BLE001
+    except Exception:
         alive = False
     if not alive:
         _shut(km, now=True)

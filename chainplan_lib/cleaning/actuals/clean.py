@@ -33,12 +33,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ...errors import InputError
-from ...paths import atomic_path, guard_not_raw, raw_dir
+from ...files.atomic import atomic_path
+from ...files.cellsafety import neutralise_frame
+from ...paths import guard_not_raw, raw_dir
 from ...plan.names import AREAS, CHAIN_IDS, DISTRICT, INDUSTRY_ID, find_area, normalise_label
 from .checks import run_checks
 from .labels import Layout, load_layout, parse_number
 from .read import list_actuals_files, read_actuals_file
-from ...files.cellsafety import neutralise_frame
 
 __all__ = ["ActualsResult", "clean_actuals", "load_actuals", "actuals_bundle", "default_actuals_dir", "write_outputs",
            "ACTUALS_COLUMNS", "SERIES_IDS",
@@ -132,11 +133,11 @@ class ActualsResult:
 def _area_lookup(areas: Iterable[str] | None):
     """text → area name (全区 for an empty cell), None when unknown; each distinct text is looked up once."""
     if areas is None:
-        find = lambda text: find_area(text) if text else DISTRICT  # noqa: E731
+        find = lambda text: find_area(text) if text else DISTRICT
     else:
         known = {normalise_label(a): a for a in areas}
         known.update({normalise_label(a): DISTRICT for a in ("全区", "合计", "全区合计", DISTRICT)})
-        find = lambda text: known.get(normalise_label(text)) if text else DISTRICT  # noqa: E731
+        find = lambda text: known.get(normalise_label(text)) if text else DISTRICT
     seen: dict[str, str | None] = {}
 
     def area_of(text: str) -> str | None:
@@ -387,7 +388,7 @@ def actuals_bundle(source: str | Path | None = None, processed: str | Path | Non
         summary_path = src / OUTPUT_FILES["summary"]
         summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
         read = lambda key: pd.read_csv(src / OUTPUT_FILES[key]) if (src / OUTPUT_FILES[key]).exists() \
-            else pd.DataFrame()  # noqa: E731
+            else pd.DataFrame()
         return ActualsResult(actuals, read("quarantine"), read("duplicates"), read("checks"), summary)
     if not src.exists():
         raise InputError("no such actuals file or folder", file=src)

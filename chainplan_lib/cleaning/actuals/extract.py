@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from ...errors import InputError
-from .labels import Layout, cell_key, parse_number, read_label, unit_in
 from .headings import HEADER_SCAN_ROWS, Heading, Period, SheetEntries, classify_heading, find_period
+from .labels import Layout, cell_key, parse_number, read_label, unit_in
 
 __all__ = ["extract_sheet", "col_letter", "ENTRY_FIELDS"]
 
@@ -247,7 +247,7 @@ def _walk_tidy(rows, h: int, cols: dict[str, int], layout: Layout, file: str, sh
     title = _title(rows, h)
     context = find_period(title, where=where + "title: ", file=file).over(file_period)
     note_unit = unit_in(title, layout)
-    get = lambda cells, k: cells[cols[k]] if k in cols else ""  # noqa: E731
+    get = lambda cells, k: cells[cols[k]] if k in cols else ""
     header_key = [cell_key(c) for c in header]
     entries, blank = [], 0
     period_cache: dict[tuple[str, str], Period | str] = {}

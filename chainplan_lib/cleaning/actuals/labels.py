@@ -66,7 +66,7 @@ def _load(path: str) -> Layout:
             raw = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read the actuals layout config: {exc}", file=path) from None
-    words = lambda xs: tuple(sorted({cell_key(x) for x in xs}, key=len, reverse=True))  # noqa: E731 longest first
+    words = lambda xs: tuple(sorted({cell_key(x) for x in xs}, key=len, reverse=True))
     try:
         report = {k: words(raw["report"][k]) for k in ("label", "chain", "area", "unit", "monthly", "cumulative",
                                                         "yoy", "ignored", "prior_year")}

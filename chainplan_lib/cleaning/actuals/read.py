@@ -19,17 +19,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .extract import SheetEntries, extract_sheet
 from .headings import find_period
 from .labels import Layout, load_layout
-from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
 
 __all__ = ["list_actuals_files", "spreadsheet_rows", "csv_rows", "read_actuals_file"]
 

@@ -23,6 +23,7 @@ from ...plan.names import DISTRICT, normalise_label
 from .config import RegisterConfig
 from .read import SheetTable
 from .schemas import REASONS_CN
+from .uscc import CHARSET, USCC_STATUSES, validate_uscc
 from .values import (
     MAX_REVENUE_WAN,
     area_value,
@@ -38,7 +39,6 @@ from .values import (
     utf8_lengths,
     year_value,
 )
-from .uscc import CHARSET, USCC_STATUSES, validate_uscc
 
 __all__ = ["PartResult", "parse_sheet", "require_columns", "blank_rows", "take_cat", "empty_reasons"]
 

@@ -54,7 +54,6 @@ from .output import (
     write_outputs,
 )
 from .read import NotRegular, SheetTable, list_register_files, read_register_file
-from .values import take_rows, text_frame
 from .schemas import (
     CLEAN_COLUMNS,
     CLEAN_SCHEMA,
@@ -67,6 +66,7 @@ from .schemas import (
     REASONS,
     REASONS_CN,
 )
+from .values import take_rows, text_frame
 
 __all__ = [
     "RegisterResult", "clean_registers", "parse_sheet", "deduplicate", "build_panel", "write_outputs",
@@ -95,7 +95,7 @@ def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
         check_out_dir(Path(out_dir), inputs)
     tables = [t for p in list_register_files(inputs) for t in read_register_file(p, cfg)]
     results: list[list[PartResult]] = []
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # noqa
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for sid, t in enumerate(tables):
             require_columns(t, cfg)
             try:

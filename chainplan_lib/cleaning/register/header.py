@@ -119,7 +119,7 @@ def find_header(rows: list[list[str]], cfg: RegisterConfig) -> Header | None:
         lower = rows[best + 1] + [""] * (width - len(rows[best + 1]))
         differs = [j for j in range(width) if lower[j] and lower[j] != upper[j]]
         if differs and all(_looks_like_subheading(lower[j]) for j in differs):
-            combined = [u + l if (l and l != u) else (u or l) for u, l in zip(upper, lower)]
+            combined = [u + lo if (lo and lo != u) else (u or lo) for u, lo in zip(upper, lower)]
             found2 = {}
             for j in range(width):
                 for cand in (combined[j], lower[j], upper[j]):

@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ...errors import InputError
-from ...paths import guard_not_raw
 from ...files.cellsafety import neutralise_frame
+from ...paths import guard_not_raw
 from .config import RegisterConfig
 from .read import SheetTable
 from .schemas import DUPLICATE_COLUMNS, OUTPUT_FILES, QUARANTINE_SCHEMA, QUARANTINE_TAIL, REASONS

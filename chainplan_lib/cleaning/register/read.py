@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from ...errors import InputError
+from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .config import RegisterConfig, load_register_config
 from .header import (
     HEADER_SCAN_ROWS,
@@ -39,7 +40,6 @@ from .header import (
     find_header,
     unique_names,
 )
-from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
 
 __all__ = ["SUFFIXES", "FOLDER_SUFFIXES", "PART_BYTES", "SheetTable", "CsvStream", "NotRegular",
            "list_register_files", "read_register_file", "OWN_OUTPUT_NAMES"]

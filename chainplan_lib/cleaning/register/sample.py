@@ -30,7 +30,8 @@ import pandera.pandas as pa
 
 from ...errors import ParameterError
 from ...plan.load import resolve_plan
-from ...plan.model import TOTAL as DISTRICT, Plan
+from ...plan.model import TOTAL as DISTRICT
+from ...plan.model import Plan
 from ...plan.names import AREAS
 from .uscc import make_usccs
 
@@ -491,7 +492,7 @@ def large_register(n: int, year: int = 2024, seed: int = 0, wide: bool = False) 
         })
     df = pd.DataFrame(cols)
     r = rng.random(n)
-    pos = lambda lo, hi: np.flatnonzero((r >= lo) & (r < hi))  # noqa: E731
+    pos = lambda lo, hi: np.flatnonzero((r >= lo) & (r < hi))
     low, bad = pos(0.00, 0.01), pos(0.01, 0.02)
     df.loc[low, "统一社会信用代码"] = df.loc[low, "统一社会信用代码"].str.lower()
     df.loc[bad, "统一社会信用代码"] = df.loc[bad, "统一社会信用代码"].str.slice(0, 17) + "Z"

@@ -34,10 +34,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ...errors import InputError, ReconciliationError
-from ...paths import atomic_path
+from ...files.atomic import atomic_path
+from ...files.cellsafety import neutralise_frame
 from ...plan.load import resolve_plan
 from ...plan.model import TOTAL, Plan
-from ...files.cellsafety import neutralise_frame
 from .read import REPAIR_COLUMNS, RawRow, RepairLog, parse_raw, parse_value, read_raw_text
 
 __all__ = [

@@ -111,7 +111,7 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 
     plan = _plan(args)
     result = check_consistency(
-        load_targets(args.targets, plan), tolerance_pp=args.tolerance, base_total_yi=args.base_total, plan=plan
+        load_targets(args.targets, plan=plan), tolerance_pp=args.tolerance, base_total_yi=args.base_total, plan=plan
     )
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -38,30 +38,30 @@ LINE_STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ("-", "v"), ("-
 ALL_COLOUR, ALL_STYLE = "#d62728", ("-", "o")
 
 
-def chain_colour(chain_id: str, plan: Plan | None = None) -> str:
+def chain_colour(chain_id: str, *, plan: Plan) -> str:
     if chain_id == ALL:
         return ALL_COLOUR
-    ids = resolve_plan(plan).chain_ids
+    ids = plan.chain_ids
     return PALETTE[ids.index(chain_id) % len(PALETTE)] if chain_id in ids else "#555555"
 
 
-def chain_style(chain_id: str, plan: Plan | None = None) -> tuple[str, str]:
+def chain_style(chain_id: str, *, plan: Plan) -> tuple[str, str]:
     """(line style, marker), so lines stay apart even where two chains have the same values."""
     if chain_id == ALL:
         return ALL_STYLE
-    ids = resolve_plan(plan).chain_ids
+    ids = plan.chain_ids
     return LINE_STYLES[ids.index(chain_id) % len(LINE_STYLES)] if chain_id in ids else ("-", "o")
 
 
-def chain_label(chain_id: str, plan: Plan | None = None) -> str:
+def chain_label(chain_id: str, *, plan: Plan) -> str:
     """Chinese name of a chain id; the plan's 合计 label (四链合计 …) for 'all'."""
-    return resolve_plan(plan).chain_label(chain_id)
+    return plan.chain_label(chain_id)
 
 
 def _default_plan_constants():
     p = resolve_plan(None)
-    colours = {cid: chain_colour(cid, p) for cid in (*p.chain_ids, ALL)}
-    styles = {cid: chain_style(cid, p) for cid in (*p.chain_ids, ALL)}
+    colours = {cid: chain_colour(cid, plan=p) for cid in (*p.chain_ids, ALL)}
+    styles = {cid: chain_style(cid, plan=p) for cid in (*p.chain_ids, ALL)}
     return colours, styles, source_plan(p), source_table(p)
 
 
@@ -195,11 +195,10 @@ def add_source(fig, text: str, synthetic: bool = False) -> None:
     fig.text(0.01, 0.005, text, fontsize=7.5, color="#555", ha="left", va="bottom")
 
 
-def target_paths(targets: pd.DataFrame, overall_rate: float | None = None, plan: Plan | None = None) -> plt.Figure:
+def target_paths(targets: pd.DataFrame, overall_rate: float | None = None, *, plan: Plan) -> plt.Figure:
     """Revenue target path of each chain (亿元) and of their sum against the plan's overall-growth path from
     the first year (``overall_rate`` default: the plan's; a plan without one: the sum alone)."""
     _theme()
-    plan = resolve_plan(plan)
     if overall_rate is None:
         overall_rate = plan.overall_growth
     n_chains = cn_count(len(plan.chains))
@@ -209,10 +208,10 @@ def target_paths(targets: pd.DataFrame, overall_rate: float | None = None, plan:
     same = _coinciding(wide, plan)
     leader = {cid: _first_of(same, cid, wide) for cid in same}
     for cid in wide.columns:
-        ls, marker = chain_style(cid, plan)
+        ls, marker = chain_style(cid, plan=plan)
         follower = cid in same and leader[cid] != cid  # drawn on top, smaller, so both markers show
         label = plan.chain_label(cid) + (f"（与{same[cid]}重合）" if cid in same else "")
-        ax1.plot(wide.index, wide[cid], ls=ls, marker=marker, color=chain_colour(cid, plan), label=label,
+        ax1.plot(wide.index, wide[cid], ls=ls, marker=marker, color=chain_colour(cid, plan=plan), label=label,
                  markersize=4 if follower else 7, lw=1.4 if follower else 1.8, zorder=3 if follower else 2)
         if follower:
             continue  # one end label for lines that coincide
@@ -268,10 +267,9 @@ def _first_of(same: dict[str, str], cid: str, wide: pd.DataFrame) -> str:
     return cid
 
 
-def source_map(targets: pd.DataFrame, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
+def source_map(targets: pd.DataFrame, indicator: str = "revenue", *, plan: Plan) -> plt.Figure:
     """Which cells of the target table were read as printed, read from '-', imputed or missing."""
     _theme()
-    plan = resolve_plan(plan)
     label, unit = _ind(plan, indicator)
     codes = {"table": 0, "dash": 1, "imputed": 2, "missing": 3}
     t = targets[targets["indicator"] == indicator].copy()
@@ -306,14 +304,13 @@ def source_map(targets: pd.DataFrame, indicator: str = "revenue", plan: Plan | N
 
 
 def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = False,
-              plan: Plan | None = None, actual_source: str = "名录") -> plt.Figure:
+              *, plan: Plan, actual_source: str = "名录") -> plt.Figure:
     """Fan chart from :func:`chainplan_lib.analysis.projections.fan_chart_frame`, values in 亿元 or 户.
 
     Bands are the frame's prediction intervals (``lower_80``/``upper_80``, ``lower_95``/``upper_95``, the levels
     in ``frame.attrs['levels']``), each labelled "80% 预测区间" / "95% 预测区间"; a band is drawn only where the
     frame has one (no band is invented for the plan's own path or the scenarios)."""
     _theme()
-    plan = resolve_plan(plan)
     fig, ax = plt.subplots(figsize=(9, 4.5))
     styles = {"target": dict(color="#d62728", marker="o", lw=2.2, label="规划目标"),
               "actual": dict(color="black", marker="s", lw=2, label=f"实际（{actual_source}）"),
@@ -360,10 +357,9 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     return fig
 
 
-def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
+def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue", *, plan: Plan) -> plt.Figure:
     """Stacked bars: each area's share (%) of a chain, one bar per year. Input: area_shares() frame."""
     _theme()
-    plan = resolve_plan(plan)
     s = shares[(shares["chain_id"] == chain_id) & (shares["indicator"] == indicator)]
     wide = s.pivot_table(index="year", columns="area", values="share").reindex(columns=list(plan.area_names)).fillna(0)
     wide = wide.loc[:, wide.sum() > 0] * 100
@@ -387,10 +383,9 @@ def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue",
     return fig
 
 
-def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
+def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue", *, plan: Plan) -> plt.Figure:
     """Bars of each area's share change in percentage points. Input: share_change() frame."""
     _theme()
-    plan = resolve_plan(plan)
     c = change[(change["chain_id"] == chain_id) & (change["indicator"] == indicator)].copy()
     col = next(k for k in ("change_pp", "share_change_pp", "pp_change") if k in c)
     c = c[c[col].abs() > 1e-9].sort_values(col)
@@ -409,7 +404,7 @@ def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue"
 
 
 def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, benchmark: float | None = None,
-               synthetic: bool = False, plan: Plan | None = None) -> plt.Figure:
+               synthetic: bool = False, *, plan: Plan) -> plt.Figure:
     """Horizontal bars of a completion rate (完成率, %) with the time-progress benchmark as a line."""
     _theme()
     f = frame.dropna(subset=[value_col])
@@ -424,7 +419,7 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
     ax.set(xlabel="完成率（%）", title=title)
     top = max([*vals, (benchmark or 0) * 100, 1.0])
     ax.set_xlim(0, top * 1.2)  # the "100%" labels past the bars stay inside the frame
-    add_source(fig, f"来源：规上企业名录（清洗后）与{resolve_plan(plan).table_section}目标", synthetic)
+    add_source(fig, f"来源：规上企业名录（清洗后）与{plan.table_section}目标", synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     _set_alt(fig, f"条形图：{title}：" + "，".join(f"{lab} {v:.0f}%" for lab, v in zip(f[label_col].astype(str), vals))
              + (f"；虚线为时间进度 {benchmark:.0%}" if benchmark is not None else "") + "。")
@@ -432,13 +427,12 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
 
 
 def size_bands(frame: pd.DataFrame, synthetic: bool = False, year: int | None = None,
-               target_year: int | None = None, plan: Plan | None = None, chain_id: str | None = None) -> plt.Figure:
+               target_year: int | None = None, *, plan: Plan, chain_id: str | None = None) -> plt.Figure:
     """A chain's firms above each revenue threshold (户): a register year's count against the plan's band target
     (the chain and year of the plan's ``[[size_bands]]``; ``chain_id`` None: the first with bands).
 
     ``frame``: columns threshold_yi, actual, target. "超X亿元" counts firms with revenue ≥ X 亿元, cumulative."""
     _theme()
-    plan = resolve_plan(plan)
     bands = plan.bands_for(chain_id) if chain_id else (plan.size_bands[0] if plan.size_bands else None)
     target_year = target_year or (bands.year if bands else plan.target_year)
     chain_name = plan.chain_label(bands.chain_id) if bands else ""
@@ -470,10 +464,9 @@ def size_bands(frame: pd.DataFrame, synthetic: bool = False, year: int | None = 
     return fig
 
 
-def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue", plan: Plan | None = None) -> plt.Figure:
+def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue", *, plan: Plan) -> plt.Figure:
     """One stacked bar per chain: the areas' shares (%) in `year`. Input: shares.area_shares() frame."""
     _theme()
-    plan = resolve_plan(plan)
     ids = plan.chain_ids
     s = shares[(shares["year"] == year) & (shares["indicator"] == indicator) & shares["chain_id"].isin(ids)]
     wide = s.pivot_table(index="chain_id", columns="area", values="share").reindex(

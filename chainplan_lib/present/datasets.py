@@ -17,7 +17,7 @@ import pandas as pd
 from ..cleaning.targets.clean import TargetsResult, clean_targets, load_targets
 from ..errors import InputError
 from ..paths import default_registers_dir
-from ..plan.load import is_bundled, resolve_plan
+from ..plan.load import is_bundled
 from ..plan.model import Plan
 
 __all__ = ["RegisterView", "targets_bundle", "register_bundle"]
@@ -49,28 +49,25 @@ class RegisterView:
 
 
 def targets_bundle(processed_dir: str | Path | None = None, raw_path: str | Path | None = None,
-                   plan: Plan | str | Path | None = None) -> TargetsResult:
+                   *, plan: Plan) -> TargetsResult:
     """Target table, repairs log and checks: from ``processed_dir/targets*.csv`` if present (validated against
     the plan's names), else cleaned from the plan's raw table (or ``raw_path``)."""
-    plan = resolve_plan(plan)
     if processed_dir is not None:
         p = Path(processed_dir) / "targets.csv"
         if p.exists():
             repairs = pd.read_csv(p.with_name("targets_repairs.csv")).astype({"line": "Int64", "year": "Int64"})
             checks = pd.read_csv(p.with_name("targets_checks.csv"))
             raw = repairs["file"].dropna().iloc[0] if "file" in repairs and repairs["file"].notna().any() else p
-            return TargetsResult(load_targets(p, plan), repairs, checks, str(raw), "utf-8")
+            return TargetsResult(load_targets(p, plan=plan), repairs, checks, str(raw), "utf-8")
     return clean_targets(raw_path, plan=plan)
 
 
 def register_bundle(processed_dir: str | Path | None = None, register_dir: str | Path | None = None,
-                    plan: Plan | str | Path | None = None):
+                    *, plan: Plan):
     """The cleaned register (clean, quarantine, panel, summary): from ``processed_dir/register/`` if the batch
     wrote it, else cleaned in memory from ``register_dir`` (default: the bundled synthetic sample, which is the
     bundled plan's: another plan must give its own)."""
     from ..cleaning.register.clean import clean_registers
-
-    plan = resolve_plan(plan)
     if processed_dir is not None:
         out = Path(processed_dir) / "register"
         if (out / "register_clean.csv").exists():
@@ -101,7 +98,7 @@ def no_register() -> RegisterView:
 
 
 def actuals_bundle(actuals_dir: str | Path | None = None, processed_dir: str | Path | None = None,
-                   plan: Plan | str | Path | None = None):
+                   *, plan: Plan):
     """The cleaned 统计月报 (:class:`~chainplan_lib.cleaning.actuals.clean.ActualsResult`): from ``actuals_dir`` (raw
     files or a cleaned folder), else ``processed_dir/actuals/`` when the batch wrote it, else the bundled
     SYNTHETIC sample — which is the bundled plan's: another plan without ``actuals_dir`` gets an empty table
@@ -110,7 +107,7 @@ def actuals_bundle(actuals_dir: str | Path | None = None, processed_dir: str | P
     from ..cleaning.actuals.clean import actuals_bundle as bundle
 
     has_processed = processed_dir is not None and (Path(processed_dir) / "actuals" / OUTPUT_FILES["actuals"]).exists()
-    if actuals_dir is None and not has_processed and not is_bundled(resolve_plan(plan)):
+    if actuals_dir is None and not has_processed and not is_bundled(plan):
         return clean_actuals([])
     return bundle(actuals_dir, processed_dir)
 

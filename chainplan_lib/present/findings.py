@@ -43,17 +43,15 @@ WITHIN_ROUNDING = "0（在取整误差内）"
 _MODEL_CN = {"trend": "对数线性趋势", "ets": "指数平滑（Holt）"}
 
 
-def source_targets(plan: Plan | None = None) -> str:
+def source_targets(plan: Plan) -> str:
     """来源：湖政发〔2024〕2号附件2（经清洗）。"""
-    p = resolve_plan(plan)
-    return f"来源：{p.reference}{p.table_section}（经清洗）。"
+    return f"来源：{plan.reference}{plan.table_section}（经清洗）。"
 
 
-def source_bands(plan: Plan | None = None, chain_id: str | None = None) -> str:
+def source_bands(plan: Plan, chain_id: str | None = None) -> str:
     """来源：湖政发〔2024〕2号附件1 一、(二)发展目标。"""
-    p = resolve_plan(plan)
-    b = p.bands_for(chain_id) if chain_id else (p.size_bands[0] if p.size_bands else None)
-    return f"来源：{p.reference}{b.section if b else ''}。"
+    b = plan.bands_for(chain_id) if chain_id else (plan.size_bands[0] if plan.size_bands else None)
+    return f"来源：{plan.reference}{b.section if b else ''}。"
 
 
 SOURCE_TARGETS = source_targets()   # the default plan's
@@ -69,10 +67,10 @@ def _level_label(level: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------ growth
-def fan_md(fan: pd.DataFrame, plan: Plan | None = None, actual_source: str = "") -> str:
+def fan_md(fan: pd.DataFrame, plan: Plan, actual_source: str = "") -> str:
     """The text under the fan chart: the plan's path as description, the actuals, each model drawn (with its
     prediction intervals) or why it was not, and the scenarios as arithmetic."""
-    unit = resolve_plan(plan).unit(fan["indicator"].iloc[0])
+    unit = plan.unit(fan["indicator"].iloc[0])
     last = int(fan["year"].max())
     chain = fan["chain"].iloc[0]
     tgt = fan[fan["kind"] == "target"].sort_values("year")
@@ -188,9 +186,8 @@ def _hhi_reference(guideline: int = 2023) -> str:
 
 
 def share_md(conc: pd.DataFrame, year: int, indicator: str = "revenue", guideline: int = 2023,
-             plan: Plan | None = None) -> str:
+             *, plan: Plan) -> str:
     """One line per chain: top area(s) and share, HHI beside its minimum, in ``year``."""
-    plan = resolve_plan(plan)
     c = conc[(conc["year"] == year) & (conc["indicator"] == indicator) & (conc["chain_id"] != "all")]
     n = len(plan.areas)
     parts = []
@@ -204,9 +201,8 @@ def share_md(conc: pd.DataFrame, year: int, indicator: str = "revenue", guidelin
 
 
 def concentration_table(conc: pd.DataFrame, years, chain_id: str | None = None,
-                        guideline: int = 2023, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+                        guideline: int = 2023, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """HHI beside its minimum, the equivalent number of areas and the top area(s) — ties named, not broken."""
-    plan = resolve_plan(plan)
     d = conc[conc["year"].isin(list(years))]
     if chain_id is not None:
         d = d[d["chain_id"] == chain_id]
@@ -227,9 +223,8 @@ def concentration_table(conc: pd.DataFrame, years, chain_id: str | None = None,
 
 
 def share_change_table(change: pd.DataFrame, chain_id: str, start_year: int, end_year: int,
-                       plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+                       *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Area share changes of one chain, in percentage points; changes within the rounding bound shown as such."""
-    plan = resolve_plan(plan)
     d = change[(change["chain_id"] == chain_id) & ((change["share_start"] > 0) | (change["share_end"] > 0))]
     has_bound = "change_pp_bound" in d.columns
     bounds = d["change_pp_bound"] if has_bound else pd.Series(float("nan"), index=d.index)
@@ -256,9 +251,8 @@ def _within(v: float, bound: float):
 
 
 # ------------------------------------------------------------------------------------- regional
-def lq_wide(lq: pd.DataFrame, source: str = "", plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def lq_wide(lq: pd.DataFrame, source: str = "", *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Areas × chains of location quotients against all industry, with the reference economy named."""
-    plan = resolve_plan(plan)
     w = lq.pivot_table(index="area", columns="chain", values="lq", sort=False, dropna=False)
     w = w.reindex([a for a in plan.area_names if a in w.index]).reset_index().rename(columns={"area": "区域"})
     w.columns = [str(c) for c in w.columns]
@@ -271,9 +265,8 @@ def lq_wide(lq: pd.DataFrame, source: str = "", plan: Plan | None = None) -> tup
                         "企业，> 1 表示该区域比参照经济更集中于该链。区域没有任何规上工业时为“—”。" + source)}
 
 
-def lq_absent_md(plan: Plan | None = None) -> str:
+def lq_absent_md(plan: Plan) -> str:
     """Why a target-only page shows no location quotient."""
-    plan = resolve_plan(plan)
     n = _n_chains(plan)
     return (f"**区位商**：目标表只含{n}条链，没有各区域全部工业的数据。只用{n}条链计算时，只有一条链的区域必然得到 "
             f"1 ÷ 该链全区占比（例如只有{plan.chains[0].name}的街道都是同一个数），反映的是链的构成而非专业化程度，故不计算。"
@@ -287,11 +280,10 @@ _SS_CN = {"value_start": "起始值", "value_end": "终止值", "change": "增�
 
 def shift_share(ss: pd.DataFrame, *, basis: str = "actual", start_year: int | None = None,
                 end_year: int | None = None, unit: str = "亿元", source: str = "",
-                plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+                plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Shift-share components by area, in 亿元 (or 户). ``basis`` 'actual' (register or monthly actuals: a
     decomposition of what happened) or 'targets' (a description of the plan's allocation, components within
     the rounding bound shown as 0)."""
-    plan = resolve_plan(plan)
     d = ss[(ss[["value_start", "value_end"]].abs().sum(axis=1)) > 0]
     cols = [c for c in _SS_CN if c in d.columns]
     names = {**_SS_CN, **({"value_start": "起始目标", "value_end": "终止目标", "change": "计划增量"} if basis == "targets"
@@ -327,9 +319,8 @@ def shift_share(ss: pd.DataFrame, *, basis: str = "actual", start_year: int | No
 
 
 # --------------------------------------------------------------------------------- register vs targets
-def comparison(cmp: pd.DataFrame, year: int, register, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def comparison(cmp: pd.DataFrame, year: int, register, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """actual_vs_target() for people: 目标 and 实际 of the same year, the gap and 完成率 = 实际 ÷ 目标."""
-    plan = resolve_plan(plan)
     d = cmp
     df = pd.DataFrame({
         "产业链": d["chain_id"].map(plan.chain_label), "区域": d["area"],
@@ -347,10 +338,9 @@ def comparison(cmp: pd.DataFrame, year: int, register, plan: Plan | None = None)
 
 
 def size_band_table(bands: pd.DataFrame, year: int, register, target_year: int | None = None,
-                    plan: Plan | None = None, chain_id: str | None = None) -> tuple[pd.DataFrame, dict]:
+                    *, plan: Plan, chain_id: str | None = None) -> tuple[pd.DataFrame, dict]:
     """A chain's firms above each size threshold in a register year against the plan's band targets (the bands'
     year, Qingshanhu 2026) — 达成度, not 完成率."""
-    plan = resolve_plan(plan)
     b = plan.bands_for(chain_id) if chain_id else (plan.size_bands[0] if plan.size_bands else None)
     target_year = target_year or (b.year if b else plan.target_year)
     chain = plan.chain_label(b.chain_id) if b else ""
@@ -369,14 +359,13 @@ def size_band_table(bands: pd.DataFrame, year: int, register, target_year: int |
 
 
 # --------------------------------------------------------------------------------------- size bands
-def no_size_bands_md(plan: Plan | None = None) -> str:
+def no_size_bands_md(plan: Plan) -> str:
     """What a size-band section shows for a plan that sets no size-band targets."""
-    p = resolve_plan(plan)
-    return (f"《{md_text(p.title)}》未设规模分档目标（按营业收入分档的企业户数），本节从略。"
+    return (f"《{md_text(plan.title)}》未设规模分档目标（按营业收入分档的企业户数），本节从略。"
             "如方案设有分档目标，在方案文件中以 `[[size_bands]]` 填写后重新运行。")
 
 
-def pareto_md(fit, plan: Plan | None = None) -> str:
+def pareto_md(fit, *, plan: Plan) -> str:
     """The size bands: hard facts first, then the fitted tail — each sentence consistent with the others."""
     f = fit.facts
     xm = f"{f.x_min_yi:g}"
@@ -437,13 +426,13 @@ def pareto_caps(fit) -> tuple[pd.DataFrame, dict]:
 
 
 # ------------------------------------------------------------------------------------------ register
-def register_md(register, plan: Plan | None = None) -> str:
+def register_md(register, *, plan: Plan) -> str:
     """The briefing's paragraph on the register: rows are firm-years, counts are per year."""
     s = register.summary
     years = "、".join(str(y) for y in register.years)
     text = (f"企业名录（{years} 年）共读入 {s['rows_read']} 行：清洗后 {s['clean']} 行（每户企业每年一行），其中规上企业 "
             f"{above_size_counts(register)}（按年计，不跨年相加）；隔离 {s['quarantined']} 行（原因："
-            + "，".join(f"{reason_cn(k, plan)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
+            + "，".join(f"{reason_cn(k, plan=plan)} {v}" for k, v in s.get("quarantined_by_reason", {}).items())
             + f"），删除完全重复行 {s['duplicates_dropped']} 行。")
     if register.synthetic:
         text = "**【示例数据】** " + text + "名录为按目标表生成的合成数据，仅用于演示流程，不代表真实企业。"

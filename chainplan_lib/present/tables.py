@@ -15,7 +15,6 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..plan.load import resolve_plan
 from ..plan.model import ALL, Plan, cn_count
 from ..plan.model import TOTAL as DISTRICT
 from . import units as U
@@ -27,34 +26,31 @@ __all__ = ["show", "shown", "to_html", "present", "fmt_num", "fmt_pct", "fmt_sig
            "INDICATOR_CN", "REASON_CN", "COLUMN_CN", "indicator_cn", "source_plan", "source_table", "goal_text"]
 
 
-def indicator_cn(plan: Plan | None = None) -> dict[str, str]:
+def indicator_cn(plan: Plan) -> dict[str, str]:
     """Indicator id → its label with the unit, as table headers show it: {'revenue': '营业收入（亿元）', …}."""
-    return {i.id: f"{i.label}（{i.unit}）" for i in resolve_plan(plan).indicators}
+    return {i.id: f"{i.label}（{i.unit}）" for i in plan.indicators}
 
 
-def source_plan(plan: Plan | None = None) -> str:
+def source_plan(plan: Plan) -> str:
     """Source line for numbers from the plan's text: 来源：湖政发〔2024〕2号 正文."""
-    p = resolve_plan(plan)
-    return f"来源：{p.reference or p.title} 正文"
+    return f"来源：{plan.reference or plan.title} 正文"
 
 
 def _table_name(p: Plan) -> str:
     return p.table_title[len(p.district):] if p.table_title.startswith(p.district) else p.table_title
 
 
-def source_table(plan: Plan | None = None) -> str:
+def source_table(plan: Plan) -> str:
     """Source line for numbers from the annex table: 来源：湖政发〔2024〕2号 附件2《重点产业链目标预测表》（经清洗，见修复记录）."""
-    p = resolve_plan(plan)
-    return f"来源：{p.reference or p.title} {p.table_section}《{_table_name(p)}》（经清洗，见修复记录）"
+    return f"来源：{plan.reference or plan.title} {plan.table_section}《{_table_name(plan)}》（经清洗，见修复记录）"
 
 
-def goal_text(plan: Plan | None = None, growth: float | None = None, qualifier: str | None = None) -> str:
+def goal_text(plan: Plan, growth: float | None = None, qualifier: str | None = None) -> str:
     """The overall goal as the plan words it: '10%左右', '12%以上'; '' without one."""
-    p = resolve_plan(plan)
-    g = p.overall_growth if growth is None else growth
+    g = plan.overall_growth if growth is None else growth
     if g is None:
         return ""
-    q = p.overall_qualifier if qualifier is None else qualifier
+    q = plan.overall_qualifier if qualifier is None else qualifier
     return f"{g:.0%}{q}"
 
 
@@ -199,9 +195,8 @@ def show(df_or_html, **kw) -> None:
     display(HTML(df_or_html if isinstance(df_or_html, str) else to_html(df_or_html, **kw)))
 
 
-def raw_rows(raw: pd.DataFrame, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def raw_rows(raw: pd.DataFrame, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """The extraction's rows as printed, Chinese headers."""
-    plan = resolve_plan(plan)
     df = raw.rename(columns={"line": "行号", "label": "链标签（原文）", "year": "年份（原文）", "indicator": "指标（原文）",
                              "n_cells": "数值单元格数", "cells": "单元格（按顺序）"})
     df["年份（原文）"] = df["年份（原文）"].astype("object").where(df["年份（原文）"].notna(), "（空）")
@@ -210,9 +205,8 @@ def raw_rows(raw: pd.DataFrame, plan: Plan | None = None) -> tuple[pd.DataFrame,
                           "数值单元格数": U.COUNT, "单元格（按顺序）": U.TEXT}}
 
 
-def targets_wide(table: pd.DataFrame, indicator: str, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def targets_wide(table: pd.DataFrame, indicator: str, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Chain × year rows, 全区 and the plan's areas as columns; imputed values marked †, missing '缺'."""
-    plan = resolve_plan(plan)
     t = table[table["indicator"] == indicator].copy()
     marks = {"missing": "缺", "imputed": "†"}
     t["cell"] = [Marked(float("nan") if s == "missing" else v, marks.get(s, ""))
@@ -231,9 +225,9 @@ def targets_wide(table: pd.DataFrame, indicator: str, plan: Plan | None = None) 
                   "units": spec}
 
 
-def repairs(log: pd.DataFrame, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def repairs(log: pd.DataFrame, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """The repairs log with Chinese headers."""
-    labels = {i.id: i.label for i in resolve_plan(plan).indicators}
+    labels = {i.id: i.label for i in plan.indicators}
     df = log.drop(columns=["file"], errors="ignore").copy()
     df["kind"] = df["kind"].map(lambda k: KIND_CN.get(k, k))
     df["indicator"] = df["indicator"].map(lambda k: labels.get(k, k))
@@ -244,7 +238,7 @@ def repairs(log: pd.DataFrame, plan: Plan | None = None) -> tuple[pd.DataFrame, 
     return df, {"caption": f"修复记录（共 {len(df)} 处）", "units": spec}
 
 
-def checks(chk: pd.DataFrame, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def checks(chk: pd.DataFrame, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Reconciliation checks with Chinese headers and units."""
     df = chk.copy()
     df["check"] = df["check"].map(check_cn)
@@ -289,7 +283,7 @@ COLUMN_CN = {name: col.header for name, col in U.COLUMNS.items()}
 
 def present(df: pd.DataFrame, caption: str | None = None, note: str | None = None,
             columns: list[str] | None = None, rename: dict[str, str] | None = None,
-            plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+            *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """An analytics frame ready for :func:`show`: chosen columns, Chinese headers with units, each column
     shown in the unit declared in :data:`chainplan_lib.present.units.COLUMNS` (an undeclared column raises).
 
@@ -314,9 +308,8 @@ def present(df: pd.DataFrame, caption: str | None = None, note: str | None = Non
     return d.rename(columns=names), {"caption": caption, "note": note, "units": spec}
 
 
-def yoy_wide(yoy: pd.DataFrame, indicator: str, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def yoy_wide(yoy: pd.DataFrame, indicator: str, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Chains × years of year-on-year growth (%), from growth.yoy_growth()."""
-    plan = resolve_plan(plan)
     w = yoy.pivot_table(index="chain", columns="year", values="yoy", sort=False).dropna(axis=1, how="all")
     w = w.reset_index().rename(columns={"chain": "产业链"})
     w.columns = [str(c) if not isinstance(c, str) else c for c in w.columns]
@@ -337,9 +330,8 @@ def register_note(register, markdown: bool = False) -> str:
     return f"{warn}来源：规上企业名录（{files}），经 chainplan 清洗。"
 
 
-def chains_base_yi(targets: pd.DataFrame, year: int | None = None, plan: Plan | None = None) -> float:
+def chains_base_yi(targets: pd.DataFrame, year: int | None = None, *, plan: Plan) -> float:
     """Sum of the plan's chains' 全区 revenue targets in `year` (default: the base year), 亿元."""
-    plan = resolve_plan(plan)
     year = plan.base_year if year is None else year
     t = targets[(targets["area"] == DISTRICT) & (targets["indicator"] == "revenue") & (targets["year"] == year)
                 & targets["chain_id"].isin(plan.chain_ids)]
@@ -360,9 +352,8 @@ def verdict_cn(verdict: str, rate: float | None = 0.10, qualifier: str = "左右
     return _VERDICT_CN[kind][verdict].format(g=f"{rate:.0%}{qualifier}")
 
 
-def consistency_cagr(result, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def consistency_cagr(result, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Per-chain CAGR and verdict from a ConsistencyResult."""
-    plan = resolve_plan(plan)
     goal = goal_text(plan, result.overall_growth, result.qualifier) if result.tested else ""
     verdict_col = f"与{goal}相比" if goal else "一致性检验"
     rows = []
@@ -379,10 +370,9 @@ def consistency_cagr(result, plan: Plan | None = None) -> tuple[pd.DataFrame, di
                 "note": f"来源：{plan.reference}{plan.table_section}（经清洗）{where}。"}
 
 
-def source_lines(tgt, register, plan: Plan | None = None) -> list[str]:
+def source_lines(tgt, register, *, plan: Plan) -> list[str]:
     """Data-source lines for the briefing's first page: plain text (file names from input), for
     :func:`chainplan_lib.present.briefing.title_html`, which escapes them."""
-    plan = resolve_plan(plan)
     lines = [f"{plan.table_section} 原始提取：{str(tgt.source_file).rsplit('/', 1)[-1]}（清洗修复 {len(tgt.repairs)} 处，见数据说明）"]
     files = "、".join(f.rsplit("/", 1)[-1] for f in register.source_files)
     tag = "（示例数据：合成，非真实统计）" if register.synthetic else ""
@@ -400,12 +390,12 @@ REASON_CN = {
 }
 
 
-def reason_cn(code: str, plan: Plan | None = None) -> str:
+def reason_cn(code: str, *, plan: Plan) -> str:
     """A quarantine reason code in Chinese for readers (an unknown code: 其他原因, with the code)."""
     text = REASON_CN.get(code)
     if text is None:
         return f"其他原因（{code}）"
-    return text.replace("{n_areas}", cn_count(len(resolve_plan(plan).areas))) if "{n_areas}" in text else text
+    return text.replace("{n_areas}", cn_count(len(plan.areas))) if "{n_areas}" in text else text
 
 
 def above_size_counts(register) -> str:
@@ -440,10 +430,10 @@ def register_summary(register) -> tuple[pd.DataFrame, dict]:
     return pd.DataFrame(rows), {"caption": "名录清洗汇总（行）", "note": note, "units": spec}
 
 
-def quarantine_reasons(register, plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+def quarantine_reasons(register, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Quarantined rows by reason (户/行)."""
     by = register.summary.get("quarantined_by_reason", {})
-    df = pd.DataFrame([{"原因": reason_cn(k, plan), "行数": v} for k, v in by.items()], columns=["原因", "行数"])
+    df = pd.DataFrame([{"原因": reason_cn(k, plan=plan), "行数": v} for k, v in by.items()], columns=["原因", "行数"])
     if df.empty:
         df = pd.DataFrame([{"原因": "无", "行数": 0}])
     return df, {"caption": "隔离原因", "units": {"原因": U.TEXT, "行数": U.ROWS},

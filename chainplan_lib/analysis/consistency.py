@@ -129,7 +129,7 @@ class ConsistencyResult:
     share_of_growth); regression (LogTrend of the summed target path, slope tested against
     log(1 + overall)); base_total_yi, rest_of_industry_cagr (at the overall rate) and
     rest_of_industry_band (at the band's low and high ends), all None when no base total is given;
-    all_name (四链合计 …) and labels (chain id → name) for text.
+    all_name (四链合计 …) and label(chain id) for text; ``plan``, the plan it was computed for.
     """
 
     verdict: str
@@ -152,7 +152,7 @@ class ConsistencyResult:
     qualifier: str = "左右"
     kind: str = "about"
     section: str = ""
-    labels: dict[str, str] = field(default_factory=dict, repr=False)
+    plan: Plan | None = field(default=None, repr=False)
 
     @property
     def tested(self) -> bool:
@@ -161,10 +161,10 @@ class ConsistencyResult:
 
     @property
     def all_name(self) -> str:
-        return self.labels.get(ALL, "合计")
+        return self.plan.all_name if self.plan is not None else "合计"
 
     def label(self, chain_id: str) -> str:
-        return self.labels.get(chain_id, chain_id)
+        return self.plan.chain_label(chain_id) if self.plan is not None else chain_id
 
     @property
     def tolerance_pp(self) -> float:
@@ -370,5 +370,5 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
         base_total_yi=float(base_total_yi) if base_total_yi is not None else None,
         rest_of_industry_cagr=rest, rest_of_industry_band=band, caveats=tuple(caveats),
         qualifier=qualifier, kind=kind, section=plan.overall_section if overall_growth == plan.overall_growth else "",
-        labels={**{c.id: c.name for c in plan.chains}, ALL: plan.all_name},
+        plan=plan,
     )

@@ -37,13 +37,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.model import ALL, ALL_NAME, TOTAL, Plan
+from ..plan.model import ALL, TOTAL, Plan
 
 DISTRICT = TOTAL
 
 __all__ = [
     "ALL",
-    "ALL_NAME",
     "cagr",
     "required_cagr",
     "completion_rate",

@@ -87,14 +87,14 @@ AREA_ALIASES: dict[str, str] = area_label_table(_DEFAULT)
 
 
 # ------------------------------------------------------------------------------ lookups
-def find_chain(label: str, *, plan: Plan) -> Chain | None:
+def find_chain(label: str, plan: Plan | None = None) -> Chain | None:
     """The chain a label names, or None. Accepts canonical names, ids and aliases, any spacing, Traditional."""
-    return plan.find_chain(label)
+    return (plan or _DEFAULT).find_chain(label)  # TEMPORARY default: until cleaning/actuals takes the plan
 
 
-def find_area(label: str, *, plan: Plan) -> str | None:
+def find_area(label: str, plan: Plan | None = None) -> str | None:
     """Canonical area name for a label (镇/街道/园区, aliases, Traditional forms, office forms), or None."""
-    return plan.find_area(label)
+    return (plan or _DEFAULT).find_area(label)  # TEMPORARY default: until cleaning/actuals takes the plan
 
 
 def find_industry(label: str) -> bool:
@@ -102,6 +102,6 @@ def find_industry(label: str) -> bool:
     return label_key(label) in _INDUSTRY_KEYS
 
 
-def find_indicator(label: str, *, plan: Plan) -> str | None:
+def find_indicator(label: str, plan: Plan | None = None) -> str | None:
     """The indicator id ('revenue', 'enterprises', …) for a table's indicator label, or None."""
-    return plan.find_indicator(label)
+    return (plan or _DEFAULT).find_indicator(label)  # TEMPORARY default: until cleaning/actuals takes the plan

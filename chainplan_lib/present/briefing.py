@@ -19,7 +19,8 @@ from ..plan.model import ALL, Plan, cn_count
 from ..plan.model import TOTAL as DISTRICT
 from . import units as U
 from .escape import html_text
-from .tables import KIND_CN, check_cn, goal_text
+from .sources import goal_text
+from .targets import KIND_CN, check_cn
 
 __all__ = ["title_html", "briefing_title", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
 

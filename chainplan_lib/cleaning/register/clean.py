@@ -41,6 +41,7 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from ...errors import InputError
+from ...plan.model import Plan
 from .checks import PartResult, empty_reasons, parse_sheet, require_columns
 from .config import RegisterConfig, load_register_config
 from .dedupe import build_panel, deduplicate

@@ -19,7 +19,7 @@ from ...plan.names import DISTRICT, OTHER_CHAIN
 from .values import arrow_strings, matches, utf8_lengths
 
 __all__ = [
-    "OTHER_NAME", "OTHER_ID", "CHAIN_IDS_ALL", "CHAIN_NAME_BY_ID", "AREA_CATEGORIES", "CLEAN_COLUMNS",
+    "OTHER_NAME", "OTHER_ID", "CLEAN_COLUMNS",
     "QUARANTINE_TAIL", "DUPLICATE_COLUMNS", "PANEL_COLUMNS", "OUTPUT_FILES", "REASONS", "REASONS_CN",
     "FIELD_LABELS_CN", "QUARANTINE_SCHEMA", "RegisterNames", "register_names",
 ]

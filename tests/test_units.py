@@ -131,7 +131,8 @@ def test_every_table_function_declares_every_column(data):
              show_register.register_summary(register), show_register.quarantine_reasons(register, plan=PLAN),
              tables.present(growth.required_growth(register.panel, t, actual_year=2024, plan=PLAN), plan=PLAN),
              tables.present(res.contributions, plan=PLAN),
-             briefing.headline_table(t, res, 2024, cmp, plan=PLAN),
+             briefing.headline_table(t, res, 2024, bundled_district().progress(2024), plan=PLAN),
+             briefing.reconciliation_table(bundled_district().reconcile(2024), 2024, plan=PLAN),
              show_shares.concentration_table(shares.concentration(t, include_all=True, plan=PLAN), [2023, 2026], plan=PLAN),
              show_shares.share_change_table(shares.share_change(t, 2023, 2026, include_all=True, input_precision=0.5, plan=PLAN),
                                          "all", 2023, 2026, plan=PLAN),
@@ -178,7 +179,7 @@ def test_headline_table_numbers(data):
     tgt, register = data
     t = tgt.table
     res = consistency.check_consistency(t, plan=PLAN)
-    df, kw = briefing.headline_table(t, res, 2024, compare.actual_vs_target(register.panel, t, 2024, plan=PLAN), plan=PLAN)
+    df, kw = briefing.headline_table(t, res, 2024, bundled_district().progress(2024), plan=PLAN)
     rows = {r[0]: r for r in _cells(tables.to_html(df, **kw))}
     # 四链合计: 2026 targets 1,000 亿元; CAGR (1000/690)^(1/3) − 1 = 13.17 %; 2024 target 768 亿元
     assert rows["四链合计"][1] == "1,000.0" and rows["四链合计"][3] == "13.2%" and rows["四链合计"][5] == "768.0"

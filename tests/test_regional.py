@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chainplan_lib.analysis import regional as R
-from chainplan_lib.analysis import shares as S
 from chainplan_lib.errors import ParameterError
 from chainplan_lib.plan.names import AREAS, CHAIN_IDS
 

@@ -123,14 +123,14 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 def _cmd_actuals_clean(args: argparse.Namespace) -> int:
     from .cleaning.actuals.clean import clean_actuals
 
-    print(clean_actuals(args.inputs, out_dir=args.out).summary_text())
+    print(clean_actuals(args.inputs, _plan(args), out_dir=args.out).summary_text())
     return 0
 
 
 def _cmd_actuals_sample(args: argparse.Namespace) -> int:
     from .cleaning.actuals.sample import write_sample_actuals
 
-    for p in write_sample_actuals(args.out, seed=args.seed, overwrite=args.overwrite):
+    for p in write_sample_actuals(args.out, _plan(args), seed=args.seed, overwrite=args.overwrite):
         print(p)
     return 0
 
@@ -144,8 +144,9 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     year = check_year(args.year)
     if args.month is not None and not 1 <= args.month <= 12:
         raise ParameterError(f"--month {args.month} must be 1–12 (1—2月 is month 2)")
-    data = actuals_bundle(args.actuals)
-    report = progress_report(data.actuals, load_targets(args.targets), year, args.month, basis=args.basis)
+    plan = _plan(args)
+    data = actuals_bundle(args.actuals, None, plan)
+    report = progress_report(data.actuals, load_targets(args.targets, plan), year, args.month, basis=args.basis)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -149,9 +149,10 @@ def _progress_tables() -> list:
     """Every table of the progress report (06_progress) on the bundled monthly sample, 2025年1—9月."""
     from chainplan_lib.analysis.progress_report import progress_report
     from chainplan_lib.cleaning.actuals.clean import actuals_bundle
+    from chainplan_lib.plan.load import bundled_plan_path, read_plan
     from chainplan_lib.present import progress_tables as pt
 
-    data = actuals_bundle(None, None)
+    data = actuals_bundle(None, None, read_plan(bundled_plan_path()))
     report = progress_report(data.actuals, datasets.targets_bundle(None).table, 2025, 9)
     return [pt.cleaning_table(data), pt.progress_table(report, data), pt.full_year_table(report),
             pt.backtest_table(report, "textiles"), pt.coverage_table(report, "textiles"), pt.required_table(report),

@@ -110,9 +110,10 @@ def actuals_bundle(actuals_dir: str | Path | None = None, processed_dir: str | P
     from ..cleaning.actuals.clean import actuals_bundle as bundle
 
     has_processed = processed_dir is not None and (Path(processed_dir) / "actuals" / OUTPUT_FILES["actuals"]).exists()
-    if actuals_dir is None and not has_processed and not is_bundled(resolve_plan(plan)):
-        return clean_actuals([])
-    return bundle(actuals_dir, processed_dir)
+    p = resolve_plan(plan)
+    if actuals_dir is None and not has_processed and not is_bundled(p):
+        return clean_actuals([], p)
+    return bundle(actuals_dir, processed_dir, p)
 
 
 @dataclass

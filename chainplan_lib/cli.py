@@ -146,7 +146,11 @@ def _cmd_progress(args: argparse.Namespace) -> int:
         raise ParameterError(f"--month {args.month} must be 1–12 (1—2月 is month 2)")
     plan = _plan(args)
     data = actuals_bundle(args.actuals, None, plan)
-    report = progress_report(data.actuals, load_targets(args.targets, plan), year, args.month, basis=args.basis)
+    if args.indicator not in plan.indicator_ids:
+        raise ParameterError(f"--indicator {args.indicator}: not an indicator of the plan "
+                             f"({', '.join(plan.indicator_ids)})")
+    report = progress_report(data.actuals, load_targets(args.targets, plan), year, args.month, basis=args.basis,
+                             indicator=args.indicator, coverage=data.coverage)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -175,6 +179,8 @@ def _add_actuals_parsers(sub) -> None:
     p.add_argument("--actuals", type=Path, default=None,
                    help="folder with actuals.csv, or raw reports to clean (default: the bundled SYNTHETIC sample)")
     p.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
+    p.add_argument("--indicator", default="revenue",
+                   help="the plan's indicator to follow (default revenue; e.g. output for a table of 工业总产值)")
     p.add_argument("--basis", choices=("calendar", "seasonal"), default="calendar",
                    help="时序进度: N/12 (calendar) or past years' share reached by month N (seasonal)")
     p.add_argument("--json", action="store_true")

@@ -125,3 +125,11 @@ def test_a_folder_of_pages_is_read_and_bad_pages_are_one_line_errors(tmp_path, p
     (tmp_path / "junk.html").write_bytes(b"\xff\xfe\x00\x81" * 10)
     with pytest.raises(InputError, match="junk.html"):
         clean_actuals([tmp_path / "junk.html"], plan)
+
+
+def test_cells_and_rows_left_open_by_an_old_page_are_closed(tmp_path):
+    p = tmp_path / "old.html"
+    p.write_text("<html><head><title>2025年1-9月</title></head><body><table><tr><th>指标名称<th>1-9月累计（亿元）"
+                 "<tr><td>规上工业<td>990<tr><td>其中：现代针纺<td>291.4</table></body></html>", encoding="utf-8")
+    rows = read_webpage(p).tables[0].rows
+    assert rows == [["指标名称", "1-9月累计（亿元）"], ["规上工业", "990"], ["其中：现代针纺", "291.4"]]

@@ -8,9 +8,11 @@ filled (a heading belongs to every cell it covers, as a merged cell of a workboo
 the page's title and date. The text of a cell is kept exactly as printed (no number parsing): what a cell means
 is for the cleaner to decide.
 
-The page is parsed with lxml's HTML parser (as pandas' ``read_html(flavor="lxml")`` does, with the same
-rowspan/colspan expansion), but cells stay text and header rows stay rows: ``read_html`` would turn header rows
-into column labels and cells into numbers, and the header grammar of a 统计月报 needs both as printed.
+The page is parsed with BeautifulSoup on lxml's HTML parser (as pandas' ``read_html(flavor="lxml")`` parses it: it
+closes the cells and rows old pages leave open; lxml comes with python-docx, and Python's own ``html.parser`` is
+used if it is missing), and spans are filled as ``read_html`` fills them. ``read_html`` itself is not used: it
+turns header rows into column labels and cells into numbers, and the header grammar of a 统计月报 needs both as
+printed.
 """
 
 from __future__ import annotations
@@ -55,17 +57,7 @@ class WebPage:
 
 def _text(el) -> str:
     """A cell's text as a reader sees it: <br> as a space, runs of whitespace as one space."""
-    parts = []
-    for node in el.iter():
-        if node.tag == "br":
-            parts.append(" ")
-        if node.text and node is not el and node.tag not in ("script", "style"):
-            parts.append(node.text)
-        elif node is el and node.text:
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return _WS.sub(" ", "".join(parts)).strip()
+    return _WS.sub(" ", el.get_text(" ") if el.find("br") else el.get_text("")).strip()
 
 
 def _span(el, name: str) -> int:
@@ -75,12 +67,16 @@ def _span(el, name: str) -> int:
         return 1
 
 
+def _owner(el):
+    """The nearest <table> containing ``el``."""
+    return el.find_parent("table")
+
+
 def _table_rows(table) -> list[list[str]]:
     """The rows of a table with rowspan/colspan filled (each spanned position gets the cell's text)."""
     rows: list[list[str]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
-    trs = [tr for tr in table.iter("tr") if _owner(tr) is table]
-    for tr in trs:
+    for tr in (tr for tr in table.find_all("tr") if _owner(tr) is table):
         row: list[str] = []
         col = 0
 
@@ -95,9 +91,7 @@ def _table_rows(table) -> list[list[str]]:
                     pending[col] = (text, left - 1)
                 col += 1
 
-        for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
-                continue
+        for cell in tr.find_all(["td", "th"], recursive=False):
             fill_pending()
             text = _text(cell)
             cs, rs = _span(cell, "colspan"), _span(cell, "rowspan")
@@ -117,14 +111,6 @@ def _table_rows(table) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in rows]
 
 
-def _owner(el):
-    """The nearest <table> containing ``el``."""
-    p = el.getparent()
-    while p is not None and p.tag != "table":
-        p = p.getparent()
-    return p
-
-
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
     m = _CHARSET.search(data[:4096])
     candidates = []
@@ -142,8 +128,8 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     raise InputError("cannot decode the page (tried its declared charset, UTF-8 and GB18030)", file=path)
 
 
-def _page_date(root, text_lines: list[str], date_words: tuple[str, ...]) -> tuple[_dt.date | None, str]:
-    for meta in root.iter("meta"):
+def _page_date(soup, text_lines: list[str], date_words: tuple[str, ...]) -> tuple[_dt.date | None, str]:
+    for meta in soup.find_all("meta"):
         name = (meta.get("name") or meta.get("property") or "").lower()
         if name in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "date", "dc.date"):
             m = _DATE.search(meta.get("content") or "")
@@ -175,15 +161,16 @@ def _mkdate(m) -> _dt.date | None:
         return None
 
 
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "table", "section", "article", "span",
-          "caption", "center", "font", "strong", "b", "header", "footer", "td", "th", "title"}
+_BLOCK = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "section", "article",
+          "caption", "center", "header", "footer", "td", "th", "title", "dd", "dt", "form", "blockquote", "pre")
+_MARK = "\x00table{}\x00"
 
 
 def read_webpage(path: str | Path, *, date_words: tuple[str, ...] = ("发布日期", "发布时间", "日期", "时间"),
                  max_line: int = 60) -> WebPage:
     """The title, date and tables of a saved page (see the module docstring). ``date_words``: words before a
     date on the page's date line; ``max_line``: lines above a table longer than this are prose, not titles."""
-    import lxml.html
+    from bs4 import BeautifulSoup, FeatureNotFound
 
     path = Path(path)
     data = path.read_bytes()
@@ -192,67 +179,46 @@ def read_webpage(path: str | Path, *, date_words: tuple[str, ...] = ("发布日�
                          file=path)
     text, enc = _decode(data, path)
     try:
-        root = lxml.html.document_fromstring(text)
-    except Exception as exc:  # lxml's ParserError / XMLSyntaxError on an empty or broken document
+        try:
+            soup = BeautifulSoup(text, "lxml")  # closes cells and rows a page leaves open (<td>a<td>b)
+        except FeatureNotFound:
+            soup = BeautifulSoup(text, "html.parser")
+    except Exception as exc:  # the parser gives up on very broken markup
         raise InputError(f"not a readable web page ({type(exc).__name__}: {str(exc)[:120]})", file=path) from None
-    for bad in root.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    title_el = root.find(".//title")
-    title = _text(title_el) if title_el is not None else ""
-    # the page's text as lines, in order, with each top-level table as a marker
+    for bad in soup(["script", "style", "noscript"]):
+        bad.decompose()
+    title = _WS.sub(" ", soup.title.get_text("")).strip() if soup.title else ""
+    # the tables of the page (not those nested in a cell), read before the page is turned into lines
+    tables = [t for t in soup.find_all("table") if _owner(t) is None]
+    read = [(_table_rows(t), _text(t.caption) if t.caption else "") for t in tables]
+    for k, t in enumerate(tables):
+        t.replace_with(soup.new_string("\n" + _MARK.format(k) + "\n"))
+    for br in soup.find_all("br"):
+        br.replace_with(soup.new_string("\n"))
+    for el in soup.find_all(_BLOCK):
+        el.insert_before(soup.new_string("\n"))
+        el.insert_after(soup.new_string("\n"))
+    body = soup.body if soup.body is not None else soup
+    if soup.title is not None:
+        soup.title.decompose()
     lines: list[str | int] = []
-    tables: list = []
-    buf: list[str] = []
-
-    def flush():
-        t = _WS.sub(" ", "".join(buf)).strip()
-        if t:
-            lines.append(t)
-        buf.clear()
-
-    def walk(el):
-        if not isinstance(el.tag, str):
-            if el.tail:
-                buf.append(el.tail)
-            return
-        if el.tag == "table":
-            flush()
-            if _owner(el) is None:
-                tables.append(el)
-                lines.append(len(tables) - 1)
-            if el.tail:
-                buf.append(el.tail)
-            return
-        if el.tag in ("head",):
-            return
-        block = el.tag in _BLOCK
-        if block:
-            flush()
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            flush()
-        if el.tail:
-            buf.append(el.tail)
-
-    body = root.find("body")
-    walk(body if body is not None else root)
-    flush()
+    for raw in body.get_text("").split("\n"):
+        line = _WS.sub(" ", raw).strip()
+        if not line:
+            continue
+        m = re.fullmatch(r"\x00table(\d+)\x00", line)
+        lines.append(int(m.group(1)) if m else line)
     text_lines = [x for x in lines if isinstance(x, str)]
-    date, date_text = _page_date(root, [title, *text_lines], date_words)
+    date, date_text = _page_date(soup, [title, *text_lines], date_words)
     out = []
-    for k, el in enumerate(tables):
-        pos = lines.index(k)
+    for k, (rows, cap) in enumerate(read):
+        pos = lines.index(k) if k in lines else len(lines)
         above: list[str] = []
         for x in reversed(lines[:pos]):
             if isinstance(x, int) or len(above) >= 4:
                 break
             if len(x) <= max_line and not _date_line(x, date_words):
                 above.insert(0, x)
-        cap = el.find("caption")
-        rows = _table_rows(el)
         if any(any(c for c in r) for r in rows):
-            out.append(WebTable(len(out) + 1, rows, above, _text(cap) if cap is not None else ""))
+            out.append(WebTable(len(out) + 1, rows, above, cap))
     return WebPage(path, title, date, date_text, out, enc)

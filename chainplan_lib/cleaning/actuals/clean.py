@@ -333,7 +333,7 @@ def clean_actuals(inputs: list[Path] | list[str], plan: Plan, *, out_dir: str | 
             else:
                 records.append({**rec, **src, "coverage": "", "divisions_found": "", "divisions_missing": "",
                                 "yoy_basis": "", "_release": rel})
-    sums, coverage, industry = _chain_sums(industry, plan, several, lay)
+    sums, coverage, industry = _chain_sums(industry, plan)
     clean, dupes, revisions, conflicts, counts = _resolve(records + sums)
     quarantine = pd.DataFrame(quarantined + conflicts, columns=QUARANTINE_COLUMNS)
     quarantine = quarantine.astype({c: str for c in QUARANTINE_COLUMNS if c != "source_row"})
@@ -351,7 +351,7 @@ def clean_actuals(inputs: list[Path] | list[str], plan: Plan, *, out_dir: str | 
     return result
 
 
-def _chain_sums(industry: list[dict], plan: Plan, several: set[str], lay: Layout):
+def _chain_sums(industry: list[dict], plan: Plan):
     """Chain records and coverage from the rows by industry, per table, period, indicator and area."""
     code_chain = plan.industry_code_map()
 

@@ -313,7 +313,6 @@ class Label:
     industry: IndustryMatch | None = None
     near: tuple[tuple[str, str], ...] = ()
     of_which: bool = False
-    exact_chain: bool = False
 
     @property
     def recognised(self) -> bool:
@@ -375,7 +374,7 @@ def _read(text: str, layout: Layout) -> Label:
                      of_which=of_which)
     chain = layout.plan.find_chain(bare)
     if chain is not None:
-        return Label(text, chain.id, None, None, unit, of_which=of_which, exact_chain=True)
+        return Label(text, chain.id, None, None, unit, of_which=of_which)
     industry = layout.industries.short_name(ikey)
     if industry is not None:
         return Label(text, indicator=_first(bare, layout.indicator_table), unit=unit, industry=industry,

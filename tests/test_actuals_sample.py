@@ -95,6 +95,7 @@ def test_cleaning_the_bundled_sample_gives_back_the_truth(truth, plan):
     s = r.summary
     assert s["balanced"] and s["rows_accounted"] and s["synthetic"] and s["duplicates_dropped"] == 0
     assert set(s["quarantined_by_reason"]) == {"note_row", "section_heading"}  # only structure, no bad data
+    assert (r.quarantine["value_text"] == "").all()  # a note merged across the row is a note, not figures
     got = r.actuals[r.actuals["cumulative"] & (r.actuals["area"] == "全区")]
     got = got.set_index(["year", "month", "chain_id"]).sort_index()
     want = truth.set_index(["year", "month", "chain_id"]).sort_index()

@@ -359,8 +359,8 @@ def _walk_report(rows, start: int, hd: _Header, end: int, layout: Layout, file: 
         has_any = [(v, vt, yt, pt) for v, vt, yt, pt in vals if vt or yt or pt]
         # a row quarantined whole keeps its figures as printed (value_text: the cells right of the label)
         figures = " | ".join(c for j, c in enumerate(cells) if c and j not in (label_col, chain_col)) if has_any else ""
-        base = {"file": file, "sheet": sheet, "row": n(i), "label": label, "column": "", "cell": "",
-                "value_text": figures}
+        base = {"file": file, "sheet": sheet, "row": n(i), "label": label, "column": "", "cell": ""}
+        whole = {**base, "value_text": figures}  # for a row quarantined as a whole (a subtotal, a breakdown …)
         if cell_key(label) == label_key and label_key and (
                 not has_any or all(cell_key(vt) == cell_key(names[v.col]) for v, vt, _, _ in has_any
                                    if v.col is not None)):
@@ -377,16 +377,17 @@ def _walk_report(rows, start: int, hd: _Header, end: int, layout: Layout, file: 
             continue
         total = lab.kind == "total" or (lab.kind == "subtotal" and not chain_table)
         if lab.kind == "subtotal" and chain_table:
-            entries.append({**base, "code": "subtotal_row"})
+            entries.append({**whole, "code": "subtotal_row"})
             continue
         if lab.kind == "breakdown":
-            entries.append({**base, "code": "breakdown_not_tracked" if has_any else "section_heading"})
+            entries.append({**(whole if has_any else base), "code": "breakdown_not_tracked" if has_any else
+                            "section_heading"})
             continue
         if lab.near and not has_any:
             entries.append({**base, "code": "label_unknown"})
             continue
         if lab.near:
-            entries.append({**base, "code": "industry_name_near",
+            entries.append({**whole, "code": "industry_name_near",
                             "detail": "、".join(f"{c} {n}" for c, n in lab.near)})
             continue
         if not has_any:  # a label and no value: a section heading for the rows below
@@ -427,7 +428,7 @@ def _walk_report(rows, start: int, hd: _Header, end: int, layout: Layout, file: 
             if total and not (area_col is not None and cells[area_col]):
                 area_text = area_text or TOTAL
             if series is None and not chain_table and not lab.recognised and not total:
-                entries.append({**base, "code": "label_unknown"})
+                entries.append({**whole, "code": "label_unknown"})
                 continue
             canonical = layout.area_of(area_text or "") if (lab.area or area_col is not None) else None
             if lab.of_which and canonical and canonical != TOTAL and last_area:

@@ -127,14 +127,14 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 def _cmd_actuals_clean(args: argparse.Namespace) -> int:
     from .cleaning.actuals.clean import clean_actuals
 
-    print(clean_actuals(args.inputs, out_dir=args.out).summary_text())
+    print(clean_actuals(args.inputs, _plan(args), out_dir=args.out).summary_text())
     return 0
 
 
 def _cmd_actuals_sample(args: argparse.Namespace) -> int:
     from .cleaning.actuals.sample import write_sample_actuals
 
-    for p in write_sample_actuals(args.out, seed=args.seed, overwrite=args.overwrite):
+    for p in write_sample_actuals(args.out, _plan(args), seed=args.seed, overwrite=args.overwrite):
         print(p)
     return 0
 
@@ -151,10 +151,14 @@ def _cmd_progress(args: argparse.Namespace) -> int:
         raise ParameterError("--month 1: 1月不单独发布（1—2月合并发布，即 --month 2）; use --month 2–12")
     if args.month is not None and not 2 <= args.month <= 12:
         raise ParameterError(f"--month {args.month} must be 2–12 (1—2月 is month 2)")
+    if args.indicator not in plan.indicator_ids:
+        raise ParameterError(f"--indicator {args.indicator}: not an indicator of the plan "
+                             f"({', '.join(plan.indicator_ids)})")
     d = District.open(plan, actuals=args.actuals)  # the bundled sample only for the bundled plan
     data = d.monthly
     targets = load_targets(args.targets, plan=plan) if args.targets is not None else d.targets.table
-    report = progress_report(data.actuals, targets, year, args.month, basis=args.basis, plan=plan)
+    report = progress_report(data.actuals, targets, year, args.month, basis=args.basis, plan=plan,
+                             indicator=args.indicator, coverage=data.coverage)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -183,6 +187,8 @@ def _add_actuals_parsers(sub) -> None:
     p.add_argument("--actuals", type=Path, default=None,
                    help="folder with actuals.csv, or raw reports to clean (default: the bundled SYNTHETIC sample)")
     p.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
+    p.add_argument("--indicator", default="revenue",
+                   help="the plan's indicator to follow (default revenue; e.g. output for a table of 工业总产值)")
     p.add_argument("--basis", choices=("calendar", "seasonal"), default="calendar",
                    help="时序进度: N/12 (calendar) or past years' share reached by month N (seasonal)")
     p.add_argument("--json", action="store_true")

@@ -176,8 +176,8 @@ class District:
         has_processed = (self.processed is not None
                          and (self.processed / "actuals" / OUTPUT_FILES["actuals"]).exists())
         if self.actuals_source is None and not has_processed and not is_bundled(self.plan):
-            return clean_actuals([])
-        return actuals_bundle(self.actuals_source, self.processed)
+            return clean_actuals([], self.plan)
+        return actuals_bundle(self.actuals_source, self.processed, self.plan)
 
     # ------------------------------------------------------------------------------------------------ analyses
     def statistics_totals(self) -> dict[str, float]:

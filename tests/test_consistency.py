@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from chainplan_lib import cli
 from chainplan_lib.analysis.consistency import check_consistency, rest_of_industry_cagr, verdict_for
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.plan.names import CHAIN_IDS
+
+CHAIN_IDS = PLAN.chain_ids
 
 
 @pytest.fixture(scope="module")

@@ -147,7 +147,7 @@ def test_a_year_without_actuals_says_so():
     assert d["month"] is None and d["chains"]["textiles"] is None
 
 
-def test_cli_json_has_the_issue_shape(tmp_path, capsys):
+def test_cli_json_has_the_issue_shape(tmp_path, capsys, plan):
     src = tmp_path / "t.csv"
     lines = ["year,month,chain,indicator,value,unit,yoy_pct"]
     for y, m, c, v, g in [(2025, 9, "现代针纺", 291, 11.4), (2025, 9, "冶金建材", 202.5, ""),
@@ -155,7 +155,7 @@ def test_cli_json_has_the_issue_shape(tmp_path, capsys):
                           (2025, 9, "规上工业", 990, 6)]:
         lines.append(f"{y},{m},{c},营业收入,{v},亿元,{g}")
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    clean_actuals([src], out_dir=tmp_path / "clean")
+    clean_actuals([src], plan, out_dir=tmp_path / "clean")
     assert cli_main(["progress", "--year", "2025", "--month", "9", "--actuals", str(tmp_path / "clean"), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert set(d) == {"year", "month", "area", "method", "chains", "missing"} and (d["year"], d["month"]) == (2025, 9)

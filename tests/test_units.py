@@ -155,15 +155,14 @@ def test_every_table_function_declares_every_column(data):
 def _progress_tables() -> list:
     """Every table of the progress report (06_progress) on the bundled monthly sample, 2025年1—9月."""
     from chainplan_lib.analysis.progress_report import progress_report
-    from chainplan_lib.cleaning.actuals.clean import actuals_bundle
     from chainplan_lib.present import progress as show_progress
 
-    data = actuals_bundle(None, None)
+    data = bundled_district().monthly
     report = progress_report(data.actuals, bundled_district().targets.table, 2025, 9, plan=PLAN)
     return [show_progress.cleaning_table(data), show_progress.progress_table(report, data), show_progress.full_year_table(report),
             show_progress.backtest_table(report, "textiles"), show_progress.coverage_table(report, "textiles"), show_progress.required_table(report),
-            show_progress.projection_table(report), show_progress.annual_backtest_table(report.annual_backtest("textiles")),
-            show_progress.yoy_check_table(data, "textiles", 2025, plan=PLAN)]
+            show_progress.projection_table(report), show_progress.annual_backtest_table(report.annual_backtests()),
+            show_progress.yoy_check_table(data, 2025, 9, plan=PLAN)]
 
 
 def test_quarantine_reasons_are_shown_in_chinese(data):

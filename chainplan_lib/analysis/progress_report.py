@@ -74,6 +74,7 @@ class ProgressReport:
     indicator: str = "revenue"
     missing: dict[str, str] = field(default_factory=dict)                      # series without a figure: why
     _projections: pd.DataFrame | None = field(default=None, repr=False)
+    coverage: pd.DataFrame | None = field(default=None, repr=False)  # chains added up from industries: see below
 
     # ------------------------------------------------------------------------------------------------ state
     @property
@@ -308,10 +309,12 @@ class ProgressReport:
                               "backtest_max_ape_pct": _num(cal.max_ape_pct) if cal else None},
                 "methods": methods,
             }
-        return {"year": self.year, "month": self.month, "area": self.area,
-                "method": {"quoted": self.method, "reason": self.method_reason}, "chains": chains,
-                "missing": [{"series": s, "name": series_name(s, self.plan), "why": why}
-                            for s, why in self.missing.items()]}
+        out = {"year": self.year, "month": self.month, "area": self.area,
+               "method": {"quoted": self.method, "reason": self.method_reason}, "chains": chains,
+               "missing": [{"series": s, "name": series_name(s, self.plan), "why": why}
+                           for s, why in self.missing.items()]}
+        out.update(self.coverage_dict())
+        return out
 
     def summary(self) -> str:
         """Plain-text report for the command line."""
@@ -326,7 +329,52 @@ class ProgressReport:
             lines += self.full_year_sentences()
         if len(self.required):
             lines += ["", "完成目标所需增长："] + self.required_sentences()
+        if self.coverage_sentences():
+            lines += ["", "按行业汇总的产业链（口径说明）："] + self.coverage_sentences()
         return "\n".join(lines)
+
+    # ------------------------------------------------------------------------------ chains from industries
+    def period_coverage(self) -> pd.DataFrame:
+        """The coverage rows of this report's period, indicator and area (one per chain, the latest table's):
+        which of each chain's industry codes the 统计月报 by industry had. Empty when no chain was added up."""
+        c = self.coverage
+        if c is None or not len(c) or self.month is None:
+            return pd.DataFrame()
+        c = c[(c["year"] == self.year) & (c["month"] == self.month) & c["cumulative"].astype(bool)
+              & (c["indicator"] == self.indicator) & (c["area"] == self.area)]
+        return c.drop_duplicates("chain_id", keep="last")
+
+    def coverage_dict(self) -> dict:
+        """``coverage`` (per chain: status full / partial / absent, the codes expected, found and missing, how the
+        growth of the sum was computed) and ``not_covered`` (chains the table by industry does not cover: no
+        figure, not 0) — only when a chain of this period was added up from industries."""
+        c = self.period_coverage()
+        if not len(c):
+            return {}
+        codes = lambda x: str(x).split() if isinstance(x, str) and x.strip() else []
+        cov = {r.chain_id: {"status": r.status, "codes_expected": codes(r.codes_expected),
+                            "codes_found": codes(r.codes_found), "codes_missing": codes(r.codes_missing),
+                            "yoy_basis": r.yoy_basis if isinstance(r.yoy_basis, str) else "",
+                            "source": f"{r.source_file} {r.source_table}".strip(),
+                            "note": r.note if isinstance(r.note, str) else ""}
+               for r in c.itertuples()}
+        return {"coverage": cov, "not_covered": [k for k, v in cov.items() if v["status"].startswith("absent")]}
+
+    def coverage_sentences(self) -> list[str]:
+        """What a reader must know of chains added up from a table by industry (the briefing's footnote)."""
+        c = self.period_coverage()
+        out = []
+        basis = {"prior_year": "同比按表中上年同期数计算", "growth": "同比按各行业增速倒推上年基数计算"}
+        for r in c.itertuples():
+            how = basis.get(r.yoy_basis, "") if isinstance(r.yoy_basis, str) else ""
+            if r.status.startswith("absent"):
+                out.append(f"{r.chain}：统计月报按行业公布，表中没有其行业（{r.codes_expected}），本期无数据（不是 0）。")
+            elif r.status.startswith("partial"):
+                out.append(f"{r.chain}：由行业 {r.codes_found} 相加，缺 {r.codes_missing}，为部分口径"
+                           f"{'；' + how if how else ''}。")
+            else:
+                out.append(f"{r.chain}：由行业 {r.codes_found} 相加（全部口径）{'；' + how if how else ''}。")
+        return out
 
 
 def _actual_estimate(cum: float) -> Estimate:
@@ -341,12 +389,14 @@ def _calibrate(est: Estimate, bt: pd.DataFrame, method: str, month: int) -> tupl
 
 def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: int, month: int | None = None, *,
                     plan: Plan, area: str = DISTRICT, basis: str = "calendar", series=None, backtest: bool = True,
-                    indicator: str = "revenue") -> ProgressReport:
+                    indicator: str = "revenue", coverage: pd.DataFrame | None = None) -> ProgressReport:
     """Progress, full-year estimates (backtested, calibrated), required growth and projections for ``year`` /
     1—``month``月.
 
     ``month`` None: the latest month published for the year. No actuals for the year: an empty report whose
     ``message`` says so (in Chinese). ``series``: default every chain of the plan, ``all`` and ``industry``.
+    ``coverage``: the cleaner's coverage of chains added up from a table by industry (``ActualsResult.coverage``),
+    carried into ``to_dict()`` and ``summary()``.
     """
     series = series_ids(plan) if series is None else series
     tables = {s: cumulative_table(actuals, s, area, indicator, plan=plan) for s in series}
@@ -360,8 +410,9 @@ def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: i
         when = f"{year}年{period_label(month)}" if month else f"{year}年"
         span = f"（已有 {have[0]}—{have[-1]} 年）" if have else ""
         return ProgressReport(plan, year, month, area, basis, pd.DataFrame(),
-                              message=f"{when}尚无统计月报数据{span}，本节从略。")
-    rep = ProgressReport(plan, year, month, area, basis, table, tables=tables, targets=targets, indicator=indicator)
+                              message=f"{when}尚无统计月报数据{span}，本节从略。", coverage=coverage)
+    rep = ProgressReport(plan, year, month, area, basis, table, tables=tables, targets=targets, indicator=indicator,
+                         coverage=coverage)
     present = set(table["series"])
     rep.missing = {s: f"{year}年{period_label(month)}无数据" for s in series if s not in present}
     if INDUSTRY_ID not in rep.tables:

@@ -234,10 +234,10 @@ class District:
     def why_missing(self, series: str, year: int, month: int | None) -> str:
         """Why the 统计月报 have no figure for ``series`` at 1—``month``月 of ``year``: the quarantined rows that
         were that series (their reason, file and row), else that no file gave it."""
+        from .analysis.monthly import ALL
         from .analysis.progress import period_label
         from .cleaning.actuals.headings import find_period
         from .errors import InputError
-        from .analysis.monthly import ALL
         from .plan.names import DISTRICT, INDUSTRY_ID, find_industry
 
         q = self.monthly.quarantine

@@ -250,6 +250,12 @@ class District:
             lacking = [c.name for c in self.plan.chains if not len(a) or not (a["chain_id"] == c.id).any()]
             if lacking:
                 return f"缺少{'、'.join(lacking)}{when}的数据，不作合计"
+        cov = self.monthly.coverage  # a table by industry that has none of the chain's industries
+        if len(cov) and month is not None:
+            cov = cov[(cov["chain_id"] == series) & (cov["year"] == year) & (cov["month"] == month)
+                      & cov["cumulative"].astype(bool) & cov["status"].astype(str).str.startswith("absent")]
+            if len(cov):
+                return f"统计月报按行业公布，表中没有其行业（{cov.iloc[-1]['codes_expected']}），{when}无数据（不是 0）"
         hits: dict[str, dict[str, list[str]]] = {}  # reason → file name → rows
         for r in (q.itertuples() if len(q) else ()):
             label = str(getattr(r, "label", "") or "")

@@ -185,7 +185,7 @@ def full_year_table(report) -> tuple[pd.DataFrame, dict]:
     rows = []
     for r in report.full_year_frame().itertuples():
         back = (f"{int(r.backtest_years)}年；{r.backtest_mape_pct:.1f}%/{r.backtest_max_ape_pct:.1f}%"
-                if r.backtest_years else "不足两年")
+                if r.backtest_years else "未经回测" if r.method == "pace" else "不足两年")
         rows.append({"产业链": r.name, "全年预计（亿元）": _nan(r.value),
                      "80%区间（亿元）": U.Range(_nan(r.lower80), _nan(r.upper80)),
                      "95%区间（亿元）": U.Range(_nan(r.lower95), _nan(r.upper95)), "年度目标（亿元）": _nan(r.target_yi),
@@ -193,9 +193,10 @@ def full_year_table(report) -> tuple[pd.DataFrame, dict]:
     df = pd.DataFrame(rows)
     plan = report.plan
     note = (f"各行同用{METHOD_SHORT.get(report.method, report.method)}（{report.method_reason}）；"
-            f"{plan.all_name}为各链预计之和。惯例法：1—N月累计 ÷ 前三年同期累计占全年比重的平均；模型法：按月季节性的"
+            f"{plan.all_name}为各链预计之和。" + ("" if report.method == "pace" else
+            "惯例法：1—N月累计 ÷ 前三年同期累计占全年比重的平均；模型法：按月季节性的"
             "指数平滑模型，参数用往年完整数据估计。区间按该方法往年同一月份的实际误差确定（误差平方平均的平方根乘以 t 分布"
-            "分位数），回测年数少时区间较宽；往年不足两年时不给区间。")
+            "分位数），回测年数少时区间较宽；往年不足两年时不给区间。"))
     units = _units(df, **{c: U.YI for c in ("全年预计（亿元）", "80%区间（亿元）", "95%区间（亿元）", "年度目标（亿元）")},
                    **{"预计完成目标（%）": U.PERCENT})
     return df, {"caption": f"{report.title}：全年预计", "note": note, "units": units}

@@ -112,7 +112,7 @@ def test_target_table_path_that_is_not_a_table(what, tmp_path, capsys):
     if what == "empty":
         p.write_text(" \n", encoding="utf-8")
     needle = {"folder": "is a folder", "missing": "file not found", "empty": "file is empty",
-              "device": "larger than 1 MB"}[what]
+              "device": "is a character device, not a regular file"}[what]
     code, _, err = run(["targets", "--raw", p, "--out", tmp_path / "o" / "t.csv"], capsys)
     assert_one_line(code, err, needle)
 

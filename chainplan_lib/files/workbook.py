@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from .limits import REGISTER, Kind
+from .regular import open_regular
 
 __all__ = ["WORKBOOK_SUFFIXES", "Sheet", "read_workbook"]
 
@@ -67,16 +69,16 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def read_workbook(path: str | Path) -> list[Sheet]:
+def read_workbook(path: str | Path, kind: Kind = REGISTER) -> list[Sheet]:
     """Every worksheet of the workbook at ``path``, merged cells filled, in the workbook's order.
 
     Chart sheets and macro sheets are left out. Raises :class:`InputError` (naming the file) for an encrypted,
-    corrupt or unreadable workbook.
+    corrupt or unreadable workbook, and for a path that is not a regular file within ``kind``'s size cap.
     """
     import python_calamine as cal
 
     path = Path(path)
-    with open(path, "rb") as fh:
+    with open_regular(path, kind) as fh:
         head = fh.read(1 << 20)
         _check_bytes(path, head)
         fh.seek(0)

@@ -9,12 +9,15 @@ start-up); `test_one_line_in_a_fresh_process` runs a few end to end.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import _hostile_workbooks as H
 import pytest
-from _batchkit import run_cli
+from _batchkit import ROOT, run_cli
 
 from chainplan_lib import cli
 from chainplan_lib.paths import raw_dir
@@ -310,3 +313,52 @@ def test_pdf_fetches_only_the_reports_own_files(tmp_path, font_cache):
     with pytest.raises(ValueError, match="not fetching"):
         fetch.fetch((tmp_path / "secret.txt").as_uri())
     assert fetch.fetch("data:text/plain,ok").read() == b"ok"
+
+
+# ------------------------------------------------------------------------ hostile inputs (issue 23)
+# Cases that aborted, hung or ate memory run in a fresh process with 4 GB of address space and a time limit, so
+# that on code without the fix they fail (SIGABRT, MemoryError, timeout) instead of taking the machine with them.
+
+
+def run_bounded(argv: list, timeout: float = 180, cwd: Path = ROOT) -> tuple[int, str, str]:
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    try:
+        cp = subprocess.run([sys.executable, "-m", "chainplan_lib.cli", *map(str, argv)], capture_output=True,
+                            text=True, timeout=timeout, cwd=cwd, preexec_fn=limit, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"chainplan {' '.join(map(str, argv))}: still running after {timeout:.0f} s")
+    return cp.returncode, cp.stdout, cp.stderr
+
+
+def _far_files(tmp: Path) -> dict[str, Path]:
+    regs = tmp / "registers"
+    regs.mkdir()
+    return {"xlsx": H.xlsx(regs / "far_2024.xlsx"), "xls": H.small_xls(tmp / "far_2024.xls", far=(0xFFFF, 0xFFFF)),
+            "ods": H.ods(tmp / "far_2024.ods", H.ODS_A1 + H.ODS_FAR), "folder": regs}
+
+
+FAR_CELL_CASES = {
+    # name: (argv, the file the line must name, the range it must quote)
+    "register-clean-xlsx": (["register", "clean", "{folder}", "--out", "{tmp}/out"], "xlsx", "A1:XFD1048576"),
+    "actuals-clean-xlsx": (["actuals", "clean", "{xlsx}", "--out", "{tmp}/out"], "xlsx", "A1:XFD1048576"),
+    "brief-registers-xlsx": (["brief", "--year", "2024", "--registers", "{folder}", "--jobs", "1", "--out",
+                              "{tmp}/out"], "xlsx", "A1:XFD1048576"),
+    "register-clean-xls": (["register", "clean", "{xls}", "--out", "{tmp}/out"], "xls", "A1:CRXP65536"),
+    "actuals-clean-ods": (["actuals", "clean", "{ods}", "--out", "{tmp}/out"], "ods", "A1:AMJ1048576"),
+}
+
+
+@pytest.mark.parametrize("name", list(FAR_CELL_CASES))
+def test_a_sparse_far_cell_is_one_line_not_an_aborted_process(name, tmp_path):
+    """A 5 KB workbook with one value at XFD1048576 (or its .xls/.ods forms): calamine would allocate the dense
+    range (549,755,813,888 bytes) and abort; the sheet is measured first and refused."""
+    files = _far_files(tmp_path)
+    argv, which, ref = FAR_CELL_CASES[name]
+    subst = {"{tmp}": str(tmp_path), **{f"{{{k}}}": str(v) for k, v in files.items()}}
+    for k, v in subst.items():
+        argv = [a.replace(k, v) for a in argv]
+    code, _, err = run_bounded(argv)
+    assert_one_line(code, err, str(files[which]), "sheet '名录': its cells reach " + ref, "refused before reading it")
+    assert not (tmp_path / "out").exists()

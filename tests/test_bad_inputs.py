@@ -362,3 +362,15 @@ def test_a_sparse_far_cell_is_one_line_not_an_aborted_process(name, tmp_path):
     code, _, err = run_bounded(argv)
     assert_one_line(code, err, str(files[which]), "sheet '名录': its cells reach " + ref, "refused before reading it")
     assert not (tmp_path / "out").exists()
+
+
+def test_plan_new_never_turns_a_district_into_a_path(tmp_path, capsys, monkeypatch):
+    here = tmp_path / "a" / "b"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    for district in ("../../x", "x/y", "..\\x", "\u202ex", "=x", ".x"):
+        code, _, err = run(["plan", "new", "--district", district], capsys)
+        assert_one_line(code, err, f"--district {district!r}")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []   # nothing written anywhere
+    code, out, _ = run(["plan", "new", "--district", "云溪县", "--out", tmp_path / "a" / "my.toml"], capsys)
+    assert code == 0 and (tmp_path / "a" / "my.toml").is_file()   # --out as given

@@ -177,8 +177,16 @@ def test_skeleton_is_valid_toml_and_names_what_to_fill(tmp_path):
     assert raw["plan"]["district"] == "云溪县" and raw["plan"]["years"] == [2025, 2026, 2027, 2028]
     assert "chainplan plan check yx.toml" in text
     (tmp_path / "yx.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(PlanError, match=re.escape("table.path: '../raw/云溪县_targets.txt'")):
+    with pytest.raises(PlanError, match=re.escape("table.path: '云溪县-targets.txt' (relative to the plan file) is not")):
         read_plan(tmp_path / "yx.toml")   # everything but the table the user still has to supply is valid
-    (tmp_path.parent / "raw").mkdir(exist_ok=True)
-    (tmp_path.parent / "raw" / "云溪县_targets.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "云溪县-targets.txt").write_text("x", encoding="utf-8")   # beside the plan file
     assert read_plan(tmp_path / "yx.toml").district == "云溪县"
+
+
+@pytest.mark.parametrize("district", ['云溪"县', "云溪\\县"])
+def test_skeleton_values_are_escaped_toml_strings(district):
+    # a quote or backslash in a name cannot end the string early and add keys of its own
+    with pytest.raises(Exception, match="district's name"):
+        skeleton(district)
+    text = skeleton("云溪县", filename="x\n[evil]\ntitle = 'x'.toml")
+    assert "[evil]" not in text and tomllib.loads(text)["plan"]["district"] == "云溪县"

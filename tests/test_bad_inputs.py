@@ -18,6 +18,7 @@ from pathlib import Path
 import _hostile_workbooks as H
 import pytest
 from _batchkit import ROOT, run_cli
+from _plans import plan_copy
 
 from chainplan_lib import cli
 from chainplan_lib.paths import raw_dir
@@ -362,6 +363,89 @@ def test_a_sparse_far_cell_is_one_line_not_an_aborted_process(name, tmp_path):
     code, _, err = run_bounded(argv)
     assert_one_line(code, err, str(files[which]), "sheet '名录': its cells reach " + ref, "refused before reading it")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("what", ["plan-check", "targets-plan", "targets-raw", "brief-params"])
+def test_a_fifo_is_refused_not_waited_on(what, tmp_path):
+    fifo = tmp_path / {"targets-raw": "table.txt", "brief-params": "p.yaml"}.get(what, "plan.toml")
+    os.mkfifo(fifo)   # nobody ever writes to it: opening it for reading would block forever
+    argv = {"plan-check": ["plan", "check", fifo],
+            "targets-plan": ["targets", "--plan", fifo, "--out", tmp_path / "t.csv"],
+            "targets-raw": ["targets", "--raw", fifo, "--out", tmp_path / "t.csv"],
+            "brief-params": ["brief", "--year", "2024", "--params", fifo, "--out", tmp_path / "r"]}[what]
+    code, _, err = run_bounded(argv, timeout=60)
+    assert_one_line(code, err, str(fifo), "is a named pipe (FIFO), not a regular file")
+
+
+TABLE_PATHS = {
+    # [table] path in a plan file kept in a folder of its own: none may leave that folder
+    "dotdot-etc-passwd": ("../../../../../../../../../etc/passwd", "leads outside the plan's folder"),
+    "absolute": ("/etc/passwd", "is an absolute path"),
+    "symlink-out": ("table.txt", "is a symbolic link leading outside the plan's folder"),
+    "home": ("~/.bashrc", "is an absolute path"),
+}
+
+
+@pytest.mark.parametrize("name", list(TABLE_PATHS))
+def test_a_plans_table_path_stays_in_its_folder(name, tmp_path, capsys):
+    given, needle = TABLE_PATHS[name]
+    plans = tmp_path / "plans"   # not data/plans: the plan's own folder is the limit
+    plans.mkdir()
+    (plans / "table.txt").symlink_to("/etc/passwd")
+    plan = plan_copy(plans)   # its table copied beside it; then the path edited
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('path = "attachment2_targets.txt"', f'path = "{given}"'), encoding="utf-8")
+    for argv in (["plan", "check", plan], ["targets", "--plan", plan, "--out", tmp_path / "t.csv"]):
+        code, _, err = run(argv, capsys)
+        assert_one_line(code, err, f"{plan}: table.path: '{given}' {needle}")
+        assert "root:" not in err   # the file's content is never quoted
+
+
+def test_the_bundled_layout_stays_valid_data_plans_reaches_data_raw(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "plans").mkdir(parents=True)
+    (data / "raw").mkdir()
+    shutil.copy(raw_dir() / "attachment2_targets.txt", data / "raw")
+    plan = data / "plans" / "p.toml"
+    plan.write_text((ROOT / "data/plans/qingshanhu-2024.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run(["plan", "check", plan], capsys)
+    assert code == 0, err
+    escape = data / "plans" / "q.toml"   # but not further up than data/
+    escape.write_text(plan.read_text(encoding="utf-8").replace("../raw/", "../../data/raw/../../"), encoding="utf-8")
+    assert_one_line(*run(["plan", "check", escape], capsys)[::2], "table.path: ", "leads outside")
+
+
+NAME_CASES = {
+    # (old, new) in the bundled plan: the key the one line must name, and what it says
+    "zero-width-twin-area": (('name = "塘山镇"', 'name = "湖坊\u200b镇"'), "areas[1].name: contains U+200B (ZERO WIDTH SPACE)"),
+    "bom-in-alias": (('aliases = ["冶金", "钢铁建材"]', 'aliases = ["冶金", "\ufeff钢铁建材"]'),
+                     "chains[1].aliases[1]: contains U+FEFF"),
+    "rtl-override-title": (("title = \"青山湖区贯彻", "title = \"\u202e青山湖区贯彻"),
+                           "plan.title: contains U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    "bidi-isolate-district": (('district = "青山湖区"', 'district = "青山\u2067湖区"'), "plan.district: contains U+2067"),
+    "formula-chain": (('name = "现代针纺"', 'name = "=现代针纺"'), "chains[0].name: '=现代针纺' begins with '='"),
+    "full-width-formula-area": (('name = "塘山镇"', 'name = "＋塘山镇"'), "areas[1].name: '＋塘山镇' begins with '＋'"),
+    "at-sign-alias": (('aliases = ["冶金", "钢铁建材"]', 'aliases = ["@冶金", "钢铁建材"]'),
+                      "chains[1].aliases[0]: '@冶金' begins with '@'"),
+    "tab-then-formula": (('name = "现代针纺"', 'name = "\\t-现代针纺"'), "chains[0].name: '-现代针纺' begins with '-'"),
+}
+
+
+@pytest.mark.parametrize("name", list(NAME_CASES))
+def test_names_that_hide_text_or_start_a_formula_are_refused_naming_the_key(name, tmp_path, capsys):
+    edit, needle = NAME_CASES[name]
+    plan = plan_copy(tmp_path, edit)
+    for argv in (["plan", "check", plan], ["targets", "--plan", plan, "--out", tmp_path / "t.csv"]):
+        code, _, err = run(argv, capsys)
+        assert_one_line(code, err, f"{plan}: {needle}")
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_names_are_nfc_normalised(tmp_path):
+    from chainplan_lib.plan.load import read_plan
+
+    p = read_plan(plan_copy(tmp_path, ('"冶金", "钢铁建材"', '"冶金", "钢铁建材", "Cafe\u0301"')))   # e + combining acute
+    assert "Caf\u00e9" in p.chains[1].aliases and "Cafe\u0301" not in p.chains[1].aliases
 
 
 def test_plan_new_never_turns_a_district_into_a_path(tmp_path, capsys, monkeypatch):

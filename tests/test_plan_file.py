@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from _plans import plan_copy
 
 from chainplan_lib.plan.load import PlanError, read_plan, user_plan_path
 from chainplan_lib.plan.normalise import label_key, to_simplified
@@ -104,20 +105,13 @@ def test_a_second_plan_with_three_chains_five_areas_and_a_third_indicator():
 
 
 def test_a_stem_two_areas_share_is_not_an_alias(tmp_path):
-    text = BUNDLED.read_text(encoding="utf-8").replace('name = "站东街道"', 'name = "京东街道"')
-    (tmp_path / "p.toml").write_text(text.replace('path = "../raw/', f'path = "{ROOT}/data/raw/'), encoding="utf-8")
-    p = read_plan(tmp_path / "p.toml")
+    p = read_plan(plan_copy(tmp_path, ('name = "站东街道"', 'name = "京东街道"'), name="p.toml"))
     assert p.find_area("京东镇") == "京东镇" and p.find_area("京东街道") == "京东街道"
     assert p.find_area("京东") is None   # ambiguous: never guessed
 
 
-def _broken(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
-    text = BUNDLED.read_text(encoding="utf-8")
-    assert old in text, old
-    text = text.replace(old, new, count).replace('path = "../raw/', f'path = "{ROOT}/data/raw/')
-    out = tmp_path / "broken.toml"
-    out.write_text(text, encoding="utf-8")
-    return out
+def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    return plan_copy(tmp_path, (old, new), name="broken.toml")
 
 
 MISTAKES = [

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import ParameterError
+from ..files.limits import PARAMS
+from ..files.regular import FileRefused, read_bytes
 from .load import read_plan, user_plan_path
 from .model import ALL, Plan
 from .model import TOTAL as DISTRICT
@@ -164,7 +166,7 @@ def _check_bool(value: Any, name: str) -> bool:
 
 # ------------------------------------------------------------------------------- batch parameters (-p)
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-MAX_PARAMS_BYTES = 100_000     # a parameters file is a few lines
+MAX_PARAMS_BYTES = PARAMS.max_bytes  # a parameters file is a few lines
 
 # checks for parameters the notebooks declare, by name: the batch validates given values before any run
 # (each takes the value, the name and the plan the batch runs for)
@@ -211,18 +213,10 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
     import yaml
 
     p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            data = fh.read(MAX_PARAMS_BYTES + 1)
-    except FileNotFoundError:
-        raise ParameterError(f"--params {path}: file not found") from None
-    except IsADirectoryError:
-        raise ParameterError(f"--params {path}: is a folder; expected a YAML file") from None
-    except OSError as exc:
-        raise ParameterError(f"--params {path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_PARAMS_BYTES:
-        raise ParameterError(f"--params {path}: larger than {MAX_PARAMS_BYTES // 1000} KB; a parameters file "
-                             "is a few lines of NAME: VALUE")
+    try:  # a regular file of at most 100 KB (a FIFO or /dev/zero is one line, never a hang)
+        data = read_bytes(p, PARAMS)
+    except FileRefused as exc:
+        raise ParameterError(f"--params {path}: {exc.reason}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -377,6 +377,14 @@ def test_a_fifo_is_refused_not_waited_on(what, tmp_path):
     assert_one_line(code, err, str(fifo), "is a named pipe (FIFO), not a regular file")
 
 
+@pytest.mark.parametrize("argv", [["plan", "check", "/dev/zero"], ["consistency", "--plan", "/dev/zero"],
+                                  ["progress", "--year", "2025", "--targets", "/dev/zero"]],
+                         ids=["plan-check", "consistency-plan", "progress-targets"])
+def test_dev_zero_is_not_read_until_memory_runs_out(argv):
+    code, _, err = run_bounded(argv, timeout=60)
+    assert_one_line(code, err, "/dev/zero: ", "is a character device, not a regular file")
+
+
 TABLE_PATHS = {
     # [table] path in a plan file kept in a folder of its own: none may leave that folder
     "dotdot-etc-passwd": ("../../../../../../../../../etc/passwd", "leads outside the plan's folder"),
@@ -458,3 +466,74 @@ def test_plan_new_never_turns_a_district_into_a_path(tmp_path, capsys, monkeypat
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []   # nothing written anywhere
     code, out, _ = run(["plan", "new", "--district", "云溪县", "--out", tmp_path / "a" / "my.toml"], capsys)
     assert code == 0 and (tmp_path / "a" / "my.toml").is_file()   # --out as given
+
+
+def test_a_bad_value_in_a_targets_table_names_the_line_column_and_value(tmp_path, capsys, plan):
+    from chainplan_lib.cleaning.targets.clean import clean_targets
+
+    p = tmp_path / "targets.csv"
+    df = clean_targets(plan=plan).table.astype(str)
+    df.loc[3, "value"] = "-4.0"   # file line 5 (the header is line 1)
+    df.to_csv(p, index=False)
+    code, _, err = run(["consistency", "--targets", p], capsys)
+    assert_one_line(code, err, f"{p}, line 5: column 'value': -4.0 is below 0")
+    df.loc[3, "value"], df.loc[6, "year"] = "4.0", "二〇二三"   # file line 8
+    df.to_csv(p, index=False)
+    code, _, err = run(["consistency", "--targets", p], capsys)
+    assert_one_line(code, err, f"{p}, line 8: column 'year': '二〇二三' is not a whole number")
+    df.loc[6, "year"], df.loc[9, "area"] = "2023", "某镇"
+    df.to_csv(p, index=False)
+    code, _, err = run(["consistency", "--targets", p], capsys)
+    assert_one_line(code, err, f"{p}, line 11: column 'area': '某镇' is not one of (")
+
+
+@pytest.mark.parametrize("what, needle", [
+    ("empty", "file is empty; expected a valid targets table"),
+    ("unclosed-quote", "line 5: not a valid targets table: cannot be read as CSV"),
+    ("binary", "cannot decode the text"),
+    ("header-only-wrong", "column 'year' missing"),
+])
+def test_a_targets_table_that_cannot_be_read_is_one_line(what, needle, tmp_path, capsys, plan):
+    p = tmp_path / "targets.csv"
+    if what == "empty":
+        p.write_bytes(b"")
+    elif what == "unclosed-quote":
+        from chainplan_lib.cleaning.targets.clean import clean_targets
+
+        lines = clean_targets(plan=plan).table.to_csv(index=False).splitlines()
+        lines[4] = lines[4].replace(",", ',"', 1)
+        p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif what == "binary":
+        p.write_bytes(bytes(range(256)) * 4)
+    else:
+        p.write_text("a,b\n1,2\n", encoding="utf-8")
+    for argv in (["consistency", "--targets", p], ["progress", "--year", "2025", "--targets", p]):
+        code, _, err = run(argv, capsys)
+        assert_one_line(code, err, str(p), needle)
+
+
+@pytest.mark.parametrize("what, needle", [
+    ("empty", "file is empty; expected an actuals table"),
+    ("binary", "cannot decode the text"),
+    ("nul-bytes", "not text: a NUL character"),
+    ("bad-month", "column 'month': 'x' is not a whole number"),
+    ("negative", "column 'value': -3.0 is below 0"),
+])
+def test_an_actuals_table_that_cannot_be_read_is_one_line(what, needle, tmp_path, capsys, plan):
+    from chainplan_lib.cleaning.actuals.clean import clean_actuals
+
+    folder = tmp_path / "actuals"
+    folder.mkdir()
+    p = folder / "actuals.csv"
+    if what == "empty":
+        p.write_bytes(b"")
+    elif what == "binary":
+        p.write_bytes(bytes(range(128, 256)) * 8)
+    elif what == "nul-bytes":
+        p.write_bytes(b"\x00" * 64)
+    else:
+        df = clean_actuals([raw_dir() / "actuals"], plan).actuals.astype(str)
+        df.loc[5, "month" if what == "bad-month" else "value"] = "x" if what == "bad-month" else "-3"
+        df.to_csv(p, index=False)
+    code, _, err = run(["progress", "--year", "2025", "--actuals", folder], capsys)
+    assert_one_line(code, err, str(p), needle)

@@ -201,6 +201,9 @@ OPTION_CASES = {
     "params-unknown-name": (["--params", "{tmp}/unknown.yaml"], ["no notebook declares a parameter 'colour'"]),
     "params-missing": (["--params", "{tmp}/nope.yaml"], ["file not found"]),
     "params-too-big": (["--params", "{tmp}/big.yaml"], ["larger than 100 KB"]),
+    "p-base-total-inf": (["-p", "base_total_yi=.inf"], ["base_total_yi=inf is not a finite amount in 亿元"]),
+    "p-base-total-minus-inf": (["-p", "base_total_yi=-.inf"], ["base_total_yi=-inf is not a finite amount"]),
+    "p-base-total-nan": (["-p", "base_total_yi=.nan"], ["base_total_yi=nan is not a finite amount"]),
 }
 
 
@@ -216,6 +219,15 @@ def test_brief_options(name, tmp_path, capsys):
     code, _, err = run(argv, capsys)
     assert_one_line(code, err, *needles)
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "nan"])
+def test_a_base_total_that_is_not_finite_is_refused_before_anything_runs(value):
+    from chainplan_lib.errors import ParameterError
+    from chainplan_lib.plan.params import check_base_total
+
+    with pytest.raises(ParameterError, match="is not a finite amount in 亿元"):
+        check_base_total(value)   # `inf <= 0` is False and so is every comparison with nan
 
 
 @pytest.mark.parametrize("argv, needles", [

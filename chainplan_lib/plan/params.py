@@ -6,6 +6,7 @@ parameter (a plan file, None for the user's default) and reads it with :func:`pl
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
@@ -119,6 +120,8 @@ def check_base_total(total: Any, minimum: float = 0.0, name: str = "base_total_y
         v = float(total)
     except (TypeError, ValueError):
         raise ParameterError(f"{name}={total!r} is not an amount in 亿元") from None
+    if not math.isfinite(v):  # inf passes `v <= minimum`, nan passes every comparison
+        raise ParameterError(f"{name}={total!r} is not a finite amount in 亿元")
     if v <= minimum:
         raise ParameterError(f"{name}={v:g} 亿元 must exceed {minimum:g} 亿元 (the four chains' own base)")
     return v

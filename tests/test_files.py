@@ -13,7 +13,7 @@ import pytest
 from chainplan_lib.cleaning.actuals.read import csv_rows, list_actuals_files
 from chainplan_lib.cleaning.register.read import list_register_files
 from chainplan_lib.cleaning.targets.clean import clean_targets
-from chainplan_lib.errors import InputError
+from chainplan_lib.errors import InputError, OutputError
 from chainplan_lib.files.limits import PLAN_FILE, TARGET_TABLE, Kind, human_size
 from chainplan_lib.files.listing import list_input_files
 from chainplan_lib.files.regular import FileRefused, check_regular, read_bytes
@@ -169,3 +169,27 @@ def test_a_file_that_grows_past_its_cap_after_the_stat_is_refused(tmp_path, monk
         read_bytes(p, small)
     assert human_size(1_000_000) == "1 MB" and human_size(8_000_000_000) == "8 GB" and human_size(100_000) == "100 KB"
 
+
+# ------------------------------------------------------------------------------------------ atomic writes
+def test_sample_writers_go_through_the_one_atomic_writer(tmp_path, monkeypatch, plan):
+    """Both sample writers refuse data/raw and name the path a full disk refused (files/atomic.py)."""
+    from chainplan_lib import paths
+    from chainplan_lib.cleaning.actuals.sample import write_sample_actuals
+    from chainplan_lib.cleaning.register import sample as register_sample
+
+    raw = tmp_path / "project" / "data" / "raw"   # a data/raw of its own: never the real one, whatever the code does
+    monkeypatch.setattr(paths, "raw_dir", lambda: raw)
+    with pytest.raises(OutputError, match="raw inputs are never written"):
+        write_sample_actuals(raw / "actuals", plan, overwrite=True)
+    with pytest.raises(OutputError, match="raw inputs are never written"):
+        register_sample.write_sample(2024, out=raw / "registers" / "x_synthetic.csv", overwrite=True, plan=plan)
+    assert not raw.exists()
+
+    def full(s, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(register_sample.WRITERS, ".csv", full)
+    out = tmp_path / "samples" / "r_synthetic_2024.csv"
+    with pytest.raises(OutputError, match=f"{out}: could not be written \\(No space left on device\\)"):
+        register_sample.write_sample(2024, out=out, plan=plan)
+    assert list(out.parent.iterdir()) == []   # no temp file left behind

@@ -458,6 +458,8 @@ def test_names_that_hide_text_or_start_a_formula_are_refused_naming_the_key(name
     for argv in (["plan", "check", plan], ["targets", "--plan", plan, "--out", tmp_path / "t.csv"]):
         code, _, err = run(argv, capsys)
         assert_one_line(code, err, f"{plan}: {needle}")
+        if "U+" in needle:   # the place shown with the character made visible
+            assert "(at '湖坊⟦U+200B⟧镇')" in err or "⟦U+" in err.split("(at ")[-1]
     assert not (tmp_path / "t.csv").exists()
 
 

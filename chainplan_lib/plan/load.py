@@ -128,11 +128,15 @@ class _Reader:
         """A text value NFC-normalised and stripped; refused (naming the key) when it holds an invisible or
         text-direction control character, or begins like a spreadsheet formula."""
         v = unicodedata.normalize("NFC", v).strip()
-        bad = next((ch for ch in v if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None)
+        hidden = lambda ch: unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        bad = next((ch for ch in v if hidden(ch)), None)
         if bad is not None:
+            at = v.index(bad)
+            near = "".join(f"⟦U+{ord(ch):04X}⟧" if hidden(ch) else ch for ch in v[max(0, at - 8): at + 9])
+            near = ("…" if at > 8 else "") + near + ("…" if at + 9 < len(v) else "")
             self.fail(name, f"contains U+{ord(bad):04X} ({unicodedata.name(bad, 'a control character')}), an "
                             "invisible or text-direction control character: it would hide a difference between "
-                            f"names or reorder text on the pages; remove it (the value: {ascii(v)})")
+                            f"names or reorder text on the pages; remove it (at '{near}')")
         if not formula_ok and v and unicodedata.normalize("NFKC", v[0]) in _FORMULA_STARTS:
             self.fail(name, f"{v!r} begins with {v[0]!r}, which a spreadsheet reads as a formula; a name or "
                             "text must not begin with = + - or @")

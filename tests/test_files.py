@@ -193,3 +193,17 @@ def test_sample_writers_go_through_the_one_atomic_writer(tmp_path, monkeypatch, 
     with pytest.raises(OutputError, match=f"{out}: could not be written \\(No space left on device\\)"):
         register_sample.write_sample(2024, out=out, plan=plan)
     assert list(out.parent.iterdir()) == []   # no temp file left behind
+
+
+def test_saved_web_pages_are_read_as_every_input_is(tmp_path):
+    from chainplan_lib.files.webpage import read_webpage
+
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    with pytest.raises(FileRefused, match="is a named pipe"):
+        _within(10, lambda: read_webpage(fifo))
+    page = tmp_path / "utf16.html"   # no charset declared: the one decoder (a UTF-16 BOM is read too)
+    page.write_bytes(codecs.BOM_UTF16_LE + "<html><title>2025年1—9月</title><table><tr><td>现代针纺</td></tr></table>"
+                     "</html>".encode("utf-16-le"))
+    got = read_webpage(page)
+    assert got.title == "2025年1—9月" and got.tables[0].rows == [["现代针纺"]] and got.encoding == "utf-16"

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Kind", "PLAN_FILE", "TARGET_TABLE", "TARGETS_CSV", "REGISTER", "ACTUALS", "PARAMS", "human_size"]
+__all__ = ["Kind", "PLAN_FILE", "TARGET_TABLE", "TARGETS_CSV", "REGISTER", "ACTUALS", "WEBPAGE", "PARAMS",
+           "human_size"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ REGISTER = Kind("register", "a register file (.xlsx, .xls, .ods, .et, .csv)", 8_
 ACTUALS = Kind("monthly report", "a 统计月报 file (.xlsx, .xls, .ods, .et, .csv) or actuals.csv", 500_000_000,
                "monthly reports and tidy actuals files are a few MB",
                max_rows=1_048_576, max_columns=200, max_cells=10_000_000, max_sheet_xml=1_000_000_000)
+WEBPAGE = Kind("saved web page", "a page saved from a statistics bureau's site (.html, .htm)", 20_000_000,
+               "a bureau's page is far smaller")
 PARAMS = Kind("parameters file", "a YAML file of NAME: VALUE lines", 100_000,
               "a parameters file is a few lines of NAME: VALUE")
 

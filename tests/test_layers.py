@@ -18,6 +18,7 @@ LAYERS = ("plan", "files", "cleaning", "analysis", "district", "present", "publi
 BASE = {"errors", "paths", "__init__"}  # top-level modules every layer may use (chainplan_lib itself: __version__)
 ALLOWED = {layer: set(LAYERS[:k]) for k, layer in enumerate(LAYERS)}
 ALLOWED["files"] = set()   # files know nothing of plans
+ALLOWED["plan"] = {"files"}   # a plan file is read as any input is: regular files only, bounded (files/regular.py)
 DRAWING = ("matplotlib", "seaborn")
 PROCESSES = ("subprocess", "multiprocessing", "concurrent.futures.ProcessPoolExecutor", "papermill", "nbclient", "jupyter_client")
 

@@ -32,7 +32,7 @@ def test_a_text_target_the_table_contradicts_is_reported_not_forced(tmp_path, ca
 
 
 def test_new_writes_a_skeleton_once_and_check_names_what_is_missing(tmp_path, capsys, monkeypatch):
-    plans = tmp_path / "plans"   # the skeleton's table is ../raw/云溪县_targets.txt: tmp_path/raw, not there
+    plans = tmp_path / "plans"   # the skeleton's table is 云溪县-targets.txt beside it: not there yet
     plans.mkdir()
     monkeypatch.chdir(plans)
     assert cli.main(["plan", "new", "--district", "云溪县", "--years", "2024-2027"]) == 0

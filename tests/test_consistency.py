@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import types
 
 import pandas as pd
 import pytest
@@ -196,15 +194,16 @@ def test_other_years():
     assert r.cagr["all"] == pytest.approx(1000 / 870 - 1)
 
 
-def _fake_targets_module(monkeypatch):
-    mod = types.ModuleType("chainplan_lib.cleaning.targets.clean")
-    mod.load_targets = lambda path=None, plan=None: targets_frame()
-    monkeypatch.setitem(sys.modules, "chainplan_lib.cleaning.targets.clean", mod)
+def _targets_csv(tmp_path) -> str:
+    """The hand-made targets as a targets.csv the CLI reads with --targets (a real file, not a patched module)."""
+    path = tmp_path / "targets.csv"
+    targets_frame().to_csv(path, index=False)
+    return str(path)
 
 
-def test_cli_json(monkeypatch, capsys):
-    _fake_targets_module(monkeypatch)
-    assert cli.main(["consistency", "--json", "--base-total", "1500", "--tolerance", "1"]) == 0
+def test_cli_json(tmp_path, capsys):
+    assert cli.main(["consistency", "--json", "--base-total", "1500", "--tolerance", "1",
+                     "--targets", _targets_csv(tmp_path)]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["verdict"] == "more_ambitious"
     assert d["cagr"]["all"] == pytest.approx(0.131663, abs=1e-6)
@@ -212,9 +211,9 @@ def test_cli_json(monkeypatch, capsys):
     assert d["rest_of_industry_cagr"] == pytest.approx(0.071513, abs=1e-6)
 
 
-def test_cli_text_and_error(monkeypatch, capsys):
-    _fake_targets_module(monkeypatch)
-    assert cli.main(["consistency", "--tolerance", "4"]) == 0
+def test_cli_text_and_error(tmp_path, capsys):
+    csv = _targets_csv(tmp_path)
+    assert cli.main(["consistency", "--tolerance", "4", "--targets", csv]) == 0
     assert "CONSISTENT with" in capsys.readouterr().out
-    assert cli.main(["consistency", "--base-total", "100"]) == 2
+    assert cli.main(["consistency", "--base-total", "100", "--targets", csv]) == 2
     assert "must exceed" in capsys.readouterr().err

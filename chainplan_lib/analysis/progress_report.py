@@ -116,12 +116,6 @@ class ProgressReport:
                          "backtest_max_ape_pct": cal.max_ape_pct if cal else math.nan})
         return pd.DataFrame(rows, columns=FULL_YEAR_COLUMNS)
 
-    def methods_frame(self) -> pd.DataFrame:
-        """Both methods' own estimates per series (long), for the analyst's comparison (the quoted one marked)."""
-        rows = [{"series": s, "name": series_name(s, self.plan), "quoted": m == self.method, **e.to_dict()}
-                for s, per in self.estimates.items() for m, e in per.items()]
-        return pd.DataFrame(rows)
-
     def backtest_tables(self, series: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(MAPE % by method × month, per method at this report's month: years, MAPE and largest error)."""
         bt = self.backtests.get(series, pd.DataFrame())

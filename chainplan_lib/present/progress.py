@@ -498,12 +498,15 @@ def annual_fan(annual: pd.Series, projections: pd.DataFrame, targets: pd.Series,
     return fig
 
 
-def cumulative_paths(table: pd.DataFrame, year: int, target: float, name: str, time_share: pd.Series | None = None,
-                     synthetic: bool = False, *, plan: Plan) -> plt.Figure:
-    """This year's and last year's 1—N月 figures by month (亿元), with the target's path (target × 时序进度).
-
-    ``table``: a cumulative table (years × months); ``time_share``: the share of the year by month (default N/12).
-    """
+def cumulative_paths(report, series: str, synthetic: bool = False) -> plt.Figure | None:
+    """This year's and last year's 1—N月 figures of ``series`` by month (亿元), with the target's path
+    (target × N/12). None when the report has no figures of that series."""
+    table = report.tables.get(series)
+    if table is None or report.year not in table.index:
+        return None
+    rows = report.table[report.table["series"] == series]
+    target = float(rows["target_yi"].iloc[0]) if len(rows) else math.nan
+    year, name, plan = report.year, series_name_of(report, series), report.plan
     use_theme()
     fig, ax = plt.subplots(figsize=(8, 3.8))
     months = np.arange(2, 13)
@@ -512,8 +515,7 @@ def cumulative_paths(table: pd.DataFrame, year: int, target: float, name: str, t
         if y in table.index:
             ax.plot(months, table.loc[y, list(months)].to_numpy(dtype=float), **style)
     if np.isfinite(target):
-        share = time_share if time_share is not None else pd.Series(months / 12, index=months)
-        ax.plot(months, target * share.reindex(months).to_numpy(), ls="--", color="#d62728",
+        ax.plot(months, target * months / 12, ls="--", color="#d62728",
                 label=f"按时序进度完成目标 {target:,.0f} 亿元")
     ax.set_xticks(months, [period_label(int(m)) for m in months], fontsize=8)
     ax.set(title=f"{name}营业收入 1—N月累计（亿元）", ylabel="亿元")

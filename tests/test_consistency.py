@@ -74,7 +74,7 @@ def test_no_regression_on_planned_numbers_and_the_base_year_before_the_plan(resu
     # (1000 / 661.85)^(1/4) − 1 = 10.869 %: inside 9–11 % — the verdict depends on the base
     assert r.prior_year == 2022 and r.prior_cagr == pytest.approx((1000 / 661.85) ** 0.25 - 1)
     assert r.prior_verdict == "consistent" and r.verdict == "more_ambitious"
-    assert "From the 2022 actual" in r.summary()
+    assert "按通常口径从 2022 年起算：2022 年四链合计实际 661.9 亿元（统计月报），到 2026 年目标年均增长 10.9%，与年均10%左右基本一致" in r.summary()
     with pytest.raises(ParameterError, match="prior actual"):
         check_consistency(targets_frame(), prior_actual_yi=-1, plan=PLAN)
 
@@ -133,7 +133,7 @@ def test_rest_of_industry():
     assert lo == pytest.approx(0.051814, abs=1e-6)
     # district at 11 %: 1500·1.367631 − 1000 = 1051.4465 → (1051.4465/810)^(1/3) − 1 = 1.298082^(1/3) − 1 = 0.090856
     assert hi == pytest.approx(0.090856, abs=1e-6)
-    assert "must grow 7.15% a year" in r.summary()
+    assert "四链以外的规上工业年均需增长 7.2%（全区按 9%–11% 增长时为 5.2%–9.1%）" in r.summary()
 
 
 def test_rest_of_industry_may_shrink_or_cannot_fit():
@@ -141,11 +141,11 @@ def test_rest_of_industry_may_shrink_or_cannot_fit():
     # base 900: rest 210 → 900·1.331 − 1000 = 197.9: (197.9/210)^(1/3) − 1 = 0.942381^(1/3) − 1 = −0.019588 (the rest may shrink)
     r = check_consistency(t, base_total_yi=900, plan=PLAN)
     assert r.rest_of_industry_cagr == pytest.approx(-0.019588, abs=1e-6)
-    assert "may shrink 1.96% a year" in r.summary()
+    assert "年均可下降 2.0%" in r.summary()
     # base 700: 700·1.331 = 931.7 < 1000: the chains alone overshoot; no rest rate
     r = check_consistency(t, base_total_yi=700, plan=PLAN)
     assert r.rest_of_industry_cagr is None
-    assert "chains alone exceed" in r.summary()
+    assert "四条链目标本身已超过全区按 10% 增长的总量" in r.summary()
     assert json.loads(json.dumps(r.to_dict(), allow_nan=False))["rest_of_industry_cagr"] is None
     with pytest.raises(ParameterError, match="must exceed"):
         check_consistency(t, base_total_yi=600, plan=PLAN)
@@ -165,9 +165,11 @@ def test_to_dict_is_json(result):
 
 def test_summary_reads(result):
     s = result.summary()
-    assert "MORE AMBITIOUS" in s
-    assert "13.17%" in s and "+81.6 亿元" in s
-    assert "--base-total" in s
+    assert s.startswith("结论：四条链营业收入目标年均增长 13.2%，高于年均10%左右")
+    assert "目标合计比它多 81.6 亿元" in s and "--base-total" in s
+    # the chains' lines: 320 → 500 is (500/320)^(1/3) − 1 = 16.0 % a year
+    assert "  现代针纺       320 →     500   16.0%  高于年均10%左右" in s.splitlines()
+    assert not any(w in s for w in ("Verdict", "CAGR", "consistent", "Caveats"))   # one language, as the pages
 
 
 @pytest.mark.parametrize("kwargs", [{"tolerance_pp": -1}, {"tolerance_pp": float("nan")}, {"base_year": 2022},
@@ -214,6 +216,6 @@ def test_cli_json(tmp_path, capsys):
 def test_cli_text_and_error(tmp_path, capsys):
     csv = _targets_csv(tmp_path)
     assert cli.main(["consistency", "--tolerance", "4", "--targets", csv]) == 0
-    assert "CONSISTENT with" in capsys.readouterr().out
+    assert "与年均10%左右基本一致" in capsys.readouterr().out
     assert cli.main(["consistency", "--base-total", "100", "--targets", csv]) == 2
     assert "must exceed" in capsys.readouterr().err

@@ -150,6 +150,41 @@ def show_each(tables) -> None:
         show(t)
 
 
+def _row_unit(decl: Unit | ByRow, row: Mapping[str, Any], labels: Mapping[str, str]) -> Unit:
+    if isinstance(decl, ByRow):
+        key = row[decl.key_column]
+        try:
+            return decl.unit_for(key)
+        except UndeclaredColumn:
+            return decl.unit_for(labels.get(key, key))
+    return decl
+
+
+def display_rounded(df: pd.DataFrame, *, plan: Plan) -> pd.DataFrame:
+    """The frame with the display-rounding rule of :mod:`~chainplan_lib.present.units` applied to the analytics
+    columns it declares: each column of :data:`~chainplan_lib.present.units.DIFFERENCES` shown beside both of its
+    operands becomes the difference of their printed values; each column of
+    :data:`~chainplan_lib.present.units.PARTS_OF` is rounded so that its printed rows add up to the printed whole.
+    Other columns are returned as they are (a copy)."""
+    out = df.copy()
+    labels = indicator_cn(plan)
+    for col, (a, b) in U.DIFFERENCES.items():
+        if not {col, a, b} <= set(out.columns):
+            continue
+        ua, uc = U.column(a).unit, U.column(col).unit
+        vals = []
+        for _, row in out.iterrows():
+            unit_a = _row_unit(ua, row, labels)
+            diff = U.printed_difference(row[a], row[b], unit_a)  # in the operands' shown scale
+            vals.append(diff / _row_unit(uc, row, labels).scale if not pd.isna(diff) else diff)
+        out[col] = vals
+    for col, whole in U.PARTS_OF.items():
+        if col in out.columns and len(out):
+            unit = U.column(col).unit
+            out[col] = U.round_parts(list(out[col]), whole, unit)
+    return out
+
+
 #: English column → Chinese header, derived from the declarations in units.py (None: never shown).
 COLUMN_CN = {name: col.header for name, col in U.COLUMNS.items()}
 
@@ -165,6 +200,7 @@ def present(df: pd.DataFrame, caption: str | None = None, note: str | None = Non
     d = df[columns] if columns else df
     decl = {c: U.column(str(c)) for c in d.columns}
     d = d[[c for c in d.columns if decl[c].header is not None]].copy()
+    d = display_rounded(d, plan=plan)
     if "indicator" in d:
         names_cn = indicator_cn(plan)
         d["indicator"] = d["indicator"].map(lambda k: names_cn.get(k, k))

@@ -3,6 +3,8 @@ note, and the fan-chart and size-band labels, called directly on the bundled dat
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -130,16 +132,36 @@ def test_consistency_text(targets, result):
 
 
 # ------------------------------------------------------------------------------------ concentration
-def test_share_text_names_the_minimum_and_the_2023_threshold(targets):
+def test_share_text_names_the_top_area_and_the_top_two_without_hhi(targets):
+    """Issue 20 point 12: the briefing's text says where the target lies in plain words — the largest area and the
+    top two together — in whole percents as the area chart prints them, with no HHI and no merger guidelines."""
     conc = shares.concentration(targets, plan=PLAN)
     text = show_shares.share_md(conc, 2024, plan=PLAN)
-    # textiles 2024: 240/370 = 64.9 % → 65 %; HHI (16² + 6² + 46² + 56² + 3² + 3² + 240²)/370² = 63,162/136,900 → 4,614
-    assert "现代针纺：高新园区占 65%，HHI 4,614" in text
-    assert "9 个区域时最小为 1,111" in text
-    assert "《合并指南》（2023 年）以 HHI 高于 1,800 为高度集中" in text and "2,500" not in text
+    # textiles 2024: 高新园区 240/370 = 64.86 %, 湖坊镇 16 … 罗家镇 56/370 = 15.14 % → 65 % and 65 + 15 = 80 %
+    assert "现代针纺：高新园区占65%，前两位合计80%" in text
+    # food 2024: 塘山镇 44/74 = 59.46 %, 高新园区 29/74 = 39.19 %, 罗家镇 1/74 = 1.35 %: 59 + 39 + 1 = 99 rounded one
+    # by one; by largest remainder 塘山镇 (.46) goes up: 60 + 39 + 1 = 100, top two 99
+    assert "食品医药：塘山镇占60%，前两位合计99%" in text
+    # electronics: 高新园区 73/74 and 罗家镇 1/74, nothing else
+    assert "电子信息：高新园区占99%，其余在罗家镇" in text
+    assert "2024年各链营业收入目标" in text and "取整后各区域之和为100%" in text
+    for gone in ("HHI", "合并指南", "1,800", "1,111", "美国"):
+        assert gone not in text, gone
     ties = show_shares.share_md(conc, 2023, indicator="enterprises", plan=PLAN)
-    # 冶金建材 户数 2023: 罗家镇 9, 高新园区 9 (imputed), 南钢街道 3 of 21 → 9/21 = 43 % each
-    assert "冶金建材：罗家镇、高新园区并列，各占 43%" in ties
+    # 冶金建材 户数 2023: 罗家镇 9, 高新园区 9 (imputed), 南钢街道 3 of 21 → 42.86 % each: 43 + 43 + 14 = 100
+    assert "冶金建材：罗家镇、高新园区并列，各占43%，合计86%" in ties
+
+
+def test_area_mix_labels_add_to_100(targets):
+    """The briefing's chart prints whole percents that add up to 100 for every chain (largest remainder), and says
+    that it shows targets (目标), not actuals."""
+    fig = show_shares.area_mix(shares.area_shares(targets, plan=PLAN), 2024, plan=PLAN)
+    alt = fig._chainplan_alt
+    assert "2024年各链营业收入目标的区域构成" in alt
+    assert "食品医药 塘山镇 60%、高新园区 39%、罗家镇 1%" in alt   # 59 + 39 + 1 = 99 before
+    for chain_part in alt.split("每条链一条，各区域占比之和为100%。")[1].split("；"):
+        assert sum(int(v) for v in re.findall(r"(\d+)%", chain_part)) == 100, chain_part
+    matplotlib.pyplot.close("all")
 
 
 def test_concentration_table_shows_ties_and_minimum(targets):
@@ -151,50 +173,69 @@ def test_concentration_table_shows_ties_and_minimum(targets):
     assert r["最大区域"] == "罗家镇、高新园区（并列）" and r["最大区域占比（%）"] == "42.9%"
     r24 = _row(df, 产业链="冶金建材", 年份="2024", 指标="规上户数（户）")
     assert r24["最大区域"] == "高新园区"  # 10 of 22, alone: no "switch" across a tie is claimed, the tie is shown
-    assert "1,800" in kw["note"] and "2023" in kw["note"]
+    # the HHI stays, with its minimum; no antitrust threshold is used as a verdict on areas
+    assert "1,800" not in kw["note"] and "合并指南" not in kw["note"] and "不套用" in kw["note"]
+    assert kw["caption"] == "目标的区域集中度"
 
 
-def test_share_change_table_marks_rounding(targets):
+def test_share_change_table_shows_printed_shares_and_their_difference(targets):
+    """Issue 20 point 6: every chain's printed shares add up to 100.0 % in both years and the printed change is the
+    difference of the printed shares; changes within the rounding of the integer targets are marked, not hidden."""
     change = shares.share_change(targets, 2023, 2024, include_all=True, input_precision=0.5, plan=PLAN)
     table = show_shares.share_change_table(change, "textiles", 2023, 2024, plan=PLAN)
     df, kw = tables.shown(table), table[1]
-    assert set(df["占比变化（百分点）"]) == {show_shares.WITHIN_ROUNDING}
-    assert "取整误差 ±0.5" in kw["note"]
+    assert all(v.endswith(show_shares.WITHIN_MARK) for v in df["占比变化（百分点）"])
+    assert "取整（±0.5）" in kw["note"] and "之和为100.0%" in kw["note"]
     all_df = tables.shown(show_shares.share_change_table(change, "all", 2023, 2024, plan=PLAN))
     # 南钢街道 all chains: 226/768 − 218/690 = 0.294271 − 0.315942 = −2.17 pp, outside its bound (0.68)
     r = _row(all_df, 区域="南钢街道", 指标="营业收入（亿元）")
     assert r["占比变化（百分点）"] == "-2.2" and r["2023年占比（%）"] == "31.6%"
-    plain = tables.shown(show_shares.share_change_table(shares.share_change(targets, 2023, 2024, plan=PLAN), "textiles", 2023, 2024, plan=PLAN))
-    # without a bound every change is printed, none as "-0.0": 上海路街道 户数 1/238 → 1/255: −0.028 pp
-    assert _row(plain, 区域="上海路街道", 指标="规上户数（户）")["占比变化（百分点）"] == "0.0"
+    # 塘山镇 all chains revenue: 44/690 = 6.38 % → 6.4 %, 50/768 = 6.51 % → 6.5 %: the change shown is 6.5 − 6.4 = +0.1
+    # (within the rounding bound, so marked); before, "0（在取整误差内）" under two different printed shares
+    assert _row(all_df, 区域="塘山镇", 指标="营业收入（亿元）")["占比变化（百分点）"] == "+0.1*"
+    for chain in [*PLAN.chain_ids, "all"]:
+        shown = tables.shown(show_shares.share_change_table(change, chain, 2023, 2024, plan=PLAN))
+        for _, g in shown.groupby("指标"):
+            for col in ("2023年占比（%）", "2024年占比（%）"):
+                assert round(sum(float(v.rstrip("%")) for v in g[col]), 1) == 100.0, (chain, col)
+            for a, b, c in zip(g["2023年占比（%）"], g["2024年占比（%）"], g["占比变化（百分点）"]):
+                assert round(float(b.rstrip("%")) - float(a.rstrip("%")), 1) == float(c.rstrip("*")), (chain, a, b, c)
 
 
 # ---------------------------------------------------------------------------------------- regional
-def test_lq_table_names_the_reference_and_no_lq_without_one(register, targets):
+def test_lq_table_names_the_reference_it_uses(register, targets):
+    """Issue 20 point 12: the register's location quotients use the register's own total (769.8 亿元), not the
+    统计月报's 规上工业 (1,265.0): the caption and note say so (名录口径)."""
     lq = regional.location_quotients(register.panel, 2024, plan=PLAN)
     table = show_shares.lq_wide(lq, source="SRC", plan=PLAN)
     df, kw = tables.shown(table), table[1]
     # (3/4.19936)/(360.48956/769.79139) = 1.525523 → 1.53
     assert _row(df, 区域="上海路街道")["现代针纺"] == "1.53"
-    assert "参照：全区全部规上工业" in kw["caption"] and "2024 年" in kw["caption"]
+    assert kw["caption"] == "区位商（2024 年，营业收入，名录口径；参照：全区名录全部规上企业）"
+    assert "全区全部规上工业" not in kw["caption"]
+    assert "全区名录全部规上企业营业收入（769.8 亿元）" in kw["note"]
     assert "分母包括四条链以外的企业" in kw["note"] and kw["note"].endswith("SRC")
     assert "1 ÷ 该链全区占比" in show_shares.lq_absent_md(plan=PLAN)
 
 
-def test_shift_share_on_targets_is_a_description_within_rounding(targets):
-    """G = 768/690 − 1 = 0.113043. 高新园区: 311·G = 35.16; mix 208·(0.15625 − G) + 14·(0.041667 − G) +
-    64·(0.138462 − G) + 25·(0.138462 − G) = 8.987 − 0.999 + 1.627 + 0.635 = 10.25; area-specific 0.59 within the
-    rounding bound. 南钢街道: 218·G = 24.64; 218·(0.041667 − G) = −15.56; 226 − 218·1.041667 = −1.08 (bound 1.95)."""
+def test_shift_share_on_targets_adds_up_as_printed(targets):
+    """Issue 20 point 6. G = 768/690 − 1 = 0.1130435. 湖坊镇 (textiles only, 13 → 16; g = 370/320 − 1 = 0.15625):
+    growth 13·G = 1.4696, mix 13·(0.15625 − G) = 0.5617, area-specific 3 − 1.4696 − 0.5617 = 0.9688. Rounded one by
+    one 1.5 + 0.6 + 1.0 = 3.1 (and the old table hid the 1.0 as 0: +1.5 +0.6 +0 under +3.0); by largest remainder
+    (tenths 14.70, 5.62, 9.69: two go up, the largest remainders .70 and .69) 1.5 + 0.5 + 1.0 = 3.0.
+    南钢街道: 218·G = 24.6435, 218·(240→250: 0.0416667 − G) = −15.5601, −1.0834; one by one 24.6 − 15.6 − 1.1 = 7.9;
+    by largest remainder (.44 > .40 > .17) 24.7 − 15.6 − 1.1 = 8.0."""
     ss = regional.shift_share(targets, 2023, 2024, input_precision=0.5, plan=PLAN)
     table = show_shares.shift_share(ss, basis="targets", start_year=2023, end_year=2024, plan=PLAN)
     df, kw = tables.shown(table), table[1]
     r = _row(df, 区域="高新园区")
     assert list(r.index[1:]) == ["起始目标（亿元）", "终止目标（亿元）", "计划增量（亿元）", "全区增长分量（亿元）",
                                  "产业结构分量（亿元）", "区域竞争分量（亿元）"]
-    assert list(r.iloc[1:]) == ["311.0", "357.0", "+46.0", "+35.2", "+10.2", show_shares.WITHIN_ROUNDING]
-    n = _row(df, 区域="南钢街道")
-    assert list(n.iloc[4:]) == ["+24.6", "-15.6", show_shares.WITHIN_ROUNDING]
+    assert list(r.iloc[1:]) == ["311.0", "357.0", "+46.0", "+35.2", "+10.2", "+0.6*"]
+    assert list(_row(df, 区域="湖坊镇").iloc[3:]) == ["+3.0", "+1.5", "+0.5", "+1.0*"]
+    assert list(_row(df, 区域="南钢街道").iloc[3:]) == ["+8.0", "+24.7", "-15.6", "-1.1*"]
     assert "不是实绩" in kw["caption"] and "G = 11.3%" in kw["note"] and "不反映任何区域的实际表现" in kw["note"]
+    assert "显示的各分量之和等于显示的增量" in kw["note"]
 
 
 def test_shift_share_on_register_actuals(register):

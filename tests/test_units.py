@@ -69,6 +69,9 @@ def test_round_parts_by_hand():
     # (one by one: 58.1 + 19.4 + 11.3 + 11.3 = 100.1, the "占增量比重 100.1" of issue 20)
     assert [U.PCT.format(v) for v in U.round_parts([180 / 310, 60 / 310, 35 / 310, 35 / 310], 1.0, U.PCT)] == [
         "58.1%", "19.3%", "11.3%", "11.3%"]
+    # tied areas print equal (冶金建材 户数 2023: 9, 9, 3 of 21 = 42.857, 42.857, 14.286 %): by remainder alone
+    # 14.286 goes up first and one of the tied pair must then go up alone (42.9 ≠ 42.8); the pair goes up instead
+    assert [U.PCT.format(v) for v in U.round_shares([9 / 21, 9 / 21, 3 / 21])] == ["42.9%", "42.9%", "14.2%"]
     # exact parts never move; a third each must split
     assert U.round_parts([0.25, 0.25, 0.5], 1.0, U.PCT) == [0.25, 0.25, 0.5]
     assert sorted(U.PCT.format(v) for v in U.round_shares([1 / 3] * 3)) == ["33.3%", "33.3%", "33.4%"]
@@ -102,6 +105,16 @@ def test_present_applies_the_rule_to_declared_columns(data):
     # 58.06 + 19.35 + 11.29 + 11.29 → 58.1 + 19.3 + 11.3 + 11.3 = 100.0 (one by one 100.1)
     assert list(contrib["占增量比重"]) == ["58.1%", "19.3%", "11.3%", "11.3%"]
     assert round(sum(float(v[:-1]) for v in contrib["基年权重"]), 1) == 100.0
+
+
+def test_goal_words_say_what_a_rate_is_above_or_below():
+    """Issue 20: "更保守" / "更积极" → what the rate is below or above."""
+    assert tables.goal_words("about", "less_ambitious", 0.10) == "低于10%左右"
+    assert tables.goal_words("about", "more_ambitious", 0.10) == "高于10%左右"
+    assert tables.goal_words("about", "consistent", 0.10) == "在10%左右范围内"
+    assert tables.goal_words("at_least", "less_ambitious", 0.12, "以上") == "低于12%"
+    assert tables.goal_words("at_most", "more_ambitious", 0.10, "以内") == "超过10%"
+    assert tables.goal_words("about", "untested", 0.10) == "未检验"
 
 
 def test_headers_carry_units_once():

@@ -148,8 +148,8 @@ def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue", *, pla
 #: The mark after a change or component that is within the rounding of the integer targets (shown, not hidden,
 #: so that the printed parts still add up to the printed whole).
 WITHIN_MARK = "*"
-WITHIN_NOTE = (f"带“{WITHIN_MARK}”的数不超过目标取整（±0.5）可能引起的幅度，在取整误差之内，只为使各项之和等于合计而列出，"
-               "不作解读")
+WITHIN_NOTE = (f"带“{WITHIN_MARK}”的数不超过目标取整（±0.5）可能引起的幅度，在取整误差之内：照列（各项相加仍等于合计），"
+               "但不作解读")
 
 
 # ------------------------------------------------------------------------------------- concentration
@@ -212,12 +212,19 @@ def concentration_table(conc: pd.DataFrame, years, chain_id: str | None = None,
     d = conc[conc["year"].isin(list(years))]
     if chain_id is not None:
         d = d[d["chain_id"] == chain_id]
+    top = d["top_share"]
+    sh = conc.attrs.get("shares")
+    if sh is not None:  # the top share as the share tables print it (shares of a chain adding up to 100.0%)
+        printed = sh.assign(printed=shown_shares(sh, U.PCT)).set_index(["chain_id", "indicator", "year", "area"])["printed"]
+        top = pd.Series([printed.get((c, i, y, str(a).split("、")[0]), t) if isinstance(a, str) else t
+                         for c, i, y, a, t in zip(d["chain_id"], d["indicator"], d["year"], d["top_area"], d["top_share"])],
+                        index=d.index)
     df = pd.DataFrame({
         "产业链": d["chain"], "指标": d["indicator"].map(indicator_cn(plan)), "年份": d["year"].astype(int),
         "有数据区域数": d["n_areas"].astype(int), "HHI（0–10000）": d["hhi"], "HHI最小可能值": d["hhi_min"],
         "等效区域数": d["equivalent_areas"],
         "最大区域": [a if t <= 1 else f"{a}（并列）" for a, t in zip(d["top_area"], d["top_tied"])],
-        "最大区域占比（%）": d["top_share"],
+        "最大区域占比（%）": top,
     })
     na = cn_count(len(plan.areas))
     note = (f"HHI = 各区域占比平方和 × 10000；最小可能值 = 10000 ÷ 区域数（{na}个区域各占{na}分之一时），最大 10000"

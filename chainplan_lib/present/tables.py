@@ -215,3 +215,19 @@ def present(df: pd.DataFrame, caption: str | None = None, note: str | None = Non
             u = u.on(names[u.key_column])
         spec[names[c]] = u
     return d.rename(columns=names), {"caption": caption, "note": note, "units": spec}
+
+
+def goal_words(kind: str, verdict: str, growth: float, qualifier: str = "左右") -> str:
+    """A rate's comparison with the plan's overall goal, saying what it is above or below — never 更积极/更保守:
+    'about' (10%左右): 高于10%左右 / 低于10%左右 / 在10%左右范围内; 'at_least' (12%以上): 达到12%以上 / 低于12%;
+    'at_most' (10%以内): 在10%以内 / 超过10%. ``verdict``: consistent, more_ambitious or less_ambitious (as
+    :mod:`chainplan_lib.analysis.consistency` returns them); anything else: 未检验."""
+    g = f"{growth:.0%}"
+    words = {
+        "about": {"consistent": f"在{g}{qualifier}范围内", "more_ambitious": f"高于{g}{qualifier}",
+                  "less_ambitious": f"低于{g}{qualifier}"},
+        "at_least": {"consistent": f"达到{g}{qualifier}", "more_ambitious": f"达到{g}{qualifier}",
+                     "less_ambitious": f"低于{g}"},
+        "at_most": {"consistent": f"在{g}{qualifier}", "more_ambitious": f"超过{g}", "less_ambitious": f"在{g}{qualifier}"},
+    }
+    return words.get(kind, words["about"]).get(verdict, "未检验")

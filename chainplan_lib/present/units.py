@@ -307,7 +307,8 @@ def round_parts(parts, whole: float | None = None, unit: Unit = YI) -> list[floa
 
     Largest-remainder (Hamilton) rounding in the unit's last shown digit: each part is rounded down, then the
     parts with the largest remainders are rounded up until the parts reach the whole as printed; parts that are
-    equal go up together (so two equal parts never print differently) unless only one of them can. Signed parts
+    equal go up together (so two equal parts never print differently) — among the choices that keep them together,
+    the one with the largest total remainder — unless no such choice reaches the whole (three equal thirds). Signed parts
     (shift-share components) are rounded the same way. Values come back in the frame's own scale, ready for
     :meth:`Unit.format` (PCT: fractions). A part that is exact at the shown precision never moves.
 
@@ -330,16 +331,27 @@ def round_parts(parts, whole: float | None = None, unit: Unit = YI) -> list[floa
     need = target - sum(base)
     up = [0] * len(x)
     candidates = [i for i in range(len(x)) if rem[i] > 1e-9]
-    # groups of equal parts, largest remainder first (then the larger part, then the order given)
+    # groups of equal parts, largest remainder first (then the larger part, then the order given); choose whole
+    # groups whose sizes make up exactly what is needed, with the largest total remainder (a small knapsack), so
+    # that equal parts print equal whenever some choice allows it
     groups: dict[float, list[int]] = {}
     for i in candidates:
         groups.setdefault(x[i], []).append(i)
     order = sorted(groups.values(), key=lambda g: (-rem[g[0]], -abs(x[g[0]]), g[0]))
-    for g in order:
-        if 0 < len(g) <= need:
-            for i in g:
-                up[i] = 1
-            need -= len(g)
+    if 0 < need <= len(candidates):
+        best: dict[int, tuple[float, tuple[int, ...]]] = {0: (0.0, ())}
+        for k, g in enumerate(order):
+            for size, (score, chosen) in sorted(best.items(), reverse=True):
+                s2 = size + len(g)
+                if s2 <= need:
+                    cand = (score + rem[g[0]] * len(g), chosen + (k,))
+                    if s2 not in best or cand[0] > best[s2][0] + 1e-12:
+                        best[s2] = cand
+        if need in best:
+            for k in best[need][1]:
+                for i in order[k]:
+                    up[i] = 1
+            need = 0
     for i in sorted(candidates, key=lambda i: (-rem[i], -abs(x[i]), i)):  # only a whole that splits equal parts
         if need <= 0:
             break

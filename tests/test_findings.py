@@ -108,9 +108,13 @@ def test_fan_chart_labels_its_bands_by_level(targets):
     fig = show_growth.fan_chart(projections.fan_chart_frame(targets, "textiles", actuals=act, to_year=2028, plan=PLAN), plan=PLAN)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "对数线性趋势 80% 预测区间" in labels and "对数线性趋势 95% 预测区间" in labels
-    assert "指数平滑（Holt） 80% 预测区间" in labels and "指数平滑（Holt） 95% 预测区间" in labels
+    assert "指数平滑 80% 预测区间" in labels and "指数平滑 95% 预测区间" in labels
     assert not any("置信" in t for t in labels)
     assert "预测" in fig.axes[0].get_title()
+    # issue 20 (English and code on reader pages): no library or author names in the legend, title, source or alt
+    words = " ".join([*labels, fig.axes[0].get_title(), *(t.get_text() for t in fig.texts), fig._chainplan_alt])
+    for gone in ("Holt", "statsmodels", "ETS", "OLS"):
+        assert gone not in words, gone
     plan_only = show_growth.fan_chart(projections.fan_chart_frame(targets, "all", plan=PLAN), plan=PLAN)
     labels = [t.get_text() for t in plan_only.axes[0].get_legend().get_texts()]
     assert not any("区间" in t for t in labels)
@@ -256,14 +260,14 @@ def test_comparison_pairs_target_and_actual(register, targets):
     df, kw = tables.shown(table), table[1]
     rev = _row(df, 产业链="现代针纺", 区域="全区", 指标="营业收入（亿元）")
     # target 370 (plan), actual 360.48956 (register): gap −9.5, 360.48956/370 = 97.4 %
-    assert (rev["2024年目标"], rev["2024年实际"], rev["差额（实际−目标）"], rev["完成率（%）"]) == (
+    assert (rev["2024年目标"], rev["2024年实际"], rev["差额（实际-目标）"], rev["完成率（%）"]) == (
         "370.0", "360.5", "-9.5", "97.4%")
     ent = _row(df, 产业链="现代针纺", 区域="全区", 指标="规上户数（户）")
     # 255 planned, 253 in the register: −2, 253/255 = 99.2 %; counts without decimals
-    assert (ent["2024年目标"], ent["2024年实际"], ent["差额（实际−目标）"], ent["完成率（%）"]) == (
+    assert (ent["2024年目标"], ent["2024年实际"], ent["差额（实际-目标）"], ent["完成率（%）"]) == (
         "255", "253", "-2", "99.2%")
     same = _row(df, 产业链="冶金建材", 区域="罗家镇", 指标="营业收入（亿元）")
-    assert same["差额（实际−目标）"] == "0.0"
+    assert same["差额（实际-目标）"] == "0.0"
     assert "完成率 = 实际 ÷ 同年目标" in kw["note"] and "示例数据" in kw["note"]
 
 
@@ -295,31 +299,42 @@ def test_register_paragraph_counts_firms_per_year(register):
 
 
 # ------------------------------------------------------------------------------------- size bands text
-def test_size_band_text_facts_first_and_no_contradiction(fit):
-    text = show_register.pareto_md(fit, plan=PLAN)
-    facts, tail = text.split("\n\n")[:2]
+def test_size_band_text_facts_first_then_the_plain_message(fit, register):
+    """Issue 20 (Unclear/style): the readers' paragraph gives the hard facts, then one plain sentence with what the
+    fit says — with the largest firm at 40–100 亿元 the bands' 50 firms total 173–204 亿元 (the α̂ column of the cap
+    table at caps 40, 60, 100), below the 250 needed; they reach 250 only with a firm of about 430 亿元 — then the
+    register's 92 firms ≥ 1 亿元 against the 2026 target of 50 (达成度, 名录口径). No Greek, citation or English."""
+    bands = sizebands.band_counts(register.clean, year=2024, plan=PLAN)
+    text = show_register.pareto_md(fit, plan=PLAN, bands=bands, year=2024)
+    facts, message, attained = text.split("\n\n")[:3]
     assert facts.startswith("**规模分档的硬性事实**")
     for s in ("超 1 亿元的 50 户营业收入至少 136 亿元（平均每户 2.72 亿元）", "至少 186 亿元",
               "其余 250 户合计在 50–250 亿元之间", "须合计 **250–450 亿元**，即平均每户 5–9 亿元",
               "“全产业链营业收入”", "300 户是“超过”"):
         assert s in facts, s
-    assert "α = 1.10，95% 轮廓似然区间 0.81–1.46" in tail and "区间包含 α ≤ 1 的值" in tail
-    assert "既不能证明、也不能否定 500 亿元目标" in tail
-    assert "α = 1.08，标准误 0.022，远小于极大似然的 0.167" in tail
-    # the old paragraph's contradictions are gone: no untruncated 681 for 50 firms, no 241–441 range "against 500"
-    for gone in ("681", "241", "441", "对比目标"):
-        assert gone not in text
+    assert ("若最大一户营业收入在 40–100 亿元，超 1 亿元的 50 户合计约 173–204 亿元，低于所需的至少 250 亿元；"
+            "要达到 250 亿元，最大一户营业收入须达约 430 亿元，接近全链目标 500 亿元") in message
+    assert message.count("。") == 2   # the message, and what the bands can and cannot say
+    # 92 of 50 = 184 %; the register year is before the bands' year: 达成度, not 完成率
+    assert "2024 年名录（名录口径）中营业收入超 1 亿元的现代针纺企业已有 92 户，对 2026 年目标 50 户的达成度为 184%" in attained
+    assert re.search(r"[A-Za-zα-ω]", text) is None, re.findall(r"[A-Za-zα-ω]+", text)
+    assert "681" not in text and "对比目标" not in text
+    analyst = show_register.pareto_md(fit, plan=PLAN, analyst=True)
+    # the method stays for analysts, the exponent defined (the Pareto shape: Virkar–Clauset's α minus 1)
+    assert "**供分析人员：方法**" in analyst and "a = 1.10，95% 轮廓似然区间 0.81–1.46" in analyst
+    assert "密度指数 α 减 1" in analyst and "a = 1.08，标准误 0.022，远小于极大似然的 0.167" in analyst
+    assert "供分析人员" not in text
 
 
 def test_cap_table(fit):
     table = show_register.pareto_caps(fit)
     df, kw = tables.shown(table), table[1]
-    assert list(df.columns) == ["假定单户最大营业收入（亿元）", "α = 0.81（区间下限）", "α = 1.10（估计值）",
-                                "α = 1.46（区间上限）"]
-    assert list(_row(df, **{"假定单户最大营业收入（亿元）": "60"}).iloc[1:]) == ["261", "187", "134"]
-    # untruncated: α ≤ 1 → infinite; α̂: 50·1.101/0.101 = 546; α = 1.465: 50·1.465/0.465 = 158
-    assert list(_row(df, **{"假定单户最大营业收入（亿元）": "无上限"}).iloc[1:]) == ["无穷大", "546", "158"]
+    assert list(df.columns) == ["假定最大一户营业收入（亿元）", "按拟合推算（亿元）", "95%区间（亿元）"]
+    assert list(_row(df, **{"假定最大一户营业收入（亿元）": "60"}).iloc[1:]) == ["187", "134–261"]
+    # untruncated: α ≤ 1 at the interval's end → no upper bound; α̂: 50·1.101/0.101 = 546; α = 1.465: 50·1.465/0.465 = 158
+    assert list(_row(df, **{"假定最大一户营业收入（亿元）": "不设上限"}).iloc[1:]) == ["546", "158–无上限"]
     assert "250–450 亿元" in kw["note"]
+    assert re.search(r"[A-Za-zα-ω]", "".join(df.columns) + kw["note"] + kw["caption"]) is None
 
 
 # ----------------------------------------------------------------------------------------- briefing
@@ -407,3 +422,62 @@ def test_title_block_date_and_targets_overview():
     overview = show_targets.targets_overview_md(bundled_district().targets)
     # 4 chains × 4 years × 2 indicators × 10 areas = 320 rows; 27 repairs; 40 checks, all consistent
     assert "清洗后共 **320** 行" in overview and "修复记录 **27** 处" in overview and "**40** 项一致" in overview
+
+
+# ------------------------------------------------------------------------- growth from the official figures
+def test_required_growth_starts_from_the_official_figures():
+    """Issue 20 point 7 / 02_growth: the growth still needed starts from the 统计月报's last complete year (2024:
+    现代针纺 371.49), not from the register (360.49). (500/371.49)^½ − 1 = 16.01 % → 16.0 %; planned (500/370)^½ − 1 =
+    16.25 % → 16.2 %; shown −0.2 (16.0 − 16.2). The register is one reconciliation line, 名录口径."""
+    d = bundled_district()
+    observed = d.growth_actuals(2024)
+    req = growth.required_growth(observed.frame, d.targets.table, actual_year=2024, plan=PLAN)
+    df, kw = tables.shown(show_growth.required_table(req, observed.source, plan=PLAN)), show_growth.required_table(
+        req, observed.source, plan=PLAN)[1]
+    r = _row(df, 产业链="现代针纺")
+    assert list(r.iloc[1:]) == ["371.5", "500.0", "16.2%", "16.0%", "-0.2"]
+    assert "360.5" not in df.to_string()
+    assert kw["caption"] == "从2024年统计月报全年数（示例数据）到2026年目标：2025—2026年所需年均增长"
+    one = growth.required_growth(observed.frame, d.targets.table, actual_year=2024, target_year=2025, plan=PLAN)
+    # one year apart: 该年所需增长, not 年均 (430/371.49 − 1 = 15.75 % → 15.8 %)
+    assert "所需增长" in tables.shown(show_growth.required_table(one, observed.source, plan=PLAN)).columns
+    assert "2025年需增长 15.8%" in show_growth.required_md(one, observed.source, plan=PLAN)
+    line = show_register.reconciliation_md(d.register, observed.frame, 2024, plan=PLAN)
+    # 371.5 − 360.5 = 11.0 (printed values), 11.0/371.5 = 2.96 % → 3.0 %; all four: 779.5 − 758.5 = 21.0, 2.7 %
+    assert "现代针纺名录 360.5 亿元、统计月报 371.5 亿元，名录少 11.0 亿元（3.0%）" in line
+    assert "四链合计名录 758.5 亿元、统计月报 779.5 亿元，名录少 21.0 亿元（2.7%）" in line
+    assert "判断目标完成情况用统计月报，名录只用于分区域、分规模的分解" in line
+
+
+# ------------------------------------------------------------------------------- words on reader pages
+def test_reader_text_has_no_code_or_file_names(register):
+    """Issue 20 (English and code on reader pages): the register's source line names years, not files; the
+    missing-register note names no notebook parameter; the repairs log's evidence names no module."""
+    note = show_register.register_note(register)
+    assert note == "【示例数据：合成名录，非真实统计】来源：2023、2024 年规上企业名录（名录口径，经清洗）。"
+    missing = show_register.register_missing_md(2026, register)
+    assert "register_dir" not in missing and "`" not in missing and "现有名录年份：2023、2024 年" in missing
+    assert "use_register" not in show_register.NO_REGISTER_MD
+    assert "[[" not in show_register.no_size_bands_md(PLAN) and "`" not in show_register.no_size_bands_md(PLAN)
+    repairs = bundled_district().targets.repairs
+    why = " ".join(repairs["why"].astype(str))
+    assert "chainplan_lib" not in why and "见方案文件 aliases" in why
+
+
+def test_one_minus_sign_in_what_my_pages_print(targets, register, fit):
+    """Negative numbers are written with "-" (as the tables print them), never with U+2212, in text and tables."""
+    conc = shares.concentration(targets, include_all=True, plan=PLAN)
+    texts = [show_shares.share_md(conc, 2024, plan=PLAN), show_register.pareto_md(fit, plan=PLAN, analyst=True),
+             show_growth.fan_md(projections.fan_chart_frame(targets, "all", plan=PLAN), plan=PLAN)]
+    built = [show_shares.shift_share(regional.shift_share(targets, 2023, 2026, input_precision=0.5, plan=PLAN),
+                                     basis="targets", plan=PLAN),
+             show_shares.share_change_table(shares.share_change(targets, 2023, 2026, include_all=True,
+                                                                input_precision=0.5, plan=PLAN), "all", 2023, 2026,
+                                            plan=PLAN),
+             show_register.comparison(compare.actual_vs_target(register.panel, targets, 2024, plan=PLAN), 2024,
+                                      register, plan=PLAN)]
+    for t in built:
+        texts += [tables.to_html(t[0], **t[1])]
+    for t in texts:
+        assert not re.search(r"−\s?\d", t), re.findall(r".{10}−\s?\d.{5}", t)
+    assert any(re.search(r">-\d", t) for t in texts)

@@ -329,7 +329,7 @@ def test_size_band_text_facts_first_then_the_plain_message(fit, register):
 def test_cap_table(fit):
     table = show_register.pareto_caps(fit)
     df, kw = tables.shown(table), table[1]
-    assert list(df.columns) == ["假定最大一户营业收入（亿元）", "按拟合推算（亿元）", "95%区间（亿元）"]
+    assert list(df.columns) == ["假定最大一户营业收入（亿元）", "按拟合推算（亿元）", "95%可能范围（亿元）"]
     assert list(_row(df, **{"假定最大一户营业收入（亿元）": "60"}).iloc[1:]) == ["187", "134–261"]
     # untruncated: α ≤ 1 at the interval's end → no upper bound; α̂: 50·1.101/0.101 = 546; α = 1.465: 50·1.465/0.465 = 158
     assert list(_row(df, **{"假定最大一户营业收入（亿元）": "不设上限"}).iloc[1:]) == ["546", "158–无上限"]

@@ -204,7 +204,7 @@ def test_05_register_default_and_2023(tmp_path, brief_2024):
     assert "超 1 亿元的 50 户合计约 173–204 亿元，低于所需的至少 250 亿元" in text
     assert "已有 92 户，对 2026 年目标 50 户的达成度为 184%" in text and "**供分析人员：方法**" in text
     older = run("05_register", tmp_path, year=2023)
-    assert "2023年名录实际与同年目标" in older
+    assert "2023年名录实际（名录口径）与同年目标" in older
 
 
 def test_05_register_year_without_register_says_so(tmp_path):

@@ -35,7 +35,7 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
     ax.set(xlabel="完成率（%）", title=title)
     top = max([*vals, (benchmark or 0) * 100, 1.0])
     ax.set_xlim(0, top * 1.2)  # the "100%" labels past the bars stay inside the frame
-    add_source(fig, f"来源：规上企业名录（清洗后）与{plan.table_section}目标", synthetic)
+    add_source(fig, f"来源：规上企业名录（名录口径，清洗后）与{plan.table_section}目标", synthetic)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     set_alt(fig, f"条形图：{title}：" + "，".join(f"{lab} {v:.0f}%" for lab, v in zip(f[label_col].astype(str), vals))
              + (f"；虚线为时间进度 {benchmark:.0%}" if benchmark is not None else "") + "。")
@@ -347,7 +347,7 @@ def pareto_caps(fit) -> tuple[pd.DataFrame, dict]:
     df = pd.DataFrame({
         "假定最大一户营业收入（亿元）": [v if math.isfinite(v) else U.Marked(float("nan"), "不设上限") for v in s["cap_yi"]],
         "按拟合推算（亿元）": s["alpha_hat"].map(money),
-        f"{level}区间（亿元）": [U.Range(money(a), money(b)) for a, b in zip(s["alpha_high"], s["alpha_low"])],
+        f"{level}可能范围（亿元）": [U.Range(money(a), money(b)) for a, b in zip(s["alpha_high"], s["alpha_low"])],
     })
     f = fit.facts
     note = (f"各格为超 {f.x_min_yi:g} 亿元的 {f.n_above_min:g} 户营业收入合计（亿元），按各档户数拟合的规模分布、"

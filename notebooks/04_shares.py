@@ -92,7 +92,7 @@ tables.show(shares.concentration_table(conc, sorted({base_year, year}), plan=pla
 
 # %%
 if register.synthetic:
-    display(HTML(briefing.synthetic_banner_html()))
+    display(HTML(briefing.synthetic_banner_html(show_register.SYNTHETIC_REGISTER_TEXT)))
 if reg_years:
     lq = regional.location_quotients(register.panel, reg_years[-1], plan=plan)
     tables.show(shares.lq_wide(lq, source=show_register.register_note(register), plan=plan))

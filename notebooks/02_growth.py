@@ -40,9 +40,9 @@ from IPython.display import Markdown, display
 from chainplan_lib import District
 from chainplan_lib.analysis import growth, projections
 from chainplan_lib.plan import params
+from chainplan_lib.present import briefing, sources, tables, targets
 from chainplan_lib.present import growth as show_growth
 from chainplan_lib.present import register as show_register
-from chainplan_lib.present import sources, tables, targets
 
 params.install_short_errors()
 d = District.open(params.plan_file(plan), registers=params.check_path(register_dir, "register_dir"),
@@ -104,8 +104,9 @@ if latest is not None and latest < end_year:
     req = growth.required_growth(observed.frame, tgt, actual_year=latest, target_year=end_year, indicator=indicator,
                                  plan=plan)
     tables.show(show_growth.required_table(req, observed.source, plan=plan))
-if official and panel is not None and latest in set(panel["year"]):
-    display(Markdown(show_register.reconciliation_md(register, observed.frame, latest, plan=plan, indicator=indicator)))
+rec = d.reconcile(latest) if official and panel is not None and latest in set(panel["year"]) else None
+if rec is not None and len(rec):
+    display(Markdown(briefing.reconciliation_md(rec, latest, plan=plan)))
 elif register is not None and not len(register.years):
     display(Markdown(show_register.register_missing_md(year, register)))
 elif register is None:

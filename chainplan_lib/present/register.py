@@ -94,35 +94,6 @@ def register_note(register, markdown: bool = False) -> str:
     return f"{warn}来源：{years + ' 年' if years else ''}规上企业名录（名录口径，经清洗）。"
 
 
-def reconciliation_md(register, official: pd.DataFrame, year: int, *, plan: Plan, indicator: str = "revenue",
-                      official_name: str = "统计月报") -> str:
-    """The one line that reconciles the register with the official figures for ``year``: the register's sum
-    (名录口径) against the 统计月报 (or ``official_name``), the gap in the indicator's unit and as a share of the
-    official figure — both from the printed values — and what the register is used for. '' when either lacks the
-    year. ``official``: a tidy frame of official full-year figures (District.growth_actuals().frame)."""
-    from ..analysis.growth import series
-
-    unit = plan.unit(indicator)
-    level = U.YI if unit == "亿元" else U.HU
-    rows = []
-    for cid in [*plan.chain_ids, "all"]:
-        reg = series(register.panel, cid, indicator, plan=plan).get(int(year), math.nan)
-        off = series(official, cid, indicator, plan=plan).get(int(year), math.nan)
-        if not (math.isfinite(reg) and math.isfinite(off)):
-            continue
-        gap = U.printed_difference(reg, off, level)
-        shown_off = U.shown_number(off, level)
-        pct = abs(gap) / shown_off if shown_off else math.nan
-        word = "少" if gap < 0 else "多"
-        rows.append((cid, f"{plan.chain_label(cid)}名录 {level.format(reg)} {unit}、{official_name} {level.format(off)} "
-                          f"{unit}" + (f"，名录{word} {level.format(abs(gap))} {unit}（{U.PCT.format(pct)}）" if gap else "，相同")))
-    if not rows:
-        return ""
-    return (f"**名录口径与统计数**（{year}年{plan.indicator(indicator).label}）：" + "；".join(t for _, t in rows)
-            + f"。两者口径不同：{official_name}为统计部门公布数，名录为名录内企业的加总；判断目标完成情况用{official_name}，"
-            "名录只用于分区域、分规模的分解。")
-
-
 REASON_CN = {
     "uscc_invalid": "统一社会信用代码不符合 GB 32100-2015", "area_unknown": "镇街不是{n_areas}个区域之一",
     "revenue_negative": "营业收入为负", "revenue_missing": "营业收入为空或占位符（—、-、/、无）",

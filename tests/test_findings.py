@@ -456,7 +456,7 @@ def test_reader_text_has_no_code_or_file_names(register):
     assert "[[" not in show_register.no_size_bands_md(PLAN) and "`" not in show_register.no_size_bands_md(PLAN)
     repairs = bundled_district().targets.repairs
     why = " ".join(repairs["why"].astype(str))
-    assert "chainplan_lib" not in why and "见方案文件 aliases" in why
+    assert "chainplan_lib" not in why and "见方案文件所列别称" in why
 
 
 def test_one_minus_sign_in_what_my_pages_print(targets, register, fit):

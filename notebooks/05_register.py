@@ -41,7 +41,7 @@ year = params.check_year(year if year is not None else d.latest_year(), plan=pla
 register = d.register
 has_year = show_register.has_register_year(register, year)    # a year not supplied yet: its sections say so
 if register.synthetic:
-    display(HTML(briefing.synthetic_banner_html()))
+    display(HTML(briefing.synthetic_banner_html(show_register.SYNTHETIC_REGISTER_TEXT)))
 
 # %% [markdown]
 # ## 清洗结果
@@ -67,8 +67,8 @@ else:
 
 # %% [markdown]
 # ## 规模分档
-# 方案按营业收入设定的分档目标（某链到目标年营业收入超若干亿元的企业户数，见方案文件 [[size_bands]]）。
-# 名录年份早于目标年份时，对比的是对目标的达成度，不是同期完成率。
+# 方案按营业收入设定的分档目标（某链到目标年营业收入超若干亿元的企业户数，见方案文件的规模分档一节）。
+# 名录年份早于目标年份时，对比的是对目标的达成度（名录口径），不是同期完成率。
 
 # %%
 if not sizebands.has_size_bands(plan):
@@ -87,5 +87,6 @@ else:
 # %%
 if sizebands.has_size_bands(plan):
     fit = sizebands.fit_pareto_tail(plan=plan)
-    display(Markdown(show_register.pareto_md(fit, plan=plan)))
+    display(Markdown(show_register.pareto_md(fit, plan=plan, bands=bands if has_year else None, year=year,
+                                             analyst=True)))
     tables.show(show_register.pareto_caps(fit))

@@ -255,7 +255,7 @@ def parse_raw(path: str | Path, log: RepairLog | None = None, *, plan: Plan
             if (alias or where != "原样") and (label, where) not in seen_alias:
                 seen_alias.add((label, where))
                 log.add("label_alias", lineno, f"链标签“{label}”（{where}）", f"读作{c.name}",
-                        f"{c.name}的别称（见 chainplan_lib.plan.names）" if alias else
+                        f"{c.name}的别称（见方案文件所列别称）" if alias else
                         f"PDF 提取把链名拆开了，合起来即方案所列的{c.name}", chain=c.name)
         ind_label = "".join(texts[ind_pos:ind_pos + ind_len])
         indicator = plan.find_indicator(ind_label)

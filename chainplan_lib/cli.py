@@ -120,7 +120,9 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(result.summary())
+        from .present.consistency import consistency_text
+
+        print(consistency_text(result))
     return 0
 
 

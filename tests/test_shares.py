@@ -230,3 +230,28 @@ def test_area_share_charts_and_tables_add_to_100_for_every_chain_and_year():
         sums = (printed * 100 * (10 if unit is show.U.PCT else 1)).round().groupby(
             [sh["chain_id"], sh["indicator"], sh["year"]]).sum()
         assert (sums == whole).all(), sums[sums != whole]
+
+
+def test_an_area_has_one_colour_in_every_chart():
+    """Issue 21: 高新园区 was pink in 04_shares and grey in the briefing (tab10 by position in each chart)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from chainplan_lib.analysis.shares import area_shares as compute_shares
+    from chainplan_lib.present import shares as show
+    from chainplan_lib.present.figures import area_colour
+
+    s = compute_shares(targets_frame(), plan=PLAN)
+
+    def colours(fig):
+        ax = fig.axes[0]
+        handles, labels = ax.get_legend_handles_labels()
+        return {lab: to_hex(h.patches[0].get_facecolor() if hasattr(h, "patches") else h.get_facecolor())
+                for h, lab in zip(handles, labels)}
+
+    one = colours(show.area_shares(s, "textiles", plan=PLAN))
+    two = colours(show.area_mix(s, 2026, plan=PLAN))
+    plt.close("all")
+    assert one["高新园区"] == two["高新园区"] == area_colour("高新园区", plan=PLAN)
+    assert set(one) < set(two) and all(two[a] == c for a, c in one.items())
+    assert len(set(two.values())) == len(two)        # no two areas share a colour

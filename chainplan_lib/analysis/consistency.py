@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..plan.model import TOTAL, Plan, cn_count
+from ..rounding import pct
 from .growth import ALL, as_tidy, cagr, check_rate, check_year_pair, series
 
 __all__ = ["VERDICTS", "QUALIFIER_KINDS", "qualifier_kind", "ConsistencyResult", "check_consistency", "verdict_for",
@@ -241,19 +242,19 @@ class ConsistencyResult:
         total = self.all_name
         y0, y1 = self.base_year, self.target_year
         growth = (f"{total}目标由 {y0} 年 {self.base_yi[ALL]:,.0f} 亿元增至 {y1} 年 {self.target_yi[ALL]:,.0f} 亿元，"
-                  f"年均增长 {bold(f'{a:.1%}')}")
+                  f"年均增长 {bold(f'{pct(a)}')}")
         if not self.tested:
             return "方案未提出全区总体增速目标，不做一致性检验。", [f"{growth}（仅供参考）。"]
         lo, hi = self.band
         g = self.overall_growth
         goal = f"{g:.0%}{self.qualifier}"
         if self.kind == "about":
-            reading = f"“{goal}”按 ±{self.tolerance_pp:g} 个百分点理解为 {lo:.1%}–{hi:.1%}（含两端）"
+            reading = f"“{goal}”按 ±{self.tolerance_pp:g} 个百分点理解为 {pct(lo)}–{pct(hi)}（含两端）"
         elif self.kind == "at_least":
-            reading = f"“{goal}”理解为年均不低于 {g:.1%}"
+            reading = f"“{goal}”理解为年均不低于 {pct(g)}"
         else:
-            reading = f"“{goal}”理解为年均不高于 {g:.1%}"
-        head = f"结论：{n}条链营业收入目标年均增长 {a:.1%}，{self.verdict_text()}（{reading}）。"
+            reading = f"“{goal}”理解为年均不高于 {pct(g)}"
+        head = f"结论：{n}条链营业收入目标年均增长 {pct(a)}，{self.verdict_text()}（{reading}）。"
         points = []
         r = self.rest_of_industry_cagr
         src = "统计月报" if self.base_total_source == "统计月报" else "给定数"
@@ -262,10 +263,10 @@ class ConsistencyResult:
             if self.rest_of_industry_band and self.kind == "about":
                 b_lo, b_hi = self.rest_of_industry_band
                 if b_lo is not None and b_hi is not None and math.isfinite(b_lo) and math.isfinite(b_hi):
-                    band = f"（全区按 {lo:.0%}–{hi:.0%} 增长时为 {b_lo:.1%}–{b_hi:.1%}）"
+                    band = f"（全区按 {lo:.0%}–{hi:.0%} 增长时为 {pct(b_lo)}–{pct(b_hi)}）"
             points.append(f"各链增长快于全区并不等于矛盾：按 {y0} 年全区规上工业营业收入 {self.base_total_yi:,.1f} 亿元"
                           f"（{src}）计，全区年均增长 {g:.0%}，{n}链以外的规上工业年均{'需增长' if r >= 0 else '可下降'} "
-                          f"{bold(f'{abs(r):.1%}')}{band}。")
+                          f"{bold(f'{pct(abs(r))}')}{band}。")
         elif self.base_total_yi is not None:
             points.append(f"{n}条链目标本身已超过全区按 {g:.0%} 增长的总量，其余工业无论如何都无法与之相容。")
         else:
@@ -273,34 +274,13 @@ class ConsistencyResult:
         if self.prior_cagr is not None:
             points.append(f"按通常口径从 {self.prior_year} 年起算：{self.prior_year} 年{total}实际 "
                           f"{self.prior_actual_yi:,.1f} 亿元（统计月报），到 {y1} 年目标年均增长 "
-                          f"{bold(f'{self.prior_cagr:.1%}')}，{self.verdict_text(self.prior_verdict)}；结论取决于起算年份。")
+                          f"{bold(f'{pct(self.prior_cagr)}')}，{self.verdict_text(self.prior_verdict)}；结论取决于起算年份。")
         points.append(f"{growth}；若从 {self.base_yi[ALL]:,.0f} 亿元按年均 {g:.0%} 增长，{y1} 年为 "
                       f"{self.path_yi[y1]:,.1f} 亿元，目标合计比它{'多' if self.gap_yi >= 0 else '少'} "
                       f"{abs(self.gap_yi):,.1f} 亿元。")
         if self.base_total_yi is not None:
             points.append("口径：目标为各链全产业链营业收入，规上工业总额为统计部门数，二者范围不尽相同，上述推算只是算术。")
         return head, points
-
-    def summary(self) -> str:
-        """Plain text for the command line, in Chinese like the pages: the findings, then the chains' growth and
-        their contributions to the sum's growth."""
-        y0, y1 = self.base_year, self.target_year
-        head, points = self.findings()
-        lines = [head, *("- " + p for p in points)]
-        if self.tested and self.base_total_yi is None:
-            lines.append(f"  （命令行给出 {y0} 年全区规上工业营业收入：--base-total 亿元）")
-        lines += ["", f"各链营业收入目标（亿元），{y0}→{y1} 年均增长："]
-        for cid in [*self.chain_verdicts, ALL]:
-            v = self.verdict if cid == ALL else self.chain_verdicts[cid]
-            lines.append(f"  {self.label(cid):<6}{self.base_yi[cid]:>8,.0f} →{self.target_yi[cid]:>8,.0f}"
-                         f"  {self.cagr[cid]:>6.1%}  {self.verdict_text(v) if self.tested else ''}".rstrip())
-        lines += ["", f"对{self.all_name}增长的贡献（{y0}→{y1} 累计增长 {self.total_growth:.1%} = Σ 基年权重 × 该链增长）："]
-        for r in self.contributions.itertuples():
-            lines.append(f"  {r.chain:<6}权重 {r.weight:5.1%} × 增长 {r.growth:6.1%} = {r.contribution:5.1%}"
-                         f"（占增量 {r.share_of_growth:.1%}）")
-        if self.caveats:
-            lines += ["", "说明：", *("  - " + c for c in self.caveats)]
-        return "\n".join(lines)
 
 
 def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_total_yi: float | None = None, *,

@@ -43,3 +43,30 @@ def consistency_md(result) -> str:
     bold, then its points."""
     head, points = result.findings(bold=lambda x: f"**{x}**")
     return "\n".join([f"**{head}**", "", *(f"- {p}" for p in points)])
+
+
+def consistency_text(result) -> str:
+    """Plain text for the command line (and the analyst's cell), in Chinese like the pages: the findings, the
+    chains' implied growth, and their contributions to the sum's growth — weights, contributions and shares of the
+    increase rounded so that the printed parts add up to the printed whole."""
+    y0, y1 = result.base_year, result.target_year
+    head, points = result.findings()
+    lines = [head, *("- " + p for p in points)]
+    if result.tested and result.base_total_yi is None:
+        lines.append(f"  （命令行给出 {y0} 年全区规上工业营业收入：--base-total 亿元）")
+    lines += ["", f"各链营业收入目标（亿元），{y0}→{y1} 年均增长："]
+    for cid in [*result.chain_verdicts, ALL]:
+        v = result.verdict if cid == ALL else result.chain_verdicts[cid]
+        lines.append(f"  {result.label(cid):<6}{result.base_yi[cid]:>8,.0f} →{result.target_yi[cid]:>8,.0f}"
+                     f"  {U.PCT.format(result.cagr[cid]):>6}  {result.verdict_text(v) if result.tested else ''}".rstrip())
+    c = result.contributions
+    weight, share = U.round_shares(c["weight"]), U.round_shares(c["share_of_growth"])
+    contrib = U.round_parts(c["contribution"], result.total_growth, U.PCT)
+    lines += ["", f"对{result.all_name}增长的贡献（{y0}→{y1} 累计增长 {U.PCT.format(result.total_growth)} = "
+                  "Σ 基年权重 × 该链增长）："]
+    for r, w, k, s in zip(c.itertuples(), weight, contrib, share):
+        lines.append(f"  {r.chain:<6}权重 {U.PCT.format(w):>5} × 增长 {U.PCT.format(r.growth):>6} = "
+                     f"{U.PCT.format(k):>5}（占增量 {U.PCT.format(s)}）")
+    if result.caveats:
+        lines += ["", "说明：", *("  - " + c for c in result.caveats)]
+    return "\n".join(lines)

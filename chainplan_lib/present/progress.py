@@ -139,7 +139,7 @@ def progress_table(report, data=None) -> tuple[pd.DataFrame, dict]:
     p = period_label(report.month)
     year_end = report.month == 12
     cum = f"{report.year}年（亿元）" if year_end else f"{p}累计（亿元）"
-    ahead = "快（+）慢（−）于时序进度（百分点）"
+    ahead = "快（+）慢（-）于时序进度（百分点）"
     marks = {"comparable": "†", "levels": "*"}
     df = pd.DataFrame({
         "产业链": t["name"], cum: t["cumulative_yi"].map(_nan),
@@ -395,7 +395,7 @@ def progress_bars(table: pd.DataFrame, synthetic: bool = False, title: str | Non
         m, yr = int(t["month"].iloc[0]), int(t["year"].iloc[0])
         ax.set(title=title or (f"{yr}年营业收入完成年度目标（%）" if year_end else
                                f"{yr}年{period_label(m)}营业收入完成年度目标（%）与时序进度"),
-               xlabel="完成年度目标（%）" if year_end else "完成年度目标（%）；括号内为快（+）慢（−）于时序进度的百分点")
+               xlabel="完成年度目标（%）" if year_end else "完成年度目标（%）；括号内为快（+）慢（-）于时序进度的百分点")
     ax.legend(fontsize=8, loc="lower right")
     _source(fig, synthetic, plan)
     fig.tight_layout(rect=(0, 0.04, 1, 1))

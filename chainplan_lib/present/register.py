@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..plan.model import TOTAL as DISTRICT
 from ..plan.model import Plan, cn_count
 from . import units as U
 from .escape import md_text
@@ -155,6 +156,16 @@ def quarantine_reasons(register, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
 
 
 # --------------------------------------------------------------------------------- register vs targets
+def without_official(cmp: pd.DataFrame, rec: pd.DataFrame) -> pd.DataFrame:
+    """``cmp`` (actual_vs_target rows) less the district's revenue rows of the chains the official statistics give
+    for the year (``rec``: District.reconcile): one figure per quantity — those chains' completion is the
+    statistics', the register only breaks it down (by area, by size) and counts firms."""
+    if rec is None or not len(rec):
+        return cmp
+    official = (cmp["area"] == DISTRICT) & (cmp["indicator"] == "revenue") & cmp["chain_id"].isin(set(rec["chain_id"]))
+    return cmp[~official].reset_index(drop=True)
+
+
 def comparison(cmp: pd.DataFrame, year: int, register, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """actual_vs_target() for people: 目标 and 实际 of the same year (名录口径), the gap as the difference of the
     printed values, and 完成率 = 实际 ÷ 目标."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..plan.model import Plan, cn_count
 from . import units as U
-from .figures import add_source, indicator_words, pad_x, set_alt
+from .figures import add_source, area_colour, indicator_words, ink_on, pad_x, set_alt
 from .progress import use_theme
 from .sources import indicator_cn, n_chains_text, source_table, source_targets
 
@@ -55,12 +55,13 @@ def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue",
     wide = wide.loc[:, wide.sum() > 0] * 100
     fig, ax = plt.subplots(figsize=(9, 3.8))
     left = np.zeros(len(wide))
-    colours = plt.get_cmap("tab10")
-    for k, area in enumerate(wide.columns):
-        ax.barh([str(y) for y in wide.index], wide[area], left=left, color=colours(k), label=area)
+    for area in wide.columns:
+        colour = area_colour(area, plan=plan)   # one colour per area in every chart (the plan's order)
+        ax.barh([str(y) for y in wide.index], wide[area], left=left, color=colour, label=area)
         for i, v in enumerate(wide[area]):
             if v >= 4:
-                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5, color="white")
+                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5,
+                        color=ink_on(colour))
         left += wide[area].to_numpy()
     ax.set(xlim=(0, 100), xlabel="占全链比重（%）", ylabel="年份",
            title=f"{plan.chain_label(chain_id)}{indicator_words(plan, indicator)[0]}{words}的区域构成（%）")
@@ -125,13 +126,15 @@ def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue", *, pla
     wide = wide.loc[:, wide.sum() > 0]
     fig, ax = plt.subplots(figsize=(9, 3.6))
     left = np.zeros(len(wide))
-    colours = plt.get_cmap("tab10")
+
     labels = [plan.chain_label(c) for c in wide.index]
-    for k, area in enumerate(wide.columns):
-        ax.barh(labels, wide[area], left=left, color=colours(k % 10), label=area)
+    for area in wide.columns:
+        colour = area_colour(area, plan=plan)
+        ax.barh(labels, wide[area], left=left, color=colour, label=area)
         for i, v in enumerate(wide[area]):
             if v >= 6:
-                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5, color="white")
+                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5,
+                        color=ink_on(colour))
         left += wide[area].to_numpy()
     ax.invert_yaxis()
     ax.set(xlim=(0, 100), xlabel="占该链比重（%）",

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, NamedTuple
 
 from ..errors import ChainplanError
+from ..rounding import half_up
 
 __all__ = ["Unit", "ByRow", "Column", "Marked", "Range", "PERCENT", "PERCENT0", "UndeclaredColumn", "COLUMNS", "UNITS", "YI", "YI0", "YI_SIGNED", "HU",
            "HU_SIGNED", "PCT", "PCT2", "PCT0",
@@ -113,8 +114,8 @@ class Unit:
             return self.words[0] if bool(v) else self.words[1]
         if not self.numeric:
             return str(v)
-        x = float(v) * self.scale
-        zero = round(x, self.digits) == 0
+        x = half_up(float(v) * self.scale, self.digits)   # 四舍五入: 56.25 % → 56.3 %, not Python's 56.2 %
+        zero = x == 0
         if zero:
             x = 0.0  # no "-0.0", and a difference that rounds to nothing has no sign ("0.0", not "+0.0")
         spec = f"{'+' if self.signed and not zero else ''}{',' if self.grouping else ''}.{self.digits}f"

@@ -155,7 +155,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("headline-growth-unit-dropped", P, B, '"目标年均增长（%）": consistency.cagr[cid]', '"年均增长": consistency.cagr[cid]', (TF,)),
     Mutation("negative-zero", P, T, "return text[1:] if float(text) == 0 else text", "return text", (TF,)),
     Mutation("lq-reference-unnamed", P, "chainplan_lib/present/shares.py", 'ref = lq.attrs.get("reference", "全区全部规上工业")', 'ref = "全区"', (TF,)),
-    Mutation("consistency-band-fixed", P, "chainplan_lib/present/consistency.py", '“{goal}”按 ±{result.tolerance_pp:g} 个百分点',
+    Mutation("consistency-band-fixed", P, "chainplan_lib/analysis/consistency.py", '“{goal}”按 ±{self.tolerance_pp:g} 个百分点',
              '“{goal}”按 ±{1:g} 个百分点', (TF,)),
     Mutation("size-band-chart-year", P, "chainplan_lib/present/register.py", 'names = {"actual": f"{year}年名录" if year else "名录"', 'names = {"actual": "名录"',
              (TF,)),

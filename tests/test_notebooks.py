@@ -196,8 +196,11 @@ def test_04_shares_default_and_other_chain_in_the_base_year(tmp_path):
 def test_05_register_default_and_2023(tmp_path, brief_2024):
     text = in_batch(brief_2024, "05_register")
     assert "示例数据" in text and "2024年名录实际（名录口径）与同年目标" in text and "SYNTHETIC" not in text
-    # textiles 全区 revenue: target 370.0, actual 360.5 (in that order), 360.48956/370 = 97.4 %
-    assert "<td>370.0</td><td>360.5</td><td>-9.5</td><td>97.4%</td>" in re.sub(r"<td[^>]*>", "<td>", text)
+    # textiles 全区 revenue has an official figure (371.5): the register only reconciles to it, -11.0 (-3.0 %) —
+    # no second 完成率 (97.4 %) beside the statistics'; its areas and firm counts keep theirs (255 → 253: 99.2 %)
+    cells = re.sub(r"<td[^>]*>", "<td>", text)
+    assert "<td>现代针纺</td><td>371.5</td><td>360.5</td><td>-11.0</td><td>-3.0</td>" in cells
+    assert "97.4%" not in cells and "<td>255</td><td>253</td><td>-2</td><td>99.2%</td>" in cells
     # 92 firms ≥ 1 亿元 in 2024 against 50 for 2026: 达成度, not 完成率
     assert "对2026目标的达成度（%）" in text and "184.0%" in text
     assert "**250–450 亿元**" in text and "0.81–1.46" in text and "681" not in text

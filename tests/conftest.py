@@ -15,9 +15,11 @@ file the tests that read the batch last (the order changes when a test runs, nev
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -171,8 +173,29 @@ def pytest_collection_modifyitems(session, config, items):
         return (all(files[name]), -WEIGHTS.get(name, 1), name, _needs_batch(it), position[id(it)])
 
     items.sort(key=order)
-    if any(_needs_batch(it) for it in items):
+    if any(_needs_batch(it) for it in items) and not config.option.collectonly:
         _start_batch(shared_tmp(config._tmp_path_factory))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The session's batch ends with the session — in the process that runs the session (under xdist the
+    controller, after every worker): a Ctrl-C, an -x stop or a run that never read the batch leaves nothing
+    running. SIGTERM to its process group (the batch cleans up its build folders and kernels), SIGKILL after 30 s."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    started = _batch_root(factory.getbasetemp()) / "started" if factory is not None else None
+    if started is None or not started.exists():
+        return
+    pid = int(started.read_text(encoding="utf-8"))
+    for sig, wait in ((signal.SIGTERM, 30.0), (signal.SIGKILL, 5.0)):
+        if not _alive(pid):
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, sig)
+        deadline = time.monotonic() + wait
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import _inprocess as inprocess
 import jupytext
 import nbformat
 import papermill
@@ -19,7 +20,13 @@ NOTEBOOKS = ["01_targets", "02_growth", "03_consistency", "04_shares", "05_regis
 
 
 def run(name: str, tmp_path: Path, **parameters) -> str:
-    """Execute a notebook; return all its output text (plain, HTML, markdown, streams) joined."""
+    """Execute a notebook's cells in this process (:mod:`_inprocess`: papermill's parameters, no kernel to start);
+    return all its output text (plain, HTML, markdown, streams) joined. The kernels are the batches' to test."""
+    return inprocess.run(name, **parameters)
+
+
+def run_in_kernel(name: str, tmp_path: Path, **parameters) -> str:
+    """Execute a notebook with papermill in a real kernel (for what only a kernel shows: its error output)."""
     out = tmp_path / f"{name}.out.ipynb"
     papermill.execute_notebook(str(NB_DIR / f"{name}.ipynb"), str(out), parameters=parameters,
                                kernel_name="python3", cwd=str(NB_DIR), progress_bar=False)
@@ -145,7 +152,7 @@ def test_02_growth_one_chain_custom_scenarios(tmp_path):
 
 def test_02_growth_bad_chain_is_one_line(tmp_path):
     with pytest.raises(PapermillExecutionError) as e:
-        run("02_growth", tmp_path, chain="steel")
+        run_in_kernel("02_growth", tmp_path, chain="steel")
     assert e.value.ename == "ParameterError"
     assert "chain='steel' is not a known chain" in e.value.evalue
     nb = json.loads((tmp_path / "02_growth.out.ipynb").read_text(encoding="utf-8"))

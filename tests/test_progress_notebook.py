@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
+import _inprocess as inprocess
 import jupytext
 import nbformat
 import papermill
@@ -18,10 +18,8 @@ PARAMETERS = {"year", "month", "chain", "actuals_dir", "processed_dir", "plan"}
 
 
 def run(tmp_path: Path, **parameters) -> str:
-    out = tmp_path / f"06_progress_{len(list(tmp_path.iterdir()))}.ipynb"
-    papermill.execute_notebook(str(NB), str(out), parameters=parameters, kernel_name="python3",
-                               cwd=str(NB.parent), progress_bar=False)
-    return output_text(out)
+    """The notebook's cells executed in this process with ``parameters`` (:mod:`_inprocess`; no kernel)."""
+    return inprocess.run("06_progress", **parameters)
 
 
 def output_text(ipynb: Path) -> str:
@@ -98,7 +96,4 @@ def test_a_bad_chain_is_one_line(tmp_path):
     with pytest.raises(PapermillExecutionError) as e:
         run(tmp_path, chain="steel")
     assert e.value.ename == "ParameterError" and "chain='steel' is not a known series" in e.value.evalue
-    out = sorted(tmp_path.glob("*.ipynb"))[-1]
-    nb = json.loads(out.read_text(encoding="utf-8"))
-    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert len(errors) == 1 and len(errors[0]["traceback"]) == 1
+    # one line in a kernel, no traceback soup: tests/test_notebooks.py::test_02_growth_bad_chain_is_one_line

@@ -203,7 +203,13 @@ def _alive(p) -> bool:
 
 def stop_processes(run_tag: str, roots: Iterable[int] = (), grace: float = 2.0) -> int:
     """SIGTERM every process of the run (see :func:`run_processes`), SIGKILL what is left after `grace`
-    seconds; returns how many processes were stopped."""
+    seconds; returns how many processes were stopped.
+
+    Never waits on a process the way ``waitpid`` does: the pool's workers are this process's children, and
+    reaping one here (as ``psutil.wait_procs`` does for children) steals its exit status from
+    multiprocessing, which then counts it alive for ever — the pool's manager thread then loops in its
+    shutdown and the interpreter never exits. Processes are only watched until they are gone or zombies;
+    multiprocessing reaps its own."""
     import psutil
 
     roots = list(roots)
@@ -213,16 +219,25 @@ def stop_processes(run_tag: str, roots: Iterable[int] = (), grace: float = 2.0) 
     for p in procs:
         with contextlib.suppress(psutil.Error, OSError):
             p.terminate()
-    _, alive = psutil.wait_procs(procs, timeout=grace)
-    for p in alive:
+    for p in _watch_gone(procs, grace):
         with contextlib.suppress(psutil.Error, OSError):
             p.kill()
-    psutil.wait_procs(alive, timeout=grace)
+    _watch_gone(procs, grace)
     # a kernel that started a subprocess of its own (or a straggler that started meanwhile)
     for p in run_processes(run_tag, roots):
         with contextlib.suppress(psutil.Error, OSError):
             p.kill()
     return len(procs)
+
+
+def _watch_gone(procs: list, timeout: float) -> list:
+    """The processes still alive (not gone, not zombies) after up to ``timeout`` seconds; reaps none."""
+    deadline = time.monotonic() + timeout
+    alive = [p for p in procs if _alive(p)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = [p for p in alive if _alive(p)]
+    return alive
 
 
 class _SignalState:

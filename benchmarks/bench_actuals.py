@@ -41,6 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv[:-1] else ROOT
 sys.path.insert(0, str(CODE))  # the checkout measured (default: this one)
 
+from chainplan_lib.plan.load import bundled_plan_path, read_plan
+
+PLAN = read_plan(bundled_plan_path())  # the bundled plan, whose sample data these benchmarks use
+
 from chainplan_lib.analysis.backtest import backtest_full_year, coverage, mape_by_month
 from chainplan_lib.analysis.fullyear import full_year_estimates
 from chainplan_lib.analysis.monthly import SERIES_IDS, cumulative_table
@@ -80,7 +84,7 @@ def _area_job(frame: pd.DataFrame) -> tuple[int, int, int, int, float]:
     rows = ests = projs = n = 0
     for area, a in frame.groupby("area", sort=False):
         for s in SERIES_IDS:
-            b, e, p = series_path(cumulative_table(a, s, area=area))
+            b, e, p = series_path(cumulative_table(a, s, area=area, plan=PLAN))
             rows, ests, projs, n = rows + b, ests + e, projs + p, n + 1
     return rows, ests, projs, n, peak_mb()
 
@@ -89,10 +93,10 @@ def bench_sample() -> dict:
     print(f"1. bundled sample ({default_actuals_dir().relative_to(ROOT)})")
     r, t_clean = timed("clean (5 files, 31 sheets)", clean_actuals, [default_actuals_dir()])
     a = r.actuals
-    tables = {s: cumulative_table(a, s) for s in SERIES_IDS}
+    tables = {s: cumulative_table(a, s, plan=PLAN) for s in SERIES_IDS}
     bts, t_bt = timed("backtest: 6 series × years × months 2–11 × 2 methods",
                       lambda: {s: backtest_full_year(t) for s, t in tables.items()})
-    targets = load_targets()
+    targets = load_targets(plan=PLAN)
     rep, t_rep = timed("progress report 2025年1—9月 (incl. backtests)", progress_report, a, targets, LAST_YEAR,
                        LAST_MONTH)
     proj, t_proj = timed("annual projections to 2026 (trend + ETS, 6 series)", lambda: rep.projections)

@@ -61,13 +61,13 @@ def build_notebook(path: Path) -> Path:
     apply_theme()
 
     def png(fig) -> dict:
-        """The chart as the project's notebooks display one (reporting.charts.install_display): an SVG with its
+        """The chart as the project's notebooks display one (reporting.figures.install_display): an SVG with its
         text kept as text and a PNG, both with the alt text; the PDF shows the SVG, as nbconvert prefers it."""
-        from chainplan_lib.present import charts
+        from chainplan_lib.present import figures
 
         buf = io.BytesIO()
         fig.savefig(buf, format="png", bbox_inches="tight")
-        svg = charts.figure_svg(fig) if hasattr(charts, "figure_svg") else None
+        svg = figures.figure_svg(fig)
         plt.close(fig)
         data = {"image/png": base64.b64encode(buf.getvalue()).decode()}
         if svg and SVG_CHARTS:
@@ -112,15 +112,15 @@ def build_notebook(path: Path) -> Path:
             display({"text/html": '<div class="synthetic-notice">示例数据（合成，非真实统计）</div>',
                       "text/plain": "notice"})], execution_count=1),
         new_markdown_cell("## 一、总体情况\n\n" + PARAGRAPH + "\n\n" + PARAGRAPH),
-        new_code_cell("charts.target_paths(targets)",
+        new_code_cell("show_targets.target_paths(targets)",
                       outputs=[display({**chart1, "text/plain": "<Figure size 800x400 with 1 Axes>"})],
                       execution_count=2),
         new_markdown_cell("## 二、分链分区域\n\n" + PARAGRAPH),
         new_code_cell("table", outputs=[display({"text/html": table, "text/plain": "table"})], execution_count=3),
-        new_code_cell("charts.area_shares(shares)",
+        new_code_cell("show_shares.area_shares(shares)",
                       outputs=[display({**chart2, "text/plain": "<Figure>"})], execution_count=4),
         new_markdown_cell("## 三、规模结构\n\n" + PARAGRAPH + "\n\n- 规上户数：**412**家\n- 亿元以上企业：**96**家"),
-        new_code_cell("charts.size_bands(reg)",
+        new_code_cell("show_register.size_bands(reg)",
                       outputs=[display({**chart3, "text/plain": "<Figure>"})], execution_count=5),
         new_markdown_cell("## 四、下一步建议\n\n" + PARAGRAPH),
     ]

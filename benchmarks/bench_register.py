@@ -51,13 +51,15 @@ if stage == "read":
     import pyarrow.csv as pcsv
 else:
     from chainplan_lib.cleaning.register.clean import clean_registers
+    from chainplan_lib.plan.load import bundled_plan_path, read_plan
+    plan = read_plan(bundled_plan_path())
 base = rss_mb()
 t0 = time.perf_counter()
 if stage == "read":
     table = pcsv.read_csv(path, read_options=pcsv.ReadOptions(skip_rows=2))
     info = {"rows": table.num_rows}
 else:
-    r = clean_registers([path], out_dir=Path(out) if stage == "write" else None)
+    r = clean_registers([path], out_dir=Path(out) if stage == "write" else None, plan=plan)
     s = r.summary
     info = {"rows": s["rows_read"], "clean": s["clean"], "quarantined": s["quarantined"],
             "duplicates": s["duplicates_dropped"], "balanced": s["balanced"]}
@@ -83,13 +85,15 @@ def make_file(path: Path, rows: int, wide: bool) -> float:
     import pyarrow.csv as pcsv
 
     from chainplan_lib.cleaning.register.sample import large_register
+    from chainplan_lib.plan.load import bundled_plan_path, read_plan
 
+    plan = read_plan(bundled_plan_path())  # the bundled plan: its areas and sample vocabulary
     t0 = time.perf_counter()
     with open(path, "wb") as fh:
         fh.write("【示例数据 SYNTHETIC】2024年青山湖区规上工业企业名录（基准测试，虚构）\n单位：万元\n".encode("utf-8"))
         step = 1_000_000  # generated in parts so a 5 M-row file needs no 5 M-row frame here
         for part, start in enumerate(range(0, rows, step)):
-            df = large_register(min(step, rows - start), year=2024, seed=part, wide=wide)
+            df = large_register(min(step, rows - start), year=2024, seed=part, wide=wide, plan=plan)
             df["序号"] = (df["序号"].astype(int) + start).astype(str)
             df["企业名称"] = df["企业名称"].str.replace("南昌示例", f"南昌示例{part:02d}", regex=False)
             pcsv.write_csv(pa.Table.from_pandas(df, preserve_index=False), fh,

@@ -21,10 +21,11 @@ DEFAULT_TARGETS = Path("data/processed/targets.csv")
 
 
 def _plan(args: argparse.Namespace):
-    """The plan a command runs for: --plan FILE, else the default plan (validated; one line on a mistake)."""
-    from .plan.load import read_plan
+    """The plan a command runs for: --plan FILE, else $CHAINPLAN_PLAN, else the bundled plan (validated; one line
+    on a mistake). Read here, at the edge, and passed on as a value."""
+    from .plan.load import read_plan, user_plan_path
 
-    return read_plan(getattr(args, "plan", None))
+    return read_plan(getattr(args, "plan", None) or user_plan_path())
 
 
 def _shown(path: Path) -> Path:
@@ -111,7 +112,7 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 
     plan = _plan(args)
     result = check_consistency(
-        load_targets(args.targets, plan), tolerance_pp=args.tolerance, base_total_yi=args.base_total, plan=plan
+        load_targets(args.targets, plan=plan), tolerance_pp=args.tolerance, base_total_yi=args.base_total, plan=plan
     )
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -138,14 +139,17 @@ def _cmd_actuals_sample(args: argparse.Namespace) -> int:
 def _cmd_progress(args: argparse.Namespace) -> int:
     from .analysis.progress_report import progress_report
     from .cleaning.targets.clean import load_targets
+    from .district import District
     from .plan.params import check_year
-    from .present.datasets import actuals_bundle  # the bundled sample only for the bundled plan
 
-    year = check_year(args.year)
+    plan = _plan(args)
+    year = check_year(args.year, plan=plan)
     if args.month is not None and not 1 <= args.month <= 12:
         raise ParameterError(f"--month {args.month} must be 1–12 (1—2月 is month 2)")
-    data = actuals_bundle(args.actuals)
-    report = progress_report(data.actuals, load_targets(args.targets), year, args.month, basis=args.basis)
+    d = District.open(plan, actuals=args.actuals)  # the bundled sample only for the bundled plan
+    data = d.monthly
+    targets = load_targets(args.targets, plan=plan) if args.targets is not None else d.targets.table
+    report = progress_report(data.actuals, targets, year, args.month, basis=args.basis, plan=plan)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -318,18 +322,11 @@ def _raise_on_sigterm(signum, frame):
     raise Interrupted(signum)
 
 
-_UNSET = object()
-
-
 def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
-    saved_plan_env: object = _UNSET
     previous = signal.signal(signal.SIGTERM, _raise_on_sigterm) if main_thread else None
     try:
         args = build_parser().parse_args(argv)
-        if getattr(args, "plan", None) is not None:  # what this process (and its kernels) take as the default plan
-            saved_plan_env = os.environ.get("CHAINPLAN_PLAN")
-            os.environ["CHAINPLAN_PLAN"] = str(Path(args.plan).absolute())
         return args.func(args)
     except Interrupted as exc:  # one line; the batch has already stopped its workers and kernels
         print(f"chainplan: {exc}", file=sys.stderr)
@@ -350,11 +347,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
-        if saved_plan_env is not _UNSET:
-            if saved_plan_env is None:
-                os.environ.pop("CHAINPLAN_PLAN", None)
-            else:
-                os.environ["CHAINPLAN_PLAN"] = saved_plan_env
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,57 +20,53 @@
 # “目标年表中数 = 正文目标”的核对。方案文件见 `chainplan plan check`。
 
 # %% tags=["parameters"]
-raw_path = None        # the table as extracted; None: the plan file's [table] path (data/raw/attachment2_targets.txt)
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
+raw_path = None        # the table as extracted; None: the plan file's [table] path
 processed_dir = None   # folder with targets.csv written by `chainplan targets`; None: clean in memory
-plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import Markdown, display
 
+from chainplan_lib import District
+from chainplan_lib.cleaning.targets.clean import raw_rows_frame
 from chainplan_lib.plan import params
+from chainplan_lib.present import tables, targets
 
 params.install_short_errors()
-plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
-from chainplan_lib.cleaning.targets.clean import raw_rows_frame
-from chainplan_lib.present import charts, datasets, tables
-
+d = District.open(params.plan_file(plan), processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
+plan = d.plan
 raw_path = params.check_path(raw_path, "raw_path")
-processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
-result = datasets.targets_bundle(processed_dir, raw_path)
+result = d.targets_from(raw_path) if raw_path is not None else d.targets
 
 # %% [markdown]
 # ## 原始提取
 # 每行是原文件中的一行数据（行号、链标签、年份、指标、按顺序读出的单元格）。单元格数多于表的列数（全区 + 各区域）的行含错位的“-”。
 
 # %%
-tables.show(tables.raw_rows(raw_rows_frame(raw_path)))
+tables.show(targets.raw_rows(raw_rows_frame(raw_path, plan=plan), plan=plan))
 
 # %% [markdown]
 # ## 清洗结果
-# 每条链 × 年份 × 指标 × 区域一行，共 320 行；`来源` 说明数值是按表读取、由“-”记 0、推算补齐还是缺失。
+# 每条链 × 年份 × 指标 × 区域一行；`来源` 说明数值是按表读取、由“-”记 0、推算补齐还是缺失。
 
 # %%
-display(Markdown(tables.targets_overview_md(result)))
-tables.show(tables.targets_wide(result.table, "revenue"))
-tables.show(tables.targets_wide(result.table, "enterprises"))
+display(Markdown(targets.targets_overview_md(result)))
+tables.show_each(targets.targets_wide(result.table, indicator, plan=plan) for indicator in plan.indicator_ids)
 
 # %%
-fig = charts.source_map(result.table, "revenue")
-
-# %%
-fig = charts.source_map(result.table, "enterprises")
+figs = [targets.source_map(result.table, indicator, plan=plan) for indicator in plan.indicator_ids]
 
 # %% [markdown]
 # ## 修复记录
 # 清洗时做过的每一处处理：什么有问题、在原文件哪一行、做了什么、依据是什么。
 
 # %%
-tables.show(tables.repairs(result.repairs))
+tables.show(targets.repairs(result.repairs, plan=plan))
 
 # %% [markdown]
 # ## 核对
 # 每个“链 × 年份 × 指标”：各区域之和是否等于全区；目标年全区数是否等于方案正文的目标。不一致只报告，不强行改数。
 
 # %%
-tables.show(tables.checks(result.checks))
-display(Markdown(tables.checks_verdict_md(result.checks)))
+tables.show(targets.checks(result.checks, plan=plan))
+display(Markdown(targets.checks_verdict_md(result.checks)))

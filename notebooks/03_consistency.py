@@ -19,50 +19,50 @@
 # 逐年的数。本笔记本检验两者是否一致，并给出结论背后的数字（目标的原文与各链合计见结论）。
 
 # %% tags=["parameters"]
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
 tolerance_pp = 1.0     # read 左右 as plus or minus this many percentage points around the goal
 base_total_yi = None   # optional: total above-size industrial revenue in the base year, 亿元 (plans rarely print it)
 processed_dir = None
-plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import Markdown, display
 
+from chainplan_lib import District
 from chainplan_lib.plan import params
+from chainplan_lib.present import consistency, tables, targets
 
 params.install_short_errors()
-plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
-from chainplan_lib.analysis import consistency
-from chainplan_lib.present import charts, datasets, findings, tables
-
+d = District.open(params.plan_file(plan), processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
+plan = d.plan
 tolerance_pp = params.check_tolerance(tolerance_pp)
-processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
-targets = datasets.targets_bundle(processed_dir).table
-base_total_yi = params.check_base_total(base_total_yi, minimum=tables.chains_base_yi(targets))
-result = consistency.check_consistency(targets, tolerance_pp=tolerance_pp, base_total_yi=base_total_yi)
+base_total_yi = params.check_base_total(base_total_yi,
+                                        minimum=consistency.chains_base_yi(d.targets.table, plan=plan))
+result = d.consistency(tolerance_pp=tolerance_pp, base_total_yi=base_total_yi)
 
 # %% [markdown]
 # ## 结论
 
 # %%
-display(Markdown(findings.consistency_md(result)))
+display(Markdown(consistency.consistency_md(result)))
 
 # %%
-fig = charts.target_paths(targets, overall_rate=result.overall_growth)
+fig = targets.target_paths(d.targets.table, overall_rate=result.overall_growth, plan=plan)
 
 # %% [markdown]
 # ## 各链年均增长与贡献
 
 # %%
-tables.show(tables.consistency_cagr(result))
+tables.show(consistency.consistency_cagr(result, plan=plan))
 tables.show(tables.present(result.contributions,
                            caption=f"各链对{result.all_name}增长的贡献（{result.base_year}→{result.target_year}）",
-                           note=f"贡献 = 基年权重 × 累计增长；各链贡献之和等于{result.all_name}的累计增长。"))
+                           note=f"贡献 = 基年权重 × 累计增长；各链贡献之和等于{result.all_name}的累计增长。",
+                           plan=plan))
 
 # %% [markdown]
 # ## 对数线性回归（斜率检验）
 
 # %%
-display(Markdown(findings.regression_md(result)))
+display(Markdown(consistency.regression_md(result)))
 
 # %% [markdown] tags=["analyst-only"]
 # ## 全文（供分析人员）

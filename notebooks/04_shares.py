@@ -20,79 +20,81 @@
 # 附件目标表的数为整数：目标的占比变化和偏离-份额只描述规划的分配，在取整误差之内的记为 0。
 
 # %% tags=["parameters"]
-chain = None             # a chain id or Chinese name (textiles, 现代针纺 …), or "all" (各链合计); None: the plan's first
-year = None              # last year of the share change (None: the plan's target year); location quotients use the
+plan = None              # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
+chain = "all"            # a chain id or Chinese name, or "all" (各链合计)
+year = None              # last year of the share change (None: the latest year with data); location quotients use the
                          # latest register year up to it
 base_year = None         # start of the share change and the shift-share of targets (None: the plan's base year;
                          # the same as year: levels only)
 processed_dir = None
-register_dir = None      # register files; None: the bundled SYNTHETIC sample
+register_dir = None      # register files; None: the bundled plan's SYNTHETIC sample
 reference_growth = None  # optional outside growth of all industry for shift-share, a fraction (0.08 is 8 pct)
-plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import HTML, Markdown, display
 
+from chainplan_lib import District
+from chainplan_lib.analysis import regional
+from chainplan_lib.analysis import shares as share_analysis
 from chainplan_lib.plan import params
+from chainplan_lib.present import briefing, shares, tables
+from chainplan_lib.present import register as show_register
 
 params.install_short_errors()
-plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
-from chainplan_lib.analysis import regional, shares
-from chainplan_lib.present import briefing, charts, coverage, datasets, findings, tables
-
-chain = params.check_chain_or(chain)
-year = params.check_year_or(year, "year", "target")
-base_year = params.check_year_or(base_year, "base_year", "base")
+d = District.open(params.plan_file(plan), registers=params.check_path(register_dir, "register_dir"),
+                  processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
+plan = d.plan
+chain = params.check_chain(chain, plan=plan)
+year = params.check_year(year if year is not None else d.latest_year(), plan=plan)
+base_year = params.check_year_or(base_year, "base_year", "base", plan=plan)
 if base_year > year:
     raise params.ParameterError(f"base_year={base_year} must not be after year={year}")
-processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
-register_dir = params.check_path(register_dir, "register_dir")
 reference_growth = None if reference_growth is None else params.check_rates([reference_growth], "reference_growth")[0]
-targets = datasets.targets_bundle(processed_dir).table
-register = datasets.register_bundle(processed_dir, register_dir)
+
+# %%
+targets = d.targets.table
+register = d.register
 reg_years = [y for y in register.years if y <= year]
-area_shares = shares.area_shares(targets, include_all=True)
+area_shares = share_analysis.area_shares(targets, include_all=True, plan=plan)
 is_base = year == base_year    # the base year: levels and shares, no changes and no shift-share
-change = None if is_base else shares.share_change(targets, base_year, year, include_all=True, input_precision=0.5)
+change = None if is_base else share_analysis.share_change(targets, base_year, year, include_all=True,
+                                                          input_precision=0.5, plan=plan)
 
 # %% [markdown]
-# ## 区域构成
+# ## 区域构成（规划目标）
 
 # %%
-fig = charts.area_shares(area_shares, chain, "revenue")
-
-# %%
-fig = charts.area_shares(area_shares, chain, "enterprises")
+figs = [shares.area_shares(area_shares, chain, indicator, plan=plan) for indicator in plan.indicator_ids]
 
 # %% [markdown]
 # ## 占比变化（规划目标）
 
 # %%
 if is_base:
-    display(Markdown(coverage.base_year_md(year, base_year)))
+    display(Markdown(shares.base_year_md(year, base_year)))
 else:
-    tables.show(findings.share_change_table(change, chain, base_year, year))
+    tables.show(shares.share_change_table(change, chain, base_year, year, plan=plan))
 
 # %% [markdown]
 # ## 集中度
 # HHI 取 0–10000：10000 表示全部集中在一个区域，n 个区域相等时最小为 10000 ÷ n。最大区域并列时全部列出。
 
 # %%
-conc = shares.concentration(targets, include_all=True)
-tables.show(findings.concentration_table(conc, sorted({base_year, year})))
+conc = share_analysis.concentration(targets, include_all=True, plan=plan)
+tables.show(shares.concentration_table(conc, sorted({base_year, year}), plan=plan))
 
 # %% [markdown]
 # ## 区位商（名录实际值）
-# 区位商 = 该链占本区域全部规上工业的比重 ÷ 该链占全区全部规上工业的比重；分母包括各链以外的企业。
+# 区位商 = 该链占本区域名录全部规上企业的比重 ÷ 该链占全区名录全部规上企业的比重；分母包括各链以外的企业。
 
 # %%
 if register.synthetic:
     display(HTML(briefing.synthetic_banner_html()))
 if reg_years:
-    lq = regional.location_quotients(register.panel, reg_years[-1])
-    tables.show(findings.lq_wide(lq, source=tables.register_note(register)))
+    lq = regional.location_quotients(register.panel, reg_years[-1], plan=plan)
+    tables.show(shares.lq_wide(lq, source=show_register.register_note(register), plan=plan))
 else:
-    display(Markdown(findings.lq_absent_md()))
+    display(Markdown(shares.lq_absent_md(plan)))
 
 # %% [markdown]
 # ## 偏离-份额分解
@@ -101,11 +103,12 @@ else:
 
 # %%
 if len(reg_years) >= 2:
-    ss = regional.shift_share(register.panel, reg_years[0], reg_years[-1], reference_growth=reference_growth)
-    tables.show(findings.shift_share(ss, basis="actual", start_year=reg_years[0], end_year=reg_years[-1],
-                                     source=tables.register_note(register)))
+    ss = regional.shift_share(register.panel, reg_years[0], reg_years[-1], reference_growth=reference_growth,
+                              plan=plan)
+    tables.show(shares.shift_share(ss, basis="actual", start_year=reg_years[0], end_year=reg_years[-1],
+                                   source=show_register.register_note(register), plan=plan))
 if is_base:
-    display(Markdown(coverage.base_year_md(year, base_year)))
+    display(Markdown(shares.base_year_md(year, base_year)))
 else:
-    ss_plan = regional.shift_share(targets, base_year, year, input_precision=0.5)
-    tables.show(findings.shift_share(ss_plan, basis="targets", start_year=base_year, end_year=year))
+    ss_plan = regional.shift_share(targets, base_year, year, input_precision=0.5, plan=plan)
+    tables.show(shares.shift_share(ss_plan, basis="targets", start_year=base_year, end_year=year, plan=plan))

@@ -19,27 +19,27 @@
 # 与附件目标表比较（完成率 = 实际 ÷ 同年目标），并在方案设有规模分档目标时按营业收入分档检查。
 
 # %% tags=["parameters"]
-year = 2024            # register year to compare with the same year's targets
-register_dir = None    # folder or file of registers (.xlsx/.csv); None: the bundled SYNTHETIC sample
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
+year = None            # register year to compare with the same year's targets; None: the latest year with data
+register_dir = None    # folder or file of registers (.xlsx/.csv); None: the bundled plan's SYNTHETIC sample
 processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
-plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import HTML, Markdown, display
 
+from chainplan_lib import District
+from chainplan_lib.analysis import sizebands
 from chainplan_lib.plan import params
+from chainplan_lib.present import briefing, figures, tables
+from chainplan_lib.present import register as show_register
 
 params.install_short_errors()
-plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
-from chainplan_lib.analysis import compare, sizebands
-from chainplan_lib.present import briefing, charts, coverage, datasets, findings, tables
-
-year = params.check_year(year)
-register_dir = params.check_path(register_dir, "register_dir")
-processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
-targets = datasets.targets_bundle(processed_dir).table
-register = datasets.register_bundle(processed_dir, register_dir)
-has_year = coverage.has_register_year(register, year)    # a year not supplied yet: its sections say so
+d = District.open(params.plan_file(plan), registers=params.check_path(register_dir, "register_dir"),
+                  processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
+plan = d.plan
+year = params.check_year(year if year is not None else d.latest_year(), plan=plan)
+register = d.register
+has_year = show_register.has_register_year(register, year)    # a year not supplied yet: its sections say so
 if register.synthetic:
     display(HTML(briefing.synthetic_banner_html()))
 
@@ -48,21 +48,22 @@ if register.synthetic:
 # 每一行输入要么进入清洗后的表，要么进入隔离文件（附原因），要么作为完全重复行被删除并记录：读入 = 清洗后 + 隔离 + 删除的重复。
 
 # %%
-tables.show(tables.register_summary(register))
-tables.show(tables.quarantine_reasons(register))
+tables.show(show_register.register_summary(register))
+tables.show(show_register.quarantine_reasons(register, plan=plan))
 
 # %% [markdown]
 # ## 实际与目标（完成率）
 
 # %%
 if has_year:
-    cmp = compare.actual_vs_target(register.panel, targets, year)
-    district = cmp[cmp["area"] == "全区"]
-    fig = charts.completion(district[district["indicator"] == "revenue"].assign(label=lambda d: d["chain_id"].map(charts.chain_label)),
-                            "completion_rate", "label", f"{year}年各链营业收入完成率（%）", synthetic=register.synthetic)
-    tables.show(findings.comparison(cmp, year, register))
+    cmp = d.compare(year)
+    district = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == "revenue")]
+    fig = show_register.completion(district.assign(label=district["chain_id"].map(lambda c: figures.chain_label(c, plan=plan))),
+                                   "completion_rate", "label", f"{year}年各链营业收入完成率（%）",
+                                   synthetic=register.synthetic, plan=plan)
+    tables.show(show_register.comparison(cmp, year, register, plan=plan))
 else:
-    display(Markdown(coverage.register_missing_md(year, register)))
+    display(Markdown(show_register.register_missing_md(year, register)))
 
 # %% [markdown]
 # ## 规模分档
@@ -70,21 +71,21 @@ else:
 # 名录年份早于目标年份时，对比的是对目标的达成度，不是同期完成率。
 
 # %%
-if not sizebands.has_size_bands():
-    display(Markdown(findings.no_size_bands_md()))
+if not sizebands.has_size_bands(plan):
+    display(Markdown(show_register.no_size_bands_md(plan)))
 elif has_year:
-    bands = sizebands.band_counts(register.clean, year=year)
-    fig = charts.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
-                            synthetic=register.synthetic, year=year)
-    tables.show(findings.size_band_table(bands, year, register))
+    bands = sizebands.band_counts(register.clean, year=year, plan=plan)
+    fig = show_register.size_bands(bands.rename(columns={"target_above": "target", "actual_above": "actual"}),
+                                   synthetic=register.synthetic, year=year, plan=plan)
+    tables.show(show_register.size_band_table(bands, year, register, plan=plan))
 else:
-    display(Markdown(coverage.register_missing_md(year, register)))
+    display(Markdown(show_register.register_missing_md(year, register)))
 
 # %% [markdown]
 # ### 规模分档目标与该链营业收入目标是否相容
 
 # %%
-if sizebands.has_size_bands():
-    fit = sizebands.fit_pareto_tail()
-    display(Markdown(findings.pareto_md(fit)))
-    tables.show(findings.pareto_caps(fit))
+if sizebands.has_size_bands(plan):
+    fit = sizebands.fit_pareto_tail(plan=plan)
+    display(Markdown(show_register.pareto_md(fit, plan=plan)))
+    tables.show(show_register.pareto_caps(fit))

@@ -19,55 +19,51 @@
 # 最后按年度序列外推到规划目标年，与规划目标对照。
 
 # %% tags=["parameters"]
-year = 2025            # plan year (one of the plan's years)
+plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
+year = None            # plan year; None: the latest year with data
 month = None           # N of 1—N月 (1—2月 is 2); None: the latest month published for the year
-chain = "all"          # series for the detailed sections: chain id or Chinese name, all (四链合计) or industry (规上工业)
-actuals_dir = None     # monthly reports, or a folder with a cleaned actuals.csv; None: the bundled SYNTHETIC sample
+chain = "all"          # series for the detailed sections: chain id or Chinese name, all (各链合计) or industry (规上工业)
+actuals_dir = None     # monthly reports, or a folder with a cleaned actuals.csv; None: the bundled plan's SYNTHETIC sample
 processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
-plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled Qingshanhu plan
 
 # %%
 from IPython.display import HTML, Markdown, display
 
+from chainplan_lib import District
+from chainplan_lib.analysis import monthly
 from chainplan_lib.plan import params
+from chainplan_lib.present import progress, tables
 
 params.install_short_errors()
-plan = params.use_plan(plan)  # first: the names, chains and years imported below come from this plan
-from chainplan_lib.analysis import monthly
-from chainplan_lib.analysis.progress_report import progress_report
-from chainplan_lib.present import datasets, tables
-from chainplan_lib.present import progress_charts as pc
-from chainplan_lib.present import progress_tables as pt
-
-year = params.check_year(year)
+d = District.open(params.plan_file(plan), actuals=params.check_path(actuals_dir, "actuals_dir"),
+                  processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
+plan = d.plan
+year = params.check_year(year if year is not None else d.latest_year(), plan=plan)
 month = monthly.check_month(month)
-chain = monthly.check_series(chain)
-actuals_dir = params.check_path(actuals_dir, "actuals_dir")
-processed_dir = params.check_path(processed_dir, "processed_dir", must_exist=False)
-data = datasets.actuals_bundle(actuals_dir, processed_dir)
-targets = datasets.targets_bundle(processed_dir).table
-report = progress_report(data.actuals, targets, year, month)
-name = monthly.series_name(chain)
+chain = monthly.check_series(chain, plan)
+data = d.monthly
+report = d.progress(year, month)
+name = monthly.series_name(chain, plan)
 if data.synthetic:
-    display(HTML(pt.synthetic_banner_html()))
+    display(HTML(progress.synthetic_banner_html()))
 
 # %% [markdown]
 # ## 清洗结果
 # 每个数值单元格（以及没有数值的标题、注释、合计行）要么进入清洗后的表，要么进入隔离文件（附原因），要么作为重复被删除：读入 = 清洗后 + 隔离 + 重复。
 
 # %%
-tables.show(pt.cleaning_table(data))
+tables.show(progress.cleaning_table(data))
 
 # %% [markdown]
 # ## 进度：完成年度目标与时序进度
 
 # %%
 if report.has_data:
-    display(HTML(pt.sentences_html(report)))
-    fig = pc.progress_bars(report.table, synthetic=data.synthetic)
-    tables.show(pt.progress_table(report, data))
+    display(HTML(progress.sentences_html(report)))
+    fig = progress.progress_bars(report.table, synthetic=data.synthetic, plan=plan)
+    tables.show(progress.progress_table(report, data))
 else:
-    display(Markdown(pt.no_data_md(report)))
+    display(Markdown(progress.no_data_md(report)))
 
 # %% [markdown]
 # ## 全年预计
@@ -75,8 +71,8 @@ else:
 
 # %%
 if report.has_data:
-    fig = pc.full_year_ranges(report.full_year_frame(), synthetic=data.synthetic)
-    tables.show(pt.full_year_table(report))
+    fig = progress.full_year_ranges(report.full_year_frame(), synthetic=data.synthetic, plan=plan)
+    tables.show(progress.full_year_table(report))
 
 # %% [markdown]
 # ## 回测：推算方法有多可信
@@ -84,17 +80,17 @@ if report.has_data:
 
 # %%
 if report.has_data and chain in report.backtests:
-    tables.show(pt.backtest_table(report, chain))
-    tables.show(pt.coverage_table(report, chain))
-    fig = pc.backtest_lines(report.backtest_tables(chain)[0], name, synthetic=data.synthetic)
+    tables.show(progress.backtest_table(report, chain))
+    tables.show(progress.coverage_table(report, chain))
+    fig = progress.backtest_lines(report.backtest_tables(chain)[0], name, synthetic=data.synthetic, plan=plan)
 
 # %% [markdown]
 # ## 完成目标所需增长
 
 # %%
 if report.has_data:
-    tables.show(pt.required_table(report))
-    display(HTML(pt.lines_html(report.required_sentences())))
+    tables.show(progress.required_table(report))
+    display(HTML(progress.lines_html(report.required_sentences())))
 
 # %% [markdown]
 # ## 到规划目标年：年度序列外推与目标
@@ -102,14 +98,14 @@ if report.has_data:
 
 # %%
 if report.has_data:
-    tables.show(pt.projection_table(report))
-    fig = pc.annual_fan(**report.fan_inputs(chain), name=name, synthetic=data.synthetic)
-    tables.show(pt.annual_backtest_table(report.annual_backtest(chain)))
+    tables.show(progress.projection_table(report))
+    fig = progress.annual_fan(**report.fan_inputs(chain), name=name, synthetic=data.synthetic, plan=plan)
+    tables.show(progress.annual_backtest_table(report.annual_backtest(chain)))
 
 # %% [markdown]
 # ## 公布同比与按总量计算的同比
 
 # %%
 if report.has_data:
-    tables.show(pt.yoy_check_table(data, chain, year))
-display(Markdown(pt.methods_md()))
+    tables.show(progress.yoy_check_table(data, chain, year, plan=plan))
+display(Markdown(progress.methods_md()))

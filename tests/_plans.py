@@ -21,3 +21,26 @@ def plan_copy(folder: Path, *edits: tuple[str, str], source: Path = BUNDLED, nam
     out = Path(folder) / name
     out.write_text(text, encoding="utf-8")
     return out
+
+
+def _bundled():
+    from chainplan_lib.plan.load import read_plan
+
+    return read_plan(BUNDLED)
+
+
+PLAN = _bundled()   # the bundled plan as a value, for tests that call the library directly
+
+
+def bundled_district():
+    """The bundled district (plan, sample registers and 统计月报), opened once per test process: its cleaned tables
+    are cached on it."""
+    global _DISTRICT
+    if _DISTRICT is None:
+        from chainplan_lib import District
+
+        _DISTRICT = District.open(PLAN)
+    return _DISTRICT
+
+
+_DISTRICT = None

@@ -20,6 +20,7 @@ from _batchkit import (
     stderr_lines,
     write_notebooks,
 )
+from _plans import PLAN
 from pypdf import PdfReader
 
 from chainplan_lib.publish.batch import BATCH_PARAMETERS, DEFAULTS, declared_parameters, notebook_parameters
@@ -257,7 +258,7 @@ def test_every_plan_year_gets_parameters_every_notebook_accepts(year):
     for src in sources:
         p = notebook_parameters(src.stem, year, processed="../data", registers=ROOT / "data/raw/registers")
         p = {k: v for k, v in p.items() if k in declared[src.stem] and k not in BATCH_PARAMETERS}
-        assert check_batch_params(p, declared, reserved=BATCH_PARAMETERS, year=year) == p
+        assert check_batch_params(p, declared, reserved=BATCH_PARAMETERS, year=year, plan=PLAN) == p
     assert "04_shares" not in DEFAULTS   # its chain and base year are the plan's (the notebook's defaults)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from _plans import PLAN
 
 from chainplan_lib.analysis.compare import actual_vs_target
 
@@ -30,7 +31,7 @@ def _panel():
 
 
 def test_completion_rates_by_area():
-    out = actual_vs_target(_panel(), _targets(), 2024).set_index(["area", "indicator"])
+    out = actual_vs_target(_panel(), _targets(), 2024, plan=PLAN).set_index(["area", "indicator"])
     # 52 / 65 = 0.8; 14 / 13 = 1.0769…; 罗家镇 has a target of 1 and no firms: 0 / 1 = 0
     assert math.isclose(out.loc[("全区", "revenue"), "completion_rate"], 0.8)
     assert math.isclose(out.loc[("全区", "enterprises"), "completion_rate"], 14 / 13)

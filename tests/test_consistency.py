@@ -9,6 +9,7 @@ import types
 
 import pandas as pd
 import pytest
+from _plans import PLAN
 from _targets_fixture import targets_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from chainplan_lib.plan.names import CHAIN_IDS
 
 @pytest.fixture(scope="module")
 def result():
-    return check_consistency(targets_frame())
+    return check_consistency(targets_frame(), plan=PLAN)
 
 
 def _district_frame(paths: dict[str, list[float]]) -> pd.DataFrame:
@@ -86,17 +87,17 @@ def test_regression_of_the_target_path(result):
 def test_tolerance_changes_the_verdict():
     t = targets_frame()
     # band 10 % ± 4 pp = 6–14 % contains 13.17 %
-    assert check_consistency(t, tolerance_pp=4).verdict == "consistent"
+    assert check_consistency(t, tolerance_pp=4, plan=PLAN).verdict == "consistent"
     # band 7–13 % does not
-    assert check_consistency(t, tolerance_pp=3).verdict == "more_ambitious"
+    assert check_consistency(t, tolerance_pp=3, plan=PLAN).verdict == "more_ambitious"
     # against 12.5 % ± 1 pp (11.5–13.5 %) it is inside; against 12 % ± 1 pp (11–13 %) it is still above
-    assert check_consistency(t, overall_growth=0.125).verdict == "consistent"
-    assert check_consistency(t, overall_growth=0.12).verdict == "more_ambitious"
+    assert check_consistency(t, overall_growth=0.125, plan=PLAN).verdict == "consistent"
+    assert check_consistency(t, overall_growth=0.12, plan=PLAN).verdict == "more_ambitious"
 
 
 def test_less_ambitious():
     paths = {cid: [100 * 1.05 ** k for k in range(4)] for cid in CHAIN_IDS}
-    r = check_consistency(_district_frame(paths))
+    r = check_consistency(_district_frame(paths), plan=PLAN)
     assert r.verdict == "less_ambitious"
     assert r.cagr["all"] == pytest.approx(0.05)
     # 400·1.05³ = 463.05; 400·1.1³ = 532.4; gap −69.35
@@ -118,7 +119,7 @@ def test_verdict_edges():
 @settings(max_examples=40, deadline=None)
 def test_verdict_matches_the_band(rate, tol):
     paths = {cid: [50 * (1 + rate) ** k for k in range(4)] for cid in CHAIN_IDS}
-    r = check_consistency(_district_frame(paths), tolerance_pp=tol)
+    r = check_consistency(_district_frame(paths), tolerance_pp=tol, plan=PLAN)
     assert r.cagr["all"] == pytest.approx(rate, abs=1e-9)
     if abs(rate - 0.10) <= tol / 100 - 1e-9:
         assert r.verdict == "consistent"
@@ -130,7 +131,7 @@ def test_verdict_matches_the_band(rate, tol):
 
 def test_rest_of_industry():
     t = targets_frame()
-    r = check_consistency(t, base_total_yi=1500)
+    r = check_consistency(t, base_total_yi=1500, plan=PLAN)
     # rest 2023 = 1500 − 690 = 810; rest 2026 = 1500·1.331 − 1000 = 996.5; (996.5/810)^(1/3) − 1 = 1.230247^(1/3) − 1
     # = 0.071513 (1.071513³ = 1.230247)
     assert r.rest_of_industry_cagr == pytest.approx(0.071513, abs=1e-6)
@@ -145,16 +146,16 @@ def test_rest_of_industry():
 def test_rest_of_industry_may_shrink_or_cannot_fit():
     t = targets_frame()
     # base 900: rest 210 → 900·1.331 − 1000 = 197.9: (197.9/210)^(1/3) − 1 = 0.942381^(1/3) − 1 = −0.019588 (the rest may shrink)
-    r = check_consistency(t, base_total_yi=900)
+    r = check_consistency(t, base_total_yi=900, plan=PLAN)
     assert r.rest_of_industry_cagr == pytest.approx(-0.019588, abs=1e-6)
     assert "may shrink 1.96% a year" in r.summary()
     # base 700: 700·1.331 = 931.7 < 1000: the chains alone overshoot; no rest rate
-    r = check_consistency(t, base_total_yi=700)
+    r = check_consistency(t, base_total_yi=700, plan=PLAN)
     assert r.rest_of_industry_cagr is None
     assert "chains alone exceed" in r.summary()
     assert json.loads(json.dumps(r.to_dict(), allow_nan=False))["rest_of_industry_cagr"] is None
     with pytest.raises(ParameterError, match="must exceed"):
-        check_consistency(t, base_total_yi=600)
+        check_consistency(t, base_total_yi=600, plan=PLAN)
     assert math.isnan(rest_of_industry_cagr(700, 690, 1000, 3, 0.10))
 
 
@@ -181,23 +182,23 @@ def test_summary_reads(result):
                                     {"base_total_yi": "many"}])
 def test_bad_parameters(kwargs):
     with pytest.raises(ParameterError):
-        check_consistency(targets_frame(), **kwargs)
+        check_consistency(targets_frame(), **kwargs, plan=PLAN)
 
 
 def test_missing_year_is_reported():
     t = targets_frame()
     t = t[~((t["chain_id"] == "metallurgy") & (t["year"] == 2026) & (t["area"] == "全区"))]
     with pytest.raises(ParameterError, match="metallurgy"):
-        check_consistency(t)
+        check_consistency(t, plan=PLAN)
 
 
 def test_other_years():
-    r = check_consistency(targets_frame(), base_year=2024, target_year=2026)
+    r = check_consistency(targets_frame(), base_year=2024, target_year=2026, plan=PLAN)
     # 768 → 1000 over 2 years: sqrt(1.302083) − 1 = 0.141089; regression on the 3 points 2024–2026
     assert r.cagr["all"] == pytest.approx(0.141089, abs=1e-6)
     assert r.regression.n == 3 and r.gap_yi == pytest.approx(1000 - 768 * 1.21)
     # 2025 → 2026: one year, no regression
-    r = check_consistency(targets_frame(), base_year=2025, target_year=2026)
+    r = check_consistency(targets_frame(), base_year=2025, target_year=2026, plan=PLAN)
     assert r.cagr["all"] == pytest.approx(1000 / 870 - 1)
     assert r.regression is None
 

@@ -266,9 +266,11 @@ def test_theme_is_seaborns_whitegrid_written_as_matplotlib_rc():
 
 
 def test_drawing_a_chart_imports_neither_seaborn_nor_scipy_stats():
-    code = ("import sys; from chainplan_lib.present import charts, datasets\n"
-            "fig = charts.target_paths(datasets.targets_bundle().table)\n"
-            "charts.figure_svg(fig); charts.figure_png(fig)\n"
+    code = ("import sys; from chainplan_lib import District; from chainplan_lib.present import figures, targets\n"
+            "from chainplan_lib.plan.load import bundled_plan_path, read_plan\n"
+            "plan = read_plan(bundled_plan_path())\n"
+            "fig = targets.target_paths(District.open(plan).targets.table, plan=plan)\n"
+            "figures.figure_svg(fig); figures.figure_png(fig)\n"
             "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

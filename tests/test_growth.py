@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _plans import PLAN
 from _targets_fixture import targets_frame
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,7 +35,7 @@ def _panel() -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------------------- CAGR
 def test_cagr_of_each_chain_and_of_the_sum(targets):
-    t = g.cagr_table(targets).set_index("chain_id")
+    t = g.cagr_table(targets, plan=PLAN).set_index("chain_id")
     # (500/320)^(1/3) − 1 = 1.5625^(1/3) − 1 = 0.160397
     assert t.loc["textiles", "cagr"] == pytest.approx(0.160397, abs=1e-6)
     # (300/240)^(1/3) − 1 = 1.25^(1/3) − 1 = 0.077217
@@ -51,7 +52,7 @@ def test_cagr_of_each_chain_and_of_the_sum(targets):
 
 
 def test_cagr_any_two_years_and_enterprises(targets):
-    t = g.cagr_table(targets, 2024, 2025, indicator="enterprises").set_index("chain_id")
+    t = g.cagr_table(targets, 2024, 2025, indicator="enterprises", plan=PLAN).set_index("chain_id")
     # food_pharma enterprises 21 → 28 in one year: 28/21 − 1 = 0.333333
     assert t.loc["food_pharma", "cagr"] == pytest.approx(1 / 3)
     # all enterprises 2024: 255+22+16+21 = 314; 2025: 275+25+22+28 = 350; 350/314 − 1 = 0.114650
@@ -60,11 +61,11 @@ def test_cagr_any_two_years_and_enterprises(targets):
 
 
 def test_cagr_by_area(targets):
-    t = g.cagr_table(targets, area="高新园区", include_all=False).set_index("chain_id")
+    t = g.cagr_table(targets, area="高新园区", include_all=False, plan=PLAN).set_index("chain_id")
     # 高新园区 textiles 208 → 326: (326/208)^(1/3) − 1 = 1.567308^(1/3) − 1 = 0.161586 (1.161586³ = 1.567305)
     assert t.loc["textiles", "cagr"] == pytest.approx(0.161586, abs=1e-6)
     # an area with 0 in the base year has no CAGR
-    t2 = g.cagr_table(targets, area="站东街道", include_all=False)
+    t2 = g.cagr_table(targets, area="站东街道", include_all=False, plan=PLAN)
     assert t2["cagr"].isna().all()
 
 
@@ -84,7 +85,7 @@ def test_cagr_of_a_constant_growth_path_is_that_growth(start, rate, years):
 
 # ------------------------------------------------------------------------------------------ YoY
 def test_yoy_growth(targets):
-    y = g.yoy_growth(targets).set_index(["chain_id", "year"])
+    y = g.yoy_growth(targets, plan=PLAN).set_index(["chain_id", "year"])
     assert math.isnan(y.loc[("textiles", 2023), "yoy"])
     assert y.loc[("textiles", 2024), "yoy"] == pytest.approx(0.15625)  # 370/320 − 1
     assert y.loc[("metallurgy", 2026), "yoy"] == pytest.approx(1 / 9)  # 300/270 − 1
@@ -100,22 +101,22 @@ def test_yoy_growth(targets):
 def test_yoy_of_constant_growth_is_constant(rate, start):
     df = pd.DataFrame([{"chain_id": "textiles", "year": y, "indicator": "revenue", "area": "全区",
                         "value": start * (1 + rate) ** (y - 2023)} for y in range(2023, 2027)])
-    y = g.yoy_growth(df, chains=["textiles"], include_all=False)
+    y = g.yoy_growth(df, chains=["textiles"], include_all=False, plan=PLAN)
     assert np.allclose(y["yoy"].iloc[1:], rate)
 
 
 # ------------------------------------------------------------------- required growth, completion
 def test_required_cagr_scalar():
     # 360 in 2024 → 500 in 2026: sqrt(500/360) − 1 = sqrt(1.388889) − 1 = 0.178511
-    assert g.required_cagr(360, 2024, 500) == pytest.approx(0.178511, abs=1e-6)
+    assert g.required_cagr(360, 2024, 500, plan=PLAN) == pytest.approx(0.178511, abs=1e-6)
     with pytest.raises(ParameterError):
-        g.required_cagr(360, 2026, 500)
+        g.required_cagr(360, 2026, 500, plan=PLAN)
     with pytest.raises(ParameterError):
-        g.required_cagr(360, 2019, 500)
+        g.required_cagr(360, 2019, 500, plan=PLAN)
 
 
 def test_required_growth_from_register_panel(targets):
-    r = g.required_growth(_panel(), targets, actual_year=2024).set_index("chain_id")
+    r = g.required_growth(_panel(), targets, actual_year=2024, plan=PLAN).set_index("chain_id")
     # textiles: 360 → 500 over 2 years: 0.178511; planned 370 → 500: sqrt(1.351351) − 1 = 0.162476
     assert r.loc["textiles", "actual"] == 360
     assert r.loc["textiles", "required_cagr"] == pytest.approx(0.178511, abs=1e-6)
@@ -128,7 +129,7 @@ def test_required_growth_from_register_panel(targets):
 
 @given(actual=st.floats(10, 1000), target=st.floats(10, 2000), year=st.sampled_from([2023, 2024, 2025]))
 def test_growing_at_the_required_rate_hits_the_target(actual, target, year):
-    r = g.required_cagr(actual, year, target)
+    r = g.required_cagr(actual, year, target, plan=PLAN)
     assert actual * (1 + r) ** (2026 - year) == pytest.approx(target, rel=1e-9)
 
 
@@ -136,14 +137,14 @@ def test_completion_rate_and_time_progress(targets):
     assert g.completion_rate(333, 370) == pytest.approx(0.9)
     assert math.isnan(g.completion_rate(5, 0))
     assert g.time_progress(6) == 0.5
-    assert g.plan_time_progress(2025) == pytest.approx(2 / 3)
+    assert g.plan_time_progress(2025, plan=PLAN) == pytest.approx(2 / 3)
     with pytest.raises(ParameterError):
         g.time_progress(13)
     with pytest.raises(ParameterError):
-        g.plan_time_progress(2027)
+        g.plan_time_progress(2027, plan=PLAN)
     act = pd.DataFrame({"year": [2024] * 4, "chain_id": ["textiles", "metallurgy", "electronics", "food_pharma"],
                         "area": "全区", "enterprises": [1, 1, 1, 1], "revenue_yi": [166.5, 100.0, 40.0, 40.0]})
-    c = g.completion_table(act, targets, year=2024, month=6).set_index("chain_id")
+    c = g.completion_table(act, targets, year=2024, month=6, plan=PLAN).set_index("chain_id")
     # textiles half-year 166.5 / 370 = 0.45 < time progress 6/12 = 0.5 → behind
     assert c.loc["textiles", "completion_rate"] == pytest.approx(0.45)
     assert c.loc["textiles", "time_progress"] == 0.5
@@ -160,18 +161,18 @@ def test_completion_rate_and_time_progress(targets):
 
 # ---------------------------------------------------------------------------------- series, panel
 def test_series_and_panel(targets):
-    s = g.series(targets)
+    s = g.series(targets, plan=PLAN)
     assert s.to_dict() == {2023: 690.0, 2024: 768.0, 2025: 870.0, 2026: 1000.0}
-    p = g.series(_panel(), "all")
+    p = g.series(_panel(), "all", plan=PLAN)
     assert p.to_dict() == {2023: 700.0, 2024: 755.0, 2025: 825.0}  # 330+240+60+70 = 700 etc., 'other' left out
-    assert g.series(_panel(), "textiles", area="罗家镇").to_dict() == {2024: 55.0}
-    tidy = g.tidy_panel(_panel())
+    assert g.series(_panel(), "textiles", area="罗家镇", plan=PLAN).to_dict() == {2024: 55.0}
+    tidy = g.tidy_panel(_panel(), plan=PLAN)
     assert set(tidy["indicator"]) == {"revenue", "enterprises"}
     assert list(tidy.columns) == ["chain_id", "chain", "year", "indicator", "area", "value"]
     # a panel without 全区 rows: the district is the sum of the areas
     areas_only = pd.DataFrame({"year": [2024, 2024], "chain_id": ["textiles", "textiles"],
                                "area": ["罗家镇", "湖坊镇"], "enterprises": [3, 4], "revenue_yi": [5.0, 7.0]})
-    assert g.series(areas_only, "textiles").to_dict() == {2024: 12.0}
+    assert g.series(areas_only, "textiles", plan=PLAN).to_dict() == {2024: 12.0}
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -181,14 +182,14 @@ def test_series_and_panel(targets):
 ])
 def test_series_rejects_unknown_names(targets, kwargs, match):
     with pytest.raises(ParameterError, match=match):
-        g.series(targets, **kwargs)
+        g.series(targets, **kwargs, plan=PLAN)
 
 
 def test_year_validation(targets):
     with pytest.raises(ParameterError, match="outside 2023–2026"):
-        g.cagr_table(targets, 2022, 2026)
+        g.cagr_table(targets, 2022, 2026, plan=PLAN)
     with pytest.raises(ParameterError, match="must be after"):
-        g.cagr_table(targets, 2025, 2024)
+        g.cagr_table(targets, 2025, 2024, plan=PLAN)
 
 
 # ------------------------------------------------------------------ the "ahead of schedule" boundary
@@ -209,7 +210,7 @@ def test_completion_table_boundary_and_undefined(targets):
     # metallurgy has no actual row → completion rate NaN → ahead NA (not 否)
     act = pd.DataFrame({"year": [2024] * 3, "chain_id": ["textiles", "electronics", "food_pharma"], "area": "全区",
                         "enterprises": [1, 1, 1], "revenue_yi": [185.0, 36.99, 37.0]})
-    c = g.completion_table(act, targets, year=2024, month=6, include_all=False).set_index("chain_id")
+    c = g.completion_table(act, targets, year=2024, month=6, include_all=False, plan=PLAN).set_index("chain_id")
     assert c.loc["textiles", "completion_rate"] == 0.5 and c.loc["textiles", "ahead"] == True  # noqa: E712
     assert c.loc["textiles", "ahead_pp"] == 0.0
     assert c.loc["electronics", "ahead"] == False  # noqa: E712
@@ -222,4 +223,4 @@ def test_completion_table_boundary_and_undefined(targets):
 
 def test_plan_time_progress_counts_from_the_base_year():
     """Base year = 0: 2023 → 0, 2024 → 1/3, 2026 → 1 (the plan's 2023 values are its starting point)."""
-    assert [g.plan_time_progress(y) for y in (2023, 2024, 2025, 2026)] == pytest.approx([0, 1 / 3, 2 / 3, 1])
+    assert [g.plan_time_progress(y, plan=PLAN) for y in (2023, 2024, 2025, 2026)] == pytest.approx([0, 1 / 3, 2 / 3, 1])

@@ -165,7 +165,7 @@ def test_03_consistency_base_total_below_chains_is_refused(tmp_path):
 
 
 def test_04_shares_default_and_other_chain_in_the_base_year(tmp_path):
-    text = run("04_shares", tmp_path)
+    text = run("04_shares", tmp_path, chain="textiles", year=2026)
     # textiles 2026: 高新园区 326 / 500 = 65.2 %
     assert "65.2%" in text
     # 冶金建材 户数 2023: 罗家镇 9 = 高新园区 9 of 21 → a tie, both named; the nine-area minimum beside the HHI

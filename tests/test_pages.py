@@ -22,7 +22,12 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 from _brief_fixture import shared_brief
+from _plans import PLAN, bundled_district
 
+from chainplan_lib.present import figures
+from chainplan_lib.present import register as show_register
+from chainplan_lib.present import shares as show_shares
+from chainplan_lib.present import targets as show_targets
 from chainplan_lib.present import units as U
 
 PAGE_BUDGET, PDF_BUDGET = 600_000, 400_000
@@ -323,34 +328,32 @@ def test_a_heading_never_ends_a_pdf_page(report, tmp_path):
 
 # ----------------------------------------------------------------------------------------------- charts
 @pytest.fixture(scope="module")
-def figures():
+def drawn():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from chainplan_lib.analysis import compare, shares, sizebands
-    from chainplan_lib.present import charts, datasets
-
-    t = datasets.targets_bundle(None).table
-    reg = datasets.register_bundle(None, None)
-    cmp = compare.actual_vs_target(reg.panel, t, 2024)
+    t = bundled_district().targets.table
+    reg = bundled_district().register
+    cmp = compare.actual_vs_target(reg.panel, t, 2024, plan=PLAN)
     d = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == "revenue")]
     figs = {
-        "paths": charts.target_paths(t),
-        "completion": charts.completion(d.assign(label=d["chain_id"].map(charts.chain_label)), "completion_rate",
-                                        "label", "2024年各链营业收入完成率（%）", benchmark=0.5),
-        "change": charts.share_change(shares.share_change(t, 2023, 2024, include_all=True), "textiles"),
-        "bands": charts.size_bands(sizebands.band_counts(reg.clean, year=2024).rename(
-            columns={"target_above": "target", "actual_above": "actual"})),
-        "mix": charts.area_mix(shares.area_shares(t), 2024),
+        "paths": show_targets.target_paths(t, plan=PLAN),
+        "completion": show_register.completion(d.assign(label=d["chain_id"].map(lambda c: figures.chain_label(c, plan=PLAN))), "completion_rate",
+                                        "label", "2024年各链营业收入完成率（%）", benchmark=0.5, plan=PLAN),
+        "change": show_shares.share_change(shares.share_change(t, 2023, 2024, include_all=True, plan=PLAN), "textiles", plan=PLAN),
+        "bands": show_register.size_bands(sizebands.band_counts(reg.clean, year=2024, plan=PLAN).rename(
+            columns={"target_above": "target", "actual_above": "actual"}), plan=PLAN),
+        "mix": show_shares.area_mix(shares.area_shares(t, plan=PLAN), 2024, plan=PLAN),
     }
     yield figs
     plt.close("all")
 
 
-def test_chart_labels_stay_inside_their_frames(figures):
-    for name, fig in figures.items():
+def test_chart_labels_stay_inside_their_frames(drawn):
+    for name, fig in drawn.items():
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         for ax in fig.axes:
@@ -361,26 +364,23 @@ def test_chart_labels_stay_inside_their_frames(figures):
                 assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, (name, text.get_text())
 
 
-def test_coinciding_lines_are_told_apart(figures):
-    from chainplan_lib.present import charts
+def test_coinciding_lines_are_told_apart(drawn):
 
-    ax = figures["paths"].axes[0]
+    ax = drawn["paths"].axes[0]
     lines = {ln.get_label(): ln for ln in ax.get_lines()}
     e = next(v for k, v in lines.items() if k.startswith("电子信息"))
     f = next(v for k, v in lines.items() if k.startswith("食品医药"))
     assert list(e.get_ydata()) == list(f.get_ydata()) == [65, 74, 85, 100]  # the plan gives both 65 → 100
     assert (e.get_linestyle(), e.get_marker()) != (f.get_linestyle(), f.get_marker())
     assert "重合" in e.get_label() and "重合" in f.get_label()
-    assert "重合" in charts.alt_text(figures["paths"])
+    assert "重合" in figures.alt_text(drawn["paths"])
 
 
-def test_every_chart_has_chinese_alt_text_and_svg_keeps_text(figures):
-    from chainplan_lib.present import charts
-
-    for name, fig in figures.items():
-        alt = charts.alt_text(fig)
+def test_every_chart_has_chinese_alt_text_and_svg_keeps_text(drawn):
+    for name, fig in drawn.items():
+        alt = figures.alt_text(fig)
         assert CJK.search(alt) and len(alt) > 20, name
-        svg = charts.figure_svg(fig)
+        svg = figures.figure_svg(fig)
         assert svg.startswith("<svg") and 'aria-label="' in svg and "<title>" in svg
         assert "<text" in svg and "Noto Sans CJK SC" in svg and "DejaVu" not in svg, name
-    assert "97%" in charts.alt_text(figures["completion"])  # 现代针纺 360.5 / 370 = 97.4 %
+    assert "97%" in figures.alt_text(drawn["completion"])  # 现代针纺 360.5 / 370 = 97.4 %

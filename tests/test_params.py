@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _plans import PLAN
 
 from chainplan_lib.errors import ParameterError
 from chainplan_lib.plan.params import (
@@ -17,30 +18,30 @@ from chainplan_lib.plan.params import (
 
 @pytest.mark.parametrize("value, expected", [(2023, 2023), ("2026", 2026), (2024.0, 2024)])
 def test_years_accepted(value, expected):
-    assert check_year(value) == expected
+    assert check_year(value, plan=PLAN) == expected
 
 
 @pytest.mark.parametrize("value, message", [(2027, "outside the plan's years 2023–2026"), ("next", "is not a year"),
                                             (2024.5, "not a whole year"), (None, "is not a year")])
 def test_years_refused(value, message):
     with pytest.raises(ParameterError, match=message):
-        check_year(value)
+        check_year(value, plan=PLAN)
 
 
 @pytest.mark.parametrize("value, expected", [("textiles", "textiles"), ("现代针纺", "textiles"),
                                              ("现代纺织产业链", "textiles"), ("食品医药", "food_pharma"),
                                              ("all", "all"), ("全区", "all")])
 def test_chains_accepted(value, expected):
-    assert check_chain(value) == expected
+    assert check_chain(value, plan=PLAN) == expected
 
 
 def test_chain_refused_names_the_choices():
     with pytest.raises(ParameterError) as e:
-        check_chain("steel")
+        check_chain("steel", plan=PLAN)
     msg = str(e.value)
     assert "chain='steel'" in msg and "textiles" in msg and "\n" not in msg
     with pytest.raises(ParameterError):
-        check_chain("all", allow_all=False)
+        check_chain("all", allow_all=False, plan=PLAN)
 
 
 def test_rates_tolerance_and_totals():
@@ -109,17 +110,17 @@ def test_batch_params_are_checked_against_the_notebooks():
 
     declared = {"a": {"year", "chain", "tolerance_pp"}, "b": {"year", "base_year", "processed_dir"}}
     reserved = {"year": "--year", "processed_dir": "the batch"}
-    assert check_batch_params({"chain": "冶金建材", "base_year": 2023}, declared, reserved=reserved, year=2024) == {
+    assert check_batch_params({"chain": "冶金建材", "base_year": 2023}, declared, reserved=reserved, year=2024, plan=PLAN) == {
         "chain": "冶金建材", "base_year": 2023}
     with pytest.raises(ParameterError) as e:
-        check_batch_params({"colour": "red"}, declared, reserved=reserved)
+        check_batch_params({"colour": "red"}, declared, reserved=reserved, plan=PLAN)
     assert str(e.value) == "-p colour: no notebook declares a parameter 'colour'; known: base_year, chain, tolerance_pp"
     with pytest.raises(ParameterError, match="-p year: set by --year"):
-        check_batch_params({"year": 2025}, declared, reserved=reserved)
+        check_batch_params({"year": 2025}, declared, reserved=reserved, plan=PLAN)
     with pytest.raises(ParameterError, match="between 0 and 10"):
-        check_batch_params({"tolerance_pp": 11}, declared, reserved=reserved)
+        check_batch_params({"tolerance_pp": 11}, declared, reserved=reserved, plan=PLAN)
     with pytest.raises(ParameterError, match="base_year=2025 is after year=2024"):
-        check_batch_params({"base_year": 2025}, declared, reserved=reserved, year=2024)
+        check_batch_params({"base_year": 2025}, declared, reserved=reserved, year=2024, plan=PLAN)
 
 
 @pytest.mark.parametrize("value, message", [(0, "at least 1"), (-3, "at least 1"), ("two", "whole number"),
@@ -154,9 +155,9 @@ def test_each_refusal_names_the_parameter(call, message):
 def test_indicators_are_the_plans():
     from chainplan_lib.plan.params import check_indicator
 
-    assert check_indicator("enterprises") == "enterprises"
+    assert check_indicator("enterprises", plan=PLAN) == "enterprises"
     with pytest.raises(ParameterError, match=r"indicator='tax' must be 'revenue' \(亿元\) or 'enterprises' \(户\)"):
-        check_indicator("tax")
+        check_indicator("tax", plan=PLAN)
 
 
 @pytest.mark.parametrize("content, message", [

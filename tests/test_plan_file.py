@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chainplan_lib.plan.load import PlanError, default_plan_path, read_plan
+from chainplan_lib.plan.load import PlanError, read_plan, user_plan_path
 from chainplan_lib.plan.normalise import label_key, to_simplified
 from chainplan_lib.plan.skeleton import skeleton
 
@@ -17,9 +17,12 @@ BUNDLED = ROOT / "data" / "plans" / "qingshanhu-2024.toml"
 YUNXI = ROOT / "tests" / "data" / "plans" / "yunxi-2024.toml"
 
 
-def test_bundled_plan_is_the_default_and_reads_the_document():
-    assert default_plan_path() == BUNDLED
-    p = read_plan()
+def test_bundled_plan_is_the_default_and_reads_the_document(monkeypatch):
+    monkeypatch.delenv("CHAINPLAN_PLAN", raising=False)
+    assert user_plan_path() == BUNDLED
+    monkeypatch.setenv("CHAINPLAN_PLAN", str(YUNXI))
+    assert user_plan_path() == YUNXI     # the user's default, read at the CLI and notebook edges only
+    p = read_plan(BUNDLED)
     assert p.reference == "湖政发〔2024〕2号" and p.issued == "2024-01-12" and p.district == "青山湖区"
     assert p.years == (2023, 2024, 2025, 2026) and (p.base_year, p.target_year) == (2023, 2026)
     assert (p.overall_growth, p.overall_qualifier, p.overall_indicator) == (0.10, "左右", "revenue")
@@ -68,16 +71,16 @@ OLD_CHAIN_ALIASES = {
 
 @pytest.mark.parametrize("label, area", OLD_AREA_ALIASES.items())
 def test_area_names_for_any_spelling(label, area):
-    assert read_plan().find_area(label) == area
+    assert read_plan(BUNDLED).find_area(label) == area
 
 
 @pytest.mark.parametrize("label, chain", OLD_CHAIN_ALIASES.items())
 def test_chain_names_for_any_spelling(label, chain):
-    assert read_plan().find_chain(label).id == chain
+    assert read_plan(BUNDLED).find_chain(label).id == chain
 
 
 def test_unknown_names_are_none_not_guesses():
-    p = read_plan()
+    p = read_plan(BUNDLED)
     for label in ("", "foo", "青山", "东湖区罗家", "钢铁", "新材料"):
         assert p.find_chain(label) is None and p.find_area(label) is None, label
 

@@ -24,6 +24,7 @@ from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _plans import PLAN
 from _targets_fixture import targets_frame
 
 # 2025 revenue targets (亿元, Attachment 2): textiles 430, metallurgy 270, electronics 85, food_pharma 85; sum 870
@@ -37,7 +38,7 @@ def actuals(rows: list[tuple]) -> pd.DataFrame:
 
 
 def test_time_progress_calendar_and_1_2_month_is_two_months():
-    t = cumulative_table(actuals([(2025, 2, "textiles", 60, None)]), "textiles")
+    t = cumulative_table(actuals([(2025, 2, "textiles", 60, None)]), "textiles", plan=PLAN)
     assert time_progress_pct(t, 2025, 2) == (pytest.approx(100 * 2 / 12), "calendar")  # 1—2月 counts two months
     assert time_progress_pct(t, 2025, 9) == (75.0, "calendar")
 
@@ -45,7 +46,7 @@ def test_time_progress_calendar_and_1_2_month_is_two_months():
 def test_time_progress_seasonal_is_the_past_years_average_share():
     rows = [(y, m, "textiles", v, None) for y, m9 in ((2021, 63), (2022, 70), (2023, 72), (2024, 74))
             for m, v in ((9, m9), (12, 100))]
-    t = cumulative_table(actuals(rows + [(2025, 9, "textiles", 80, None)]), "textiles")
+    t = cumulative_table(actuals(rows + [(2025, 9, "textiles", 80, None)]), "textiles", plan=PLAN)
     # the previous three complete years: (0.70 + 0.72 + 0.74) / 3 = 0.72 → 72 %; 2021 is not used
     assert time_progress_pct(t, 2025, 9, basis="seasonal") == (pytest.approx(72.0), "seasonal")
     assert time_progress_pct(t, 2021, 9, basis="seasonal") == (75.0, "calendar")  # no history: N/12
@@ -60,7 +61,7 @@ def test_progress_rows_by_hand():
             (2024, 9, "metallurgy", 180.0, None), (2024, 12, "industry", 1200.0, None),
             (2025, 9, "industry", 990.0, 6.0), (2024, 9, "industry", 930.0, None)]
     a = actuals(rows)
-    t = progress_table(a, targets_frame(), 2025, 9).set_index("series")
+    t = progress_table(a, targets_frame(), 2025, 9, plan=PLAN).set_index("series")
     # textiles: 291 / 430 = 67.674 %; 9/12 = 75 %; 67.674 − 75 = −7.326 pp
     assert t.loc["textiles", "completion_pct"] == pytest.approx(29100 / 430)
     assert t.loc["textiles", "ahead_pp"] == pytest.approx(29100 / 430 - 75)
@@ -74,7 +75,7 @@ def test_progress_rows_by_hand():
     assert t.loc["industry", "target_yi"] == pytest.approx(1320.0)
     assert t.loc["industry", "completion_pct"] == pytest.approx(75.0)
     assert t.loc["industry", "yoy_pct"] == 6.0 and t.loc["industry", "yoy_source"] == "published"
-    two = progress_table(a, targets_frame(), 2025, 2).set_index("series")
+    two = progress_table(a, targets_frame(), 2025, 2, plan=PLAN).set_index("series")
     # 1—2月: 12 / 85 = 14.118 %; 2/12 = 16.667 %; −2.549 pp
     assert list(two.index) == ["electronics"]
     assert two.loc["electronics", "ahead_pp"] == pytest.approx(1200 / 85 - 100 * 2 / 12)
@@ -105,7 +106,7 @@ def test_ahead_phrase_decides_on_the_printed_figure(pp, phrase):
 def test_required_growth_by_hand():
     a = actuals([(2025, 9, "textiles", 291.0, None), (2024, 9, "textiles", 250.0, None),
                  (2024, 12, "textiles", 350.0, None)])
-    r = required_growth(a, targets_frame(), 2025, 9, full_year={"textiles": 420.0}).set_index("series")
+    r = required_growth(a, targets_frame(), 2025, 9, full_year={"textiles": 420.0}, plan=PLAN).set_index("series")
     t = r.loc["textiles"]
     # 430 − 291 = 139 still needed in 10—12月; last year those months brought 350 − 250 = 100: +39 %
     assert t["remaining_yi"] == 139 and t["monthly_needed_yi"] == pytest.approx(139 / 3)
@@ -116,18 +117,18 @@ def test_required_growth_by_hand():
 
 
 def test_series_and_month_parameters():
-    assert check_series("规模以上工业") == "industry" and check_series("纺织服装") == "textiles"
-    assert check_series("ALL") == "all" and check_series("四链合计") == "all"
+    assert check_series("规模以上工业", plan=PLAN) == "industry" and check_series("纺织服装", plan=PLAN) == "textiles"
+    assert check_series("ALL", plan=PLAN) == "all" and check_series("四链合计", plan=PLAN) == "all"
     assert check_month(None) is None and check_month("9") == 9 and check_month(2) == 2
     for bad in (0, 13, 9.5, "九月", True):
         with pytest.raises(ParameterError):
             check_month(bad)
     with pytest.raises(ParameterError, match="not a known series"):
-        check_series("steel")
+        check_series("steel", plan=PLAN)
 
 
 def test_a_year_without_actuals_says_so():
-    rep = progress_report(actuals([(2024, 9, "textiles", 250.0, None)]), targets_frame(), 2026)
+    rep = progress_report(actuals([(2024, 9, "textiles", 250.0, None)]), targets_frame(), 2026, plan=PLAN)
     assert not rep.has_data and rep.sentences() == []
     assert rep.message == "2026年尚无统计月报数据（已有 2024—2024 年），本节从略。"
     d = rep.to_dict()
@@ -173,7 +174,7 @@ def test_progress_by_town_uses_the_towns_targets():
     t = pd.concat([a, town])
     from chainplan_lib.analysis.progress import progress_by_area
 
-    p = progress_by_area(t, targets_frame(), 2025, 9).set_index(["area", "series"])
+    p = progress_by_area(t, targets_frame(), 2025, 9, plan=PLAN).set_index(["area", "series"])
     # 高新园区's 2025 textiles target is 279 亿元 (Attachment 2): 200 / 279 = 71.685 %
     assert p.loc[("高新园区", "textiles"), "target_yi"] == 279
     assert p.loc[("高新园区", "textiles"), "completion_pct"] == pytest.approx(20000 / 279)
@@ -187,9 +188,9 @@ def test_annual_actuals_feed_the_growth_fan_chart():
 
     rows = [(y, 12, c, v * 1.1 ** (y - 2019), None) for y in range(2019, 2025)
             for c, v in (("textiles", 200), ("metallurgy", 150), ("electronics", 40), ("food_pharma", 40))]
-    ann = annual_actuals(actuals(rows + [(2025, 9, "textiles", 300, None)]))
+    ann = annual_actuals(actuals(rows + [(2025, 9, "textiles", 300, None)]), plan=PLAN)
     assert len(ann) == 24 and set(ann["year"]) == set(range(2019, 2025))  # 2025 is not a complete year
-    fan = fan_chart_frame(targets_frame(), "textiles", actuals=ann, interval="prediction")
+    fan = fan_chart_frame(targets_frame(), "textiles", actuals=ann, interval="prediction", plan=PLAN)
     trend = fan[fan["kind"] == "trend"].set_index("year")
     assert trend.loc[2026, "value"] == pytest.approx(200 * 1.1 ** 7)  # a constant 10 % path, extended exactly
     assert (fan.loc[fan["kind"] == "actual", "value"].to_numpy() == ann.loc[ann["chain_id"] == "textiles",

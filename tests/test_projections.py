@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _plans import PLAN
 from _targets_fixture import targets_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,19 +84,19 @@ def test_trend_level_keyword_and_alpha_agree():
 
 def test_trend_needs_five_points_unless_told_otherwise():
     with pytest.raises(ParameterError, match="at least 5 years"):
-        P.trend_projection(HAND4)
+        P.trend_projection(HAND4, to_year=2027)
     # an analyst may lower the floor explicitly (never below 3)
     tr = P.trend_projection(HAND4, to_year=2027, min_points=3, interval="confidence").set_index("year")
     # 2027 (x = 4): ŷ = 0.01 + 0.44 = 0.45; se_fit = sqrt(0.0035)·sqrt(1/4 + 2.5²/5) = 0.0724569
     assert tr.loc[2027, "upper"] == pytest.approx(math.exp(0.45 + T975_DF2 * 0.0724569), rel=1e-6)
     with pytest.raises(ParameterError):
-        P.trend_projection(HAND4, min_points=2)
+        P.trend_projection(HAND4, to_year=2027, min_points=2)
     with pytest.raises(ParameterError):
-        P.trend_projection(HAND5, interval="fan")
+        P.trend_projection(HAND5, to_year=2027, interval="fan")
     with pytest.raises(ParameterError):
         P.trend_projection(HAND5, to_year=2099)
     with pytest.raises(ParameterError, match="level"):
-        P.trend_projection(HAND5, level=95)
+        P.trend_projection(HAND5, to_year=2027, level=95)
 
 
 @settings(max_examples=30, deadline=None)
@@ -157,17 +158,17 @@ def test_ets_needs_ten_consecutive_points():
 
 
 def test_scenario_paths():
-    sc = P.scenario_paths(690, 2023).set_index(["kind", "year"])
+    sc = P.scenario_paths(690, 2023, 2026).set_index(["kind", "year"])
     # 690·1.08³ = 869.20128; 690·1.1³ = 918.39; 690·1.12³ = 969.40032
     assert sc.loc[("scenario_8", 2026), "value"] == pytest.approx(869.20128)
     assert sc.loc[("scenario_10", 2026), "value"] == pytest.approx(918.39)
     assert sc.loc[("scenario_12", 2026), "value"] == pytest.approx(969.40032)
     assert sc.loc[("scenario_10", 2023), "value"] == 690
-    assert set(P.scenario_paths(1, 2024, rates=[0.125])["kind"]) == {"scenario_12_5"}
+    assert set(P.scenario_paths(1, 2024, 2026, rates=[0.125])["kind"]) == {"scenario_12_5"}
     with pytest.raises(ParameterError):
-        P.scenario_paths(690, 2023, rates=[-1.5])
+        P.scenario_paths(690, 2023, 2026, rates=[-1.5])
     with pytest.raises(ParameterError):
-        P.scenario_paths(-1, 2023)
+        P.scenario_paths(-1, 2023, 2026)
 
 
 # --------------------------------------------------------------------------------------- fan chart
@@ -178,7 +179,7 @@ def _actuals(values: list[float], last_year: int = 2026, chain: str = "textiles"
 
 
 def test_fan_from_targets_describes_the_plan_and_projects_nothing(targets):
-    f = P.fan_chart_frame(targets, "all", to_year=2028)
+    f = P.fan_chart_frame(targets, "all", to_year=2028, plan=PLAN)
     assert list(f.columns) == P.FAN_COLUMNS + ["lower_80", "upper_80", "lower_95", "upper_95"]
     assert set(f["kind"]) == {"target", "scenario_8", "scenario_10", "scenario_12"}
     assert f.attrs["projections"]["trend"] == {"drawn": False, "n": 0, "min": 5, "reason": "no_actuals"}
@@ -193,7 +194,7 @@ def test_fan_from_targets_describes_the_plan_and_projects_nothing(targets):
 
 
 def test_fan_with_two_actual_years_says_why_there_is_no_model(targets):
-    f = P.fan_chart_frame(targets, "textiles", actuals=_actuals([330.0, 360.0], 2024))
+    f = P.fan_chart_frame(targets, "textiles", actuals=_actuals([330.0, 360.0], 2024), plan=PLAN)
     assert set(f["kind"]) == {"target", "actual", "scenario_8", "scenario_10", "scenario_12"}
     st = f.attrs["projections"]
     assert st["trend"] == {"drawn": False, "n": 2, "min": 5, "reason": "too_few_points"}
@@ -207,7 +208,7 @@ def test_fan_with_two_actual_years_says_why_there_is_no_model(targets):
 
 def test_fan_with_six_actual_years_has_a_trend_with_nested_bands(targets):
     vals = [200 * 1.1 ** k * (1.02 if k % 2 else 0.98) for k in range(6)]
-    f = P.fan_chart_frame(targets, "textiles", actuals=_actuals(vals, 2025), to_year=2027)
+    f = P.fan_chart_frame(targets, "textiles", actuals=_actuals(vals, 2025), to_year=2027, plan=PLAN)
     assert f.attrs["projections"]["trend"]["drawn"] and not f.attrs["projections"]["ets"]["drawn"]
     tr = f[(f["kind"] == "trend") & (f["year"] > 2025)]
     assert tr["basis"].unique().tolist() == ["actual"]
@@ -221,24 +222,24 @@ def test_fan_with_six_actual_years_has_a_trend_with_nested_bands(targets):
 
 def test_fan_with_twelve_actual_years_has_ets(targets):
     vals = _noisy(12).tolist()
-    f = P.fan_chart_frame(targets, "textiles", actuals=_actuals(vals, 2025), to_year=2027)
+    f = P.fan_chart_frame(targets, "textiles", actuals=_actuals(vals, 2025), to_year=2027, plan=PLAN)
     assert f.attrs["projections"]["ets"] == {"drawn": True, "n": 12, "min": 10, "reason": None}
     assert sorted(f.loc[f["kind"] == "ets", "year"]) == [2026, 2027]
     assert f.loc[f["kind"] == "ets", "lower_80"].notna().all()
     gaps = _actuals(vals, 2025).drop(index=3)
-    f2 = P.fan_chart_frame(targets, "textiles", actuals=gaps, to_year=2027)
+    f2 = P.fan_chart_frame(targets, "textiles", actuals=gaps, to_year=2027, plan=PLAN)
     assert f2.attrs["projections"]["ets"]["reason"] == "gaps"
-    same_year = P.fan_chart_frame(targets, "textiles", actuals=_actuals(vals, 2026), to_year=2026)
+    same_year = P.fan_chart_frame(targets, "textiles", actuals=_actuals(vals, 2026), to_year=2026, plan=PLAN)
     assert same_year.attrs["projections"]["ets"]["reason"] == "no_future_years"
 
 
 def test_fan_with_one_level(targets):
     f = P.fan_chart_frame(targets, "textiles", actuals=_actuals([float(v) for v in range(300, 360, 10)], 2025),
-                          levels=None, alpha=0.2)
+                          levels=None, alpha=0.2, plan=PLAN)
     assert list(f.columns) == P.FAN_COLUMNS
     assert f.attrs["levels"] == [0.8]
     with pytest.raises(ParameterError):
-        P.fan_chart_frame(targets, "textiles", levels=(0.8, 1.5))
+        P.fan_chart_frame(targets, "textiles", levels=(0.8, 1.5), plan=PLAN)
 
 
 def test_ets_fit_is_the_best_of_several_starts():

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from _plans import plan_copy
+from _plans import PLAN, plan_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +24,7 @@ from chainplan_lib.cleaning.register.uscc import make_uscc
 from chainplan_lib.cleaning.register.values import parse_revenue
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import InputError
+from chainplan_lib.plan.load import read_plan
 
 C = [make_uscc(f"91360111MA35{i:05d}") for i in range(40)]
 HEAD = ["序号", "企业名称", "统一社会信用代码", "所在镇街", "行业代码", "营业收入（万元）", "年份"]
@@ -41,7 +42,7 @@ def write_csv(path: Path, rows: list[list], title: str | None = "2024年青山�
 
 
 def clean_rows(tmp_path: Path, rows: list[list], head: list[str] = HEAD, **kw):
-    return clean_registers([write_csv(tmp_path / "register_2024.csv", [head, *rows], **kw)])
+    return clean_registers([write_csv(tmp_path / "register_2024.csv", [head, *rows], **kw)], plan=PLAN)
 
 
 def reasons_by_row(r) -> dict[int, str]:
@@ -120,8 +121,8 @@ def test_edited_industry_codes_in_a_plan_file_change_the_chain(tmp_path):
     plan = plan_copy(tmp_path, ('industry_codes = ["38", "39", "40"]', 'industry_codes = ["38", "39", "40", "3670"]'))
     path = write_csv(tmp_path / "r.csv", [HEAD, [1, "南昌戊公司", C[4], "罗家镇", "3670", "3000", "2024"],
                                           [2, "南昌己公司", C[5], "罗家镇", "3611", "3000", "2024"]])
-    assert clean_registers([path]).clean["chain_id"].astype(str).tolist() == ["other", "other"]
-    assert clean_registers([path], plan=plan).clean["chain_id"].astype(str).tolist() == ["electronics", "other"]
+    assert clean_registers([path], plan=PLAN).clean["chain_id"].astype(str).tolist() == ["other", "other"]
+    assert clean_registers([path], plan=read_plan(plan)).clean["chain_id"].astype(str).tolist() == ["electronics", "other"]
 
 
 def test_industry_codes_left_in_a_register_config_are_refused_with_where_they_went(tmp_path):
@@ -132,7 +133,7 @@ def test_industry_codes_left_in_a_register_config_are_refused_with_where_they_we
                    encoding="utf-8")
     path = write_csv(tmp_path / "r.csv", [HEAD, [1, "南昌戊公司", C[4], "罗家镇", "3670", "3000", "2024"]])
     with pytest.raises(InputError, match=r"\[industry_codes\] is no longer read here.*plan file"):
-        clean_registers([path], config=cfg)
+        clean_registers([path], config=cfg, plan=PLAN)
 
 
 # ------------------------------------------------------------------------------------------- bad rows
@@ -213,7 +214,7 @@ def test_duplicates_across_files_in_different_units(tmp_path):
     a = write_csv(tmp_path / "a_2024.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "12345.6", "2024"]])
     head_q = ["企业名称", "信用代码", "乡镇街道", "行业代码", "主营业务收入（千元）", "统计年度"]
     b = write_csv(tmp_path / "b_2024.csv", [head_q, ["南昌甲纺织有限公司", C[0], "羅家鎮", "1711", "123456", "2024年"]])
-    r = clean_registers([a, b])
+    r = clean_registers([a, b], plan=PLAN)
     assert len(r.clean) == 1 and r.clean["revenue_yi"].tolist() == [1.23456]
     assert r.duplicates["source_file"].tolist() == [str(b)] and r.duplicates["kept_file"].tolist() == [str(a)]
 
@@ -265,7 +266,7 @@ def test_build_panel_accepts_a_clean_table_read_back_from_csv(tmp_path):
     clean = pd.DataFrame({"year": [2023, 2024, 2024], "chain_id": ["textiles", "textiles", "other"],
                           "area": ["罗家镇", "罗家镇", "站东街道"], "revenue_yi": [0.5, 0.3, 0.4],
                           "above_size": [True, True, False]})
-    p = build_panel(clean).set_index(["year", "chain_id", "area"])
+    p = build_panel(clean, plan=PLAN).set_index(["year", "chain_id", "area"])
     assert p.loc[(2023, "textiles", "全区"), "enterprises"] == 1
     assert p.loc[(2024, "textiles", "罗家镇"), "revenue_yi"] == 0.3
     assert p.loc[(2024, "other", "全区"), "enterprises"] == 0
@@ -276,7 +277,7 @@ def test_outputs_written_atomically_with_the_documented_columns(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "3500", "2024"],
                                           [2, "南昌乙纺织有限公司", C[1], "火星", "1711", "3500", "2024"]])
     out = tmp_path / "out"
-    r = clean_registers([path], out_dir=out)
+    r = clean_registers([path], out_dir=out, plan=PLAN)
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES.values())
     clean = pd.read_csv(out / "register_clean.csv", dtype=str)
     assert list(clean.columns) == register.CLEAN_COLUMNS
@@ -298,26 +299,26 @@ def test_outputs_written_atomically_with_the_documented_columns(tmp_path):
 def test_no_output_dir_writes_nothing(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "3500", "2024"]])
     before = sorted(os.listdir(tmp_path))
-    r = clean_registers([path], out_dir=None)
+    r = clean_registers([path], out_dir=None, plan=PLAN)
     assert sorted(os.listdir(tmp_path)) == before and r.written == []
 
 
 def test_bad_input_leaves_earlier_outputs_untouched(tmp_path):
     good = write_csv(tmp_path / "good.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "3500", "2024"]])
     out = tmp_path / "out"
-    clean_registers([good], out_dir=out)
+    clean_registers([good], out_dir=out, plan=PLAN)
     snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"")
     with pytest.raises(InputError):
-        clean_registers([good, bad], out_dir=out)
+        clean_registers([good, bad], out_dir=out, plan=PLAN)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot
 
 
 def test_a_failure_while_writing_leaves_no_half_written_files(tmp_path, monkeypatch):
     good = write_csv(tmp_path / "good.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "3500", "2024"]])
     out = tmp_path / "out"
-    clean_registers([good], out_dir=out)
+    clean_registers([good], out_dir=out, plan=PLAN)
     snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
     real, calls = register_output._write_csv, []
 
@@ -330,7 +331,7 @@ def test_a_failure_while_writing_leaves_no_half_written_files(tmp_path, monkeypa
     monkeypatch.setattr(register_output, "_write_csv", flaky)
     changed = write_csv(tmp_path / "good.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "9999", "2024"]])
     with pytest.raises(OSError, match="disk full"):
-        clean_registers([changed], out_dir=out)
+        clean_registers([changed], out_dir=out, plan=PLAN)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot  # no temp files, nothing replaced
 
 
@@ -373,7 +374,7 @@ def test_round_trip_every_row_ends_somewhere_exactly_once(rows):
         body = [[i + 1, *row] for i, row in enumerate(rows)]
         path = write_csv(Path(tmp) / "register_2024.csv", [HEAD, *body])
         try:
-            r = clean_registers([path])
+            r = clean_registers([path], plan=PLAN)
         except InputError as exc:  # only a wholly empty-looking file may stop the run
             assert "no header" in str(exc) or "empty" in str(exc)
             return
@@ -383,10 +384,10 @@ def test_round_trip_every_row_ends_somewhere_exactly_once(rows):
 
 
 def test_round_trip_on_a_large_soiled_register(tmp_path):
-    df = large_register(20_000, year=2024, seed=3)
+    df = large_register(20_000, year=2024, seed=3, plan=PLAN)
     path = tmp_path / "synthetic_large_2024.csv"
     df.to_csv(path, index=False)
-    r = clean_registers([path])
+    r = clean_registers([path], plan=PLAN)
     _every_row_once(r)
     assert r.summary["rows_read"] == 20_000
     assert r.summary["duplicates_dropped"] > 0
@@ -400,18 +401,20 @@ def test_round_trip_on_a_large_soiled_register(tmp_path):
 def test_schemas_reject_what_the_outputs_must_not_hold(tmp_path):
     import pandera.errors
 
+    from chainplan_lib.cleaning.register.schemas import register_names
+
     r = clean_rows(tmp_path, [[1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "3500", "2024"]])
     bad = r.clean.copy()
     bad["uscc"] = pd.array(["91360111"], dtype="str")  # neither empty nor 18 characters
     with pytest.raises(pandera.errors.SchemaError, match="uscc"):
-        register.CLEAN_SCHEMA.validate(bad)
+        register_names(PLAN).clean_schema.validate(bad)
     bad = r.clean.copy()
     bad["name"] = pd.array([""], dtype="str")
     with pytest.raises(pandera.errors.SchemaError, match="name"):
-        register.CLEAN_SCHEMA.validate(bad)
+        register_names(PLAN).clean_schema.validate(bad)
     twice = pd.concat([r.panel.head(1), r.panel.head(1)], ignore_index=True)
     with pytest.raises(pandera.errors.SchemaError):
-        register.PANEL_SCHEMA.validate(twice)
+        register_names(PLAN).panel_schema.validate(twice)
 
 
 def test_the_byte_scan_for_text_needing_nfkc_matches_its_table():

@@ -11,9 +11,11 @@ import numpy as np
 import pandas as pd
 import pyarrow.csv as pcsv
 import pytest
+from _plans import PLAN
 
 import chainplan_lib.cleaning.register.read as register_read
 from chainplan_lib.cleaning.register.clean import OUTPUT_FILES, clean_registers
+from chainplan_lib.cleaning.register.config import load_register_config
 from chainplan_lib.cleaning.register.uscc import make_uscc
 from chainplan_lib.cleaning.register.values import parse_revenue
 from chainplan_lib.cli import main as cli_main
@@ -47,7 +49,7 @@ def test_thousands_separators_must_be_well_formed():
 
 
 def test_misgrouped_revenue_is_quarantined_naming_the_cell(tmp_path):
-    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, "3,20"), row(2, "1,3"), row(3, "1,234.5")])])
+    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, "3,20"), row(2, "1,3"), row(3, "1,234.5")])], plan=PLAN)
     assert r.clean["revenue_yi"].tolist() == [0.12345]
     q = r.quarantine.set_index("source_row")
     assert q["reason_code"].to_dict() == {3: "revenue_bad_separator", 4: "revenue_bad_separator"}
@@ -61,7 +63,7 @@ def test_misgrouped_revenue_is_quarantined_naming_the_cell(tmp_path):
     ("nan", "revenue_missing"),  # 'nan' is one of the configured placeholders
 ])
 def test_overflow_non_finite_and_absurd_revenue_is_quarantined(tmp_path, text, code):
-    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, text), row(2, "3500")])])
+    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, text), row(2, "3500")])], plan=PLAN)
     q = r.quarantine.set_index("source_row")
     assert q["reason_code"].to_dict() == {3: code}
     assert np.isfinite(r.panel["revenue_yi"]).all()  # never "sum to nan"
@@ -70,7 +72,7 @@ def test_overflow_non_finite_and_absurd_revenue_is_quarantined(tmp_path, text, c
 
 
 def test_the_largest_plausible_revenue_is_kept(tmp_path):
-    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, "30000亿")])])  # 3 万亿元: a giant, not absurd
+    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, "30000亿")])], plan=PLAN)  # 3 万亿元: a giant, not absurd
     assert r.clean["revenue_yi"].tolist() == [30000.0]
 
 
@@ -95,7 +97,7 @@ def test_out_refuses_raw_data_folders(tmp_path, capsys):
         if before is not None:
             assert sorted(p.name for p in out.parent.iterdir()) == before  # nothing written there
         with pytest.raises(ChainplanError):
-            clean_registers([path], out_dir=out)
+            clean_registers([path], out_dir=out, plan=PLAN)
 
 
 def test_a_run_never_reads_its_own_outputs(tmp_path):
@@ -103,14 +105,14 @@ def test_a_run_never_reads_its_own_outputs(tmp_path):
     folder.mkdir()
     write_csv(folder / "r_2024.csv", [row(1), row(2)])
     with pytest.raises(InputError, match="input folders"):
-        clean_registers([folder], out_dir=folder)
+        clean_registers([folder], out_dir=folder, plan=PLAN)
     assert sorted(p.name for p in folder.iterdir()) == ["r_2024.csv"]
     # outputs copied into an input folder by hand are skipped, not read as a register
-    clean_registers([folder], out_dir=tmp_path / "out")
+    clean_registers([folder], out_dir=tmp_path / "out", plan=PLAN)
     for name in OUTPUT_FILES.values():
         if name.endswith(".csv"):
             (folder / name).write_bytes((tmp_path / "out" / name).read_bytes())
-    again = clean_registers([folder])
+    again = clean_registers([folder], plan=PLAN)
     assert again.summary["rows_read"] == 2 and [f["file"] for f in again.summary["files"]] == [str(folder / "r_2024.csv")]
 
 
@@ -124,7 +126,7 @@ def test_formula_cells_are_neutralised_in_every_csv_written(tmp_path):
     rows.append(row(20, "=1+2", name="南昌正常纺织有限公司"))  # a formula where a number belongs: quarantined
     rows.append(row(21, "-5", town="=HYPERLINK(\"x\")"))
     out = tmp_path / "out"
-    r = clean_registers([write_csv(tmp_path / "r.csv", rows)], out_dir=out)
+    r = clean_registers([write_csv(tmp_path / "r.csv", rows)], out_dir=out, plan=PLAN)
     assert len(r.clean) == len(FORMULAS)
     clean = pcsv.read_csv(out / "register_clean.csv").to_pandas()
     for name in clean["name"]:
@@ -143,7 +145,7 @@ def test_formula_cells_are_neutralised_in_every_csv_written(tmp_path):
 # ------------------------------------------------------------------------------------------- size of the logs
 def test_a_huge_cell_is_quoted_short(tmp_path):
     big = "三" * 200_000
-    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, big), row(2, town=big)])])
+    r = clean_registers([write_csv(tmp_path / "r.csv", [row(1, big), row(2, town=big)])], plan=PLAN)
     q = r.quarantine.set_index("source_row")
     assert q["reason_code"].to_dict() == {3: "revenue_not_number", 4: "area_unknown"}
     assert all(len(x) < 150 for x in q["reason"]) and "共200000字" in q.loc[3, "reason"]
@@ -152,7 +154,7 @@ def test_a_huge_cell_is_quoted_short(tmp_path):
 
 def test_a_code_repeated_thousands_of_times_lists_five_places(tmp_path):
     rows = [[i, f"南昌{i:05d}纺织有限公司", C[0], "罗家镇", "1711", str(3000 + i), "2024"] for i in range(1, 3001)]
-    r = clean_registers([write_csv(tmp_path / "r.csv", rows)])
+    r = clean_registers([write_csv(tmp_path / "r.csv", rows)], plan=PLAN)
     assert len(r.quarantine) == 3000 and r.clean.empty
     reasons = r.quarantine["reason"]
     assert reasons.str.len().max() < 250  # not 3,000 places in each of 3,000 reasons
@@ -182,8 +184,8 @@ def test_conflicting_rows_far_apart_are_read_again_from_their_own_parts_only(tmp
     csv.writer(buf, lineterminator=newline).writerows([["2024年青山湖区规上工业企业名录（测试）"], HEAD, *rows])
     path = tmp_path / "r.csv"
     path.write_bytes(buf.getvalue().encode("utf-8"))
-    r = clean_registers([path])
-    parts = len(register_read.read_register_file(path)[0].stream.ranges())
+    r = clean_registers([path], plan=PLAN)
+    parts = len(register_read.read_register_file(path, load_register_config(plan=PLAN))[0].stream.ranges())
     assert parts >= 8 and calls["read"] == parts  # each part read once to be parsed ...
     assert len(calls["read_rows"]) == 2  # ... and only the two holding the conflicting rows read again
     q = r.quarantine.set_index("source_row")

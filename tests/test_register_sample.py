@@ -16,6 +16,7 @@ from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _plans import PLAN
 from _targets_fixture import TABLE, targets_frame
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,12 +31,12 @@ def targets() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def written_2024(tmp_path_factory, targets):
     folder = tmp_path_factory.mktemp("sample")
-    paths = write_sample(2024, seed=0, out=folder, targets=targets)
+    paths = write_sample(2024, seed=0, out=folder, targets=targets, plan=PLAN)
     return folder, paths
 
 
 def test_truth_matches_the_target_table(targets):
-    s = sample_register(2024, seed=0, targets=targets)
+    s = sample_register(2024, seed=0, targets=targets, plan=PLAN)
     t = s.truth[s.truth["above_size"] & (s.truth["chain_id"] != "other")]
     counts = t.groupby(["chain_id", "area"]).size()
     revenue = t.groupby(["chain_id", "area"])["revenue_wan"].sum() / 1e4
@@ -52,9 +53,9 @@ def test_truth_matches_the_target_table(targets):
 
 
 def test_same_seed_same_register_other_seed_other_register(targets):
-    a = sample_register(2023, seed=1, targets=targets)
-    b = sample_register(2023, seed=1, targets=targets)
-    c = sample_register(2023, seed=2, targets=targets)
+    a = sample_register(2023, seed=1, targets=targets, plan=PLAN)
+    b = sample_register(2023, seed=1, targets=targets, plan=PLAN)
+    c = sample_register(2023, seed=2, targets=targets, plan=PLAN)
     pd.testing.assert_frame_equal(a.truth, b.truth)
     pd.testing.assert_frame_equal(a.csv_rows, b.csv_rows)
     assert a.truth["uscc"].tolist() != c.truth["uscc"].tolist()
@@ -74,8 +75,8 @@ def test_files_say_they_are_synthetic(written_2024):
 
 def test_cleaning_the_sample_gives_back_the_truth(written_2024, targets):
     folder, _ = written_2024
-    r = clean_registers([folder])
-    s = sample_register(2024, seed=0, targets=targets)
+    r = clean_registers([folder], plan=PLAN)
+    s = sample_register(2024, seed=0, targets=targets, plan=PLAN)
     expected = s.expected_panel()
     got = r.panel[r.panel["area"] != "全区"].set_index(["chain_id", "area"])
     got = got[got["enterprises"] > 0]
@@ -103,11 +104,11 @@ def test_write_sample_refuses_to_overwrite_or_to_hide_that_it_is_synthetic(writt
     folder, paths = written_2024
     before = paths[0].read_bytes()
     with pytest.raises(ParameterError, match="exists"):
-        write_sample(2024, seed=0, out=folder, targets=targets)
+        write_sample(2024, seed=0, out=folder, targets=targets, plan=PLAN)
     assert paths[0].read_bytes() == before
     with pytest.raises(ParameterError, match="synthetic"):
-        write_sample(2024, seed=0, out=tmp_path / "register_2024.xlsx", targets=targets)
-    one = write_sample(2024, seed=0, out=tmp_path / "x" / "synthetic_one.csv", targets=targets)
+        write_sample(2024, seed=0, out=tmp_path / "register_2024.xlsx", targets=targets, plan=PLAN)
+    one = write_sample(2024, seed=0, out=tmp_path / "x" / "synthetic_one.csv", targets=targets, plan=PLAN)
     assert one == [tmp_path / "x" / "synthetic_one.csv"] and sorted(p.name for p in (tmp_path / "x").iterdir()) == [
         "synthetic_one.csv"]
 
@@ -136,7 +137,7 @@ def test_bundled_registers_clean_close_to_the_targets(targets):
                               "synthetic_register_2024.xlsx", "synthetic_register_2024_gbk.csv",
                               "xls/synthetic_register_2024.xls"]  # the .xls copy sits apart: not read twice
     assert sum((BUNDLED / n).stat().st_size for n in before) < 1_000_000
-    r = clean_registers([BUNDLED], out_dir=None)
+    r = clean_registers([BUNDLED], out_dir=None, plan=PLAN)
     assert _digest(BUNDLED) == before  # read only
     assert r.summary["balanced"] and r.summary["years"] == [2023, 2024] and r.summary["synthetic"]
     t = targets[targets["indicator"] == "enterprises"].set_index(["year", "chain_id", "area"])["value"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import xlwt
+from _plans import PLAN
 from openpyxl import Workbook
 
 from chainplan_lib.cleaning.register.clean import clean_registers
@@ -59,7 +60,7 @@ def check_merged_layout(r) -> None:
 
 
 def test_xls_with_title_two_row_merged_header_and_merged_town(tmp_path):
-    check_merged_layout(clean_registers([write_xls(tmp_path / "名录.xls")]))
+    check_merged_layout(clean_registers([write_xls(tmp_path / "名录.xls")], plan=PLAN))
 
 
 def test_an_xls_saved_under_an_xlsx_or_et_name_is_read_by_its_bytes(tmp_path):
@@ -67,7 +68,7 @@ def test_an_xls_saved_under_an_xlsx_or_et_name_is_read_by_its_bytes(tmp_path):
     for name in ("a_saved_as.xlsx", "wps_2024.et"):
         other = tmp_path / name
         other.write_bytes(xls.read_bytes())
-        check_merged_layout(clean_registers([other]))
+        check_merged_layout(clean_registers([other], plan=PLAN))
 
 
 def test_xlsx_is_read_through_calamine_too(tmp_path):
@@ -78,7 +79,7 @@ def test_xlsx_is_read_through_calamine_too(tmp_path):
     for r0, r1, c0, c1 in MERGES:
         ws.merge_cells(start_row=r0 + 1, end_row=r1 + 1, start_column=c0 + 1, end_column=c1 + 1)
     wb.save(tmp_path / "名录.xlsx")
-    check_merged_layout(clean_registers([tmp_path / "名录.xlsx"]))
+    check_merged_layout(clean_registers([tmp_path / "名录.xlsx"], plan=PLAN))
 
 
 def _ods(path: Path, rows: list[list], spans: dict[tuple[int, int], int]) -> Path:
@@ -116,7 +117,7 @@ def test_ods_with_a_merged_title(tmp_path):
             ["企业名称", "统一社会信用代码", "所在镇街", "行业代码", "营业收入（万元）"],
             ["南昌甲纺织有限公司", C[3], "罗家镇", "1711", 3500],
             ["南昌乙食品有限公司", C[4], "塘山镇", "1431", 1500.5]]
-    r = clean_registers([_ods(tmp_path / "名录.ods", rows, {(0, 0): 5})])
+    r = clean_registers([_ods(tmp_path / "名录.ods", rows, {(0, 0): 5})], plan=PLAN)
     assert r.clean["uscc"].tolist() == [C[3], C[4]] and r.clean["year"].tolist() == [2023, 2023]
     assert r.clean["revenue_yi"].tolist() == [0.35, 0.15005] and r.summary["synthetic"]
 
@@ -151,8 +152,8 @@ def test_bundled_xls_is_synthetic_and_cleans_like_the_bundled_xlsx():
     xls = BUNDLED / "xls" / "synthetic_register_2024.xls"
     title = read_workbook(xls)[0].rows[0][0]
     assert "SYNTHETIC" in title and "示例数据" in title
-    a = clean_registers([xls])
-    b = clean_registers([BUNDLED / "synthetic_register_2024.xlsx"])
+    a = clean_registers([xls], plan=PLAN)
+    b = clean_registers([BUNDLED / "synthetic_register_2024.xlsx"], plan=PLAN)
     cols = ["year", "uscc", "name", "area", "chain_id", "industry_code", "revenue_yi", "above_size", "source_row"]
     assert a.clean[cols].astype(str).values.tolist() == b.clean[cols].astype(str).values.tolist()
     assert len(a.clean) == 386 and a.summary["synthetic"] and a.summary["files"][0]["reader"] == "calamine"

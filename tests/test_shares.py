@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from _plans import PLAN
 from _small_regions import SMALL, A, B, C
 from _small_regions import small_frame as _small
 from _targets_fixture import targets_frame
@@ -19,7 +20,7 @@ from chainplan_lib.plan.names import AREAS
 
 # ---------------------------------------------------------------------------------------- shares
 def test_shares_of_a_small_table():
-    sh = S.area_shares(SMALL).set_index(["chain_id", "year", "area"])
+    sh = S.area_shares(SMALL, plan=PLAN).set_index(["chain_id", "year", "area"])
     # textiles 2023: 60/80 = 0.75, 20/80 = 0.25; metallurgy 2023: 40/120 = 1/3, 80/120 = 2/3
     assert sh.loc[("textiles", 2023, A), "share"] == 0.75
     assert sh.loc[("textiles", 2023, B), "share"] == 0.25
@@ -32,7 +33,7 @@ def test_shares_of_a_small_table():
 
 
 def test_share_change_in_pp():
-    ch = S.share_change(SMALL).set_index(["chain_id", "area"])
+    ch = S.share_change(SMALL, plan=PLAN).set_index(["chain_id", "area"])
     # metallurgy A: 40/130 − 40/120 = 0.307692 − 0.333333 = −0.025641 → −2.5641 pp
     assert ch.loc[("metallurgy", A), "change_pp"] == pytest.approx(-2.564103, abs=1e-6)
     assert ch.loc[("metallurgy", B), "change_pp"] == pytest.approx(2.564103, abs=1e-6)
@@ -42,14 +43,14 @@ def test_share_change_in_pp():
 
 def test_real_table_shares():
     targets = targets_frame()
-    sh = S.area_shares(targets, include_all=True)
+    sh = S.area_shares(targets, include_all=True, plan=PLAN)
     sums = sh.groupby(["chain_id", "indicator", "year"])["share"].sum()
     assert len(sums) == 5 * 2 * 4 and np.allclose(sums, 1.0)
     s = sh.set_index(["chain_id", "indicator", "year", "area"])["share"]
     assert s[("textiles", "revenue", 2023, "高新园区")] == pytest.approx(208 / 320)  # 0.65
     # all chains, 高新园区 2026: 326 + 18 + 99 + 39 = 482 of 1000
     assert s[("all", "revenue", 2026, "高新园区")] == pytest.approx(0.482)
-    ch = S.share_change(targets, indicator="revenue").set_index(["chain_id", "area"])
+    ch = S.share_change(targets, indicator="revenue", plan=PLAN).set_index(["chain_id", "area"])
     # 高新园区 textiles: 326/500 − 208/320 = 0.652 − 0.65 = +0.2 pp
     assert ch.loc[("textiles", "高新园区"), "change_pp"] == pytest.approx(0.2)
     # electronics 罗家镇: 1/100 − 1/65 = 0.01 − 0.015385 = −0.5385 pp
@@ -58,7 +59,7 @@ def test_real_table_shares():
 
 def test_area_rows_reconcile_with_the_district_rows():
     t = targets_frame()
-    sh = S.area_shares(t).groupby(["chain_id", "indicator", "year"])["total"].first()
+    sh = S.area_shares(t, plan=PLAN).groupby(["chain_id", "indicator", "year"])["total"].first()
     district = t[t["area"] == "全区"].set_index(["chain_id", "indicator", "year"])["value"]
     assert np.allclose(sh.sort_index(), district.sort_index())
 
@@ -66,7 +67,7 @@ def test_area_rows_reconcile_with_the_district_rows():
 def test_nan_area_makes_the_chain_year_nan():
     df = SMALL.copy()
     df.loc[(df["chain_id"] == "textiles") & (df["year"] == 2023) & (df["area"] == A), "value"] = np.nan
-    sh = S.area_shares(df).set_index(["chain_id", "year", "area"]).sort_index()
+    sh = S.area_shares(df, plan=PLAN).set_index(["chain_id", "year", "area"]).sort_index()
     assert sh.loc[("textiles", 2023), "share"].isna().all()
     assert sh.loc[("textiles", 2026), "share"].notna().all()
 
@@ -75,7 +76,7 @@ def test_nan_area_makes_the_chain_year_nan():
 @given(st.lists(st.floats(0, 1e4), min_size=9, max_size=9).filter(lambda v: sum(v) > 1e-6))
 def test_shares_sum_to_one(values):
     df = _small({("food_pharma", a, 2024): v for a, v in zip(AREAS, values)})
-    sh = S.area_shares(df)
+    sh = S.area_shares(df, plan=PLAN)
     assert sh["share"].sum() == pytest.approx(1.0)
     assert (sh["share"] >= 0).all()
 
@@ -92,7 +93,7 @@ def test_hhi_of_known_splits():
 
 
 def test_concentration_small_and_real():
-    c = S.concentration(SMALL).set_index(["chain_id", "year"])
+    c = S.concentration(SMALL, plan=PLAN).set_index(["chain_id", "year"])
     # textiles 2023: 0.75² + 0.25² = 0.625 → 6,250; metallurgy 2023: 1/9 + 4/9 = 5/9 → 5,555.6
     assert c.loc[("textiles", 2023), "hhi"] == pytest.approx(6250)
     assert c.loc[("textiles", 2023), "hhi_fraction"] == pytest.approx(0.625)
@@ -102,7 +103,7 @@ def test_concentration_small_and_real():
     assert c.loc[("textiles", 2023), "equivalent_areas"] == pytest.approx(1.6)
     assert c.loc[("textiles", 2023), "n_areas"] == 2
 
-    r = S.concentration(targets_frame(), indicator="revenue").set_index(["chain_id", "year"])
+    r = S.concentration(targets_frame(), indicator="revenue", plan=PLAN).set_index(["chain_id", "year"])
     # textiles 2023: (13² + 5² + 40² + 48² + 3² + 3² + 208²) / 320² = 47,380 / 102,400 = 0.462695 → 4,626.95
     assert r.loc[("textiles", 2023), "hhi"] == pytest.approx(4626.953125)
     # metallurgy 2023: (8² + 218² + 14²) / 240² = 47,784 / 57,600 = 0.829583 → 8,295.83
@@ -116,7 +117,7 @@ def test_concentration_small_and_real():
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.floats(0, 1e4), min_size=9, max_size=9).filter(lambda v: sum(v) > 1e-3))
 def test_hhi_bounds(values):
-    c = S.concentration(_small({("textiles", a, 2025): v for a, v in zip(AREAS, values)})).iloc[0]
+    c = S.concentration(_small({("textiles", a, 2025): v for a, v in zip(AREAS, values)}), plan=PLAN).iloc[0]
     n = c["n_areas"]
     assert 1 / max(n, 1) - 1e-9 <= c["hhi_fraction"] <= 1 + 1e-9
     assert c["hhi"] == pytest.approx(c["hhi_fraction"] * 10_000)
@@ -125,14 +126,14 @@ def test_hhi_bounds(values):
 
 def test_ties_are_named_not_broken_by_list_order():
     """冶金建材 户数 2023: 罗家镇 9 and 高新园区 9 (imputed) of 21 — both are the top area, 9/21 = 42.9 % each."""
-    c = S.concentration(targets_frame(), indicator="enterprises").set_index(["chain_id", "year"])
+    c = S.concentration(targets_frame(), indicator="enterprises", plan=PLAN).set_index(["chain_id", "year"])
     assert c.loc[("metallurgy", 2023), "top_area"] == "罗家镇、高新园区"
     assert c.loc[("metallurgy", 2023), "top_tied"] == 2
     assert c.loc[("metallurgy", 2023), "top_share"] == pytest.approx(9 / 21)
     # 2024: 高新园区 10 of 22 alone (罗家镇 9)
     assert c.loc[("metallurgy", 2024), "top_area"] == "高新园区" and c.loc[("metallurgy", 2024), "top_tied"] == 1
     tie = S.concentration(_small({("textiles", A, 2024): 5.0, ("textiles", B, 2024): 5.0,
-                                  ("textiles", C, 2024): 2.0})).iloc[0]
+                                  ("textiles", C, 2024): 2.0}), plan=PLAN).iloc[0]
     assert tie["top_area"] == f"{A}、{B}" and tie["top_tied"] == 2 and tie["top_share"] == pytest.approx(5 / 12)
 
 
@@ -141,7 +142,7 @@ def test_hhi_minimum_and_thresholds():
     than 1,800" = highly concentrated; 2010 Horizontal Merger Guidelines §5.3: 1,500–2,500 moderate, > 2,500 high."""
     assert S.hhi_minimum(9) == pytest.approx(1111.111111, abs=1e-6)
     assert S.hhi_minimum(1) == 10_000
-    c = S.concentration(SMALL).iloc[0]
+    c = S.concentration(SMALL, plan=PLAN).iloc[0]
     assert c["hhi_min"] == pytest.approx(10_000 / 9)
     assert S.hhi_level(1800) == "below" and S.hhi_level(1800.01) == "high" and S.hhi_level(1799) == "below"
     assert S.hhi_level(2500, 2010) == "moderate" and S.hhi_level(2500.5, 2010) == "high"
@@ -160,14 +161,14 @@ def test_share_change_rounding_bound_by_hand():
     A₁ 3 → 3/5 = 0.6 (+10 pp); B₁ 3 → 2/5 = 0.4 (−10 pp). Bound = 15 + 5 + 10 + 10 = 40 pp ≥ 25: in the noise."""
     df = _small({("textiles", A, 2023): 1, ("textiles", B, 2023): 3, ("textiles", A, 2026): 2,
                  ("textiles", B, 2026): 2})
-    ch = S.share_change(df, input_precision=1.0).set_index("area")
+    ch = S.share_change(df, input_precision=1.0, plan=PLAN).set_index("area")
     assert ch.loc[A, "change_pp"] == pytest.approx(25)
     assert ch.loc[A, "change_pp_bound"] == pytest.approx(40)
     assert ch.loc[C, "change_pp_bound"] == 0  # no value in either year: a '-' is exactly 0
-    assert "change_pp_bound" not in S.share_change(df).columns
+    assert "change_pp_bound" not in S.share_change(df, plan=PLAN).columns
     # the real table: 高新园区's textile revenue share 2023→2026, +0.2 pp, is within integer rounding (±0.5 亿元)
-    real = S.share_change(targets_frame(), indicator="revenue", input_precision=0.5).set_index(["chain_id", "area"])
+    real = S.share_change(targets_frame(), indicator="revenue", input_precision=0.5, plan=PLAN).set_index(["chain_id", "area"])
     assert real.loc[("textiles", "高新园区"), "change_pp"] == pytest.approx(0.2)
     assert abs(real.loc[("textiles", "高新园区"), "change_pp"]) <= real.loc[("textiles", "高新园区"), "change_pp_bound"]
     with pytest.raises(ParameterError):
-        S.share_change(df, input_precision=-1)
+        S.share_change(df, input_precision=-1, plan=PLAN)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _plans import PLAN
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,23 +18,23 @@ from chainplan_lib.errors import ParameterError
 
 @pytest.fixture(scope="module")
 def plan_fit() -> sb.ParetoTailFit:
-    return sb.fit_pareto_tail()
+    return sb.fit_pareto_tail(plan=PLAN)
 
 
 def test_plan_bands_from_config():
-    p = sb.plan_bands()
+    p = sb.plan_bands(plan=PLAN)
     assert p["thresholds_yi"] == [1, 3, 5, 10, 20] and p["counts"] == [50, 15, 8, 4, 2]
     assert p["total_enterprises"] == 300 and p["total_revenue_yi"] == 500 and p["year"] == 2026
 
 
 def test_band_table_and_lower_bound():
-    t = sb.band_table()
+    t = sb.band_table(plan=PLAN)
     # in band: 50−15 = 35 in [1,3), 15−8 = 7 in [3,5), 8−4 = 4 in [5,10), 4−2 = 2 in [10,20), 2 ≥ 20
     assert t["count_in_band"].tolist() == [35, 7, 4, 2, 2]
     assert t["band_upper_yi"].tolist() == [3, 5, 10, 20, math.inf]
     # 2×20 + (4−2)×10 + (8−4)×5 + (15−8)×3 + (50−15)×1 = 40 + 20 + 20 + 21 + 35 = 136
     assert t["min_revenue_yi"].tolist() == [35, 21, 20, 20, 40]
-    assert sb.band_lower_bound() == 136
+    assert sb.band_lower_bound(plan=PLAN) == 136
     with pytest.raises(ParameterError, match="non-increasing"):
         sb.band_table([1, 3], [5, 10])
     with pytest.raises(ParameterError, match="increasing"):
@@ -41,7 +42,7 @@ def test_band_table_and_lower_bound():
 
 
 def test_band_facts_by_hand():
-    f = sb.band_facts()
+    f = sb.band_facts(plan=PLAN)
     # 2×20 + 2×10 + 4×5 + 7×3 + 35×1 = 136; + 250 × 0.2 = 186
     assert f.band_floor_yi == 136 and f.chain_floor_yi == pytest.approx(186)
     # 500 − 250 × 1 = 250; 500 − 250 × 0.2 = 450; per firm 5 and 9; at the floors 136/50 = 2.72
@@ -53,11 +54,11 @@ def test_band_facts_by_hand():
     assert (f.top_count, f.top_floor_yi) == (2, 40)
     assert f.firms_below_min == 250 and f.x_min_yi == 1 and f.n_above_min == 50
     # "超过300家": with 400 firms the 350 under 1 亿元 bring 70–350, so the 50 need 150–430
-    assert sb.band_facts(total_enterprises=400).needed_above_min_yi == pytest.approx((150, 430))
+    assert sb.band_facts(total_enterprises=400, plan=PLAN).needed_above_min_yi == pytest.approx((150, 430))
     with pytest.raises(ParameterError):
-        sb.band_facts(total_enterprises=40)
+        sb.band_facts(total_enterprises=40, plan=PLAN)
     with pytest.raises(ParameterError):
-        sb.band_facts(above_size_min_yi=2)
+        sb.band_facts(above_size_min_yi=2, plan=PLAN)
 
 
 def _loglik(alpha, lower, upper, n):
@@ -95,14 +96,14 @@ def test_binned_mle_on_the_plan(plan_fit):
 
 
 def test_profile_interval_honours_the_level():
-    f80 = sb.fit_pareto_tail(level=0.80)
+    f80 = sb.fit_pareto_tail(level=0.80, plan=PLAN)
     top = _loglik(f80.alpha, PLAN_LO, PLAN_HI, PLAN_N)
     for end in f80.alpha_ci:
         assert 2 * (top - _loglik(end, PLAN_LO, PLAN_HI, PLAN_N)) == pytest.approx(CHI2_80, abs=1e-6)
-    f95 = sb.fit_pareto_tail()
+    f95 = sb.fit_pareto_tail(plan=PLAN)
     assert f95.alpha_ci[0] < f80.alpha_ci[0] < f80.alpha < f80.alpha_ci[1] < f95.alpha_ci[1]
     with pytest.raises(ParameterError):
-        sb.fit_pareto_tail(level=95)
+        sb.fit_pareto_tail(level=95, plan=PLAN)
 
 
 def test_cap_sensitivity_table(plan_fit):
@@ -130,7 +131,7 @@ def test_cap_sensitivity_table(plan_fit):
 
 def test_exact_power_law_by_hand():
     # N(≥x) = 16·x^(−2) at x = 1, 2, 4: in-band 12, 3, 1 = 16·(3/4, 3/16, 1/16) — the binned ML fit is exact
-    f = sb.fit_pareto_tail([1, 2, 4], [16, 4, 1], total_enterprises=16, total_revenue_yi=30, caps_yi=[8])
+    f = sb.fit_pareto_tail([1, 2, 4], [16, 4, 1], total_enterprises=16, total_revenue_yi=30, caps_yi=[8], plan=PLAN)
     assert f.alpha == pytest.approx(2, abs=1e-6)
     assert f.alpha_ols == pytest.approx(2)
     t = f.cap_sensitivity.set_index("cap_yi")
@@ -166,7 +167,7 @@ def test_truncated_mean_lies_in_the_support(alpha, cap):
 @given(alpha=st.floats(0.3, 3.0), c=st.floats(20, 1e4))
 def test_fit_recovers_an_exact_power_law(alpha, c):
     x = [1, 3, 5, 10, 20]
-    f = sb.fit_pareto_tail(x, [c * v ** -alpha for v in x], total_enterprises=c * 2, total_revenue_yi=1.0)
+    f = sb.fit_pareto_tail(x, [c * v ** -alpha for v in x], total_enterprises=c * 2, total_revenue_yi=1.0, plan=PLAN)
     assert f.alpha == pytest.approx(alpha, rel=1e-5)
     assert f.alpha_ols == pytest.approx(alpha, rel=1e-9)
 
@@ -185,12 +186,12 @@ def test_summary_and_json(plan_fit):
                                     {"level": 0}, {"level": 1.0}])
 def test_fit_rejects_bad_parameters(kwargs):
     with pytest.raises(ParameterError):
-        sb.fit_pareto_tail(**kwargs)
+        sb.fit_pareto_tail(**kwargs, plan=PLAN)
 
 
 def test_fit_rejects_zero_counts():
     with pytest.raises(ParameterError, match="> 0"):
-        sb.fit_pareto_tail([1, 3, 5], [5, 2, 0])
+        sb.fit_pareto_tail([1, 3, 5], [5, 2, 0], plan=PLAN)
 
 
 def _register() -> pd.DataFrame:
@@ -211,7 +212,7 @@ def _register() -> pd.DataFrame:
 
 
 def test_band_counts_from_a_register():
-    b = sb.band_counts(_register()).set_index("threshold_yi")
+    b = sb.band_counts(_register(), plan=PLAN).set_index("threshold_yi")
     # ≥1: 1.0, 2.9, 3, 4, 6, 12, 25, 30 = 8; ≥3: 3, 4, 6, 12, 25, 30 = 6; ≥5: 6, 12, 25, 30 = 4; ≥10: 3; ≥20: 2
     assert b["actual_above"].tolist() == [8, 6, 4, 3, 2]
     assert b["actual_in_band"].tolist() == [2, 2, 1, 1, 2]
@@ -222,9 +223,9 @@ def test_band_counts_from_a_register():
     assert b.loc[20, "attainment_rate"] == 1.0
     assert "completion_rate" not in b.columns
     # another year's register against the same 2026 targets
-    b25 = sb.band_counts(_register(), year=2025)
+    b25 = sb.band_counts(_register(), year=2025, plan=PLAN)
     assert b25["actual_above"].tolist() == [1, 1, 1, 1, 1]
     with pytest.raises(ParameterError, match="no above-size"):
-        sb.band_counts(_register(), year=2024)
+        sb.band_counts(_register(), year=2024, plan=PLAN)
     with pytest.raises(ParameterError, match="lacks"):
-        sb.band_counts(_register().drop(columns="above_size"))
+        sb.band_counts(_register().drop(columns="above_size"), plan=PLAN)

@@ -10,16 +10,22 @@ import re
 
 import pandas as pd
 import pytest
+from _plans import PLAN, bundled_district
 
 from chainplan_lib.analysis import compare, consistency, growth, regional, shares, sizebands
-from chainplan_lib.present import briefing, datasets, findings, tables
+from chainplan_lib.present import briefing, tables
+from chainplan_lib.present import consistency as show_consistency
+from chainplan_lib.present import growth as show_growth
+from chainplan_lib.present import register as show_register
+from chainplan_lib.present import shares as show_shares
+from chainplan_lib.present import targets as show_targets
 from chainplan_lib.present import units as U
 
 
 @pytest.fixture(scope="module")
 def data():
-    tgt = datasets.targets_bundle(None)
-    register = datasets.register_bundle(None, None)
+    tgt = bundled_district().targets
+    register = bundled_district().register
     return tgt, register
 
 
@@ -61,7 +67,7 @@ def test_shift_share_amounts_are_yi_not_percent(data):
         assert U.COLUMNS[col].unit is U.YI, col
     for col in ("change", "district_growth", "chain_mix", "area_specific"):
         assert U.COLUMNS[col].unit is U.YI_SIGNED, col
-    df, kw = findings.shift_share(regional.shift_share(tgt.table, 2023, 2024), basis="targets")
+    df, kw = show_shares.shift_share(regional.shift_share(tgt.table, 2023, 2024, plan=PLAN), basis="targets", plan=PLAN)
     html = tables.to_html(df, **kw)
     heads = _headers(html)
     assert heads == ["区域", "起始目标（亿元）", "终止目标（亿元）", "计划增量（亿元）", "全区增长分量（亿元）",
@@ -74,8 +80,8 @@ def test_shift_share_amounts_are_yi_not_percent(data):
 def test_counts_are_integers_and_money_has_one_decimal_in_one_column(data):
     """comparison(): 目标/实际 hold 亿元 for revenue rows and 户 for enterprise rows (was '255.0 户')."""
     tgt, register = data
-    cmp = compare.actual_vs_target(register.panel, tgt.table, 2024)
-    df, kw = findings.comparison(cmp, 2024, register)
+    cmp = compare.actual_vs_target(register.panel, tgt.table, 2024, plan=PLAN)
+    df, kw = show_register.comparison(cmp, 2024, register, plan=PLAN)
     html = tables.to_html(df, **kw)
     rows = _cells(html)
     ent = [r for r in rows if r[1] == "全区" and r[2] == "规上户数（户）" and r[0] == "现代针纺"][0]
@@ -87,25 +93,25 @@ def test_counts_are_integers_and_money_has_one_decimal_in_one_column(data):
 
 def test_undeclared_columns_are_errors_not_guesses():
     with pytest.raises(U.UndeclaredColumn, match="'mystery_growth'"):
-        tables.present(pd.DataFrame({"chain": ["现代针纺"], "mystery_growth": [0.1]}))
+        tables.present(pd.DataFrame({"chain": ["现代针纺"], "mystery_growth": [0.1]}), plan=PLAN)
     with pytest.raises(U.UndeclaredColumn, match="'金额'.*no declared unit"):
         tables.to_html(pd.DataFrame({"金额": [1.0]}))
     with pytest.raises(U.UndeclaredColumn, match="format function"):
         tables.to_html(pd.DataFrame({"金额": [1.0]}), formats={"金额": lambda v: f"{v:.1f}"})
     with pytest.raises(U.UndeclaredColumn, match="indicator"):  # a per-row unit needs its key column shown
-        tables.present(pd.DataFrame({"chain": ["现代针纺"], "actual": [1.0]}))
+        tables.present(pd.DataFrame({"chain": ["现代针纺"], "actual": [1.0]}), plan=PLAN)
 
 
 def test_every_analytics_column_is_declared(data):
     tgt, register = data
     t = tgt.table
-    res = consistency.check_consistency(t)
-    frames = [growth.cagr_table(t, 2023, 2026), growth.yoy_growth(t),
-              growth.required_growth(register.panel, t, actual_year=2024),
-              shares.share_change(t, 2023, 2026, include_all=True), shares.concentration(t, include_all=True),
-              regional.shift_share(t, 2023, 2026, input_precision=0.5),
-              regional.location_quotients(register.panel, 2024), res.contributions,
-              compare.actual_vs_target(register.panel, t, 2024), sizebands.band_counts(register.clean, year=2024),
+    res = consistency.check_consistency(t, plan=PLAN)
+    frames = [growth.cagr_table(t, 2023, 2026, plan=PLAN), growth.yoy_growth(t, plan=PLAN),
+              growth.required_growth(register.panel, t, actual_year=2024, plan=PLAN),
+              shares.share_change(t, 2023, 2026, include_all=True, plan=PLAN), shares.concentration(t, include_all=True, plan=PLAN),
+              regional.shift_share(t, 2023, 2026, input_precision=0.5, plan=PLAN),
+              regional.location_quotients(register.panel, 2024, plan=PLAN), res.contributions,
+              compare.actual_vs_target(register.panel, t, 2024, plan=PLAN), sizebands.band_counts(register.clean, year=2024, plan=PLAN),
               tgt.repairs, tgt.checks]
     missing = sorted({c for f in frames for c in f.columns if c not in U.COLUMNS})
     assert not missing, f"declare these in present/units.py: {missing}"
@@ -114,27 +120,27 @@ def test_every_analytics_column_is_declared(data):
 def test_every_table_function_declares_every_column(data):
     tgt, register = data
     t = tgt.table
-    res = consistency.check_consistency(t)
-    cmp = compare.actual_vs_target(register.panel, t, 2024)
+    res = consistency.check_consistency(t, plan=PLAN)
+    cmp = compare.actual_vs_target(register.panel, t, 2024, plan=PLAN)
     from chainplan_lib.cleaning.targets.clean import raw_rows_frame
 
-    fit = sizebands.fit_pareto_tail()
-    built = [tables.raw_rows(raw_rows_frame(None)), tables.targets_wide(t, "revenue"),
-             tables.targets_wide(t, "enterprises"), tables.repairs(tgt.repairs), tables.checks(tgt.checks),
-             tables.yoy_wide(growth.yoy_growth(t), "revenue"), tables.consistency_cagr(res),
-             tables.register_summary(register), tables.quarantine_reasons(register),
-             tables.present(growth.required_growth(register.panel, t, actual_year=2024)),
-             tables.present(res.contributions),
-             briefing.headline_table(t, res, 2024, cmp),
-             findings.concentration_table(shares.concentration(t, include_all=True), [2023, 2026]),
-             findings.share_change_table(shares.share_change(t, 2023, 2026, include_all=True, input_precision=0.5),
-                                         "all", 2023, 2026),
-             findings.lq_wide(regional.location_quotients(register.panel, 2024)),
-             findings.shift_share(regional.shift_share(t, 2023, 2026, input_precision=0.5), basis="targets"),
-             findings.shift_share(regional.shift_share(register.panel, 2023, 2024, method="esteban-marquillas")),
-             findings.comparison(cmp, 2024, register),
-             findings.size_band_table(sizebands.band_counts(register.clean, year=2024), 2024, register),
-             findings.pareto_caps(fit)]
+    fit = sizebands.fit_pareto_tail(plan=PLAN)
+    built = [show_targets.raw_rows(raw_rows_frame(None, plan=PLAN), plan=PLAN), show_targets.targets_wide(t, "revenue", plan=PLAN),
+             show_targets.targets_wide(t, "enterprises", plan=PLAN), show_targets.repairs(tgt.repairs, plan=PLAN), show_targets.checks(tgt.checks, plan=PLAN),
+             show_growth.yoy_wide(growth.yoy_growth(t, plan=PLAN), "revenue", plan=PLAN), show_consistency.consistency_cagr(res, plan=PLAN),
+             show_register.register_summary(register), show_register.quarantine_reasons(register, plan=PLAN),
+             tables.present(growth.required_growth(register.panel, t, actual_year=2024, plan=PLAN), plan=PLAN),
+             tables.present(res.contributions, plan=PLAN),
+             briefing.headline_table(t, res, 2024, cmp, plan=PLAN),
+             show_shares.concentration_table(shares.concentration(t, include_all=True, plan=PLAN), [2023, 2026], plan=PLAN),
+             show_shares.share_change_table(shares.share_change(t, 2023, 2026, include_all=True, input_precision=0.5, plan=PLAN),
+                                         "all", 2023, 2026, plan=PLAN),
+             show_shares.lq_wide(regional.location_quotients(register.panel, 2024, plan=PLAN), plan=PLAN),
+             show_shares.shift_share(regional.shift_share(t, 2023, 2026, input_precision=0.5, plan=PLAN), basis="targets", plan=PLAN),
+             show_shares.shift_share(regional.shift_share(register.panel, 2023, 2024, method="esteban-marquillas", plan=PLAN), plan=PLAN),
+             show_register.comparison(cmp, 2024, register, plan=PLAN),
+             show_register.size_band_table(sizebands.band_counts(register.clean, year=2024, plan=PLAN), 2024, register, plan=PLAN),
+             show_register.pareto_caps(fit)]
     built += _progress_tables()
     for df, kw in built:
         html = tables.to_html(df, **kw)  # raises on an undeclared column
@@ -149,30 +155,30 @@ def _progress_tables() -> list:
     """Every table of the progress report (06_progress) on the bundled monthly sample, 2025年1—9月."""
     from chainplan_lib.analysis.progress_report import progress_report
     from chainplan_lib.cleaning.actuals.clean import actuals_bundle
-    from chainplan_lib.present import progress_tables as pt
+    from chainplan_lib.present import progress as show_progress
 
     data = actuals_bundle(None, None)
-    report = progress_report(data.actuals, datasets.targets_bundle(None).table, 2025, 9)
-    return [pt.cleaning_table(data), pt.progress_table(report, data), pt.full_year_table(report),
-            pt.backtest_table(report, "textiles"), pt.coverage_table(report, "textiles"), pt.required_table(report),
-            pt.projection_table(report), pt.annual_backtest_table(report.annual_backtest("textiles")),
-            pt.yoy_check_table(data, "textiles", 2025)]
+    report = progress_report(data.actuals, bundled_district().targets.table, 2025, 9, plan=PLAN)
+    return [show_progress.cleaning_table(data), show_progress.progress_table(report, data), show_progress.full_year_table(report),
+            show_progress.backtest_table(report, "textiles"), show_progress.coverage_table(report, "textiles"), show_progress.required_table(report),
+            show_progress.projection_table(report), show_progress.annual_backtest_table(report.annual_backtest("textiles")),
+            show_progress.yoy_check_table(data, "textiles", 2025, plan=PLAN)]
 
 
 def test_quarantine_reasons_are_shown_in_chinese(data):
     _, register = data
-    df, kw = tables.quarantine_reasons(register)
+    df, kw = show_register.quarantine_reasons(register, plan=PLAN)
     assert list(df.columns) == ["原因", "行数"]          # the codes stay in the CSV, not on the page
     assert not any(re.search(r"[a-z]+_[a-z]+", str(v)) for v in df["原因"])
-    assert tables.reason_cn("uscc_invalid").startswith("统一社会信用代码")
-    assert tables.reason_cn("brand_new_code") == "其他原因（brand_new_code）"
+    assert show_register.reason_cn("uscc_invalid", plan=PLAN).startswith("统一社会信用代码")
+    assert show_register.reason_cn("brand_new_code", plan=PLAN) == "其他原因（brand_new_code）"
 
 
 def test_headline_table_numbers(data):
     tgt, register = data
     t = tgt.table
-    res = consistency.check_consistency(t)
-    df, kw = briefing.headline_table(t, res, 2024, compare.actual_vs_target(register.panel, t, 2024))
+    res = consistency.check_consistency(t, plan=PLAN)
+    df, kw = briefing.headline_table(t, res, 2024, compare.actual_vs_target(register.panel, t, 2024, plan=PLAN), plan=PLAN)
     rows = {r[0]: r for r in _cells(tables.to_html(df, **kw))}
     # 四链合计: 2026 targets 1,000 亿元; CAGR (1000/690)^(1/3) − 1 = 13.17 %; 2024 target 768 亿元
     assert rows["四链合计"][1] == "1,000.0" and rows["四链合计"][3] == "13.2%" and rows["四链合计"][5] == "768.0"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..plan.load import resolve_plan
 from ..plan.model import Plan
 
 __all__ = ["actual_vs_target"]
@@ -13,7 +12,7 @@ __all__ = ["actual_vs_target"]
 _PANEL_VALUE = {"revenue": "revenue_yi", "enterprises": "enterprises"}
 
 
-def actual_vs_target(panel: pd.DataFrame, targets: pd.DataFrame, year: int, plan: Plan | None = None) -> pd.DataFrame:
+def actual_vs_target(panel: pd.DataFrame, targets: pd.DataFrame, year: int, *, plan: Plan) -> pd.DataFrame:
     """Actual (register panel) against the same year's target for every chain × area × indicator.
 
     ``panel``: year, chain_id, area, enterprises (户, above-size firms), revenue_yi (亿元), with 全区 rows.
@@ -23,7 +22,6 @@ def actual_vs_target(panel: pd.DataFrame, targets: pd.DataFrame, year: int, plan
     completion_rate (actual / target, fraction). Chains and areas in the plan's order; the indicators the
     register has (revenue, enterprises).
     """
-    plan = resolve_plan(plan)
     chain_ids = plan.chain_ids
     t = targets[(targets["year"] == year) & targets["chain_id"].isin(chain_ids)
                 & targets["indicator"].isin(list(_PANEL_VALUE))]

@@ -28,7 +28,6 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.load import resolve_plan
 from ..plan.model import TOTAL, Plan
 from .growth import ALL, as_tidy, cagr, check_alpha, check_rate, check_year_pair, series
 from .projections import LogTrend, log_trend
@@ -130,7 +129,7 @@ class ConsistencyResult:
     share_of_growth); regression (LogTrend of the summed target path, slope tested against
     log(1 + overall)); base_total_yi, rest_of_industry_cagr (at the overall rate) and
     rest_of_industry_band (at the band's low and high ends), all None when no base total is given;
-    all_name (四链合计 …) and labels (chain id → name) for text.
+    all_name (四链合计 …) and label(chain id) for text; ``plan``, the plan it was computed for.
     """
 
     verdict: str
@@ -153,7 +152,7 @@ class ConsistencyResult:
     qualifier: str = "左右"
     kind: str = "about"
     section: str = ""
-    labels: dict[str, str] = field(default_factory=dict, repr=False)
+    plan: Plan | None = field(default=None, repr=False)
 
     @property
     def tested(self) -> bool:
@@ -162,10 +161,10 @@ class ConsistencyResult:
 
     @property
     def all_name(self) -> str:
-        return self.labels.get(ALL, "合计")
+        return self.plan.all_name if self.plan is not None else "合计"
 
     def label(self, chain_id: str) -> str:
-        return self.labels.get(chain_id, chain_id)
+        return self.plan.chain_label(chain_id) if self.plan is not None else chain_id
 
     @property
     def tolerance_pp(self) -> float:
@@ -275,7 +274,7 @@ class ConsistencyResult:
 def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_total_yi: float | None = None, *,
                       overall_growth: float | None = None, base_year: int | None = None,
                       target_year: int | None = None, alpha: float = 0.05, qualifier: str | None = None,
-                      plan: Plan | None = None) -> ConsistencyResult:
+                      plan: Plan) -> ConsistencyResult:
     """Test whether the chains' revenue targets are consistent with the plan's overall growth goal.
 
     ``targets``: the tidy target table (全区 revenue rows of the plan's chains are used, 亿元).
@@ -287,7 +286,6 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
     ``alpha``: for the regression's confidence intervals.
     Returns a :class:`ConsistencyResult`; its ``to_dict()`` is what ``chainplan consistency --json`` prints.
     """
-    plan = resolve_plan(plan)
     if not isinstance(tolerance_pp, (int, float)) or not math.isfinite(tolerance_pp) or not 0 <= tolerance_pp < 100:
         raise ParameterError(f"tolerance {tolerance_pp!r} must be between 0 and 100 percentage points")
     if overall_growth is None:
@@ -299,7 +297,7 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
         overall_growth = check_rate(overall_growth, name="overall_growth")
     base_year = plan.base_year if base_year is None else base_year
     target_year = plan.target_year if target_year is None else target_year
-    base_year, target_year = check_year_pair(base_year, target_year, plan)
+    base_year, target_year = check_year_pair(base_year, target_year, plan=plan)
     alpha = check_alpha(alpha)
     if base_total_yi is not None and (not isinstance(base_total_yi, (int, float)) or not math.isfinite(base_total_yi)):
         raise ParameterError(f"base total {base_total_yi!r} must be a number of 亿元")
@@ -308,12 +306,12 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
                              "goal, and this plan states no overall goal")
     tolerance = tolerance_pp / 100
     periods = target_year - base_year
-    tidy = as_tidy(targets, plan)
+    tidy = as_tidy(targets, plan=plan)
     chain_ids = plan.chain_ids
 
     paths: dict[str, pd.Series] = {}
     for cid in (*chain_ids, ALL):
-        s = series(tidy, cid, "revenue", TOTAL, plan).loc[base_year:target_year]
+        s = series(tidy, cid, "revenue", TOTAL, plan=plan).loc[base_year:target_year]
         for y in (base_year, target_year):
             if y not in s.index:
                 raise ParameterError(f"targets have no 全区 revenue for {cid} in {y}")
@@ -372,5 +370,5 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
         base_total_yi=float(base_total_yi) if base_total_yi is not None else None,
         rest_of_industry_cagr=rest, rest_of_industry_band=band, caveats=tuple(caveats),
         qualifier=qualifier, kind=kind, section=plan.overall_section if overall_growth == plan.overall_growth else "",
-        labels={**{c.id: c.name for c in plan.chains}, ALL: plan.all_name},
+        plan=plan,
     )

@@ -37,14 +37,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.load import resolve_plan
-from ..plan.model import ALL, ALL_NAME, TOTAL, Plan
+from ..plan.model import ALL, TOTAL, Plan
 
 DISTRICT = TOTAL
 
 __all__ = [
     "ALL",
-    "ALL_NAME",
     "cagr",
     "required_cagr",
     "completion_rate",
@@ -61,38 +59,39 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- validation helpers
-def check_chain(chain_id: str, *, allow_all: bool = True, plan: Plan | None = None) -> str:
+def check_chain(chain_id: str, *, allow_all: bool = True, plan: Plan) -> str:
     """Return ``chain_id`` if it is one of the plan's chain ids (or 'all' when allowed), else raise."""
-    known = resolve_plan(plan).chain_ids + ((ALL,) if allow_all else ())
+    known = plan.chain_ids + ((ALL,) if allow_all else ())
     if chain_id not in known:
         raise ParameterError(f"unknown chain id {chain_id!r}; known: {', '.join(known)}")
     return chain_id
 
 
-def check_indicator(indicator: str, plan: Plan | None = None) -> str:
-    known = resolve_plan(plan).indicator_ids
+def check_indicator(indicator: str, *, plan: Plan) -> str:
+    known = plan.indicator_ids
     if indicator not in known:
         raise ParameterError(f"unknown indicator {indicator!r}; known: {', '.join(known)}")
     return indicator
 
 
-def check_area(area: str, plan: Plan | None = None) -> str:
-    known = resolve_plan(plan).areas_with_total
+def check_area(area: str, *, plan: Plan) -> str:
+    known = plan.areas_with_total
     if area not in known:
         raise ParameterError(f"unknown area {area!r}; known: {', '.join(known)}")
     return area
 
 
-def check_year(year: int, *, name: str = "year", years: Iterable[int] | None = None, plan: Plan | None = None) -> int:
-    years = tuple(years) if years is not None else resolve_plan(plan).years
+def check_year(year: int, years: Iterable[int], *, name: str = "year") -> int:
+    """``year`` as an int if it is one of ``years`` (the plan's years, or a range of them), else raise."""
+    years = tuple(years)
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or int(year) not in years:
         raise ParameterError(f"{name} {year!r} outside {years[0]}–{years[-1]}")
     return int(year)
 
 
-def check_year_pair(start_year: int, end_year: int, plan: Plan | None = None) -> tuple[int, int]:
-    start_year = check_year(start_year, name="start_year", plan=plan)
-    end_year = check_year(end_year, name="end_year", plan=plan)
+def check_year_pair(start_year: int, end_year: int, *, plan: Plan) -> tuple[int, int]:
+    start_year = check_year(start_year, plan.years, name="start_year")
+    end_year = check_year(end_year, plan.years, name="end_year")
     if end_year <= start_year:
         raise ParameterError(f"end_year {end_year} must be after start_year {start_year}")
     return start_year, end_year
@@ -110,9 +109,9 @@ def check_rate(rate: float, *, name: str = "rate") -> float:
     return float(rate)
 
 
-def chain_label(chain_id: str, plan: Plan | None = None) -> str:
+def chain_label(chain_id: str, *, plan: Plan) -> str:
     """Chinese name for a chain id; the plan's 合计 label (四链合计, 三链合计 …) for 'all'."""
-    return resolve_plan(plan).chain_label(chain_id)
+    return plan.chain_label(chain_id)
 
 
 def _name_or_id(plan: Plan):
@@ -137,15 +136,14 @@ def cagr(start_value: float, end_value: float, periods: float) -> float:
 
 
 def required_cagr(actual: float, actual_year: int, target: float, target_year: int | None = None,
-                  plan: Plan | None = None) -> float:
+                  *, plan: Plan) -> float:
     """Annual growth (fraction) needed from ``actual`` in ``actual_year`` to reach ``target`` in ``target_year``
     (default: the plan's target year).
 
     Values in 亿元 (or 户); ``actual_year`` must be before ``target_year``. NaN when undefined (actual ≤ 0).
     """
-    plan = resolve_plan(plan)
     target_year = plan.target_year if target_year is None else target_year
-    actual_year = check_year(actual_year, name="actual_year", plan=plan)
+    actual_year = check_year(actual_year, plan.years, name="actual_year")
     if not isinstance(target_year, (int, np.integer)) or target_year <= actual_year:
         raise ParameterError(f"target_year {target_year!r} must be after actual_year {actual_year}")
     return cagr(actual, target, target_year - actual_year)
@@ -171,23 +169,22 @@ def time_progress(month: int, months: int = 12) -> float:
 
 
 def plan_time_progress(year: int, base_year: int | None = None, target_year: int | None = None,
-                       plan: Plan | None = None) -> float:
+                       *, plan: Plan) -> float:
     """Plan-period time progress (规划期时间进度), a fraction: (year − base_year) / (target_year − base_year);
     the years default to the plan's.
 
     Convention: **the base year is year 0** — the plan gives base-year values as its starting point: for
     Qingshanhu 2023 → 0, 2024 → 1/3, 2025 → 2/3, 2026 → 1 (three years of growth, not four calendar years).
     """
-    plan = resolve_plan(plan)
     base_year = plan.base_year if base_year is None else base_year
     target_year = plan.target_year if target_year is None else target_year
-    base_year, target_year = check_year_pair(base_year, target_year, plan)
-    year = check_year(year, years=range(base_year, target_year + 1))
+    base_year, target_year = check_year_pair(base_year, target_year, plan=plan)
+    year = check_year(year, range(base_year, target_year + 1))
     return (year - base_year) / (target_year - base_year)
 
 
 # --------------------------------------------------------------------------- frames
-def tidy_panel(panel: pd.DataFrame, plan: Plan | None = None) -> pd.DataFrame:
+def tidy_panel(panel: pd.DataFrame, *, plan: Plan) -> pd.DataFrame:
     """Register panel (year, chain_id, area, enterprises [户], revenue_yi [亿元]) → target-table shape.
 
     Returns columns chain_id, chain, year, indicator, area, value (revenue in 亿元, enterprises in 户).
@@ -202,14 +199,14 @@ def tidy_panel(panel: pd.DataFrame, plan: Plan | None = None) -> pd.DataFrame:
     long["indicator"] = long["indicator"].map({"revenue_yi": "revenue", "enterprises": "enterprises"})
     long["year"] = long["year"].astype(int)
     long["value"] = long["value"].astype(float)
-    long["chain"] = long["chain_id"].map(_name_or_id(resolve_plan(plan)))
+    long["chain"] = long["chain_id"].map(_name_or_id(plan))
     return long[["chain_id", "chain", "year", "indicator", "area", "value"]].reset_index(drop=True)
 
 
-def as_tidy(frame: pd.DataFrame, plan: Plan | None = None) -> pd.DataFrame:
+def as_tidy(frame: pd.DataFrame, *, plan: Plan) -> pd.DataFrame:
     """Accept a target-table-shaped frame or a register panel; return the tidy shape (a copy)."""
     if "revenue_yi" in frame.columns and "indicator" not in frame.columns:
-        return tidy_panel(frame, plan)
+        return tidy_panel(frame, plan=plan)
     need = {"chain_id", "year", "indicator", "area", "value"}
     missing = need - set(frame.columns)
     if missing:
@@ -218,23 +215,22 @@ def as_tidy(frame: pd.DataFrame, plan: Plan | None = None) -> pd.DataFrame:
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
     if "chain" not in out.columns:
-        out["chain"] = out["chain_id"].map(_name_or_id(resolve_plan(plan)))
+        out["chain"] = out["chain_id"].map(_name_or_id(plan))
     return out
 
 
 def series(frame: pd.DataFrame, chain_id: str = ALL, indicator: str = "revenue", area: str = DISTRICT,
-           plan: Plan | None = None) -> pd.Series:
+           *, plan: Plan) -> pd.Series:
     """One chain's (or 'all' chains') values by year, for one area (default 全区): a float Series indexed by year.
 
     Units as the indicator (亿元 or 户). For 'all', the plan's chains are summed year by year (a year
     where any chain is NaN or absent is NaN). If the frame has no 全区 rows (a register panel without
     district rows), 全区 is the sum of the plan's areas. Years with no data are dropped.
     """
-    plan = resolve_plan(plan)
     check_chain(chain_id, plan=plan)
-    check_indicator(indicator, plan)
-    check_area(area, plan)
-    df = as_tidy(frame, plan)
+    check_indicator(indicator, plan=plan)
+    check_area(area, plan=plan)
+    df = as_tidy(frame, plan=plan)
     df = df[df["indicator"] == indicator]
     if area == DISTRICT and not (df["area"] == DISTRICT).any():
         df = df[df["area"].isin(plan.area_names)].groupby(["chain_id", "year"], as_index=False)["value"].sum(min_count=1)
@@ -270,17 +266,16 @@ def _chains_in(frame: pd.DataFrame, chains: Iterable[str] | None, include_all: b
 
 
 def yoy_growth(frame: pd.DataFrame, indicator: str = "revenue", area: str = DISTRICT,
-               chains: Iterable[str] | None = None, include_all: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+               chains: Iterable[str] | None = None, include_all: bool = True, *, plan: Plan) -> pd.DataFrame:
     """Year-on-year growth by chain (and 'all'), as fractions.
 
     Columns: chain_id, chain, area, indicator, year, value (亿元 or 户), yoy (value / previous year − 1;
     NaN for the first year, for a gap in the years, or where the previous value is ≤ 0).
     """
-    plan = resolve_plan(plan)
-    df = as_tidy(frame, plan)
+    df = as_tidy(frame, plan=plan)
     rows = []
     for cid in _chains_in(df, chains, include_all, plan):
-        s = series(df, cid, indicator, area, plan)
+        s = series(df, cid, indicator, area, plan=plan)
         prev = s.reindex(s.index - 1).to_numpy()
         for (year, value), p in zip(s.items(), prev):
             yoy = value / p - 1 if (np.isfinite(p) and p > 0) else math.nan
@@ -291,20 +286,19 @@ def yoy_growth(frame: pd.DataFrame, indicator: str = "revenue", area: str = DIST
 
 def cagr_table(frame: pd.DataFrame, start_year: int | None = None, end_year: int | None = None,
                indicator: str = "revenue", area: str = DISTRICT, chains: Iterable[str] | None = None,
-               include_all: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+               include_all: bool = True, *, plan: Plan) -> pd.DataFrame:
     """CAGR between any two plan years (default: base → target year) by chain and for the sum of chains ('all').
 
     Columns: chain_id, chain, area, indicator, start_year, end_year, start_value, end_value (亿元 or 户),
     cagr (fraction). NaN where a value is missing or the start is 0.
     """
-    plan = resolve_plan(plan)
     start_year = plan.base_year if start_year is None else start_year
     end_year = plan.target_year if end_year is None else end_year
-    start_year, end_year = check_year_pair(start_year, end_year, plan)
-    df = as_tidy(frame, plan)
+    start_year, end_year = check_year_pair(start_year, end_year, plan=plan)
+    df = as_tidy(frame, plan=plan)
     rows = []
     for cid in _chains_in(df, chains, include_all, plan):
-        s = series(df, cid, indicator, area, plan)
+        s = series(df, cid, indicator, area, plan=plan)
         a, b = float(s.get(start_year, math.nan)), float(s.get(end_year, math.nan))
         rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "area": area, "indicator": indicator,
                      "start_year": start_year, "end_year": end_year, "start_value": a, "end_value": b,
@@ -315,7 +309,7 @@ def cagr_table(frame: pd.DataFrame, start_year: int | None = None, end_year: int
 def required_growth(actuals: pd.DataFrame, targets: pd.DataFrame, actual_year: int,
                     indicator: str = "revenue", area: str = DISTRICT, target_year: int | None = None,
                     chains: Iterable[str] | None = None, include_all: bool = True,
-                    plan: Plan | None = None) -> pd.DataFrame:
+                    *, plan: Plan) -> pd.DataFrame:
     """The growth each chain needs from its actual value in ``actual_year`` to reach its ``target_year`` target.
 
     ``actuals`` is a register panel or a tidy frame of actuals; ``targets`` the target table.
@@ -323,20 +317,19 @@ def required_growth(actuals: pd.DataFrame, targets: pd.DataFrame, actual_year: i
     planned_cagr (the target path's own CAGR over the same years, fraction), required_cagr (fraction),
     extra_pp (required − planned, in percentage points: > 0 means the chain is behind its path).
     """
-    plan = resolve_plan(plan)
     target_year = plan.target_year if target_year is None else target_year
-    actual_year = check_year(actual_year, name="actual_year", plan=plan)
-    target_year = check_year(target_year, name="target_year", plan=plan)
+    actual_year = check_year(actual_year, plan.years, name="actual_year")
+    target_year = check_year(target_year, plan.years, name="target_year")
     if target_year <= actual_year:
         raise ParameterError(f"target_year {target_year} must be after actual_year {actual_year}")
-    act, tgt = as_tidy(actuals, plan), as_tidy(targets, plan)
+    act, tgt = as_tidy(actuals, plan=plan), as_tidy(targets, plan=plan)
     rows = []
     for cid in _chains_in(tgt, chains, include_all, plan):
-        a = float(series(act, cid, indicator, area, plan).get(actual_year, math.nan))
-        ts = series(tgt, cid, indicator, area, plan)
+        a = float(series(act, cid, indicator, area, plan=plan).get(actual_year, math.nan))
+        ts = series(tgt, cid, indicator, area, plan=plan)
         t = float(ts.get(target_year, math.nan))
         planned = cagr(float(ts.get(actual_year, math.nan)), t, target_year - actual_year)
-        req = required_cagr(a, actual_year, t, target_year, plan)
+        req = required_cagr(a, actual_year, t, target_year, plan=plan)
         rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "area": area, "indicator": indicator,
                      "actual_year": actual_year, "actual": a, "target_year": target_year, "target": t,
                      "planned_cagr": planned, "required_cagr": req, "extra_pp": (req - planned) * 100})
@@ -361,7 +354,7 @@ def ahead_of_schedule(rate: float, progress: float):
 
 def completion_table(actuals: pd.DataFrame, targets: pd.DataFrame, year: int, month: int = 12,
                      indicator: str = "revenue", area: str = DISTRICT, chains: Iterable[str] | None = None,
-                     include_all: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+                     include_all: bool = True, *, plan: Plan) -> pd.DataFrame:
     """完成率 (actual / same-year target) against the time-progress benchmarks, by chain.
 
     ``month``: the last month the actuals cover (12 = full year). Columns: chain_id, chain, area,
@@ -373,15 +366,14 @@ def completion_table(actuals: pd.DataFrame, targets: pd.DataFrame, year: int, mo
     (:func:`plan_time_progress`, base year = 0). plan_progress compares a full-year actual; with
     month < 12 read it with care.
     """
-    plan = resolve_plan(plan)
-    year = check_year(year, plan=plan)
+    year = check_year(year, plan.years)
     tp = time_progress(month)
     ptp = plan_time_progress(year, plan=plan)
-    act, tgt = as_tidy(actuals, plan), as_tidy(targets, plan)
+    act, tgt = as_tidy(actuals, plan=plan), as_tidy(targets, plan=plan)
     rows = []
     for cid in _chains_in(tgt, chains, include_all, plan):
-        ts = series(tgt, cid, indicator, area, plan)
-        a = float(series(act, cid, indicator, area, plan).get(year, math.nan))
+        ts = series(tgt, cid, indicator, area, plan=plan)
+        a = float(series(act, cid, indicator, area, plan=plan).get(year, math.nan))
         t = float(ts.get(year, math.nan))
         base, goal = float(ts.get(plan.base_year, math.nan)), float(ts.get(plan.target_year, math.nan))
         rate = completion_rate(a, t)

@@ -1,9 +1,9 @@
 """Monthly actuals as series: the 1—N月 cumulative table of one series, its shares of the year, its periods.
 
 Input is the cleaned actuals table (:mod:`chainplan_lib.cleaning.actuals.clean`: year, month, chain_id, area,
-indicator, value, cumulative, yoy_pct, …). A *series* is one of the four chain ids, ``all`` (the four chains
-added up: a period counts only when all four are published) or ``industry`` (all above-size industry,
-规上工业). Amounts are 亿元 (revenue) or 户 (enterprises).
+indicator, value, cumulative, yoy_pct, …). A *series* is one of the plan's chain ids, ``all`` (the plan's chains
+added up: a period counts only when every chain is published) or ``industry`` (all above-size industry,
+规上工业). Amounts are 亿元 (revenue) or 户 (enterprises). Functions that need the chains take the plan.
 
 January and February are published together (1—2月 is month 2), so a year has eleven *periods*: 1—2月, 3月,
 …, 12月 (:func:`period_values`); the monthly model works on these, never on an invented January.
@@ -15,35 +15,49 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.names import CHAIN_BY_ID, CHAIN_IDS, DISTRICT, INDUSTRY_ID, find_chain, find_industry
+from ..plan.model import ALL, TOTAL, Plan, cn_count
+from ..plan.names import INDUSTRY_ID, INDUSTRY_NAME, find_industry
 
-__all__ = ["ALL", "SERIES_IDS", "series_name", "check_series", "check_month", "cumulative_table", "complete_years",
+__all__ = ["ALL", "series_ids", "series_name", "check_series", "check_month", "cumulative_table", "complete_years",
            "shares_table", "period_values", "published_yoy", "latest_month", "MONTHS", "annual_actuals", "Grid"]
 
-ALL = "all"
-SERIES_IDS: tuple[str, ...] = (*CHAIN_IDS, ALL, INDUSTRY_ID)
+DISTRICT = TOTAL
 MONTHS = tuple(range(1, 13))
-_NAMES = {ALL: "四条产业链合计", INDUSTRY_ID: "规上工业", **{c: CHAIN_BY_ID[c].name for c in CHAIN_IDS}}
 
 
-def series_name(series: str) -> str:
-    """Chinese name: 现代针纺 …, 四条产业链合计 for 'all', 规上工业 for 'industry'."""
-    return _NAMES[series]
+def series_ids(plan: Plan) -> tuple[str, ...]:
+    """The series a plan's 统计月报 are read for: its chains, ``all`` (their sum) and ``industry`` (规上工业)."""
+    return (*plan.chain_ids, ALL, INDUSTRY_ID)
 
 
-def check_series(series: object) -> str:
+def all_series_name(plan: Plan) -> str:
+    """The sum of the plan's chains as prose names it: 四条产业链合计 for four chains, 三条… for three."""
+    return f"{cn_count(len(plan.chains))}条产业链合计"
+
+
+def series_name(series: str, plan: Plan) -> str:
+    """Chinese name: the chain's name, 四条产业链合计 (for four chains) for 'all', 规上工业 for 'industry'."""
+    if series == ALL:
+        return all_series_name(plan)
+    if series == INDUSTRY_ID:
+        return INDUSTRY_NAME
+    return plan.chain(series).name
+
+
+def check_series(series: object, plan: Plan) -> str:
     """A series id from an id, a Chinese chain name or alias, 规上工业 / 规模以上工业, or all / 四链合计."""
     text = str(series).strip()
-    if text.lower() in SERIES_IDS:
+    ids = series_ids(plan)
+    if text.lower() in ids:
         return text.lower()
-    if text in ("四条产业链合计", "四链合计", "合计", "全部"):
+    if text in (all_series_name(plan), plan.all_name, "合计", "全部"):
         return ALL
     if find_industry(text):
         return INDUSTRY_ID
-    c = find_chain(text)
+    c = plan.find_chain(text)
     if c is None:
-        raise ParameterError(f"chain={series!r} is not a known series; use one of {', '.join(SERIES_IDS)} or a "
-                             "Chinese name (现代针纺 … 规上工业)")
+        raise ParameterError(f"chain={series!r} is not a known series; use one of {', '.join(ids)} or a "
+                             f"Chinese name ({'、'.join(plan.chain_names)}、{INDUSTRY_NAME})")
     return c.id
 
 
@@ -71,11 +85,11 @@ def _table(years: np.ndarray, months: np.ndarray, values: np.ndarray) -> pd.Data
 
 
 def cumulative_table(actuals: pd.DataFrame, series: str = ALL, area: str = DISTRICT,
-                     indicator: str = "revenue") -> pd.DataFrame:
+                     indicator: str = "revenue", *, plan: Plan) -> pd.DataFrame:
     """Years × months 1–12 of the 1—N月 figures (NaN where not published); empty if the series has none.
 
-    For ``all`` a (year, month) counts only when all four chains are published; its value is their sum."""
-    series = check_series(series)
+    For ``all`` a (year, month) counts only when every chain of the plan is published; its value is their sum."""
+    series = check_series(series, plan)
     keep = ((actuals["area"].to_numpy() == area) & (actuals["indicator"].to_numpy() == indicator)
             & actuals["cumulative"].to_numpy(dtype=bool))
     chain = actuals["chain_id"].to_numpy()[keep]
@@ -85,7 +99,7 @@ def cumulative_table(actuals: pd.DataFrame, series: str = ALL, area: str = DISTR
     if series != ALL:
         mine = chain == series
         return _table(years[mine], months[mine], values[mine])
-    parts = [_table(years[chain == c], months[chain == c], values[chain == c]) for c in CHAIN_IDS]
+    parts = [_table(years[chain == c], months[chain == c], values[chain == c]) for c in plan.chain_ids]
     index = pd.Index(sorted(set().union(*(p.index for p in parts))), dtype=np.int64, name="year")
     stack = np.stack([p.reindex(index).to_numpy() for p in parts])
     total = np.where(np.isnan(stack).any(axis=0), np.nan, stack.sum(axis=0))
@@ -181,13 +195,14 @@ def published_yoy(actuals: pd.DataFrame, series: str, year: int, month: int, are
     return float(a["yoy_pct"].iloc[0]) if len(a) else float("nan")
 
 
-def annual_actuals(actuals: pd.DataFrame, indicator: str = "revenue") -> pd.DataFrame:
+def annual_actuals(actuals: pd.DataFrame, indicator: str = "revenue", *, plan: Plan) -> pd.DataFrame:
     """Full-year (1—12月) figures of the complete years in the target table's shape — chain_id, chain, year,
-    indicator, area, value — for the four chains, so :func:`chainplan_lib.analysis.projections.fan_chart_frame`
+    indicator, area, value — for the plan's chains, so :func:`chainplan_lib.analysis.projections.fan_chart_frame`
     (``actuals=``) and the other growth functions take them as they take a register panel."""
     a = actuals[(actuals["indicator"] == indicator) & actuals["cumulative"] & (actuals["month"] == 12)
-                & actuals["chain_id"].isin(CHAIN_IDS)]
-    out = pd.DataFrame({"chain_id": a["chain_id"].to_numpy(), "chain": a["chain_id"].map(series_name).to_numpy(),
+                & actuals["chain_id"].isin(plan.chain_ids)]
+    names = {c.id: c.name for c in plan.chains}
+    out = pd.DataFrame({"chain_id": a["chain_id"].to_numpy(), "chain": a["chain_id"].map(names).to_numpy(),
                         "year": a["year"].astype(int).to_numpy(), "indicator": indicator, "area": a["area"].to_numpy(),
                         "value": a["value"].astype(float).to_numpy()})
     return out.sort_values(["chain_id", "area", "year"], kind="stable").reset_index(drop=True)

@@ -1,6 +1,6 @@
 """Everything a progress report (进度) needs for a year and month, in one object: the integration API.
 
-    report = progress_report(actuals, targets, 2025, 9)
+    report = progress_report(actuals, targets, 2025, 9, plan=plan)
     report.sentences()            # the sentence per series (1—9月，现代针纺产业链营业收入完成 …)
     report.table                  # progress against 时序进度 (chart-ready: completion_pct, time_progress_pct)
     report.full_year_frame()      # the quoted full-year estimate with its 80 % / 95 % range, per series
@@ -10,7 +10,8 @@
 
 The full-year figure quoted for each series is the method with the smaller backtest error at that month
 (:func:`chainplan_lib.analysis.backtest.best_method`, on the complete years before the report's year).
-A year without actuals gives an empty report whose ``message`` says so in Chinese; nothing raises.
+A year without actuals gives an empty report whose ``message`` says so in Chinese; nothing raises. The report
+keeps its plan (``report.plan``), as a statsmodels result keeps its model.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..plan.names import DISTRICT, INDUSTRY_ID, YEARS
+from ..plan.model import TOTAL as DISTRICT
+from ..plan.model import Plan
+from ..plan.names import INDUSTRY_ID
 from .backtest import backtest_annual, backtest_full_year, best_method, coverage, mape_by_month
 from .fullyear import METHOD_SHORT, METHODS, Estimate, full_year_estimates
-from .monthly import SERIES_IDS, cumulative_table, latest_month, series_name
+from .monthly import cumulative_table, latest_month, series_ids, series_name
 from .multiyear import (
     MIN_YEARS,
     POSITION_TEXT,
@@ -34,7 +37,6 @@ from .multiyear import (
     target_position,
 )
 from .progress import (
-    TARGET_YEAR,
     industry_base_year,
     period_label,
     progress_table,
@@ -55,6 +57,7 @@ def _num(v, digits: int = 4):
 
 @dataclass
 class ProgressReport:
+    plan: Plan
     year: int
     month: int | None
     area: str
@@ -88,15 +91,15 @@ class ProgressReport:
         industry = self.tables.get(INDUSTRY_ID)
         for s in self.table["series"] if self.has_data else []:
             annual = self.annual(s)
-            if len(annual) < MIN_YEARS or annual.index.max() >= TARGET_YEAR:
+            if len(annual) < MIN_YEARS or annual.index.max() >= self.plan.target_year:
                 continue
-            proj = project_annual(annual, TARGET_YEAR)
-            base = industry_base_year(industry, self.year) if s == INDUSTRY_ID else None
+            proj = project_annual(annual, self.plan.target_year)
+            base = industry_base_year(industry, self.year, self.plan) if s == INDUSTRY_ID else None
             proj["target_yi"] = [year_target(self.targets, industry, s, int(y), self.area, self.indicator,
-                                             base_year=base)[0] for y in proj["year"]]
+                                             base_year=base, plan=self.plan)[0] for y in proj["year"]]
             proj["position"] = [target_position(r, r["target_yi"]) for _, r in proj.iterrows()]
             proj["p_reach"] = [reach_probability(r, r["target_yi"]) for _, r in proj.iterrows()]
-            parts.append(proj.assign(series=s, name=series_name(s)))
+            parts.append(proj.assign(series=s, name=series_name(s, self.plan)))
         columns = [*PROJECTION_COLUMNS, "target_yi", "position", "p_reach", "series", "name"]
         return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
@@ -104,10 +107,11 @@ class ProgressReport:
         """What a fan chart of one series needs: annual actuals, its projections, the targets by year (亿元) and
         the year's quoted full-year estimate (a Series with year, value, lower80, upper80; None at 1—12月)."""
         industry = self.tables.get(INDUSTRY_ID)
-        base = industry_base_year(industry, self.year) if series == INDUSTRY_ID else None
-        years = range(YEARS[0], TARGET_YEAR + 1)
+        base = industry_base_year(industry, self.year, self.plan) if series == INDUSTRY_ID else None
+        years = range(self.plan.years[0], self.plan.target_year + 1)
         targets = pd.Series({y: year_target(self.targets, industry, series, y, self.area, self.indicator,
-                                            base_year=base)[0] for y in years}, dtype=float).dropna()
+                                            base_year=base, plan=self.plan)[0] for y in years},
+                            dtype=float).dropna()
         p = self.projections
         est = self.quoted_estimate(series)
         full = (pd.Series({"year": self.year, "value": est.value, "lower80": est.lower80, "upper80": est.upper80})
@@ -154,7 +158,7 @@ class ProgressReport:
 
     def methods_frame(self) -> pd.DataFrame:
         """Both methods' estimates per series (long), for a table comparing them."""
-        rows = [{"series": s, "name": series_name(s), "quoted": self.quoted.get(s, ("", ""))[0] == m, **e.to_dict()}
+        rows = [{"series": s, "name": series_name(s, self.plan), "quoted": self.quoted.get(s, ("", ""))[0] == m, **e.to_dict()}
                 for s, per in self.estimates.items() for m, e in per.items()]
         return pd.DataFrame(rows)
 
@@ -212,14 +216,14 @@ class ProgressReport:
                              f"95%区间 {r.lower95:,.1f}–{r.upper95:,.1f}）{pos}")
             target = g["target_yi"].iloc[0]
             goal = f"目标 {target:,.1f} 亿元；" if math.isfinite(target) else ""
-            out.append(f"{series_name(s)} {int(g['year'].iloc[0])}年：{goal}" + "；".join(parts) + "。")
+            out.append(f"{series_name(s, self.plan)} {int(g['year'].iloc[0])}年：{goal}" + "；".join(parts) + "。")
         return out
 
     def to_dict(self) -> dict:
         """The ``chainplan progress --json`` shape: {year, month, chains: {id: {...}}} for every series id."""
         chains = {}
         rows = {r.series: r for r in self.table.itertuples()}
-        for s in SERIES_IDS:
+        for s in series_ids(self.plan):
             r = rows.get(s)
             est = self.quoted_estimate(s)
             bt = self.backtests.get(s)
@@ -256,7 +260,7 @@ class ProgressReport:
         if len(self.required):
             lines += ["", "完成目标所需增长："] + self.required_sentences()
         if len(self.projections):
-            lines += ["", f"到{TARGET_YEAR}年（年度序列外推）："] + self.projection_sentences()
+            lines += ["", f"到{self.plan.target_year}年（年度序列外推）："] + self.projection_sentences()
         return "\n".join(lines)
 
 
@@ -265,28 +269,29 @@ def _actual_estimate(cum: float) -> Estimate:
 
 
 def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: int, month: int | None = None, *,
-                    area: str = DISTRICT, basis: str = "calendar", series=SERIES_IDS, backtest: bool = True,
+                    plan: Plan, area: str = DISTRICT, basis: str = "calendar", series=None, backtest: bool = True,
                     indicator: str = "revenue") -> ProgressReport:
     """Progress, full-year estimates (backtested), required growth and projections for ``year`` / 1—``month``月.
 
     ``month`` None: the latest month published for the year. No actuals for the year: an empty report whose
     ``message`` says so (in Chinese).
     """
-    tables = {s: cumulative_table(actuals, s, area, indicator) for s in series}
+    series = series_ids(plan) if series is None else series
+    tables = {s: cumulative_table(actuals, s, area, indicator, plan=plan) for s in series}
     if month is None:
         months = [m for t in tables.values() if (m := latest_month(t, year)) is not None]
         month = max(months) if months else None
-    table = progress_table(actuals, targets, year, month, area, series, basis, indicator) if month else \
+    table = progress_table(actuals, targets, year, month, area, series, basis, indicator, plan=plan) if month else \
         pd.DataFrame()
     if month is None or table.empty:
         have = sorted({int(y) for t in tables.values() for y in t.index})
         when = f"{year}年{period_label(month)}" if month else f"{year}年"
         span = f"（已有 {have[0]}—{have[-1]} 年）" if have else ""
-        return ProgressReport(year, month, area, basis, pd.DataFrame(),
+        return ProgressReport(plan, year, month, area, basis, pd.DataFrame(),
                               message=f"{when}尚无统计月报数据{span}，本节从略。")
-    rep = ProgressReport(year, month, area, basis, table, tables=tables, targets=targets, indicator=indicator)
+    rep = ProgressReport(plan, year, month, area, basis, table, tables=tables, targets=targets, indicator=indicator)
     if INDUSTRY_ID not in rep.tables:
-        rep.tables[INDUSTRY_ID] = cumulative_table(actuals, INDUSTRY_ID, area, indicator)
+        rep.tables[INDUSTRY_ID] = cumulative_table(actuals, INDUSTRY_ID, area, indicator, plan=plan)
     for s in table["series"]:
         t = tables[s]
         cum = float(t.loc[year, month])
@@ -304,6 +309,6 @@ def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: i
                 rep.quoted[s] = best_method(bt, month)
     fy = {s: rep.quoted_estimate(s).value for s in rep.quoted if rep.quoted_estimate(s) is not None}
     rep.required = required_growth(actuals, targets, year, month, fy, area, list(table["series"]),
-                                   indicator=indicator)
+                                   indicator=indicator, plan=plan)
     return rep
 

@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.load import resolve_plan
 from ..plan.model import TOTAL as DISTRICT
 from ..plan.model import Plan
 from .growth import ALL, check_alpha, check_area, check_chain, check_indicator, check_rate, series
@@ -188,12 +187,10 @@ def log_trend(values: pd.Series, null_growth: float | None = None, alpha: float 
     )
 
 
-def trend_projection(values: pd.Series, to_year: int | None = None, alpha: float = 0.05,
+def trend_projection(values: pd.Series, to_year: int, alpha: float = 0.05,
                      interval: str = "prediction", *, level: float | None = None,
-                     levels: Sequence[float] | None = None, min_points: int = TREND_MIN_POINTS,
-                     plan: Plan | None = None) -> pd.DataFrame:
-    """Log-linear trend (statsmodels OLS on log values) fitted to ``values`` and extended to ``to_year``
-    (default: the plan's target year).
+                     levels: Sequence[float] | None = None, min_points: int = TREND_MIN_POINTS) -> pd.DataFrame:
+    """Log-linear trend (statsmodels OLS on log values) fitted to ``values`` and extended to ``to_year``.
 
     ``values``: Series indexed by year (亿元 or 户, positive, ≥ ``min_points`` years, default 5).
     ``interval``: 'prediction' (default: where one year's value may fall, ŷ ± t·s·√(1 + x₀ᵀ(XᵀX)⁻¹x₀))
@@ -211,7 +208,7 @@ def trend_projection(values: pd.Series, to_year: int | None = None, alpha: float
     min_points = _check_min_points(min_points, 3, "min_points")
     res, first, s = _ols_log(values, min_points)
     last = int(s.index.max())
-    to_year = _check_to_year(resolve_plan(plan).target_year if to_year is None else to_year, last)
+    to_year = _check_to_year(to_year, last)
     years = np.arange(first, to_year + 1)
     x = np.column_stack([np.ones(len(years)), years - first]).astype(float)
     pred = res.get_prediction(x)
@@ -296,10 +293,9 @@ def ets_projection(values: pd.Series, to_year: int, alpha: float = 0.05, min_poi
     return out
 
 
-def scenario_paths(base_value: float, base_year: int, to_year: int | None = None,
-                   rates: Iterable[float] = SCENARIO_RATES, plan: Plan | None = None) -> pd.DataFrame:
-    """Constant-growth paths value(y) = base_value · (1 + rate) ** (y − base_year), to ``to_year`` (default:
-    the plan's target year).
+def scenario_paths(base_value: float, base_year: int, to_year: int,
+                   rates: Iterable[float] = SCENARIO_RATES) -> pd.DataFrame:
+    """Constant-growth paths value(y) = base_value · (1 + rate) ** (y − base_year), to ``to_year``.
 
     ``base_value`` in 亿元 or 户; ``rates`` fractions (0.08 = 8 %). Columns: year, kind
     ('scenario_8' for 0.08; 'scenario_12_5' for 0.125), rate, value — one row per rate and year from
@@ -308,7 +304,7 @@ def scenario_paths(base_value: float, base_year: int, to_year: int | None = None
     if isinstance(base_year, bool) or not isinstance(base_year, (int, np.integer)) or not 2000 <= base_year <= 2100:
         raise ParameterError(f"base_year {base_year!r} is not a year")
     base_year = int(base_year)
-    to_year = _check_to_year(resolve_plan(plan).target_year if to_year is None else to_year, base_year)
+    to_year = _check_to_year(to_year, base_year)
     bv = float(base_value)
     if not math.isfinite(bv) or bv < 0:
         raise ParameterError(f"base_value {base_value!r} must be a non-negative number")
@@ -342,7 +338,7 @@ def fan_chart_frame(targets: pd.DataFrame, chain_id: str = ALL, actuals: pd.Data
                     rates: Iterable[float] = SCENARIO_RATES, alpha: float = 0.05,
                     interval: str = "prediction", min_ets_points: int = ETS_MIN_POINTS, *,
                     levels: Sequence[float] | None = FAN_LEVELS,
-                    min_trend_points: int = TREND_MIN_POINTS, plan: Plan | None = None) -> pd.DataFrame:
+                    min_trend_points: int = TREND_MIN_POINTS, plan: Plan) -> pd.DataFrame:
     """Everything a fan chart of one chain (or 'all') needs, as one tidy frame; ``to_year`` defaults to the
     plan's target year.
 
@@ -360,17 +356,16 @@ def fan_chart_frame(targets: pd.DataFrame, chain_id: str = ALL, actuals: pd.Data
     'reason'} — reason 'too_few_points', 'gaps', 'no_future_years', 'non_positive', 'no_actuals' or None —
     so the text can say why a model is absent. Values in 亿元 or 户; ``yoy`` a fraction.
     """
-    plan = resolve_plan(plan)
     to_year = plan.target_year if to_year is None else to_year
     check_chain(chain_id, plan=plan)
-    check_indicator(indicator, plan)
-    check_area(area, plan)
+    check_indicator(indicator, plan=plan)
+    check_area(area, plan=plan)
     main, extra = _resolve_levels(alpha, None, levels)
     all_levels = sorted(set(extra)) if extra else [main]
-    tgt = series(targets, chain_id, indicator, area, plan)
+    tgt = series(targets, chain_id, indicator, area, plan=plan)
     if tgt.empty:
         raise ParameterError(f"no target values for {chain_id} / {indicator} / {area}")
-    act = series(actuals, chain_id, indicator, area, plan) if actuals is not None else pd.Series(dtype=float)
+    act = series(actuals, chain_id, indicator, area, plan=plan) if actuals is not None else pd.Series(dtype=float)
     last_obs = int(act.index.max()) if len(act) else int(tgt.index.min())
     to_year = _check_to_year(to_year, last_obs)
 

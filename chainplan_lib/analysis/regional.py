@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.load import resolve_plan
 from ..plan.model import Plan
 from .growth import as_tidy, check_indicator
 
@@ -60,17 +59,16 @@ def _select_month(df: pd.DataFrame, month: int | None) -> pd.DataFrame:
 
 
 def industry_grid(frame: pd.DataFrame, indicator: str, years: list[int], *, month: int | None = None,
-                  include_rest: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+                  include_rest: bool = True, plan: Plan) -> pd.DataFrame:
     """Area × industry × year values (long: area, chain_id, year, value) for the plan's areas.
 
     Industries: the plan's chains (absent area cells = 0, as '-' in the table) and, with ``include_rest``,
     'other' = the rest of industry — the frame's own 'other' rows (register) or 'industry' − Σ chains
     (actuals). A frame with neither has no rest of industry (the target table).
     """
-    plan = resolve_plan(plan)
     AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids
-    indicator = check_indicator(indicator, plan)
-    df = _select_month(as_tidy(frame, plan), month)
+    indicator = check_indicator(indicator, plan=plan)
+    df = _select_month(as_tidy(frame, plan=plan), month)
     df = df[(df["indicator"] == indicator) & df["area"].isin(AREAS) & df["year"].isin(years)]
     keys = ["chain_id", "year", "area"]
     if df.duplicated(keys).any():
@@ -115,7 +113,7 @@ def industry_grid(frame: pd.DataFrame, indicator: str, years: list[int], *, mont
 def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue", *,
                        reference: Mapping[str, float] | None = None, reference_label: str | None = None,
                        area_totals: Mapping[str, float] | None = None, month: int | None = None,
-                       plan: Plan | None = None) -> pd.DataFrame:
+                       plan: Plan) -> pd.DataFrame:
     """Location quotient of each area in each chain against all industry: LQᵢⱼ = (Eᵢⱼ / Eᵢ) / rⱼ.
 
     Eᵢ is *all* industry in area i: Σ chains + 'other' (register) or the 'industry' row (actuals) or
@@ -135,7 +133,6 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise ParameterError(f"year {year!r} must be an integer")
-    plan = resolve_plan(plan)
     AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids
     grid = industry_grid(frame, indicator, [int(year)], month=month, plan=plan)
     has_rest = (grid["chain_id"] == OTHER).any()
@@ -232,7 +229,7 @@ def _reference(reference_growth, industries: list[str]) -> tuple[float | None, n
 def shift_share(frame: pd.DataFrame, start_year: int, end_year: int, indicator: str = "revenue",
                 by_chain: bool = False, *, method: str = "dunn", reference_growth=None,
                 include_rest: bool = True, month: int | None = None,
-                input_precision: float | None = None, plan: Plan | None = None) -> pd.DataFrame:
+                input_precision: float | None = None, plan: Plan) -> pd.DataFrame:
     """Shift-share decomposition of each area's change, areas as regions, chains (and the rest) as industries.
 
     With E⁰ᵢⱼ, E¹ᵢⱼ the value of industry j in area i in the two years, G the reference economy's growth
@@ -271,7 +268,6 @@ def shift_share(frame: pd.DataFrame, start_year: int, end_year: int, indicator: 
         raise ParameterError(f"end_year {end_year} must be after start_year {start_year}")
     if input_precision is not None and not (isinstance(input_precision, (int, float)) and input_precision > 0):
         raise ParameterError(f"input_precision {input_precision!r} must be a positive number")
-    plan = resolve_plan(plan)
     AREAS = plan.area_names
     grid = industry_grid(frame, indicator, [int(start_year), int(end_year)], month=month, include_rest=include_rest,
                          plan=plan)

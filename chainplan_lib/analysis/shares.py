@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.load import resolve_plan
 from ..plan.model import Plan
 from .growth import ALL, as_tidy, check_indicator, check_year, check_year_pair
 
@@ -44,7 +43,7 @@ SHARE_COLUMNS = ["chain_id", "chain", "indicator", "year", "area", "value", "tot
 
 
 def _indicators(indicator: str | None, plan: Plan) -> list[str]:
-    return list(plan.indicator_ids) if indicator is None else [check_indicator(indicator, plan)]
+    return list(plan.indicator_ids) if indicator is None else [check_indicator(indicator, plan=plan)]
 
 
 def _area_grid(frame: pd.DataFrame, indicators: list[str], include_all: bool, plan: Plan) -> pd.DataFrame:
@@ -54,7 +53,7 @@ def _area_grid(frame: pd.DataFrame, indicators: list[str], include_all: bool, pl
     (the table prints them as '-'). With include_all, adds chain_id 'all' = sum of the plan's chains.
     """
     areas, chain_ids = plan.area_names, plan.chain_ids
-    df = as_tidy(frame, plan)
+    df = as_tidy(frame, plan=plan)
     df = df[df["indicator"].isin(indicators) & df["area"].isin(areas) & df["chain_id"].isin(chain_ids)]
     keys = ["chain_id", "indicator", "year", "area"]
     if df.duplicated(keys).any():
@@ -132,18 +131,17 @@ def hhi_level(value: float, guideline: int = 2023) -> str:
 
 
 def area_shares(frame: pd.DataFrame, indicator: str | None = None, years: Iterable[int] | None = None,
-                include_all: bool = False, plan: Plan | None = None) -> pd.DataFrame:
+                include_all: bool = False, *, plan: Plan) -> pd.DataFrame:
     """Each area's share of each chain by year (全区 excluded; shares over the plan's areas sum to 1).
 
     ``indicator``: one of the plan's ('revenue', 'enterprises' …) or None for all of them. ``include_all``
     adds chain_id 'all' (the plan's chains summed by area). Columns: chain_id, chain, indicator, year, area,
     value (亿元 or 户), total (sum of the areas), share (fraction; NaN when the total is 0 or any area is NaN).
     """
-    plan = resolve_plan(plan)
     inds = _indicators(indicator, plan)
     out = _area_grid(frame, inds, include_all, plan)
     if years is not None:
-        ys = [check_year(y, plan=plan) for y in years]
+        ys = [check_year(y, plan.years) for y in years]
         out = out[out["year"].isin(ys)]
     g = out.groupby(["chain_id", "indicator", "year"], sort=False)["value"]
     out["total"] = g.transform(lambda v: v.sum() if v.notna().all() else np.nan)
@@ -153,7 +151,7 @@ def area_shares(frame: pd.DataFrame, indicator: str | None = None, years: Iterab
 
 def share_change(frame: pd.DataFrame, start_year: int | None = None, end_year: int | None = None,
                  indicator: str | None = None, include_all: bool = False, *,
-                 input_precision: float | None = None, plan: Plan | None = None) -> pd.DataFrame:
+                 input_precision: float | None = None, plan: Plan) -> pd.DataFrame:
     """Change in each area's share of each chain between two years, in percentage points.
 
     Columns: chain_id, chain, indicator, area, share_start, share_end (fractions), change_pp
@@ -163,10 +161,9 @@ def share_change(frame: pd.DataFrame, start_year: int | None = None, end_year: i
     at a time (for 'all', each of the area's non-zero chain values counts as one input). A change with
     |change_pp| ≤ change_pp_bound is within the rounding of the inputs.
     """
-    plan = resolve_plan(plan)
     start_year = plan.years[0] if start_year is None else start_year
     end_year = plan.years[-1] if end_year is None else end_year
-    start_year, end_year = check_year_pair(start_year, end_year, plan)
+    start_year, end_year = check_year_pair(start_year, end_year, plan=plan)
     if input_precision is not None and not (isinstance(input_precision, (int, float)) and input_precision > 0):
         raise ParameterError(f"input_precision {input_precision!r} must be a positive number")
     sh = area_shares(frame, indicator, years=[start_year, end_year], include_all=include_all, plan=plan)
@@ -217,7 +214,7 @@ def _share_change_bound(frame, sh, y0, y1, out, h, plan: Plan) -> np.ndarray:
 
 
 def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all: bool = False,
-                  plan: Plan | None = None) -> pd.DataFrame:
+                  *, plan: Plan) -> pd.DataFrame:
     """Geographic concentration of each chain by year: HHI over the plan's areas and the top area(s).
 
     Columns: chain_id, chain, indicator, year, n_areas (areas with a value > 0), hhi (0–10,000 scale),
@@ -227,7 +224,6 @@ def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all
     many areas share the top value; 1 = no tie), top_share (fraction, of each tied area).
     Ties: values equal to within 1e-9 relative. See :func:`hhi` for references.
     """
-    plan = resolve_plan(plan)
     sh = area_shares(frame, indicator, include_all=include_all, plan=plan)
     rows = []
     for (cid, ind, year), grp in sh.groupby(["chain_id", "indicator", "year"], sort=False):

@@ -39,7 +39,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.load import resolve_plan
 from ..plan.model import Plan
 
 __all__ = [
@@ -59,17 +58,16 @@ __all__ = [
 ABOVE_SIZE_MIN_YI = 0.2
 
 
-def has_size_bands(plan: Plan | str | None = None) -> bool:
+def has_size_bands(plan: Plan) -> bool:
     """Whether the plan states size-band targets ([[size_bands]]); without them the size-band sections say so."""
-    return bool(resolve_plan(plan).size_bands)
+    return bool(plan.size_bands)
 
 
-def plan_bands(plan: Plan | str | None = None, chain_id: str | None = None) -> dict[str, Any]:
+def plan_bands(plan: Plan, chain_id: str | None = None) -> dict[str, Any]:
     """A chain's size-band targets from the plan: {'chain_id', 'chain', 'year', 'thresholds_yi', 'counts',
     'total_enterprises', 'total_revenue_yi', 'section'}. The totals are the chain's text targets for the
     bands' year (None where the text states none). ``chain_id`` None: the first chain with bands.
     Raises :class:`ParameterError` when the plan (or that chain) has no size bands."""
-    plan = resolve_plan(plan)
     if not plan.size_bands:
         raise ParameterError(f"the plan ({plan.path.name}) has no size-band targets ([[size_bands]])")
     sb = plan.size_bands[0] if chain_id is None else plan.bands_for(chain_id)
@@ -98,13 +96,15 @@ def _check_bands(thresholds: Sequence[float], counts: Sequence[float]) -> tuple[
 
 def band_table(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
                plan: Plan | None = None, chain_id: str | None = None) -> pd.DataFrame:
-    """Cumulative band counts turned into bands. Defaults: the plan's thresholds and counts.
+    """Cumulative band counts turned into bands: ``thresholds`` and ``counts`` as given, or the ``plan``'s.
 
     Columns: band_lower_yi, band_upper_yi (亿元; inf for the top band), count_above (firms ≥ lower,
     cumulative), count_in_band (firms in [lower, upper)), min_revenue_yi (count_in_band × lower: what
     the band contributes at the least).
     """
     if thresholds is None or counts is None:
+        if plan is None:
+            raise ParameterError("band_table needs thresholds and counts, or the plan whose size bands to use")
         pb = plan_bands(plan, chain_id)
         thresholds = pb["thresholds_yi"] if thresholds is None else thresholds
         counts = pb["counts"] if counts is None else counts
@@ -116,7 +116,7 @@ def band_table(thresholds: Sequence[float] | None = None, counts: Sequence[float
 
 
 def band_lower_bound(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
-                     plan: Plan | None = None, chain_id: str | None = None) -> float:
+                     plan: Plan, chain_id: str | None = None) -> float:
     """Least revenue (亿元) the firms above the first threshold can have: Σ count_in_band × band minimum.
 
     Qingshanhu: 2×20 + (4−2)×10 + (8−4)×5 + (15−8)×3 + (50−15)×1 = 40 + 20 + 20 + 21 + 35 = 136 亿元.
@@ -126,7 +126,7 @@ def band_lower_bound(thresholds: Sequence[float] | None = None, counts: Sequence
 
 def band_counts(register: pd.DataFrame, year: int | None = None, chain_id: str | None = None,
                 thresholds: Sequence[float] | None = None, target_counts: Sequence[float] | None = None,
-                above_size_only: bool = True, plan: Plan | None = None) -> pd.DataFrame:
+                above_size_only: bool = True, *, plan: Plan) -> pd.DataFrame:
     """Firms by size band in a register against the plan's band targets (actual vs target).
 
     ``register``: the clean register (columns year, chain_id, revenue_yi [亿元], above_size). ``year``:
@@ -233,7 +233,7 @@ class BandFacts(_LowestBand):
 
 def band_facts(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
                total_enterprises: float | None = None, total_revenue_yi: float | None = None,
-               above_size_min_yi: float = ABOVE_SIZE_MIN_YI, plan: Plan | None = None,
+               above_size_min_yi: float = ABOVE_SIZE_MIN_YI, plan: Plan,
                chain_id: str | None = None) -> BandFacts:
     """The hard facts of the size bands (see :class:`BandFacts`); defaults are the plan's.
 
@@ -418,7 +418,7 @@ DEFAULT_CAPS_YI = (40.0, 60.0, 100.0, 200.0, 500.0)
 def fit_pareto_tail(thresholds: Sequence[float] | None = None, counts: Sequence[float] | None = None, *,
                     level: float = 0.95, caps_yi: Sequence[float] = DEFAULT_CAPS_YI,
                     total_enterprises: float | None = None, total_revenue_yi: float | None = None,
-                    above_size_min_yi: float = ABOVE_SIZE_MIN_YI, plan: Plan | None = None,
+                    above_size_min_yi: float = ABOVE_SIZE_MIN_YI, plan: Plan,
                     chain_id: str | None = None) -> ParetoTailFit:
     """Binned maximum-likelihood Pareto tail for cumulative band counts, with a profile-likelihood interval.
 

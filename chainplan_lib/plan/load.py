@@ -1,7 +1,7 @@
 """Reading and validating a plan file (TOML). Every mistake is one line naming the file and the key.
 
-The bundled plan is ``data/plans/qingshanhu-2024.toml``; ``$CHAINPLAN_PLAN`` or ``--plan FILE`` selects
-another. The README documents the keys with the bundled file as the example; ``chainplan plan new``
+The bundled plan is ``data/plans/qingshanhu-2024.toml``; ``--plan FILE`` (or ``$CHAINPLAN_PLAN``, read at the
+CLI and notebook edges only) selects another; inside the library a plan is always passed as a value. The README documents the keys with the bundled file as the example; ``chainplan plan new``
 writes a commented skeleton and ``chainplan plan check`` validates one.
 """
 
@@ -21,8 +21,7 @@ from ..paths import project_root
 from .model import ALL, TOTAL, Area, Chain, Indicator, OtherTarget, Plan, SizeBands, Target
 from .normalise import label_key
 
-__all__ = ["PlanError", "FORMAT", "bundled_plan_path", "default_plan_path", "read_plan", "default_plan", "resolve_plan",
-           "is_bundled"]
+__all__ = ["PlanError", "FORMAT", "bundled_plan_path", "user_plan_path", "read_plan", "as_plan", "is_bundled"]
 
 FORMAT = 1
 MAX_PLAN_BYTES = 1_000_000
@@ -45,8 +44,11 @@ def bundled_plan_path() -> Path:
     return project_root() / "data" / "plans" / "qingshanhu-2024.toml"
 
 
-def default_plan_path() -> Path:
-    """``$CHAINPLAN_PLAN`` if set, else the bundled ``data/plans/qingshanhu-2024.toml``."""
+def user_plan_path() -> Path:
+    """The plan a user means by giving none: ``$CHAINPLAN_PLAN`` if set, else the bundled plan.
+
+    Read only at the edges — the CLI's ``--plan`` default and a notebook's ``plan`` parameter
+    (:func:`chainplan_lib.plan.params.plan_file`) — never inside the library, which is always handed a plan."""
     env = os.environ.get("CHAINPLAN_PLAN")
     return Path(env) if env else bundled_plan_path()
 
@@ -59,18 +61,18 @@ def is_bundled(plan: Plan) -> bool:
         return False
 
 
-def default_plan() -> Plan:
-    return read_plan(None)
+def as_plan(plan: Plan | str | Path) -> Plan:
+    """A Plan from a Plan or a plan file's path."""
+    if isinstance(plan, Plan):
+        return plan
+    if not isinstance(plan, (str, Path)):
+        raise TypeError(f"a plan is a Plan or a plan file's path, not {type(plan).__name__}")
+    return read_plan(plan)
 
 
-def resolve_plan(plan: Plan | str | Path | None) -> Plan:
-    """A Plan from a Plan, a path, or None (the default plan)."""
-    return plan if isinstance(plan, Plan) else read_plan(plan)
-
-
-def read_plan(path: str | Path | None = None) -> Plan:
+def read_plan(path: str | Path) -> Plan:
     """Read and validate a plan file (cached per path, size and modification time)."""
-    p = Path(path) if path is not None else default_plan_path()
+    p = Path(path)
     try:
         st = p.resolve().stat()
     except OSError:

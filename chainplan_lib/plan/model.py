@@ -13,13 +13,12 @@ from pathlib import Path
 
 from .normalise import AREA_SUFFIXES, CHAIN_SUFFIXES, OFFICE_SUFFIXES, label_key, strip_prefixes, strip_suffix
 
-__all__ = ["TOTAL", "ALL", "ALL_NAME", "Indicator", "Target", "Chain", "Area", "SizeBands", "OtherTarget",
+__all__ = ["TOTAL", "ALL", "Indicator", "Target", "Chain", "Area", "SizeBands", "OtherTarget",
            "Plan", "cn_count"]
 
 TOTAL = "全区"          # the area label of the district total in every tidy table, whatever the district
 ALL = "all"            # chain id of the sum of the plan's chains
 ALL_NAME_TEMPLATE = "{n}链合计"
-ALL_NAME = "四链合计"   # for the bundled four-chain plan; use Plan.all_name in general
 _CN_DIGITS = "零一二三四五六七八九十"
 
 

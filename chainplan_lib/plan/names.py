@@ -13,7 +13,7 @@ Not plan-specific, so kept here: 规上工业 (all above-size industry, the stat
 
 from __future__ import annotations
 
-from .load import default_plan, resolve_plan
+from .load import read_plan, user_plan_path
 from .model import ALL, TOTAL, Chain, Plan
 from .normalise import _t2s_table, label_key, normalise_label, strip_suffix
 
@@ -43,7 +43,7 @@ _INDUSTRY_KEYS = frozenset(label_key(a) for a in INDUSTRY_ALIASES)
 TRAD_TO_SIMP = _t2s_table()
 
 # ------------------------------------------------------------------------------ the default plan's names
-_DEFAULT: Plan = default_plan()
+_DEFAULT: Plan = read_plan(user_plan_path())  # TEMPORARY: goes when cleaning/actuals takes the plan
 CHAINS: tuple[Chain, ...] = _DEFAULT.chains
 CHAIN_NAMES: tuple[str, ...] = _DEFAULT.chain_names
 CHAIN_IDS: tuple[str, ...] = _DEFAULT.chain_ids
@@ -59,7 +59,7 @@ INDICATOR_LABELS: dict[str, str] = {i.id: i.label for i in _DEFAULT.indicators}
 _PLACE_SUFFIXES = ("街道", "镇", "乡")
 
 
-def area_label_table(plan: Plan | None = None) -> dict[str, str]:
+def area_label_table(plan: Plan) -> dict[str, str]:
     """Every spelling of an area the plan gives or implies → canonical area (全区 for the district total).
 
     Derived, not listed: each area's name and aliases, the stem of a town's or sub-district's name without
@@ -67,10 +67,9 @@ def area_label_table(plan: Plan | None = None) -> dict[str, str]:
     used), and the district's own name and aliases. For readers that search labels for area names
     (statistics reports print ``其中：罗家镇``); exact lookups use :func:`find_area`.
     """
-    p = resolve_plan(plan)
     table: dict[str, str] = {}
     stems: dict[str, set[str]] = {}
-    for a in p.areas:
+    for a in plan.areas:
         for label in (a.name, *a.aliases):
             table[normalise_label(label)] = a.name
         stem = strip_suffix(normalise_label(a.name), _PLACE_SUFFIXES)
@@ -79,7 +78,7 @@ def area_label_table(plan: Plan | None = None) -> dict[str, str]:
     for stem, names in stems.items():
         if len(names) == 1:
             table.setdefault(stem, next(iter(names)))
-    for label in (TOTAL, p.district, *p.district_aliases):
+    for label in (TOTAL, plan.district, *plan.district_aliases):
         table.setdefault(normalise_label(label), TOTAL)
     return table
 
@@ -90,12 +89,12 @@ AREA_ALIASES: dict[str, str] = area_label_table(_DEFAULT)
 # ------------------------------------------------------------------------------ lookups
 def find_chain(label: str, plan: Plan | None = None) -> Chain | None:
     """The chain a label names, or None. Accepts canonical names, ids and aliases, any spacing, Traditional."""
-    return resolve_plan(plan).find_chain(label)
+    return (plan or _DEFAULT).find_chain(label)  # TEMPORARY default: until cleaning/actuals takes the plan
 
 
 def find_area(label: str, plan: Plan | None = None) -> str | None:
     """Canonical area name for a label (镇/街道/园区, aliases, Traditional forms, office forms), or None."""
-    return resolve_plan(plan).find_area(label)
+    return (plan or _DEFAULT).find_area(label)  # TEMPORARY default: until cleaning/actuals takes the plan
 
 
 def find_industry(label: str) -> bool:
@@ -105,4 +104,4 @@ def find_industry(label: str) -> bool:
 
 def find_indicator(label: str, plan: Plan | None = None) -> str | None:
     """The indicator id ('revenue', 'enterprises', …) for a table's indicator label, or None."""
-    return resolve_plan(plan).find_indicator(label)
+    return (plan or _DEFAULT).find_indicator(label)  # TEMPORARY default: until cleaning/actuals takes the plan

@@ -1,7 +1,7 @@
 """Notebook and batch parameters, validated before anything runs: one clear line on a bad value.
 
-Years, chains and indicators are checked against the plan (``plan=None``: the default plan); every notebook
-declares a ``plan`` parameter (a plan file, None for the bundled one) and reads it with :func:`use_plan`.
+Years, chains and indicators are checked against the plan they are given; every notebook declares a ``plan``
+parameter (a plan file, None for the user's default) and reads it with :func:`plan_file`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import ParameterError
-from .load import resolve_plan
+from .load import read_plan, user_plan_path
 from .model import ALL, Plan
 from .model import TOTAL as DISTRICT
 
-__all__ = ["use_plan", "check_year", "check_year_or", "check_horizon", "check_chain", "check_chain_or", "check_rates", "check_tolerance", "check_path", "check_base_total",
+__all__ = ["plan_file", "check_year", "check_year_or", "check_horizon", "check_chain", "check_chain_or", "check_rates", "check_tolerance", "check_path", "check_base_total",
            "check_jobs", "check_indicator", "parse_assignments", "load_params_file",
            "check_batch_params", "install_short_errors", "ParameterError"]
 
@@ -32,57 +32,53 @@ def _whole_year(year: Any, name: str, use: str) -> int:
     return y
 
 
-def check_year(year: Any, name: str = "year", years: Iterable[int] | None = None, plan: Plan | None = None) -> int:
+def check_year(year: Any, name: str = "year", years: Iterable[int] | None = None, *, plan: Plan) -> int:
     """A plan year (the plan's years, e.g. 2023–2026) as int."""
-    years = tuple(years) if years is not None else resolve_plan(plan).years
+    years = tuple(years) if years is not None else plan.years
     y = _whole_year(year, name, f"one of {years[0]}–{years[-1]}")
     if y not in years:
         raise ParameterError(f"{name}={y} is outside the plan's years {years[0]}–{years[-1]}")
     return y
 
 
-def check_year_or(year: Any, name: str, default: str, plan: Plan | None = None) -> int:
+def check_year_or(year: Any, name: str, default: str, *, plan: Plan) -> int:
     """:func:`check_year`, with ``None`` meaning one of the plan's own years: ``default`` is ``"base"`` (the base
     year, 2023 for the bundled plan), ``"target"`` (the target year, 2026) or ``"first"`` / ``"last"`` (the table's
     first / last year). Notebook parameters default to None so that every plan's years work."""
-    p = resolve_plan(plan)
     if year is None:
-        year = {"base": p.base_year, "target": p.target_year, "first": p.years[0], "last": p.years[-1]}[default]
-    return check_year(year, name, plan=p)
+        year = {"base": plan.base_year, "target": plan.target_year, "first": plan.years[0], "last": plan.years[-1]}[default]
+    return check_year(year, name, plan=plan)
 
 
-def check_horizon(year: Any, name: str = "to_year", plan: Plan | None = None, beyond: int = 10) -> int:
+def check_horizon(year: Any, name: str = "to_year", *, plan: Plan, beyond: int = 10) -> int:
     """The last year of a projection: None → the plan's target year; else a whole year from the plan's last year
     up to ``beyond`` years after it (projections may look past the plan)."""
-    p = resolve_plan(plan)
     if year is None:
-        return p.target_year
-    lo, hi = p.years[-1], p.years[-1] + beyond
+        return plan.target_year
+    lo, hi = plan.years[-1], plan.years[-1] + beyond
     y = _whole_year(year, name, f"{lo}–{hi}")
     if not lo <= y <= hi:
         raise ParameterError(f"{name}={y}: projections run to a year from the plan's last year {lo} to {hi}")
     return y
 
 
-def check_chain_or(chain: Any, *, allow_all: bool = True, plan: Plan | None = None) -> str:
+def check_chain_or(chain: Any, *, allow_all: bool = True, plan: Plan) -> str:
     """:func:`check_chain`, with ``None`` meaning the plan's first chain (现代针纺 for the bundled plan)."""
-    p = resolve_plan(plan)
-    return check_chain(p.chain_ids[0] if chain is None else chain, allow_all=allow_all, plan=p)
+    return check_chain(plan.chain_ids[0] if chain is None else chain, allow_all=allow_all, plan=plan)
 
 
-def check_chain(chain: Any, *, allow_all: bool = True, plan: Plan | None = None) -> str:
+def check_chain(chain: Any, *, allow_all: bool = True, plan: Plan) -> str:
     """A chain id of the plan (textiles / metallurgy … for the bundled one) or 'all' (全区, sum of the chains).
 
     Accepts ids, Chinese names and aliases; returns the id.
     """
-    p = resolve_plan(plan)
-    if allow_all and str(chain).strip().lower() in {ALL, DISTRICT, "全部", "合计", p.all_name}:
+    if allow_all and str(chain).strip().lower() in {ALL, DISTRICT, "全部", "合计", plan.all_name}:
         return ALL
-    c = p.find_chain(str(chain)) if chain is not None else None
+    c = plan.find_chain(str(chain)) if chain is not None else None
     if c is None:
-        choices = ", ".join(p.chain_ids) + (", all (全区)" if allow_all else "")
+        choices = ", ".join(plan.chain_ids) + (", all (全区)" if allow_all else "")
         raise ParameterError(f"chain={chain!r} is not a known chain; use one of {choices} "
-                             f"or a Chinese name ({', '.join(p.chain_names)})")
+                             f"or a Chinese name ({', '.join(plan.chain_names)})")
     return c.id
 
 
@@ -153,10 +149,9 @@ def check_jobs(jobs: Any, name: str = "jobs") -> int | None:
     return n
 
 
-def check_indicator(indicator: Any, name: str = "indicator", plan: Plan | None = None) -> str:
-    p = resolve_plan(plan)
-    if indicator not in p.indicator_ids:
-        known = " or ".join(f"'{i.id}' ({i.unit})" for i in p.indicators)
+def check_indicator(indicator: Any, name: str = "indicator", *, plan: Plan) -> str:
+    if indicator not in plan.indicator_ids:
+        known = " or ".join(f"'{i.id}' ({i.unit})" for i in plan.indicators)
         raise ParameterError(f"{name}={indicator!r} must be {known}")
     return indicator
 
@@ -173,7 +168,7 @@ MAX_PARAMS_BYTES = 100_000     # a parameters file is a few lines
 
 # checks for parameters the notebooks declare, by name: the batch validates given values before any run
 # (each takes the value, the name and the plan the batch runs for)
-CHECKS: dict[str, Callable[[Any, str, Plan | None], Any]] = {
+CHECKS: dict[str, Callable[[Any, str, Plan], Any]] = {
     "chain": lambda v, n, p: check_chain(v, plan=p),
     "tolerance_pp": lambda v, n, p: check_tolerance(v, n),
     "scenario_rates": lambda v, n, p: check_rates(v, n),
@@ -252,7 +247,7 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
 
 def check_batch_params(given: Mapping[str, Any], declared: Mapping[str, set[str]], *,
                        reserved: Mapping[str, str] | None = None, year: int | None = None,
-                       plan: Plan | None = None) -> dict[str, Any]:
+                       plan: Plan) -> dict[str, Any]:
     """Validate batch parameters against what the notebooks declare (stem → names).
 
     A name no notebook declares is an error listing the known ones; a name the batch sets itself
@@ -274,31 +269,20 @@ def check_batch_params(given: Mapping[str, Any], declared: Mapping[str, set[str]
     return dict(given)
 
 
-def use_plan(plan: Any = None) -> Plan:
-    """A notebook's ``plan`` parameter: the plan file (path) this kernel works for, validated (a mistake is a
-    one-line :class:`~chainplan_lib.plan.load.PlanError`), made the default plan (``$CHAINPLAN_PLAN``) so every
-    library call without an explicit plan uses it; ``None`` keeps the default ($CHAINPLAN_PLAN or the bundled plan).
+def plan_file(plan: Any = None) -> Plan:
+    """A notebook's ``plan`` parameter as a :class:`~chainplan_lib.plan.model.Plan`: a plan file path (or a Plan),
+    validated (a mistake is a one-line :class:`~chainplan_lib.plan.load.PlanError`); ``None`` is the user's
+    default, ``$CHAINPLAN_PLAN`` or else the bundled plan (read here, at the notebook's edge, and nowhere deeper).
 
-    Call it before importing the rest of the library: the module-level names (``plan.names.CHAIN_IDS`` …) are
-    the default plan's as of their import, so changing the plan in a kernel that has already loaded them with
-    another plan is refused (restart the kernel)."""
-    import os
-
-    if plan is None:
-        return resolve_plan(None)
+    Nothing in the library holds a plan, so a kernel may open any number of plans, one after another or side by
+    side; the returned plan is what the notebook passes on."""
     if isinstance(plan, Plan):
-        p = plan
-    else:
-        if not isinstance(plan, (str, Path)) or not str(plan).strip():
-            raise ParameterError(f"plan={plan!r} is not a plan file path (a .toml file, or None for the default)")
-        p = resolve_plan(Path(plan))
-    names = sys.modules.get("chainplan_lib.plan.names")
-    loaded = getattr(names, "_DEFAULT", None)
-    if loaded is not None and loaded.path.resolve() != p.path.resolve():
-        raise ParameterError(f"plan={str(plan)!r}: this kernel already loaded the library with {loaded.path.name}; "
-                             "restart the kernel (Kernel → Restart) and run again to switch plans")
-    os.environ["CHAINPLAN_PLAN"] = str(p.path.resolve())
-    return p
+        return plan
+    if plan is None:
+        return read_plan(user_plan_path())
+    if not isinstance(plan, (str, Path)) or not str(plan).strip():
+        raise ParameterError(f"plan={plan!r} is not a plan file path (a .toml file, or None for the default)")
+    return read_plan(Path(plan))
 
 
 def install_short_errors() -> None:

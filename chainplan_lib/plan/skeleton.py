@@ -36,7 +36,7 @@ overall_section = "二、目标要求"
 path = "../raw/{district}_targets.txt"   # the annex table as extracted from the PDF, relative to this file
 title = "{district}重点产业链目标预测表"    # the table's title as printed
 unit = "亿元"
-section = "附件2"
+section = "附件N"
 
 [[indicators]]
 id = "revenue"
@@ -71,7 +71,7 @@ name = "某某镇"
 # year = {y1}
 # thresholds = [1, 5, 10]   # 亿元
 # counts = [20, 5, 2]       # 户
-# section = "附件1 ……"
+# section = "附件M ……"
 '''
 
 

@@ -15,21 +15,21 @@ import pandas as pd
 
 from ..analysis.growth import completion_rate
 from ..analysis.shares import HHI_THRESHOLDS
-from ..plan.load import resolve_plan
 from ..plan.model import ALL, Plan, cn_count
 from ..plan.model import TOTAL as DISTRICT
 from . import units as U
 from .escape import html_text
-from .tables import KIND_CN, check_cn, goal_text
+from .sources import goal_text
+from .targets import KIND_CN, check_cn
 
 __all__ = ["title_html", "briefing_title", "headline_table", "repairs_md", "synthetic_banner_html", "methods_md"]
 
 
-def briefing_title(year: int, plan: Plan | None = None, month: int | None = None) -> str:
+def briefing_title(year: int, plan: Plan, month: int | None = None) -> str:
     """The briefing's title, the district from the plan: 青山湖区制造业重点产业链2024年度简报, or for a 1—N月
     briefing (``month`` 2–11) 青山湖区制造业重点产业链2025年1—9月进度简报. The batch, the PDF, the Word file and
     the pages all use it."""
-    district = resolve_plan(plan).district
+    district = plan.district
     if month is None or int(month) >= 12:
         return f"{district}制造业重点产业链{year}年度简报"
     from ..analysis.progress import period_label
@@ -56,12 +56,11 @@ def synthetic_banner_html(text: str = SYNTHETIC_TEXT) -> str:
 
 
 def title_html(year: int, sources: list[str], synthetic: bool, today: date | None = None,
-               plan: Plan | None = None, month: int | None = None) -> str:
+               *, plan: Plan, month: int | None = None) -> str:
     """First-page block: title (:func:`briefing_title`), date, data sources (and the synthetic notice where it
     applies).
 
     `sources` are plain text (file names come from input) and are escaped here."""
-    plan = resolve_plan(plan)
     today = today or date.today()
     ref = "，".join(x for x in (plan.reference, plan.issued) if x)
     items = [html_text(f"《{plan.title}》{f'（{ref}）' if ref else ''}{_documents(plan)}")]
@@ -80,11 +79,10 @@ _SHORT = {"about": {"consistent": "一致", "more_ambitious": "更积极", "less
 
 
 def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd.DataFrame | None = None,
-                   plan: Plan | None = None) -> tuple[pd.DataFrame, dict]:
+                   *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """Per chain: target-year targets (亿元, 户), the targets' revenue CAGR and how it compares with the plan's
     overall goal (10%左右 …), the year's revenue target and, where a register gives it, the year's actual and 完成率
     (actual ÷ the same year's target). Every column names its unit."""
-    plan = resolve_plan(plan)
     tot = targets[targets["area"] == DISTRICT]
     y0, y1 = consistency.base_year, consistency.target_year
     g = consistency.overall_growth
@@ -128,9 +126,8 @@ def headline_table(targets: pd.DataFrame, consistency, year: int, comparison: pd
     return df, {"note": note, "units": {c: spec[c] for c in df.columns}}
 
 
-def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame, plan: Plan | None = None) -> str:
+def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame, *, plan: Plan) -> str:
     """Notes on the repairs made to the plan's annex table, in plain Chinese, with the evidence for each imputation."""
-    plan = resolve_plan(plan)
     counts = repairs["kind"].value_counts()
     kinds = "，".join(f"{KIND_CN.get(k, k)} {n} 处" for k, n in counts.items())
     lines = [f"{plan.table_section} 经 PDF 提取后存在错位、丢失和重复，清洗共处理 {len(repairs)} 处：{kinds}。"
@@ -160,13 +157,11 @@ def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFram
     return "\n".join(lines)
 
 
-def methods_md(tolerance_pp: float = 1.0, overall_growth: float | None = None, plan: Plan | None = None,
+def methods_md(tolerance_pp: float = 1.0, overall_growth: float | None = None, *, plan: Plan,
                qualifier: str | None = None) -> str:
     """The briefing's methods note — only the conventions of what the briefing shows — with the tolerance, the
     overall growth and its qualifier actually used (not the defaults; the plan's when not given)."""
     from ..analysis.consistency import qualifier_kind
-
-    plan = resolve_plan(plan)
     g = plan.overall_growth if overall_growth is None else float(overall_growth)
     q = plan.overall_qualifier if qualifier is None else qualifier
     tol = float(tolerance_pp)

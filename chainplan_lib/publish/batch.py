@@ -286,9 +286,9 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     del processed  # kept for older callers; see the docstring
     t_start = time.perf_counter()
     wall_start = time.time()
-    from ..plan.load import is_bundled, resolve_plan
+    from ..plan.load import as_plan, bundled_plan_path, is_bundled, read_plan
 
-    plan = resolve_plan(plan)
+    plan = as_plan(plan) if plan is not None else read_plan(bundled_plan_path())
     year = check_year(year, plan=plan)
     jobs = check_jobs(jobs)
     reg_dir = check_path(registers, "registers")
@@ -310,7 +310,7 @@ def run_brief(year: int, *, registers: str | Path | None = None, out: str | Path
     if params:  # checked before anything starts; without -p the notebooks are inspected while workers warm up
         declared = declared_parameters(sources)
         given = check_batch_params(dict(params), {k: set(v) for k, v in declared.items()},
-                                   reserved=BATCH_PARAMETERS, year=year)
+                                   reserved=BATCH_PARAMETERS, year=year, plan=plan)
     final = out_root.absolute() / str(year)
 
     nb_count = len(sources)

@@ -146,8 +146,6 @@ def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None
     kernel started ahead and never used killed at exit (:mod:`~chainplan_lib.publish.spare_kernel`), and the
     HTML exporters compiled (:func:`chainplan_lib.publish.render.prepare_exporters`) while the batch cleans."""
     os.environ[RUN_ENV] = run_tag
-    if plan_file:
-        os.environ["CHAINPLAN_PLAN"] = plan_file
     os.environ["JUPYTER_RUNTIME_DIR"] = jupyter_runtime
     for var in BLAS_THREADS:  # kernels inherit it: one BLAS thread each (unless the user set otherwise)
         os.environ.setdefault(var, "1")

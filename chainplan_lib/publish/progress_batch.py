@@ -88,10 +88,10 @@ def prepare(source: str | Path | None, year: int, month: int | None, plan: Any =
     ``source`` the run has no actuals (an empty table; the progress sections say none were supplied)."""
     from ..cleaning.actuals.clean import OUTPUT_FILES, actuals_bundle, clean_actuals, default_actuals_dir
     from ..cleaning.actuals.read import list_actuals_files
-    from ..plan.load import is_bundled, resolve_plan
+    from ..plan.load import as_plan, is_bundled
 
     month = check_brief_month(month)
-    if source is None and not is_bundled(resolve_plan(plan)):
+    if source is None and not is_bundled(as_plan(plan)):
         if month is not None:
             raise ParameterError(f"--month {month}: no 统计月报 given for this plan; pass them with --actuals DIR")
         return BatchActuals(Path("-"), clean_actuals([]), None, False, [], [])

@@ -243,10 +243,10 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
     """The report folder's front page: the briefing first (web page, PDF, Word), then every other page.
     ``heading``: the page's title (default: the yearly briefing's, naming the plan's district; a 1—N月
     briefing passes its own)."""
-    from ..plan.load import resolve_plan
+    from ..plan.load import as_plan
 
     titles = titles or _default_titles()
-    heading = heading or f"{resolve_plan(plan).district}制造业重点产业链 {year}年度简报"
+    heading = heading or f"{as_plan(plan).district}制造业重点产业链 {year}年度简报"
     site = Site.discover(out_dir, [r.name for r in runs], titles, year=year)
     by = {r.name: r for r in runs}
     docx = out_dir / site.docx if site.docx else None

@@ -78,9 +78,10 @@ class SampleActuals:
 
 def _targets_2023_2025(targets: pd.DataFrame | None) -> pd.DataFrame:
     if targets is None:
+        from ...plan.load import bundled_plan_path, read_plan  # TEMPORARY: until the sample takes the plan
         from ..targets.clean import load_targets
 
-        targets = load_targets()
+        targets = load_targets(plan=read_plan(bundled_plan_path()))
     t = targets[(targets["area"] == DISTRICT) & (targets["indicator"] == "revenue")]
     wide = t.pivot_table(index="year", columns="chain_id", values="value").reindex(columns=list(CHAIN_IDS))
     if not {2023, 2024, 2025} <= set(wide.index) or wide.loc[[2023, 2024, 2025]].isna().any().any():

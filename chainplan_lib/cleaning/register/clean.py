@@ -41,6 +41,7 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from ...errors import InputError
+from ...plan.model import Plan
 from .checks import PartResult, empty_reasons, parse_sheet, require_columns
 from .config import RegisterConfig, load_register_config
 from .dedupe import build_panel, deduplicate
@@ -56,11 +57,9 @@ from .output import (
 from .read import NotRegular, SheetTable, list_register_files, read_register_file
 from .schemas import (
     CLEAN_COLUMNS,
-    CLEAN_SCHEMA,
     DUPLICATE_COLUMNS,
     OUTPUT_FILES,
     PANEL_COLUMNS,
-    PANEL_SCHEMA,
     QUARANTINE_SCHEMA,
     QUARANTINE_TAIL,
     REASONS,
@@ -71,7 +70,7 @@ from .values import take_rows, text_frame
 __all__ = [
     "RegisterResult", "clean_registers", "parse_sheet", "deduplicate", "build_panel", "write_outputs",
     "CLEAN_COLUMNS", "QUARANTINE_TAIL", "DUPLICATE_COLUMNS", "PANEL_COLUMNS", "REASONS", "REASONS_CN",
-    "OUTPUT_FILES", "CLEAN_SCHEMA", "QUARANTINE_SCHEMA", "PANEL_SCHEMA", "WORKERS",
+    "OUTPUT_FILES", "QUARANTINE_SCHEMA", "WORKERS",
 ]
 
 WORKERS = min(os.cpu_count() or 1, 8)
@@ -80,16 +79,17 @@ _CLEAN_SOURCE = ["year", "uscc", "name", "area", "chain_id", "industry_code", "i
 
 
 def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
-                    config: str | Path | None = None, plan=None) -> RegisterResult:
+                    config: str | Path | None = None, plan: Plan) -> RegisterResult:
     """Clean register files (workbooks / .csv, or folders of them) into a clean table, quarantine and panel.
 
     With ``out_dir`` the five outputs are written there (all computed first, then each written to a
     temporary file in ``out_dir`` and renamed into place); with ``None`` nothing is written. ``out_dir`` may
     not be an existing file, lie under ``data/raw`` or be one of the input folders (checked before reading).
     ``config`` is an alternative industry_chains.toml (headings, threshold); ``plan`` the plan whose chains,
-    industry codes and areas the rows are read against (a Plan or a plan file; default: the default plan).
+    industry codes and areas the rows are read against (its schemas: ``result.plan`` and
+    :func:`~chainplan_lib.cleaning.register.schemas.register_names`).
     """
-    cfg = load_register_config(config, plan)
+    cfg = load_register_config(config, plan=plan)
     inputs = [Path(p) for p in inputs]
     if out_dir is not None:
         check_out_dir(Path(out_dir), inputs)
@@ -134,7 +134,7 @@ def clean_registers(inputs: list[Path], out_dir: Path | None = None, *,
         panel = build_panel(clean, plan=cfg.plan)
         quarantine, duplicates = fut_q.result(), fut_d.result()
     summary = summarise(sheet, failed, dropped, why, tables, blanks, clean, quarantine, duplicates, cfg)
-    result = RegisterResult(clean, quarantine, duplicates, panel, summary)
+    result = RegisterResult(clean, quarantine, duplicates, panel, summary, cfg.plan)
     if out_dir is not None:
         result.written = write_outputs(result, Path(out_dir))
     return result

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
-from ...plan.load import resolve_plan
 from ...plan.model import Plan
 from ...plan.names import normalise_label
 
@@ -66,12 +65,12 @@ def norm_key(text: str) -> str:
     return normalise_label(text).lower()
 
 
-def load_register_config(path: str | Path | None = None, plan: Plan | str | Path | None = None) -> RegisterConfig:
+def load_register_config(path: str | Path | None = None, *, plan: Plan) -> RegisterConfig:
     """The register config (accepted headings, threshold) with the plan's chains, areas and industry codes.
 
-    ``plan``: a :class:`~chainplan_lib.plan.model.Plan` or a plan file (default: the default plan).
+    ``plan``: the :class:`~chainplan_lib.plan.model.Plan` whose chains, industry codes and areas rows are read for.
     """
-    return _load_config(str(path or REGISTER_CONFIG_FILE), resolve_plan(plan))
+    return _load_config(str(path or REGISTER_CONFIG_FILE), plan)
 
 
 @lru_cache(maxsize=8)

@@ -116,7 +116,7 @@ def _codes(s: pd.Series, categories) -> np.ndarray:
     return pd.Categorical(s, categories=list(categories)).codes.astype(np.int32)
 
 
-def build_panel(clean: pd.DataFrame, years: list[int] | None = None, plan: Plan | str | None = None) -> pd.DataFrame:
+def build_panel(clean: pd.DataFrame, years: list[int] | None = None, *, plan: Plan) -> pd.DataFrame:
     """Above-size enterprises and their revenue (亿元) per year × chain × area, with 全区 rows.
 
     Every chain (the plan's and ``other``) × area (全区 first, then the plan's areas) × year is present, zeros

@@ -22,6 +22,7 @@ import pyarrow.csv as pcsv
 from ...errors import InputError
 from ...files.cellsafety import neutralise_frame
 from ...paths import guard_not_raw
+from ...plan.model import Plan
 from .config import RegisterConfig
 from .read import SheetTable
 from .schemas import DUPLICATE_COLUMNS, OUTPUT_FILES, QUARANTINE_SCHEMA, QUARANTINE_TAIL, REASONS
@@ -40,6 +41,7 @@ class RegisterResult:
     duplicates: pd.DataFrame
     panel: pd.DataFrame
     summary: dict
+    plan: Plan
     written: list[Path] = field(default_factory=list)
 
     def summary_text(self) -> str:

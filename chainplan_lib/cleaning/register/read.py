@@ -29,7 +29,7 @@ import pyarrow.csv as pcsv
 
 from ...errors import InputError
 from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
-from .config import RegisterConfig, load_register_config
+from .config import RegisterConfig
 from .header import (
     HEADER_SCAN_ROWS,
     YEAR_IN_TEXT,
@@ -231,9 +231,9 @@ def list_register_files(inputs: list[Path] | list[str]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def read_register_file(path: Path, cfg: RegisterConfig | None = None) -> list[SheetTable]:
-    """Every sheet of ``path`` that holds a register, header found and columns mapped."""
-    cfg = cfg or load_register_config()
+def read_register_file(path: Path, cfg: RegisterConfig) -> list[SheetTable]:
+    """Every sheet of ``path`` that holds a register, header found and columns mapped (``cfg``: the register
+    config for a plan, :func:`~chainplan_lib.cleaning.register.config.load_register_config`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:

@@ -9,11 +9,11 @@ header, alias and Traditional town names, full-width characters, mixed units, ba
 duplicates, a subtotal, a note, a blank row). :func:`write_sample` writes an .xlsx and a GBK-encoded .csv
 copy of it (or one file: .xlsx, .csv or a legacy .xls). Every name contains 示例, every title row and file name says SYNTHETIC: none of it is real.
 
-For any plan (``plan=None``: the default plan): chains, areas, the district and the industry codes come from the
-plan file. The bundled plan's chains draw from hand-picked GB/T 4754 classes and firm-name words
-(:data:`CLASSES`, :data:`KIND`, keyed by its chain ids — sample vocabulary, not plan data); another plan's
-chains draw classes from their own ``industry_codes`` and words from their names, and its towns' spellings
-are derived from the plan's names the way the normaliser reads them.
+For any plan: chains, areas, the district and the industry codes come from the plan file. Hand-picked GB/T 4754
+classes, firm-name words and the spellings offices use for each chain and area — sample vocabulary, not plan
+data — are read from ``<plan file stem>.sample.toml`` beside the plan when there is one (the bundled plan has
+``data/plans/qingshanhu-2024.sample.toml``); otherwise a chain draws classes from its own ``industry_codes`` and
+words from its name, and the towns' spellings are derived from the plan's names the way the normaliser reads them.
 """
 
 from __future__ import annotations
@@ -29,13 +29,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ...errors import ParameterError
-from ...plan.load import resolve_plan
 from ...plan.model import TOTAL as DISTRICT
 from ...plan.model import Plan
-from ...plan.names import AREAS
 from .uscc import make_usccs
 
-__all__ = ["SampleRegister", "sample_register", "write_sample", "large_register", "TARGETS_INPUT_SCHEMA",
+__all__ = ["SampleRegister", "sample_register", "write_sample", "large_register", "vocabulary_file",
            "XLSX_COLUMNS", "CSV_COLUMNS"]
 
 THRESHOLD_WAN = 2000.0
@@ -45,33 +43,36 @@ NOTE = "注：本表为 chainplan 生成的示例数据（SYNTHETIC），企业�
 XLSX_COLUMNS = ["序号", "企业名称", "统一社会信用代码", "所属镇（街道）", "国民经济行业代码", "国民经济行业名称", "营业收入（万元）", "产业链"]
 CSV_COLUMNS = ["单位详细名称", "信用代码", "乡镇街道", "行业代码", "行业类别", "主营业务收入", "统计年度"]
 
-CLASSES: dict[str, list[tuple[str, str]]] = {  # GB/T 4754-2017 classes drawn for each chain
-    "textiles": [("1711", "棉纺纱加工"), ("1713", "棉印染精加工"), ("1761", "针织或钩针编织物织造"),
-                 ("1762", "针织或钩针编织物印染精加工"), ("1819", "其他机织服装制造"),
-                 ("1829", "其他针织或钩针编织服装制造"), ("1830", "服饰制造"), ("1951", "纺织面料鞋制造")],
-    "metallurgy": [("3011", "水泥制造"), ("3021", "水泥制品制造"), ("3120", "炼钢"), ("3130", "钢压延加工"),
-                   ("3252", "铝压延加工"), ("3311", "金属结构制造")],
-    "electronics": [("3831", "电线、电缆制造"), ("3872", "照明灯具制造"), ("3921", "通信系统设备制造"),
-                    ("3976", "光电子器件制造"), ("3982", "电子电路制造"), ("4011", "工业自动控制系统装置制造")],
-    "food_pharma": [("1391", "淀粉及淀粉制品制造"), ("1411", "糕点、面包制造"), ("1431", "米、面制品制造"),
-                    ("1524", "含乳饮料和植物蛋白饮料制造"), ("2720", "化学药品制剂制造"), ("2740", "中成药生产")],
-    "other": [("2231", "纸和纸板容器制造"), ("2319", "包装装潢及其他印刷"), ("2641", "涂料制造"),
-              ("2929", "塑料零件及其他塑料制品制造"), ("3484", "机械零部件加工"), ("3670", "汽车零部件及配件制造")],
-}
-KIND = {"textiles": ["纺织", "针织", "服饰", "织造"], "metallurgy": ["建材", "钢构", "金属制品", "新材料"],
-        "electronics": ["电子", "光电", "电气", "智能科技"], "food_pharma": ["食品", "药业", "生物", "饮品"],
-        "other": ["包装", "塑业", "机械", "化工"]}
+# Firms outside every chain (chain_id 'other'): common GB/T 4754-2017 classes and name words, for any plan.
+OTHER_CLASSES = [("2231", "纸和纸板容器制造"), ("2319", "包装装潢及其他印刷"), ("2641", "涂料制造"),
+                 ("2929", "塑料零件及其他塑料制品制造"), ("3484", "机械零部件加工"), ("3670", "汽车零部件及配件制造")]
+OTHER_KIND = ["包装", "塑业", "机械", "化工"]
+OTHER_LABELS = ["其他"]
 TRADE = list("恒达华鑫泰丰源盛兴宏博瑞德信嘉诚安康明远通祥润和佳美新越晨锦")
-CHAIN_LABELS = {"textiles": ["现代针纺", "纺织服装", "现代针纺产业链"], "metallurgy": ["冶金建材", "冶金建材产业链"],
-                "electronics": ["电子信息", "电子信息产业链"], "food_pharma": ["食品医药", "食品医药产业链"],
-                "other": ["其他"]}
-AREA_ALIASES = {"罗家镇": ["罗家", "羅家鎮", "青山湖区罗家镇"], "高新园区": ["高新区", "青山湖高新区", "高新技术产业开发区"],
-                "南钢街道": ["南鋼街道", "南钢"], "京东镇": ["京東鎮", "京东"], "湖坊镇": ["湖坊"], "塘山镇": ["塘山"],
-                "上海路街道": ["上海路街道办事处"], "青山路街道": ["青山路"], "站东街道": ["站东"]}
-# Classes for firms outside every chain, used where the plan maps none of them to a chain.
+# Classes for firms outside every chain, used where the plan maps none of the above to a chain.
 OTHER_FALLBACK = [("2110", "木质家具制造"), ("2411", "文具制造"), ("4119", "其他日用杂品制造"), ("2231", "纸和纸板容器制造"),
                   ("2319", "包装装潢及其他印刷"), ("4190", "其他未列明制造业")]
-UNKNOWN_TOWNS = ("青云谱镇", "东湖镇", "西湖乡")   # towns of another district, for the area_unknown row
+UNKNOWN_TOWNS = ("外区示例镇", "邻县示例乡", "示例街道办")   # towns of no plan, for the area_unknown row
+STREETS = ("示例大道", "示例路", "示例东路", "示例西路")        # addresses of large registers
+
+
+def vocabulary_file(plan: Plan) -> Path:
+    """Where a plan's sample vocabulary may lie: ``<plan file stem>.sample.toml`` beside the plan file."""
+    return plan.path.with_name(f"{plan.path.stem}.sample.toml")
+
+
+def _sample_vocabulary(plan: Plan) -> dict:
+    """The plan's sample vocabulary file (hand-picked classes, name words and spellings per chain and area), or
+    an empty one: sample data kept with the plan's data, never in the code."""
+    path = vocabulary_file(plan)
+    if not path.is_file():
+        return {}
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ParameterError(f"{path}: not a readable sample vocabulary ({exc})") from None
 
 
 def _targets_schema(plan: Plan) -> pa.DataFrameSchema:
@@ -82,9 +83,6 @@ def _targets_schema(plan: Plan) -> pa.DataFrameSchema:
         "area": pa.Column(str, pa.Check.isin(plan.areas_with_total)),
         "value": pa.Column(float, pa.Check.ge(0), coerce=True),
     }, strict=False)
-
-
-TARGETS_INPUT_SCHEMA = _targets_schema(resolve_plan(None))  # the default plan's
 
 
 @dataclass(frozen=True)
@@ -99,41 +97,47 @@ class _Vocab:
     district: str
     city: str
     unknown_town: str
+    streets: tuple[str, ...]
 
 
 def _vocab(plan: Plan) -> _Vocab:
     code_map = plan.industry_code_map()
+    given = _sample_vocabulary(plan)
+    given_chains, given_areas = given.get("chains", {}), given.get("areas", {})
 
     def mapped(code: str) -> bool:
         return any(code[:k] in code_map for k in (4, 3, 2))
 
     classes, kind, labels = {}, {}, {}
     for c in plan.chains:
-        if c.id in CLASSES and all(mapped(x[0]) and code_map.get(x[0][:2], c.id) == c.id for x in CLASSES[c.id]):
-            classes[c.id], kind[c.id], labels[c.id] = CLASSES[c.id], KIND[c.id], CHAIN_LABELS[c.id]
+        g = given_chains.get(c.id)
+        own = [tuple(x) for x in g["classes"]] if g else []
+        if own and all(mapped(x[0]) and code_map.get(x[0][:2], c.id) == c.id for x in own):
+            classes[c.id], kind[c.id], labels[c.id] = own, list(g["kinds"]), list(g["labels"])
             continue
         own = [(x if len(x) == 4 else (x + "1" * (4 - len(x))), f"{c.name}相关制造（示例行业）") for x in c.industry_codes]
         classes[c.id] = own or [("4190", f"{c.name}相关制造（示例行业）")]
         kind[c.id] = [c.name, f"{c.name}科技", f"{c.name[:2]}实业", f"{c.name[:2]}制造"]
         labels[c.id] = [c.name, f"{c.name}产业链", *c.aliases]
-    others = [x for x in CLASSES["other"] if not mapped(x[0])]
+    others = [x for x in OTHER_CLASSES if not mapped(x[0])]
     if len(others) < 4:
         others += [x for x in OTHER_FALLBACK if not mapped(x[0]) and x not in others]
-    classes["other"], kind["other"], labels["other"] = others, KIND["other"], CHAIN_LABELS["other"]
+    classes["other"], kind["other"], labels["other"] = others, OTHER_KIND, OTHER_LABELS
     aliases = {}
     for a in plan.areas:
-        given = AREA_ALIASES.get(a.name)
-        if given and all(plan.find_area(x) == a.name for x in given):
-            aliases[a.name] = given
+        spelt = given_areas.get(a.name)
+        if spelt and all(plan.find_area(x) == a.name for x in spelt):
+            aliases[a.name] = list(spelt)
             continue
         cand = [a.name[:-len(suf)] for suf in ("街道", "镇", "乡", "园区") if a.name.endswith(suf) and len(a.name) > len(suf) + 1]
         cand += [f"{plan.district}{a.name}", *a.aliases]
         cand += [f"{a.name}办事处"] if a.name.endswith("街道") else [f"{a.name}人民政府"]
         aliases[a.name] = [x for x in dict.fromkeys(cand) if plan.find_area(x) == a.name] or [a.name]
     m = re.match(r"^(?:.{2,7}?省)?(.{2,4}?)市", plan.issuer or "")
-    city = m.group(1) if m else re.sub(r"(县|区|市)$", "", plan.district)
-    town = next(t for t in UNKNOWN_TOWNS if plan.find_area(t) is None)
-    return _Vocab(classes, kind, labels, aliases, plan.area_names, plan.district, city, town)
+    city = given.get("city") or (m.group(1) if m else re.sub(r"(县|区|市)$", "", plan.district))
+    town = next(t for t in (*given.get("unknown_towns", ()), *UNKNOWN_TOWNS) if plan.find_area(t) is None)
+    streets = tuple(given.get("streets", STREETS))
+    return _Vocab(classes, kind, labels, aliases, plan.area_names, plan.district, city, town, streets)
 
 
 @dataclass
@@ -227,10 +231,9 @@ def _render(wan: np.ndarray, style: np.ndarray, unit: str) -> tuple[np.ndarray, 
 
 
 def sample_register(year: int, seed: int = 0, targets: pd.DataFrame | None = None,
-                    plan: Plan | str | Path | None = None) -> SampleRegister:
+                    *, plan: Plan) -> SampleRegister:
     """The synthetic register for ``year`` of a plan (see the module docstring); same seed, same register.
     ``targets``: the plan's target table (default: cleaned from the plan's raw table)."""
-    plan = resolve_plan(plan)
     vocab = _vocab(plan)
     rng = np.random.default_rng([seed, year])
     cells = _targets(targets, year, plan)
@@ -429,8 +432,8 @@ WRITERS = {".xlsx": _write_xlsx, ".xls": _write_xls, ".csv": _write_csv}
 
 
 def write_sample(year: int, *, seed: int = 0, out: Path, targets: pd.DataFrame | None = None,
-                 overwrite: bool = False, plan: Plan | str | Path | None = None) -> list[Path]:
-    """Write the synthetic register for ``year`` of a plan (default: the default plan) and return the paths.
+                 overwrite: bool = False, plan: Plan) -> list[Path]:
+    """Write the synthetic register for ``year`` of a plan and return the paths.
 
     ``out`` is a folder (then ``synthetic_register_{year}.xlsx`` and ``synthetic_register_{year}_gbk.csv``
     are written into it) or one file path ending .xlsx, .xls or .csv whose name contains 'synthetic'. Existing
@@ -451,7 +454,7 @@ def write_sample(year: int, *, seed: int = 0, out: Path, targets: pd.DataFrame |
 
 
 # ------------------------------------------------------------------------------------------- big
-def large_register(n: int, year: int = 2024, seed: int = 0, wide: bool = False) -> pd.DataFrame:
+def large_register(n: int, year: int = 2024, seed: int = 0, wide: bool = False, *, plan: Plan) -> pd.DataFrame:
     """``n`` synthetic register rows (strings, office headings) for speed tests: no targets, light soiling.
 
     About 1 % of rows carry each kind of dirt (lower-case codes, bad check characters, alias and
@@ -460,28 +463,29 @@ def large_register(n: int, year: int = 2024, seed: int = 0, wide: bool = False) 
     (法定代表人, 详细地址, 登记注册类型, 利润总额, 从业人员, 资产总计, 联系电话), which the cleaner carries
     along but does not parse.
     """
+    vocab = _vocab(plan)
     rng = np.random.default_rng([seed, year, n])
-    chains = list(CLASSES)
+    chains = list(vocab.classes)
     chain = np.asarray(chains)[rng.integers(0, len(chains), n)]
     klass = rng.integers(0, 6, n)
     wan = np.round(np.where(rng.random(n) < 0.8, 2000 + rng.lognormal(8, 1.2, n), rng.uniform(100, 1999, n)), 1)
     firm = pd.Series(np.arange(n)).astype(str).str.zfill(7)
     cols = {
         "序号": pd.Series(np.arange(1, n + 1)).astype(str),
-        "企业名称": "南昌示例" + firm + "号企业有限公司",
+        "企业名称": f"{vocab.city}示例" + firm + "号企业有限公司",
         "统一社会信用代码": pd.Series(make_usccs(rng, n)),
-        "所在镇街": pd.Series(np.asarray(AREAS)[rng.integers(0, len(AREAS), n)]),
-        "行业代码": pd.Series(_lookup({c: [x[0] for x in v] for c, v in CLASSES.items()}, chain, klass)),
-        "行业名称": pd.Series(_lookup({c: [x[1] for x in v] for c, v in CLASSES.items()}, chain, klass)),
+        "所在镇街": pd.Series(np.asarray(vocab.areas)[rng.integers(0, len(vocab.areas), n)]),
+        "行业代码": pd.Series(_lookup({c: [x[0] for x in v] for c, v in vocab.classes.items()}, chain, klass)),
+        "行业名称": pd.Series(_lookup({c: [x[1] for x in v] for c, v in vocab.classes.items()}, chain, klass)),
         "营业收入（万元）": pd.Series(wan).astype(str),
         "年份": pd.Series([str(year)] * n),
     }
     if wide:
         surname, given = np.asarray(list("王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗")), np.asarray(list(TRADE))
-        roads = np.asarray(["京东大道", "民强路", "湖滨东路", "塘山大道", "高新大道", "罗家集路", "青山路", "上海路"])
+        roads = np.asarray(vocab.streets)
         cols.update({
             "法定代表人": pd.Series(surname[rng.integers(0, 20, n)]) + given[rng.integers(0, len(given), n)],
-            "详细地址": "南昌市青山湖区" + pd.Series(roads[rng.integers(0, len(roads), n)])
+            "详细地址": f"{vocab.city}市{vocab.district}" + pd.Series(roads[rng.integers(0, len(roads), n)])
                         + pd.Series(rng.integers(1, 2000, n)).astype(str) + "号（示例）",
             "登记注册类型": pd.Series(np.asarray(["有限责任公司", "股份有限公司", "私营企业", "外商投资企业"])[
                 rng.integers(0, 4, n)]),
@@ -496,8 +500,9 @@ def large_register(n: int, year: int = 2024, seed: int = 0, wide: bool = False) 
     low, bad = pos(0.00, 0.01), pos(0.01, 0.02)
     df.loc[low, "统一社会信用代码"] = df.loc[low, "统一社会信用代码"].str.lower()
     df.loc[bad, "统一社会信用代码"] = df.loc[bad, "统一社会信用代码"].str.slice(0, 17) + "Z"
-    df.loc[pos(0.02, 0.03), "所在镇街"] = "高新区"
-    df.loc[pos(0.03, 0.04), "所在镇街"] = "羅家鎮"
+    spelt = [x for a in vocab.areas for x in vocab.area_aliases.get(a, [])[:2] if x != a]
+    df.loc[pos(0.02, 0.03), "所在镇街"] = spelt[0] if spelt else vocab.areas[0]
+    df.loc[pos(0.03, 0.04), "所在镇街"] = spelt[1] if len(spelt) > 1 else vocab.areas[-1]
     yi, cm = pos(0.04, 0.05), pos(0.05, 0.06)
     df.loc[yi, "营业收入（万元）"] = (pd.Series(wan[yi] / 1e4).round(5).astype(str) + "亿").to_numpy()
     df.loc[cm, "营业收入（万元）"] = _grouped(pd.Series(wan[cm]), 1).to_numpy()

@@ -14,15 +14,14 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ...plan.load import resolve_plan
 from ...plan.model import Plan
 from ...plan.names import DISTRICT, OTHER_CHAIN
 from .values import arrow_strings, matches, utf8_lengths
 
 __all__ = [
-    "OTHER_NAME", "OTHER_ID", "CHAIN_IDS_ALL", "CHAIN_NAME_BY_ID", "AREA_CATEGORIES", "CLEAN_COLUMNS",
+    "OTHER_NAME", "OTHER_ID", "CLEAN_COLUMNS",
     "QUARANTINE_TAIL", "DUPLICATE_COLUMNS", "PANEL_COLUMNS", "OUTPUT_FILES", "REASONS", "REASONS_CN",
-    "FIELD_LABELS_CN", "CLEAN_SCHEMA", "QUARANTINE_SCHEMA", "PANEL_SCHEMA", "RegisterNames", "register_names",
+    "FIELD_LABELS_CN", "QUARANTINE_SCHEMA", "RegisterNames", "register_names",
 ]
 
 OTHER_NAME, OTHER_ID = OTHER_CHAIN
@@ -140,17 +139,9 @@ def _names(plan: Plan) -> RegisterNames:
     return RegisterNames(plan, ids, names, areas, (DISTRICT, *areas), clean, panel)
 
 
-def register_names(plan: Plan | str | None = None) -> RegisterNames:
-    """The register's names and schemas for ``plan`` (default: the default plan), built once per plan."""
-    return _names(resolve_plan(plan))
-
-
-_DEFAULT = register_names()
-CHAIN_IDS_ALL = _DEFAULT.chain_ids_all        # the default plan's (see register_names for another plan)
-CHAIN_NAME_BY_ID = _DEFAULT.chain_name_by_id
-AREA_CATEGORIES = _DEFAULT.area_categories
-CLEAN_SCHEMA = _DEFAULT.clean_schema
-PANEL_SCHEMA = _DEFAULT.panel_schema
+def register_names(plan: Plan) -> RegisterNames:
+    """The register's names and schemas for ``plan``, built once per plan."""
+    return _names(plan)
 
 
 QUARANTINE_SCHEMA = pa.DataFrameSchema({
@@ -164,7 +155,6 @@ QUARANTINE_SCHEMA = pa.DataFrameSchema({
 })
 
 # pandera imports its pandas backends (and hypothesis) on the first validate, ~0.5 s: validating an empty
-# panel here makes that part of importing this module rather than of the first register cleaned.
-PANEL_SCHEMA.validate(pd.DataFrame({
-    "year": pd.Series(dtype=np.int64), "chain_id": pd.Series(dtype="str"), "area": pd.Series(dtype="str"),
-    "enterprises": pd.Series(dtype=np.int64), "revenue_yi": pd.Series(dtype=float), "chain": pd.Series(dtype="str")}))
+# frame here makes that part of importing this module rather than of the first register cleaned.
+pa.DataFrameSchema({"year": pa.Column(np.int64, pa.Check.ge(0)), "chain_id": pa.Column("str")}).validate(
+    pd.DataFrame({"year": pd.Series(dtype=np.int64), "chain_id": pd.Series(dtype="str")}))

@@ -20,7 +20,7 @@ positions, values or names are hard-coded:
   hold it, those areas are left ``missing``; anything else is a :class:`ReconciliationError`.
 
 Output: one row per chain × year × indicator × area, columns
-``chain, chain_id, year, indicator, area, value, source`` (see :data:`TARGETS_SCHEMA`).
+``chain, chain_id, year, indicator, area, value, source`` (see :func:`targets_schema`).
 """
 
 from __future__ import annotations
@@ -36,12 +36,11 @@ import pandera.pandas as pa
 from ...errors import InputError, ReconciliationError
 from ...files.atomic import atomic_path
 from ...files.cellsafety import neutralise_frame
-from ...plan.load import resolve_plan
 from ...plan.model import TOTAL, Plan
 from .read import REPAIR_COLUMNS, RawRow, RepairLog, parse_raw, parse_value, read_raw_text
 
 __all__ = [
-    "TARGET_COLUMNS", "REPAIR_COLUMNS", "CHECK_COLUMNS", "TARGETS_SCHEMA", "SOURCES", "targets_schema",
+    "TARGET_COLUMNS", "REPAIR_COLUMNS", "CHECK_COLUMNS", "SOURCES", "targets_schema",
     "RawRow", "TargetsResult", "read_raw_text", "parse_raw", "clean_targets", "write_targets",
     "load_targets", "raw_rows_frame", "reconcile", "check_text_targets",
 ]
@@ -77,12 +76,9 @@ def _schema(plan: Plan) -> pa.DataFrameSchema:
     )
 
 
-def targets_schema(plan: Plan | str | None = None) -> pa.DataFrameSchema:
+def targets_schema(plan: Plan) -> pa.DataFrameSchema:
     """The tidy target table's schema for a plan (its chains, years, indicators, areas); built once per plan."""
-    return _schema(resolve_plan(plan))
-
-
-TARGETS_SCHEMA = targets_schema()  # the default plan's
+    return _schema(plan)
 
 
 @dataclass
@@ -105,13 +101,14 @@ class _Block:
 
 @dataclass
 class TargetsResult:
-    """The cleaned table, its repairs log and its reconciliation checks."""
+    """The cleaned table, its repairs log and its reconciliation checks, for a plan (``.plan``)."""
 
     table: pd.DataFrame
     repairs: pd.DataFrame
     checks: pd.DataFrame
     source_file: str
     encoding: str
+    plan: Plan
 
     def summary(self) -> str:
         t = self.table
@@ -321,11 +318,10 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     return out[CHECK_COLUMNS]
 
 
-def check_text_targets(table: pd.DataFrame, plan: Plan | str | None = None) -> pd.DataFrame:
+def check_text_targets(table: pd.DataFrame, *, plan: Plan) -> pd.DataFrame:
     """The table's 全区 rows against the targets the plan's text states (``[[chains.targets]]``), in the
     indicator's unit; check ``table_<year>_vs_text``. Reported, not forced. Targets without a row (an excerpt
     cleaned with ``complete=False``) are not checked: a complete table has a row for every one."""
-    plan = resolve_plan(plan)
     want = {(t.chain_id, t.year, t.indicator): t for t in plan.text_targets()}
     rows = []
     tt = table[(table["area"] == DISTRICT) & table["year"].isin({k[1] for k in want})]
@@ -347,20 +343,19 @@ def check_text_targets(table: pd.DataFrame, plan: Plan | str | None = None) -> p
 # --------------------------------------------------------------------------------------------- API
 
 
-def clean_targets(raw: str | Path | None = None, *, plan: Plan | str | Path | None = None,
+def clean_targets(raw: str | Path | None = None, *, plan: Plan,
                   complete: bool = True) -> TargetsResult:
     """Clean a plan's annex table (default: the one its plan file names) into the tidy table, repairs log
     and checks.
 
-    ``plan``: a Plan or a plan file (default: the default plan). Values in the indicators' units (revenue in
+    ``plan``: the :class:`~chainplan_lib.plan.model.Plan` whose table it is. Values in the indicators' units (revenue in
     亿元, enterprises in 户 …). Raises :class:`InputError` (naming file, line, cell) for input that cannot be
     read honestly. ``complete=False`` accepts a table that covers only some chain × year × indicator rows
     (used for excerpts); by default every one (chains × years × indicators of the plan) must be there.
     """
-    plan = resolve_plan(plan)
     path = _raw_path(raw, plan)
     log = RepairLog(str(path))
-    rows, encoding = parse_raw(path, log, plan)
+    rows, encoding = parse_raw(path, log, plan=plan)
     blocks = _blocks(rows, path, log, plan)
     for b in blocks:
         for r in b.rows:
@@ -389,7 +384,7 @@ def clean_targets(raw: str | Path | None = None, *, plan: Plan | str | Path | No
         table = targets_schema(plan).validate(table.astype({"year": int, "value": float}))
     except (pa.errors.SchemaError, ValueError) as exc:  # the reader should have caught it: still one line
         raise InputError(f"cleaned table fails its schema: {str(exc).splitlines()[0]}", file=path) from None
-    checks = pd.concat([reconcile(table), check_text_targets(table, plan)], ignore_index=True)
+    checks = pd.concat([reconcile(table), check_text_targets(table, plan=plan)], ignore_index=True)
     for _, c in checks[checks["status"] != "ok"].iterrows():
         log.add("check_failed", None, f"{c['check']}：{c['detail']}", "如实报告，未强行改数",
                 "印出的数字彼此不一致，应由人来核定", chain=c["chain"],
@@ -398,7 +393,7 @@ def clean_targets(raw: str | Path | None = None, *, plan: Plan | str | Path | No
     if len(unreconciled):
         c = unreconciled.iloc[0]
         raise ReconciliationError(f"{c['chain']} {c['year']} {c['indicator']}: {c['detail']}", file=path)
-    return TargetsResult(table, log.frame(), checks, str(path), encoding)
+    return TargetsResult(table, log.frame(), checks, str(path), encoding, plan)
 
 
 def _raw_path(raw: str | Path | None, plan: Plan) -> Path:
@@ -407,7 +402,7 @@ def _raw_path(raw: str | Path | None, plan: Plan) -> Path:
 
 
 def write_targets(raw: str | Path | None = None, out: str | Path | None = None, *,
-                  plan: Plan | str | Path | None = None) -> TargetsResult:
+                  plan: Plan) -> TargetsResult:
     """Clean and write ``targets.csv`` plus ``targets_repairs.csv`` and ``targets_checks.csv`` beside it.
 
     Each file is written to a temp file and renamed, so a failure leaves no half-written output.
@@ -426,7 +421,7 @@ def write_targets(raw: str | Path | None = None, out: str | Path | None = None, 
     return result
 
 
-def load_targets(path: str | Path | None = None, plan: Plan | str | Path | None = None) -> pd.DataFrame:
+def load_targets(path: str | Path | None = None, *, plan: Plan) -> pd.DataFrame:
     """The tidy target table: read and validated (against the plan's names) from a targets CSV, or cleaned from
     the plan's raw table.
 
@@ -445,9 +440,8 @@ def load_targets(path: str | Path | None = None, plan: Plan | str | Path | None 
         raise InputError(f"not a valid targets table: {str(exc).splitlines()[0]}", file=path) from None
 
 
-def raw_rows_frame(raw: str | Path | None = None, plan: Plan | str | Path | None = None) -> pd.DataFrame:
+def raw_rows_frame(raw: str | Path | None = None, *, plan: Plan) -> pd.DataFrame:
     """The extraction's data rows as printed (line, label, year, indicator, cells) — for showing raw vs clean."""
-    plan = resolve_plan(plan)
     rows, _ = parse_raw(_raw_path(raw, plan), plan=plan)
     return pd.DataFrame([dict(line=r.line, label=r.label or "", year=r.year, indicator=r.indicator_label,
                               n_cells=len(r.cells), cells=" ".join(r.cells)) for r in rows]).astype(

@@ -26,7 +26,6 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import InputError
-from ...plan.load import resolve_plan
 from ...plan.model import TOTAL, Plan
 from ...plan.names import normalise_label
 
@@ -187,13 +186,12 @@ def _where_label(parts: list[tuple[int, int, str]]) -> str:
     return "分在几个单元格" if len({p[1] for p in parts}) > 1 else "原样"
 
 
-def parse_raw(path: str | Path, log: RepairLog | None = None, plan: Plan | str | None = None
+def parse_raw(path: str | Path, log: RepairLog | None = None, *, plan: Plan
               ) -> tuple[list[RawRow], str]:
     """Read the extraction into data rows (years of merged cells filled in later). Returns (rows, encoding).
 
     ``plan``: whose title, unit, chains, areas, indicators and years the table holds (default: the default plan).
     """
-    plan = resolve_plan(plan)
     path = Path(path)
     text, encoding = read_raw_text(path)
     years = plan.years

@@ -59,3 +59,70 @@ def test_a_batch_stopped_by_its_own_error_exits_every_time(tmp_path, font_cache)
         said = stderr_lines(cp.stderr)
         assert len(said) == 1 and said[0].startswith("chainplan: error: ") and "bad.xlsx" in said[0], said
         assert not out.exists() or not any(out.iterdir()), sorted(p.name for p in out.iterdir())
+
+
+# ------------------------------------------------------------------------------- checked before anything runs
+def test_a_file_where_the_report_goes_is_one_line_before_anything_runs(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "2024").write_text("not a folder", encoding="utf-8")
+    nbs = write_notebooks(tmp_path / "nbs", "20_sleeps")   # would take 600 s if it ran
+    t0 = time.monotonic()
+    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "1",
+                  "--registers", str(SMALL_REGISTER)], timeout=120)
+    assert cp.returncode == 2 and time.monotonic() - t0 < 60, cp.stderr
+    said = stderr_lines(cp.stderr)
+    assert len(said) == 1 and "2024 is a file; the report needs a folder there" in said[0], said
+    assert sorted(p.name for p in out.iterdir()) == ["2024"]
+
+
+def test_a_notebook_that_is_not_json_is_one_line(tmp_path):
+    nbs = write_notebooks(tmp_path / "nbs", "10_reads_data")
+    (nbs / "30_broken.ipynb").write_text("{not json at all", encoding="utf-8")
+    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(tmp_path / "reports"),
+                  "--jobs", "1", "--registers", str(SMALL_REGISTER)], timeout=120)
+    assert cp.returncode == 2, cp.stderr
+    said = stderr_lines(cp.stderr)
+    assert len(said) == 1 and "30_broken.ipynb: not a readable notebook" in said[0] and "Traceback" not in cp.stderr
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
+    levels = ["&a [x,x,x,x,x,x,x,x,x]"] + [f"&{c} [{','.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    bomb = "[" + ", ".join(levels) + "]"
+    assert len(bomb) < 400
+    params = tmp_path / "params.yaml"
+    params.write_text(f"chain: {bomb}\n", encoding="utf-8")
+    for args in (["-p", f"chain={bomb}"], ["--params", str(params)]):
+        cp = run_cli(["brief", "--year", "2024", *args, "--out", str(tmp_path / "r")], timeout=60)
+        said = stderr_lines(cp.stderr)
+        assert cp.returncode == 2 and len(said) == 1 and "YAML aliases" in said[0], cp.stderr
+
+
+# ------------------------------------------------------------------------------ corrupt state is not fatal
+@pytest.mark.parametrize("where", ["this year's", "a sibling year's"])
+@pytest.mark.parametrize("content", ['{"notebooks": [1, 2]}', "{not json", '["a list"]',
+                                     '{"notebooks": [{"name": "10_reads_data", "ok": true, "seconds_execute": "x"}]}'],
+                         ids=["records-not-objects", "not-json", "a-list", "seconds-not-numbers"])
+def test_a_corrupt_earlier_manifest_is_ignored_with_a_warning(tmp_path, where, content):
+    """run_order reads the last report's timings: a manifest that is not what a run writes is skipped with one
+    warning naming it, never fatal (it was an AttributeError for records that are not objects)."""
+    from chainplan_lib.publish.run_order import run_order
+
+    other = tmp_path / ("2024" if where == "this year's" else "2023")
+    other.mkdir()
+    (other / "manifest.json").write_text(content, encoding="utf-8")
+    assert run_order(["briefing", "10_reads_data"], [True, False], tmp_path / "2024") in ([0, 1], [1, 0])
+
+
+def test_a_batch_beside_a_corrupt_manifest_runs_and_warns(tmp_path, font_cache):
+    out = tmp_path / "reports"
+    (out / "2023").mkdir(parents=True)
+    (out / "2023" / "manifest.json").write_text('{"notebooks": [1, 2]}', encoding="utf-8")
+    nbs = write_notebooks(tmp_path / "nbs", "10_reads_data")
+    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "1",
+                  "--registers", str(SMALL_REGISTER)], timeout=300)
+    assert cp.returncode == 0, cp.stderr
+    said = stderr_lines(cp.stderr)
+    assert len(said) == 1 and said[0].startswith("chainplan: warning: ") and "2023/manifest.json" in said[0], said
+    assert (out / "2024" / "manifest.json").is_file()

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ChainplanError
+from ..files.atomic import write_atomic
+from . import notebook
 
 __all__ = ["notebook_to_docx", "HEADING_FONT", "BODY_FONT", "TABLE_FONT"]
 
@@ -315,11 +317,9 @@ def notebook_to_docx(ipynb_path: str | Path, docx_path: str | Path, *, title: st
         import docx
     except ImportError as exc:  # pragma: no cover - a hard dependency
         raise ChainplanError("the Word briefing needs python-docx: pip install -e .") from exc
-    from . import render
-
     src = Path(ipynb_path)
-    nb = render._drop_analyst_only(render._prepare(render._read_notebook(src), for_pdf=True), keep=False)
-    carries = any("synthetic-notice" in "".join(o.get("data", {}).get("text/html", ""))
+    nb = notebook.drop_analyst_only(notebook.prepare(notebook.read(src), for_print=True), keep=False)
+    carries = any(notebook.carries_notice("".join(o.get("data", {}).get("text/html", "")))
                   for c in nb.cells for o in c.get("outputs", []))
     doc = docx.Document()
     _setup(doc, title, synthetic or carries)
@@ -335,4 +335,4 @@ def notebook_to_docx(ipynb_path: str | Path, docx_path: str | Path, *, title: st
         raise ChainplanError(f"{src}: Word conversion failed ({type(exc).__name__}: {exc})") from exc
     buf = io.BytesIO()
     doc.save(buf)
-    return render._atomic_write(docx_path, buf.getvalue())
+    return write_atomic(docx_path, buf.getvalue())

@@ -1,0 +1,60 @@
+"""A report travels: everything its notebooks need is inside it, referred to by relative paths, and no file in it
+names a path of the machine that made it (the session's batch, ``brief_2024``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from _batchkit import ROOT
+
+
+@pytest.fixture(scope="module")
+def report(brief_2024) -> Path:
+    assert brief_2024.returncode == 0, brief_2024.stdout + brief_2024.stderr
+    return brief_2024.out_dir
+
+
+def test_no_file_of_a_report_names_a_path_of_the_machine(report):
+    """Pages, notebooks, manifest, data/*.csv (source_file columns), the PDF and the Word file: no checkout path,
+    no home folder, no /tmp (where the registers and the report of this test session are)."""
+    needles = {str(ROOT), os.path.realpath(ROOT), os.path.expanduser("~"), "/tmp/", str(report.parent)}
+    found = []
+    for path in sorted([*report.rglob("*"), report.parent / "index.html"]):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{path.relative_to(report.parent)}: {n}" for n in needles if n.encode() in data]
+    assert not found, "\n".join(found)
+
+
+def test_a_report_copied_elsewhere_without_data_raw_re_runs(report, tmp_path):
+    """The report copied to another folder, the project's data/raw out of reach ($CHAINPLAN_ROOT pointing at a
+    folder without it): its notebooks re-run with papermill and with nbconvert from the copy."""
+    copy = tmp_path / "usb" / "2024"
+    shutil.copytree(report, copy)
+    elsewhere = tmp_path / "elsewhere"
+    # the lead's plan/names.py still reads the bundled plan (and so its raw table) when imported ("TEMPORARY: goes
+    # when cleaning/actuals takes the plan"): that much of the project stays; registers and 统计月报 do not
+    (elsewhere / "data" / "raw").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "plans", elsewhere / "data" / "plans")
+    shutil.copy(ROOT / "data/raw/attachment2_targets.txt", elsewhere / "data/raw/attachment2_targets.txt")
+    env = {**os.environ, "CHAINPLAN_ROOT": str(elsewhere)}
+    nbdir, bin_dir = copy / "notebooks", Path(sys.executable).parent
+    runs = {
+        "05_register": [str(bin_dir / "papermill"), "05_register.ipynb", str(tmp_path / "05.ipynb"), "--cwd", "."],
+        "01_targets": [str(bin_dir / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "01_targets.ipynb",
+                       "--output", str(tmp_path / "01.ipynb")],
+    }
+    for name, cmd in runs.items():
+        cp = subprocess.run(cmd, cwd=nbdir, env=env, capture_output=True, text=True, timeout=300)
+        assert cp.returncode == 0, (name, cp.stderr[-3000:])
+    rerun = nbformat.read(tmp_path / "05.ipynb", as_version=4)
+    errors = [o for c in rerun.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    shown = "".join(str(o.get("data", {}).get("text/html", "")) for c in rerun.cells for o in c.get("outputs", []))
+    assert "完成率" in shown

@@ -51,8 +51,12 @@ from chainplan_lib.analysis.monthly import SERIES_IDS, cumulative_table
 from chainplan_lib.analysis.multiyear import annual_series, project_annual
 from chainplan_lib.analysis.progress_report import progress_report
 from chainplan_lib.cleaning.actuals.clean import clean_actuals, default_actuals_dir
-from chainplan_lib.cleaning.actuals.sample import LAST_MONTH, LAST_YEAR, large_panel
+from chainplan_lib.cleaning.actuals.sample import LAST_MONTH, large_panel, sample_years
 from chainplan_lib.cleaning.targets.clean import load_targets
+from chainplan_lib.plan.load import bundled_plan_path, read_plan
+
+PLAN = read_plan(bundled_plan_path())  # the bundled plan: its sample and targets
+LAST_YEAR = sample_years(PLAN)[2]
 
 
 def peak_mb(who=resource.RUSAGE_SELF) -> float:
@@ -91,7 +95,7 @@ def _area_job(frame: pd.DataFrame) -> tuple[int, int, int, int, float]:
 
 def bench_sample() -> dict:
     print(f"1. bundled sample ({default_actuals_dir().relative_to(ROOT)})")
-    r, t_clean = timed("clean (5 files, 31 sheets)", clean_actuals, [default_actuals_dir()])
+    r, t_clean = timed("clean (5 files, 31 sheets)", clean_actuals, [default_actuals_dir()], PLAN)
     a = r.actuals
     tables = {s: cumulative_table(a, s, plan=PLAN) for s in SERIES_IDS}
     bts, t_bt = timed("backtest: 6 series × years × months 2–11 × 2 methods",
@@ -120,12 +124,12 @@ def bench_sample() -> dict:
 def bench_panel(n_areas: int, years: int, jobs: int, target_cpu: float | None = None) -> dict:
     print(f"\n2. generated panel: {n_areas} counties × (4 chains + 规上工业) × {years} years, monthly 1—N月")
     with tempfile.TemporaryDirectory() as tmp:
-        (df, areas), t_gen = timed("generate", large_panel, n_areas, years)
+        (df, areas), t_gen = timed("generate", large_panel, PLAN, n_areas, years)
         path = Path(tmp) / "synthetic_panel_tidy.csv"
         df.to_csv(path, index=False)
         print(f"  {len(df):,} rows, {path.stat().st_size / 1e6:.1f} MB")
         c0 = cpu()
-        r, t_clean = timed("clean (tidy CSV, county names accepted)", clean_actuals, [path], areas=areas)
+        r, t_clean = timed("clean (tidy CSV, county names accepted)", clean_actuals, [path], PLAN, areas=areas)
         cpu_clean = [cpu() - c0]
     a = r.actuals
     chunks = [a[a["area"].isin(areas[i::jobs])] for i in range(jobs)]

@@ -12,6 +12,12 @@ line) stay light.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # loaded on first use by __getattr__ below
+    from .district import District
+    from .plan.load import read_plan
+
 __version__ = "0.1.0"
 __all__ = ["District", "read_plan", "__version__"]
 

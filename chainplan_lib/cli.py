@@ -109,11 +109,14 @@ def _cmd_register_sample(args: argparse.Namespace) -> int:
 def _cmd_consistency(args: argparse.Namespace) -> int:
     from .analysis.consistency import check_consistency
     from .cleaning.targets.clean import load_targets
+    from .district import District
 
     plan = _plan(args)
-    result = check_consistency(
-        load_targets(args.targets, plan=plan), tolerance_pp=args.tolerance, base_total_yi=args.base_total, plan=plan
-    )
+    if args.targets is not None:
+        result = check_consistency(load_targets(args.targets, plan=plan), tolerance_pp=args.tolerance,
+                                   base_total_yi=args.base_total, plan=plan)
+    else:  # the plan's table, with the 统计月报's base-year total and prior-year actual where published
+        result = District.open(plan, actuals=args.actuals).consistency(args.tolerance, args.base_total)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -124,14 +127,14 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
 def _cmd_actuals_clean(args: argparse.Namespace) -> int:
     from .cleaning.actuals.clean import clean_actuals
 
-    print(clean_actuals(args.inputs, out_dir=args.out).summary_text())
+    print(clean_actuals(args.inputs, _plan(args), out_dir=args.out).summary_text())
     return 0
 
 
 def _cmd_actuals_sample(args: argparse.Namespace) -> int:
     from .cleaning.actuals.sample import write_sample_actuals
 
-    for p in write_sample_actuals(args.out, seed=args.seed, overwrite=args.overwrite):
+    for p in write_sample_actuals(args.out, _plan(args), seed=args.seed, overwrite=args.overwrite):
         print(p)
     return 0
 
@@ -144,12 +147,18 @@ def _cmd_progress(args: argparse.Namespace) -> int:
 
     plan = _plan(args)
     year = check_year(args.year, plan=plan)
-    if args.month is not None and not 1 <= args.month <= 12:
-        raise ParameterError(f"--month {args.month} must be 1–12 (1—2月 is month 2)")
+    if args.month == 1:
+        raise ParameterError("--month 1: 1月不单独发布（1—2月合并发布，即 --month 2）; use --month 2–12")
+    if args.month is not None and not 2 <= args.month <= 12:
+        raise ParameterError(f"--month {args.month} must be 2–12 (1—2月 is month 2)")
+    if args.indicator not in plan.indicator_ids:
+        raise ParameterError(f"--indicator {args.indicator}: not an indicator of the plan "
+                             f"({', '.join(plan.indicator_ids)})")
     d = District.open(plan, actuals=args.actuals)  # the bundled sample only for the bundled plan
     data = d.monthly
     targets = load_targets(args.targets, plan=plan) if args.targets is not None else d.targets.table
-    report = progress_report(data.actuals, targets, year, args.month, basis=args.basis, plan=plan)
+    report = progress_report(data.actuals, targets, year, args.month, basis=args.basis, plan=plan,
+                             indicator=args.indicator, coverage=data.coverage)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -178,6 +187,8 @@ def _add_actuals_parsers(sub) -> None:
     p.add_argument("--actuals", type=Path, default=None,
                    help="folder with actuals.csv, or raw reports to clean (default: the bundled SYNTHETIC sample)")
     p.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
+    p.add_argument("--indicator", default="revenue",
+                   help="the plan's indicator to follow (default revenue; e.g. output for a table of 工业总产值)")
     p.add_argument("--basis", choices=("calendar", "seasonal"), default="calendar",
                    help="时序进度: N/12 (calendar) or past years' share reached by month N (seasonal)")
     p.add_argument("--json", action="store_true")
@@ -333,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--tolerance", type=float, default=1.0, help="tolerance for 左右, percentage points")
     c.add_argument("--base-total", type=float, default=None, help="total above-size industrial revenue, base year, 亿元")
     c.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
+    c.add_argument("--actuals", type=Path, default=None, metavar="DIR",
+                   help="统计月报 files or a cleaned folder, for the base-year total and the prior year's actual "
+                        "(default: the bundled sample for the bundled plan)")
     c.add_argument("--json", action="store_true")
     _add_plan(c)
     c.set_defaults(func=_cmd_consistency)

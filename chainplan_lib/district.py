@@ -176,18 +176,45 @@ class District:
         has_processed = (self.processed is not None
                          and (self.processed / "actuals" / OUTPUT_FILES["actuals"]).exists())
         if self.actuals_source is None and not has_processed and not is_bundled(self.plan):
-            return clean_actuals([])
-        return actuals_bundle(self.actuals_source, self.processed)
+            return clean_actuals([], self.plan)
+        return actuals_bundle(self.actuals_source, self.processed, self.plan)
 
     # ------------------------------------------------------------------------------------------------ analyses
+    def statistics_totals(self) -> dict[str, float]:
+        """From the 统计月报's full years: ``base_total_yi`` (all above-size industry, 规上工业, in the plan's base
+        year) and ``prior_actual_yi`` (the plan's chains summed, in the year before it) — what the consistency
+        test measures the goal against; a key is absent when its figure is not published."""
+        from .analysis.monthly import cumulative_table
+        from .plan.names import INDUSTRY_ID
+
+        a = self.monthly.actuals
+        out: dict[str, float] = {}
+        if not len(a):
+            return out
+        base, prior = self.plan.base_year, self.plan.base_year - 1
+        industry = cumulative_table(a, INDUSTRY_ID, plan=self.plan)
+        if base in industry.index and pd.notna(industry.loc[base, 12]):
+            out["base_total_yi"] = float(industry.loc[base, 12])
+        chains = cumulative_table(a, "all", plan=self.plan)
+        if prior in chains.index and pd.notna(chains.loc[prior, 12]):
+            out["prior_actual_yi"] = float(chains.loc[prior, 12])
+        return out
+
     def consistency(self, tolerance_pp: float = 1.0, base_total_yi: float | None = None):
-        """:func:`~chainplan_lib.analysis.consistency.check_consistency` on the district's targets (cached)."""
+        """:func:`~chainplan_lib.analysis.consistency.check_consistency` on the district's targets (cached). The
+        base-year total of 规上工业 (for the growth the rest of industry needs) and the chains' actual of the year
+        before the base year come from the 统计月报 when they are published there; ``base_total_yi`` given wins."""
         from .analysis.consistency import check_consistency
 
         key = (float(tolerance_pp), base_total_yi)
         if key not in self._consistency:
-            self._consistency[key] = check_consistency(self.targets.table, tolerance_pp=tolerance_pp,
-                                                       base_total_yi=base_total_yi, plan=self.plan)
+            stats = self.statistics_totals() if self.plan.overall_growth is not None else {}
+            given = base_total_yi is not None
+            total = base_total_yi if given else stats.get("base_total_yi")
+            source = "given" if given else ("统计月报" if total is not None else "")
+            self._consistency[key] = check_consistency(
+                self.targets.table, tolerance_pp=tolerance_pp, base_total_yi=total, plan=self.plan,
+                prior_actual_yi=stats.get("prior_actual_yi"), base_total_source=source)
         return self._consistency[key]
 
     def progress(self, year: int, month: int | None = None, *, basis: str = "calendar"):
@@ -201,6 +228,15 @@ class District:
                                                   basis=basis, plan=self.plan)
         return self._progress[key]
 
+    def outlook(self, year: int, month: int | None = None):
+        """The progress report the target-year outlook is read from: ``year``'s (1—``month``月) when it has
+        statistics, else the previous year's (a briefing of a year not yet reported still says what the target
+        year requires)."""
+        report = self.progress(year, month)
+        if report.has_data or year - 1 not in self.plan.years:
+            return report
+        return self.progress(year - 1)
+
     def compare(self, year: int) -> pd.DataFrame | None:
         """Register actuals against the same year's targets (完成率), or None when the year's register is missing."""
         from .analysis.compare import actual_vs_target
@@ -208,6 +244,13 @@ class District:
         if year not in self.register.years:
             return None
         return actual_vs_target(self.register.panel, self.targets.table, year, plan=self.plan)
+
+    def reconcile(self, year: int) -> pd.DataFrame:
+        """The register (名录口径) against the official full-year statistics (统计月报 1—12月) for ``year``, by chain
+        (:func:`~chainplan_lib.analysis.compare.reconcile`); empty when either is missing."""
+        from .analysis.compare import reconcile
+
+        return reconcile(self.register.panel, self.monthly.actuals, year, plan=self.plan)
 
     def growth_actuals(self, year: int | None = None, indicator: str = "revenue", *, use_monthly: bool = True,
                        use_register: bool = True) -> GrowthActuals:

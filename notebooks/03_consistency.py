@@ -16,12 +16,14 @@
 # %% [markdown]
 # # 总体增长目标与各链目标是否一致
 # 方案正文提出全区规上工业营业收入的年均增长目标（如“10% 左右”），附件目标表给出各链营业收入目标
-# 逐年的数。本笔记本检验两者是否一致，并给出结论背后的数字（目标的原文与各链合计见结论）。
+# 逐年的数。本笔记本比较两者：各链合计的隐含增速、全区达到目标时各链以外工业所需增速（有统计月报时），
+# 以及按基年前一年实际起算的增速。目标值是规划，不是样本，不做回归和显著性检验。
 
 # %% tags=["parameters"]
 plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
 tolerance_pp = 1.0     # read 左右 as plus or minus this many percentage points around the goal
-base_total_yi = None   # optional: total above-size industrial revenue in the base year, 亿元 (plans rarely print it)
+base_total_yi = None   # total above-size industrial revenue in the base year, 亿元; None: the 统计月报's, if published
+actuals_dir = None     # 统计月报 files or a cleaned folder; None: the bundled plan's SYNTHETIC sample
 processed_dir = None
 
 # %%
@@ -32,7 +34,8 @@ from chainplan_lib.plan import params
 from chainplan_lib.present import consistency, tables, targets
 
 params.install_short_errors()
-d = District.open(params.plan_file(plan), processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
+d = District.open(params.plan_file(plan), actuals=params.check_path(actuals_dir, "actuals_dir"),
+                  processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
 plan = d.plan
 tolerance_pp = params.check_tolerance(tolerance_pp)
 base_total_yi = params.check_base_total(base_total_yi,
@@ -57,12 +60,6 @@ tables.show(tables.present(result.contributions,
                            caption=f"各链对{result.all_name}增长的贡献（{result.base_year}→{result.target_year}）",
                            note=f"贡献 = 基年权重 × 累计增长；各链贡献之和等于{result.all_name}的累计增长。",
                            plan=plan))
-
-# %% [markdown]
-# ## 对数线性回归（斜率检验）
-
-# %%
-display(Markdown(consistency.regression_md(result)))
 
 # %% [markdown] tags=["analyst-only"]
 # ## 全文（供分析人员）

@@ -67,16 +67,18 @@ else:
 
 # %% [markdown]
 # ## 全年预计
-# 两种方法：统计部门惯例（1—N月累计 ÷ 往年同期进度）与按月季节性的指数平滑模型；采用回测误差较小者，区间为 80% 与 95% 预测区间。
+# 两种方法：统计部门惯例（1—N月累计 ÷ 往年同期进度）与按月季节性的指数平滑模型；各链和合计采用同一种方法（回测误差较小者），
+# 合计为各链之和；区间按该方法往年同一月份的实际误差确定。
 
 # %%
-if report.has_data:
+if report.has_data and not report.published:
     fig = progress.full_year_ranges(report.full_year_frame(), synthetic=data.synthetic, plan=plan)
+if report.has_data:
     tables.show(progress.full_year_table(report))
 
 # %% [markdown]
 # ## 回测：推算方法有多可信
-# 对每个往年、每个月份，只用当时已知的数据推算全年，再与实际全年比较：误差（MAPE）越小越可信；区间覆盖率说明区间是否可信。
+# 对每个往年、每个月份，只用当时已知的数据推算全年，再与实际全年比较：平均绝对误差越小越可信。
 
 # %%
 if report.has_data and chain in report.backtests:
@@ -93,19 +95,20 @@ if report.has_data:
     display(HTML(progress.lines_html(report.required_sentences())))
 
 # %% [markdown]
-# ## 到规划目标年：年度序列外推与目标
-# 用已有完整年度（至少 5 年）的全年数做对数线性趋势和指数平滑外推，给出 80% 与 95% 预测区间，看目标年的目标落在何处。
+# ## 到规划目标年：年度序列外推（供分析参考）
+# 用已有完整年度（至少 5 年）的全年数做对数线性趋势和指数平滑外推，给出 80% 与 95% 预测区间，看目标年的目标落在何处；
+# 外推只描述过去的趋势，简报按完成目标所需增速判断。下表为各链外推的回测（按提前年数）。
 
 # %%
 if report.has_data:
     tables.show(progress.projection_table(report))
     fig = progress.annual_fan(**report.fan_inputs(chain), name=name, synthetic=data.synthetic, plan=plan)
-    tables.show(progress.annual_backtest_table(report.annual_backtest(chain)))
+    tables.show(progress.annual_backtest_table(report.annual_backtests()))
 
 # %% [markdown]
 # ## 公布同比与按总量计算的同比
 
 # %%
 if report.has_data:
-    tables.show(progress.yoy_check_table(data, chain, year, plan=plan))
-display(Markdown(progress.methods_md()))
+    tables.show(progress.yoy_check_table(data, year, report.month, plan=plan))
+display(Markdown(progress.methods_md(plan)))

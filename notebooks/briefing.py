@@ -50,19 +50,20 @@ tolerance_pp = params.check_tolerance(tolerance_pp)
 tgt = d.targets
 register = d.register
 has_year = show_register.has_register_year(register, year)    # a year not supplied yet: section 五 says so
-cmp = d.compare(year)
 result = d.consistency(tolerance_pp=tolerance_pp)
 actuals = d.monthly
 report = d.progress(year, month)
+outlook = d.outlook(year, month)    # the latest statistics: the year's, else the year before's
 synthetic = d.synthetic
-display(HTML(briefing.title_html(year, sources.source_lines(tgt, register, plan=plan) + progress.source_lines(actuals),
-                                 synthetic, month=month, plan=plan)))
+sources_used = sources.source_lines(tgt, register, plan=plan, year=year) + progress.source_lines(actuals, year)
+display(HTML(briefing.title_html(year, sources_used, synthetic, month=month, plan=plan)))
 
 # %% [markdown]
 # ## 一、要点
 
 # %%
-tables.show(briefing.headline_table(tgt.table, result, year, cmp, plan=plan))
+display(HTML(progress.lines_html(briefing.key_points(outlook, result, plan=plan, year=year))))
+tables.show(briefing.headline_table(tgt.table, result, year, report, plan=plan))
 display(Markdown(consistency.consistency_md(result)))
 
 # %% [markdown]
@@ -78,9 +79,10 @@ else:
 # %%
 if report.has_data:
     tables.show(progress.progress_table(report, actuals))
+if report.has_data and not report.published:
     tables.show(progress.full_year_table(report))
-    display(HTML(progress.lines_html(report.required_sentences() + report.projection_sentences(),
-                                     "完成目标所需增长与多年外推")))
+if outlook.has_data:
+    display(HTML(progress.lines_html(outlook.required_sentences(), f"完成目标所需增长（按{outlook.title}统计数）")))
 
 # %% [markdown]
 # ## 三、各链目标路径与总体增长目标
@@ -101,22 +103,22 @@ else:
     display(Markdown(show_register.no_size_bands_md(plan)))
 
 # %% [markdown]
-# ## 四、区域分布
+# ## 四、区域分布（规划目标）
 
 # %%
 fig = show_shares.area_mix(shares.area_shares(tgt.table, plan=plan), year, plan=plan)
 display(Markdown(show_shares.share_md(shares.concentration(tgt.table, plan=plan), year, plan=plan)))
 
 # %% [markdown]
-# ## 五、企业名录与目标完成情况
+# ## 五、企业名录（名录口径）
 
 # %%
+rec = d.reconcile(year)
+if has_year and len(rec):
+    display(Markdown(briefing.reconciliation_md(rec, year, plan=plan)))
+    tables.show(briefing.reconciliation_table(rec, year, plan=plan))
 if has_year:
-    district = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == "revenue")]
-    fig = show_register.completion(district.assign(label=district["chain_id"].map(lambda c: figures.chain_label(c, plan=plan))),
-                                   "completion_rate", "label", f"{year}年各链营业收入完成率（%）",
-                                   synthetic=register.synthetic, plan=plan)
-    display(Markdown(show_register.register_note(register, markdown=True) + "各区域明细见《规上企业名录》网页版。"))
+    display(Markdown(show_register.register_note(register, markdown=True) + "各区域、各规模明细见《规上企业名录》网页版。"))
 else:
     display(Markdown(show_register.register_missing_md(year, register)))
 

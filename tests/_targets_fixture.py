@@ -9,8 +9,12 @@ analytics tests do not depend on it.
 from __future__ import annotations
 
 import pandas as pd
+from _plans import PLAN
 
-from chainplan_lib.plan.names import AREAS, CHAIN_BY_ID, CHAIN_IDS, DISTRICT, YEARS
+from chainplan_lib.plan.names import DISTRICT
+
+AREAS, CHAIN_IDS, YEARS = PLAN.area_names, PLAN.chain_ids, PLAN.years   # the bundled plan's, as a value
+CHAIN_BY_ID = {c.id: c for c in PLAN.chains}
 
 # chain_id -> indicator -> {"全区": [2023..2026], area: [2023..2026], ...}; unlisted areas are 0.
 TABLE: dict[str, dict[str, dict[str, list[float]]]] = {

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from chainplan_lib.cleaning.actuals.clean import ACTUALS_COLUMNS, REASONS, clean_actuals, load_actuals
+from chainplan_lib.cleaning.actuals.clean import ACTUALS_COLUMNS, OUTPUT_COLUMNS, REASONS, clean_actuals, load_actuals
 from chainplan_lib.cleaning.actuals.headings import Period, find_period
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ChainplanError, InputError
@@ -69,10 +69,10 @@ def test_a_range_not_starting_in_january_is_refused():
 
 
 # --------------------------------------------------------------------------------------------- layouts
-def test_report_with_two_row_header_merged_cells_and_a_unit_note(tmp_path):
-    r = clean_actuals([_report_two_row_header(tmp_path)])
+def test_report_with_two_row_header_merged_cells_and_a_unit_note(tmp_path, plan):
+    r = clean_actuals([_report_two_row_header(tmp_path)], plan)
     a = r.actuals
-    assert list(a.columns) == ACTUALS_COLUMNS
+    assert list(a.columns) == OUTPUT_COLUMNS and OUTPUT_COLUMNS[:len(ACTUALS_COLUMNS)] == ACTUALS_COLUMNS
     cum = a[a["cumulative"]].set_index(["month", "chain_id"])
     # 1—2月 is month 2; the 本月 cells of the 1—2月 release are blank and give no record
     assert cum.loc[(2, "industry"), "value"] == 200.0 and cum.loc[(2, "textiles"), "yoy_pct"] == 8.0
@@ -91,13 +91,13 @@ def test_report_with_two_row_header_merged_cells_and_a_unit_note(tmp_path):
     assert s["files"][0]["header_rows"] == [3, 4]
 
 
-def test_gb18030_report_with_unit_column_section_heading_and_wan_yuan(tmp_path):
+def test_gb18030_report_with_unit_column_section_heading_and_wan_yuan(tmp_path, plan):
     text = ("2025年1-9月重点产业链主要指标\n指标名称,计量单位,1—9月累计,同比增长(%),本月,同比增长(%)\n"
             "一、营业收入,,,,,\n规上工业,万元,9683355,9.4,1213133,10.8\n其中：现代针纺,万元,2913707,11.4,374154,16.5\n"
             "二、规上工业企业单位数（个）,,,,,\n规上工业,个,512,3.0,,\n其中：现代针纺,个,240,,,\n")
     path = tmp_path / "m_gbk.csv"
     path.write_bytes(text.encode("gb18030"))
-    r = clean_actuals([path])
+    r = clean_actuals([path], plan)
     a = r.actuals.set_index(["indicator", "chain_id", "cumulative"])
     assert a.loc[("revenue", "industry", True), "value"] == pytest.approx(968.3355)  # 万元 → 亿元
     assert a.loc[("revenue", "textiles", False), "value"] == pytest.approx(37.4154)
@@ -134,13 +134,13 @@ def _xls_report(path: Path) -> Path:
     return path
 
 
-def test_legacy_xls_report_is_read_like_xlsx(tmp_path):
+def test_legacy_xls_report_is_read_like_xlsx(tmp_path, plan):
     """.xls through calamine (cleaning/workbook.read_workbook): merged headings filled, 万元 → 亿元, sheets named."""
     folder = tmp_path / "yuebao"
     folder.mkdir()
     path = _xls_report(folder / "yuebao_2025.xls")
     assert path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a real OLE2 .xls
-    r = clean_actuals([folder])  # found in a folder too
+    r = clean_actuals([folder], plan)  # found in a folder too
     a = r.actuals.set_index(["month", "chain_id"])
     assert a.loc[(9, "industry"), "value"] == pytest.approx(9.683355)  # 96,833.55 万元 = 9.683355 亿元
     assert a.loc[(9, "textiles"), "value"] == pytest.approx(2.913707) and a.loc[(9, "textiles"), "yoy_pct"] == 11.4
@@ -153,13 +153,13 @@ def test_legacy_xls_report_is_read_like_xlsx(tmp_path):
     assert [f["reader"] for f in s["files"]] == ["calamine", "calamine"] and s["files"][0]["header_rows"] == [3, 4]
 
 
-def test_tidy_csv_with_ids_periods_in_the_month_column_and_units(tmp_path):
+def test_tidy_csv_with_ids_periods_in_the_month_column_and_units(tmp_path, plan):
     path = tmp_path / "tidy.csv"
     path.write_text("\ufeffmonth,chain,area,indicator,value,unit,yoy_pct,cumulative\n"
                     "2024-09,textiles,全区,revenue,2400000,万元,7.5,true\n"
                     "2024年1—9月,規模以上工業,全区,营业收入,1030,亿元,5,\n"  # Traditional characters
                     "2024-09,现代针纺,罗家镇,营业收入,40,亿元,,false\n", encoding="utf-8")
-    r = clean_actuals([path])
+    r = clean_actuals([path], plan)
     a = r.actuals.set_index(["chain_id", "area", "cumulative"])
     assert a.loc[("textiles", "全区", True), "value"] == 240.0 and a.loc[("textiles", "全区", True), "yoy_pct"] == 7.5
     assert a.loc[("industry", "全区", True), "value"] == 1030.0
@@ -167,22 +167,22 @@ def test_tidy_csv_with_ids_periods_in_the_month_column_and_units(tmp_path):
     assert set(r.actuals["year"]) == {2024} and set(r.actuals["month"]) == {9}
 
 
-def test_report_by_town_with_an_area_column_and_aliases(tmp_path):
+def test_report_by_town_with_an_area_column_and_aliases(tmp_path, plan):
     path = _xlsx(tmp_path / "town.xlsx", {"S": [
         ["2025年1—6月现代针纺产业链营业收入（分镇街）"], ["镇街", "产业链", "1—6月累计（亿元）", "同比增长(%)"],
         ["罗家", "现代针纺", 30, 5], ["高新区", "现代针纺", 100, 6], ["合计", "现代针纺", 130, 5.8],
         ["火星镇", "现代针纺", 1, 1]]})
-    r = clean_actuals([path])
+    r = clean_actuals([path], plan)
     assert dict(zip(r.actuals["area"], r.actuals["value"])) == {"全区": 130.0, "罗家镇": 30.0, "高新园区": 100.0}
     q = r.quarantine
     assert q["reason_code"].tolist() == ["area_unknown"] and "火星镇" in q["reason"].iloc[0]
     # another place's areas can be accepted by name
-    other = clean_actuals([path], areas=["罗家", "高新区", "火星镇"])
+    other = clean_actuals([path], plan, areas=["罗家", "高新区", "火星镇"])
     assert sorted(other.actuals["area"]) == ["全区", "火星镇", "罗家", "高新区"]
 
 
 # --------------------------------------------------------------------------------------------- quarantine
-def test_every_row_ends_somewhere_with_a_reason(tmp_path):
+def test_every_row_ends_somewhere_with_a_reason(tmp_path, plan):
     path = _xlsx(tmp_path / "dirty.xlsx", {"S": [
         ["2025年1—9月重点产业链主要指标"], ["指标名称", "1—9月累计", "同比增长(%)"],
         ["规上工业营业收入（亿元）", 1000, 6],
@@ -200,7 +200,7 @@ def test_every_row_ends_somewhere_with_a_reason(tmp_path):
         ["资料来源：区统计局", None, None],
     ]})
     out = tmp_path / "out"
-    r = clean_actuals([path], out_dir=out)
+    r = clean_actuals([path], plan, out_dir=out)
     assert r.actuals[["chain_id", "value"]].values.tolist() == [["industry", 1000.0]]
     codes = dict(zip(r.quarantine["source_row"], r.quarantine["reason_code"]))
     assert codes == {4: "series_missing", 5: "value_not_number", 6: "value_negative", 7: "yoy_not_number",
@@ -214,40 +214,48 @@ def test_every_row_ends_somewhere_with_a_reason(tmp_path):
     assert s["entries"] == 1 + 12 == s["clean"] + s["quarantined"] + s["duplicates_dropped"]
     # outputs: exactly the issue's columns, formula-like text neutralised, the summary balanced
     written = pd.read_csv(out / "actuals.csv")
-    assert list(written.columns) == ACTUALS_COLUMNS
+    assert list(written.columns) == OUTPUT_COLUMNS
     q = pd.read_csv(out / "actuals_quarantine.csv", dtype=str)
     assert q.loc[q["source_row"] == "14", "label"].iloc[0] == "'@SUM(A1)"
     assert json.loads((out / "actuals_summary.json").read_text(encoding="utf-8"))["balanced"] is True
-    assert sorted(p.name for p in out.iterdir()) == ["actuals.csv", "actuals_checks.csv",
-                                                     "actuals_duplicates_dropped.csv", "actuals_quarantine.csv",
+    assert sorted(p.name for p in out.iterdir()) == ["actuals.csv", "actuals_checks.csv", "actuals_coverage.csv",
+                                                     "actuals_duplicates_dropped.csv", "actuals_industries.csv",
+                                                     "actuals_quarantine.csv", "actuals_revisions.csv",
                                                      "actuals_summary.json"]
-    back = load_actuals(out)
+    back = load_actuals(out, plan)
     pd.testing.assert_frame_equal(back, r.actuals)
 
 
-def test_duplicates_are_dropped_and_conflicts_quarantined(tmp_path):
+def test_duplicates_are_dropped_revisions_kept_and_conflicts_within_a_release_quarantined(tmp_path, plan):
     row = "year,month,chain,indicator,value,unit\n"
-    (tmp_path / "a.csv").write_text(row + "2024,9,现代针纺,营业收入,240,亿元\n2024,9,冶金建材,营业收入,180,亿元\n",
-                                    encoding="utf-8")
+    (tmp_path / "a.csv").write_text(row + "2024,9,现代针纺,营业收入,240,亿元\n2024,9,冶金建材,营业收入,180,亿元\n"
+                                    "2024,9,电子信息,营业收入,50,亿元\n2024,9,电子信息,营业收入,51,亿元\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text(row + "2024,9,现代针纺,营业收入,2400000,万元\n2024,9,冶金建材,营业收入,181,亿元\n",
                                     encoding="utf-8")
-    r = clean_actuals([tmp_path])
-    assert r.actuals[["chain_id", "value"]].values.tolist() == [["textiles", 240.0]]
+    r = clean_actuals([tmp_path], plan)
+    # the same figure twice: kept once; a different value in a later file: the later file wins (file order)
+    assert r.actuals[["chain_id", "value", "source_file"]].values.tolist() == [
+        ["textiles", 240.0, str(tmp_path / "a.csv")], ["metallurgy", 181.0, str(tmp_path / "b.csv")]]
     assert len(r.duplicates) == 1 and r.duplicates["kept_file"].iloc[0].endswith("a.csv")
+    rev = r.revisions.iloc[0]
+    assert len(r.revisions) == 1 and (rev["value"], rev["kept_value"], rev["rule"]) == (180.0, 181.0, "file_order")
+    assert rev["source_file"].endswith("a.csv") and rev["kept_file"].endswith("b.csv")
+    # two values for one figure in one file (one release): nothing says which is right, both quarantined
     conflict = r.quarantine[r.quarantine["reason_code"] == "duplicate_conflict"]
-    assert len(conflict) == 2 and "= 180" in conflict["reason"].iloc[0] and "= 181" in conflict["reason"].iloc[0]
-    assert r.summary["balanced"] and r.summary["entries"] == 4
+    assert len(conflict) == 2 and "= 50" in conflict["reason"].iloc[0] and "= 51" in conflict["reason"].iloc[0]
+    s = r.summary
+    assert s["balanced"] and s["entries"] == 6 == s["clean"] + s["quarantined"] + s["duplicates_dropped"] + s["revised"]
 
 
 # --------------------------------------------------------------------------------------------- checks
-def test_checks_are_reported_not_forced(tmp_path):
+def test_checks_are_reported_not_forced(tmp_path, plan):
     path = tmp_path / "t.csv"
     path.write_text("year,month,chain,indicator,value,unit,yoy_pct\n"
                     "2024,9,规上工业,营业收入,1000,亿元,\n"
                     "2025,8,规上工业,营业收入,1150,亿元,6.0\n"
                     "2025,9,规上工业,营业收入,1100,亿元,6.5\n"   # less than 1—8月: a decrease
                     "2025,9,现代针纺,营业收入,700,亿元,\n2025,9,冶金建材,营业收入,500,亿元,\n", encoding="utf-8")
-    r = clean_actuals([path])
+    r = clean_actuals([path], plan)
     c = r.checks.set_index(["check", "month"])
     dec = c.loc[("cumulative_non_decreasing", 9)]
     assert dec["status"] == "decrease" and dec["difference"] == -50.0
@@ -295,22 +303,22 @@ def test_bad_inputs_are_one_line_errors_naming_file_and_place(tmp_path, capsys):
     assert not (tmp_path / "o").exists()  # nothing half-written
 
 
-def test_nothing_is_written_under_data_raw(tmp_path):
+def test_nothing_is_written_under_data_raw(tmp_path, plan):
     from chainplan_lib.paths import raw_dir
 
     src = tmp_path / "t.csv"
     src.write_text("year,month,chain,indicator,value,unit\n2024,9,现代针纺,营业收入,1,亿元\n", encoding="utf-8")
     with pytest.raises(ChainplanError, match="refusing to write under"):
-        clean_actuals([src], out_dir=raw_dir() / "actuals" / "out")
+        clean_actuals([src], plan, out_dir=raw_dir() / "actuals" / "out")
     assert not (raw_dir() / "actuals" / "out").exists()
 
 
-def test_towns_named_in_labels_and_section_headings(tmp_path):
+def test_towns_named_in_labels_and_section_headings(tmp_path, plan):
     path = _xlsx(tmp_path / "labels.xlsx", {"S": [
         ["2025年1—6月重点产业链营业收入"], ["指标名称", "1—6月累计（亿元）"],
         ["全区规上工业营业收入", 500], ["罗家镇现代针纺", 30],   # the label names the town
         ["一、高新园区", None], ["现代针纺", 100], ["电子信息", 40]]})  # a town heading for the rows below
-    r = clean_actuals([path])
+    r = clean_actuals([path], plan)
     got = {(x.area, x.chain_id): x.value for x in r.actuals.itertuples()}
     assert got == {("全区", "industry"): 500, ("罗家镇", "textiles"): 30, ("高新园区", "textiles"): 100,
                    ("高新园区", "electronics"): 40}

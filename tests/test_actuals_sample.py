@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from chainplan_lib.cleaning.actuals.clean import clean_actuals
-from chainplan_lib.cleaning.actuals.sample import SAMPLE_FILES, sample_actuals, write_sample_actuals
+from chainplan_lib.cleaning.actuals.sample import sample_actuals, sample_files, write_sample_actuals
 from chainplan_lib.cli import main as cli_main
 from chainplan_lib.errors import ParameterError
 
@@ -43,24 +43,24 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def truth() -> pd.DataFrame:
-    return sample_actuals(0, targets_frame()).releases()
+def truth(plan) -> pd.DataFrame:
+    return sample_actuals(plan, 0, targets_frame()).releases()
 
 
-def test_same_seed_same_content_and_the_bundled_files_are_that_output(tmp_path):
-    a = write_sample_actuals(tmp_path / "a", seed=0, targets=targets_frame())
-    write_sample_actuals(tmp_path / "b", seed=0, targets=targets_frame())
-    assert [p.name for p in a] == list(SAMPLE_FILES)
+def test_same_seed_same_content_and_the_bundled_files_are_that_output(tmp_path, plan):
+    a = write_sample_actuals(tmp_path / "a", plan, seed=0, targets=targets_frame())
+    write_sample_actuals(tmp_path / "b", plan, seed=0, targets=targets_frame())
+    assert [p.name for p in a] == list(sample_files(plan))
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
     assert _digests(BUNDLED) == _digests(tmp_path / "a"), "data/raw/actuals is `chainplan actuals sample` output"
-    c = write_sample_actuals(tmp_path / "c", seed=1, targets=targets_frame())
+    c = write_sample_actuals(tmp_path / "c", plan, seed=1, targets=targets_frame())
     assert all(_digests(tmp_path / "c")[p.name] != _digests(tmp_path / "a")[p.name] for p in c)
     assert sum(p.stat().st_size for p in BUNDLED.iterdir()) < 200_000
 
 
-def test_files_say_they_are_synthetic():
-    assert all("synthetic" in n for n in SAMPLE_FILES)
-    for name in SAMPLE_FILES:
+def test_files_say_they_are_synthetic(plan):
+    assert all("synthetic" in n for n in sample_files(plan))
+    for name in sample_files(plan):
         p = BUNDLED / name
         if p.suffix == ".xlsx":
             wb = load_workbook(p)
@@ -90,11 +90,12 @@ def test_the_process_is_what_the_docstring_says(truth):
     assert full.loc[2021, "industry"] / full.loc[2020, "industry"] > 1.08  # and the rebound
 
 
-def test_cleaning_the_bundled_sample_gives_back_the_truth(truth):
-    r = clean_actuals([BUNDLED])
+def test_cleaning_the_bundled_sample_gives_back_the_truth(truth, plan):
+    r = clean_actuals([BUNDLED], plan)
     s = r.summary
     assert s["balanced"] and s["rows_accounted"] and s["synthetic"] and s["duplicates_dropped"] == 0
     assert set(s["quarantined_by_reason"]) == {"note_row", "section_heading"}  # only structure, no bad data
+    assert (r.quarantine["value_text"] == "").all()  # a note merged across the row is a note, not figures
     got = r.actuals[r.actuals["cumulative"] & (r.actuals["area"] == "全区")]
     got = got.set_index(["year", "month", "chain_id"]).sort_index()
     want = truth.set_index(["year", "month", "chain_id"]).sort_index()
@@ -107,12 +108,12 @@ def test_cleaning_the_bundled_sample_gives_back_the_truth(truth):
     assert (yoy["status"] == "differs").mean() > 0.8  # the simulated 可比口径 gap shows
 
 
-def test_write_refuses_to_overwrite_unless_told(tmp_path, capsys):
+def test_write_refuses_to_overwrite_unless_told(tmp_path, capsys, plan):
     assert cli_main(["actuals", "sample", "--out", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.split() == [str(tmp_path / n) for n in SAMPLE_FILES]
+    assert capsys.readouterr().out.split() == [str(tmp_path / n) for n in sample_files(plan)]
     before = _digests(tmp_path)
     with pytest.raises(ParameterError, match="exists"):
-        write_sample_actuals(tmp_path, seed=3)
+        write_sample_actuals(tmp_path, plan, seed=3)
     assert _digests(tmp_path) == before
-    write_sample_actuals(tmp_path, seed=3, overwrite=True)
+    write_sample_actuals(tmp_path, plan, seed=3, overwrite=True)
     assert _digests(tmp_path) != before

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from chainplan_lib import cli
 from chainplan_lib.analysis.consistency import check_consistency, rest_of_industry_cagr, verdict_for
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.plan.names import CHAIN_IDS
+
+CHAIN_IDS = PLAN.chain_ids
 
 
 @pytest.fixture(scope="module")
@@ -67,21 +68,17 @@ def test_contributions(result):
     assert c["share_of_growth"].sum() == pytest.approx(1.0)
 
 
-def test_regression_of_the_target_path(result):
-    r = result.regression
-    # ln 690, 768, 870, 1000 = 6.536692, 6.643790, 6.768493, 6.907755 at x = −1.5 … 1.5 (Sxx = 5):
-    # Sxy = 1.5(6.907755 − 6.536692) + 0.5(6.768493 − 6.643790) = 0.556595 + 0.062352 = 0.618946 → slope 0.123789
-    assert r.slope == pytest.approx(0.123789, abs=1e-6)
-    assert r.growth == pytest.approx(math.exp(0.123789) - 1, abs=1e-6)  # 13.18 %
-    assert r.n == 4 and r.df_resid == 2
-    assert r.null_slope == pytest.approx(math.log(1.1))
-    assert r.t_stat == pytest.approx((r.slope - math.log(1.1)) / r.slope_se)
-    # df 2: two-sided p = 1 − t/sqrt(t² + 2)
-    assert r.p_value == pytest.approx(1 - r.t_stat / math.sqrt(r.t_stat ** 2 + 2))
-    assert r.slope_ci[0] < r.slope < r.slope_ci[1]
-    assert r.slope_ci[0] > math.log(1.1)  # the CI excludes ln 1.1 ⇔ p < 0.05
-    assert r.p_value < 0.05
-    assert any("not a sample" in c for c in result.caveats)
+def test_no_regression_on_planned_numbers_and_the_base_year_before_the_plan(result):
+    """Four target numbers are plans, not a sample: no slope test, no p-value. With the actual of the year before
+    the base year, the chains' growth is also read from it (the usual way to read "2023—2026年年均增长")."""
+    assert not hasattr(result, "regression") and "regression" not in result.to_dict()
+    r = check_consistency(targets_frame(), prior_actual_yi=661.85, plan=PLAN)
+    # (1000 / 661.85)^(1/4) − 1 = 10.869 %: inside 9–11 % — the verdict depends on the base
+    assert r.prior_year == 2022 and r.prior_cagr == pytest.approx((1000 / 661.85) ** 0.25 - 1)
+    assert r.prior_verdict == "consistent" and r.verdict == "more_ambitious"
+    assert "From the 2022 actual" in r.summary()
+    with pytest.raises(ParameterError, match="prior actual"):
+        check_consistency(targets_frame(), prior_actual_yi=-1, plan=PLAN)
 
 
 def test_tolerance_changes_the_verdict():
@@ -102,8 +99,6 @@ def test_less_ambitious():
     assert r.cagr["all"] == pytest.approx(0.05)
     # 400·1.05³ = 463.05; 400·1.1³ = 532.4; gap −69.35
     assert r.gap_yi == pytest.approx(463.05 - 532.4)
-    # an exactly constant-growth path has no residuals: the test is degenerate, slope = ln 1.05
-    assert r.regression.slope == pytest.approx(math.log(1.05))
 
 
 def test_verdict_edges():
@@ -166,7 +161,7 @@ def test_to_dict_is_json(result):
     assert d["cagr"]["all"] == pytest.approx(0.131663, abs=1e-6)
     assert d["gap_2026_yi"] == pytest.approx(81.61)
     assert "rest_of_industry_cagr" in d and d["rest_of_industry_cagr"] is None
-    assert d["regression"]["slope"] == pytest.approx(0.123789, abs=1e-6)
+    assert d["prior_cagr"] is None and "regression" not in d
     assert len(d["contributions"]) == 4
 
 
@@ -178,7 +173,7 @@ def test_summary_reads(result):
 
 
 @pytest.mark.parametrize("kwargs", [{"tolerance_pp": -1}, {"tolerance_pp": float("nan")}, {"base_year": 2022},
-                                    {"base_year": 2025, "target_year": 2024}, {"alpha": 1.5},
+                                    {"base_year": 2025, "target_year": 2024}, {"prior_actual_yi": 0},
                                     {"base_total_yi": "many"}])
 def test_bad_parameters(kwargs):
     with pytest.raises(ParameterError):
@@ -194,13 +189,11 @@ def test_missing_year_is_reported():
 
 def test_other_years():
     r = check_consistency(targets_frame(), base_year=2024, target_year=2026, plan=PLAN)
-    # 768 → 1000 over 2 years: sqrt(1.302083) − 1 = 0.141089; regression on the 3 points 2024–2026
+    # 768 → 1000 over 2 years: sqrt(1.302083) − 1 = 0.141089
     assert r.cagr["all"] == pytest.approx(0.141089, abs=1e-6)
-    assert r.regression.n == 3 and r.gap_yi == pytest.approx(1000 - 768 * 1.21)
-    # 2025 → 2026: one year, no regression
+    assert r.gap_yi == pytest.approx(1000 - 768 * 1.21)
     r = check_consistency(targets_frame(), base_year=2025, target_year=2026, plan=PLAN)
     assert r.cagr["all"] == pytest.approx(1000 / 870 - 1)
-    assert r.regression is None
 
 
 def _fake_targets_module(monkeypatch):

@@ -119,20 +119,14 @@ def test_fan_chart_labels_its_bands_by_level(targets):
 # -------------------------------------------------------------------------------------- consistency
 def test_consistency_text(targets, result):
     text = show_consistency.consistency_md(result)
-    assert "**结论：四条链营业收入目标比年均10%左右更积极。**" in text
-    # (1000/690)^(1/3) − 1 = 13.17 %; 690·1.1³ = 918.39; 1000 − 918.39 = 81.61
-    assert "年均增长 **13.17%**" in text and "±1 个百分点理解为 9.0%–11.0%（含两端）" in text
-    assert "2026 年为 918.4 亿元；目标合计比它多 **81.6 亿元**" in text
+    # (1000/690)^(1/3) − 1 = 13.17 % → 13.2 %, one decimal as everywhere; it says what it is above
+    assert "**结论：四条链营业收入目标年均增长 13.2%，高于年均10%左右" in text
+    assert "±1 个百分点理解为 9.0%–11.0%（含两端）" in text
+    # 690·1.1³ = 918.39; 1000 − 918.39 = 81.61
+    assert "2026 年为 918.4 亿元，目标合计比它多 81.6 亿元" in text
     wide = show_consistency.consistency_md(consistency.check_consistency(targets, tolerance_pp=2.5, base_total_yi=1500, plan=PLAN))
-    # rest: (1500·1.331 − 1000)/(1500 − 690) = 996.5/810 = 1.230247 → ^(1/3) − 1 = 7.15 %
-    assert "±2.5 个百分点理解为 7.5%–12.5%" in wide and "四链以外的工业年均需增长 **7.15%**" in wide
-
-
-def test_regression_text(result):
-    text = show_consistency.regression_md(result)
-    # slope 0.123789 (test_consistency) → e^0.123789 − 1 = 13.18 %
-    assert "隐含年均增长 **13.18%**" in text and "（2023–2026，4 个点）" in text
-    assert "这 4 个点是规划目标，不是观测样本" in text and "ln(1+10%)" in text
+    # rest: (1500·1.331 − 1000)/(1500 − 690) = 996.5/810 = 1.230247 → ^(1/3) − 1 = 7.15 % → 7.2 %
+    assert "±2.5 个百分点理解为 7.5%–12.5%" in wide and "四链以外的规上工业年均需增长 **7.2%**" in wide
 
 
 # ------------------------------------------------------------------------------------ concentration
@@ -288,21 +282,23 @@ def test_cap_table(fit):
 
 
 # ----------------------------------------------------------------------------------------- briefing
-def test_headline_table_values_and_units(targets, result, register):
-    cmp = compare.actual_vs_target(register.panel, targets, 2024, plan=PLAN)
-    table = briefing.headline_table(targets, result, 2024, cmp, plan=PLAN)
+def test_headline_table_values_and_units(targets, result):
+    report = bundled_district().progress(2024)
+    table = briefing.headline_table(targets, result, 2024, report, plan=PLAN)
     df, kw = tables.shown(table), table[1]
-    assert list(df.columns) == ["产业链", "2026目标（亿元）", "2026目标（户）", "营收年均增长（%）", "对比10%左右",
-                                "2024目标（亿元）", "2024实际（亿元）", "2024完成率（%）"]
+    assert list(df.columns) == ["产业链", "2026目标（亿元）", "2026目标（户）", "目标年均增长（%）", "对比10%左右",
+                                "2024目标（亿元）", "2024年统计数（亿元）", "同比增长（%）", "完成年度目标（%）"]
     t = _row(df, 产业链="现代针纺")
-    # 500 亿元, 300 户, (500/320)^(1/3) − 1 = 16.0 %, 370 target, 360.5 actual, 360.48956/370 = 97.4 %
-    assert list(t.iloc[1:]) == ["500.0", "300", "16.0%", "更积极", "370.0", "360.5", "97.4%"]
+    # 500 亿元, 300 户, (500/320)^(1/3) − 1 = 16.0 %, 370 target; the 统计月报's 371.49, +15.2 %, 371.49/370 = 100.4 %
+    assert list(t.iloc[1:]) == ["500.0", "300", "16.0%", "高于", "370.0", "371.5", "15.2", "100.4"]
     a = _row(df, 产业链="四链合计")
-    # 758.48954/768 = 98.76 %
-    assert list(a.iloc[1:]) == ["1,000.0", "400", "13.2%", "更积极", "768.0", "758.5", "98.8%"]
-    assert "亿元为营业收入，户为规上企业户数" in kw["note"] and "完成率 = 2024 年实际 ÷ 2024 年目标" in kw["note"]
+    # 779.48/768 = 101.5 %; its growth on 可比口径 from the parts' published rates (†)
+    assert list(a.iloc[1:]) == ["1,000.0", "400", "13.2%", "高于", "768.0", "779.5", "11.4†", "101.5"]
+    i = _row(df, 产业链="规上工业")
+    assert list(i.iloc[1:]) == ["—", "—", "—", "", "—", "1,265.0", "10.4", "—"]    # a rate goal: no level target
+    assert "亿元为营业收入，户为规上企业户数" in kw["note"] and "完成年度目标 = 统计数 ÷ 2024 年目标" in kw["note"]
     bare, _ = briefing.headline_table(targets, result, 2026, plan=PLAN)
-    assert "2026完成率（%）" not in bare.columns
+    assert "完成年度目标（%）" not in bare.columns
 
 
 @pytest.mark.parametrize("pp, band", [(1.0, "±1 个百分点理解（9.0%–11.0%，含两端）"),
@@ -311,16 +307,16 @@ def test_headline_table_values_and_units(targets, result, register):
 def test_methods_note_prints_the_tolerance_used(pp, band):
     text = briefing.methods_md(pp, plan=PLAN)
     assert band in text
-    assert "最小为 1,111" in text and "高于 1,800" in text and "（2023 年）" in text
-    assert "称“达成度”" in text and "按年计" in text
+    assert "1,800" not in text and "合并指南" not in text and "Clauset" not in text   # no antitrust, no citations
+    assert "称“达成度”" in text and "按年计" in text and "统计月报的方法说明" in text
 
 
 # ------------------------------------------------------------- other text readers see (found by blind mutations)
-def test_consistency_cagr_table_two_decimals(result):
+def test_consistency_cagr_table_one_decimal_like_the_headline(result):
     df = tables.shown(show_consistency.consistency_cagr(result, plan=PLAN))
     col = next(c for c in df.columns if c.startswith("年均增长率"))
-    # (500/320)^(1/3) − 1 = 16.04 %; (1000/690)^(1/3) − 1 = 13.17 %
-    assert list(df[col]) == ["16.04%", "7.72%", "15.44%", "15.44%", "13.17%"]
+    # (500/320)^(1/3) − 1 = 16.04 %; (1000/690)^(1/3) − 1 = 13.17 %: printed once, as 16.0 % and 13.2 % everywhere
+    assert list(df[col]) == ["16.0%", "7.7%", "15.4%", "15.4%", "13.2%"]
 
 
 def test_repairs_text_gives_the_imputed_values():

@@ -67,10 +67,3 @@ def test_target_position_without_a_target_or_a_range():
     assert my.target_position({**ROW, "lower95": math.nan}, 100) is None
 
 
-def test_reach_probability_on_a_log_normal_range():
-    # sd 0.1 on log values: lower95 / upper95 = 100 · e^(∓1.959964 × 0.1)
-    row = {"value": 100.0, "lower95": 100 * math.exp(-0.1959964), "upper95": 100 * math.exp(0.1959964)}
-    assert my.reach_probability(row, 100) == pytest.approx(0.5)
-    assert my.reach_probability(row, row["upper95"]) == pytest.approx(0.025, abs=1e-6)
-    assert my.reach_probability(row, 100 * math.exp(-0.1)) == pytest.approx(0.841345, abs=1e-6)   # Φ(1)
-    assert math.isnan(my.reach_probability(row, 0)) and math.isnan(my.reach_probability({**row, "upper95": 50}, 100))

@@ -67,8 +67,7 @@ def test_paths(tmp_path):
 
 
 def test_traditional_and_alias_names_resolve_in_one_place():
-    from chainplan_lib.plan.names import find_area, find_chain
-
+    find_area, find_chain = PLAN.find_area, PLAN.find_chain
     assert find_area("塘山鎮") == "塘山镇" and find_area("高新園區") == "高新园区" and find_area("高新区") == "高新园区"
     assert find_area("青山湖区罗家镇人民政府") == "罗家镇" and find_area("东湖区") is None
     assert find_chain("現代紡織產業鏈").name == "现代针纺" and find_chain("冶金建材 产业链").id == "metallurgy"

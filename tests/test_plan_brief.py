@@ -92,3 +92,27 @@ def test_month_briefing_title_and_progress(month9):
     assert "1—9月，现代针纺产业链营业收入完成" in whole and "时序进度" in whole
     assert "2025年1—9月：全年预计" in whole and "80%区间（亿元）" in whole   # the full-year estimate, with ranges
     assert "示例数据" in whole
+    # a bureau's 1—9月: progress in the 要点, the sum on 可比口径, the usual share beside N/12, one method whose
+    # parts add to the total, the target year judged by the growth it needs
+    head = whole[: whole.index("二、统计月报")]
+    assert "1—9月，四链合计营业收入完成606.0亿元，同比增长10.8%" in head and "2026年需增长16.1%" in head
+    assert "往年同期一般完成全年的70.8%左右" in whole and "四链合计为各链预计之和" in whole
+    assert "按目前增速可以完成" in whole and "概率" not in whole
+
+
+@pytest.fixture(scope="module")
+def year2026(tmp_path_factory):
+    """The 2026 briefing (no 2026 statistics yet), the briefing notebook alone."""
+    nbs = tmp_path_factory.mktemp("nbs26")
+    shutil.copy(ROOT / "notebooks" / "briefing.ipynb", nbs)
+    out = tmp_path_factory.mktemp("y26")
+    r = run_cli(["brief", "--year", "2026", "--notebooks", str(nbs), "--out", str(out)])
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out / "2026"
+
+
+def test_the_target_years_briefing_keeps_its_outlook(year2026):
+    whole = "".join(pdf_text(year2026 / "briefing-2026.pdf")).replace(" ", "").replace("\n", "")
+    # before: the projection section vanished in a year without statistics
+    assert "2026年尚无统计月报，以下为最新的2025年1—9月统计数" in whole
+    assert "完成目标所需增长（按2025年1—9月统计数）" in whole and "2026年需增长16.1%" in whole

@@ -67,14 +67,15 @@ def test_progress_rows_by_hand():
     assert t.loc["textiles", "ahead_pp"] == pytest.approx(29100 / 430 - 75)
     # metallurgy: 202.5 / 270 = 75 % exactly: equal to 时序进度; growth computed from 180 (none published)
     assert t.loc["metallurgy", "ahead_pp"] == pytest.approx(0.0)
-    assert t.loc["metallurgy", "yoy_pct"] == pytest.approx(12.5) and t.loc["metallurgy", "yoy_source"] == "computed"
+    assert t.loc["metallurgy", "yoy_pct"] == pytest.approx(12.5) and t.loc["metallurgy", "yoy_source"] == "levels"
     # all: 291 + 202.5 + 60 + 66 = 619.5 of 870 = 71.207 %
     assert t.loc["all", "cumulative_yi"] == pytest.approx(619.5)
     assert t.loc["all", "target_yi"] == 870 and t.loc["all", "completion_pct"] == pytest.approx(61950 / 870)
-    # industry: the plan gives a rate: 1200 × 1.10 = 1320; 990 / 1320 = 75 %
-    assert t.loc["industry", "target_yi"] == pytest.approx(1320.0)
-    assert t.loc["industry", "completion_pct"] == pytest.approx(75.0)
+    # industry: the plan sets a rate, not a level: no target, no 完成率; its published 6.0 % is 4.0 pp below 10 %
+    assert math.isnan(t.loc["industry", "target_yi"]) and math.isnan(t.loc["industry", "completion_pct"])
+    assert t.loc["industry", "target_basis"] == "方案设增速目标（年均增长10%左右），不设总量目标"
     assert t.loc["industry", "yoy_pct"] == 6.0 and t.loc["industry", "yoy_source"] == "published"
+    assert t.loc["industry", "goal_pct"] == 10.0 and t.loc["industry", "goal_gap_pp"] == pytest.approx(-4.0)
     two = progress_table(a, targets_frame(), 2025, 2, plan=PLAN).set_index("series")
     # 1—2月: 12 / 85 = 14.118 %; 2/12 = 16.667 %; −2.549 pp
     assert list(two.index) == ["electronics"]
@@ -88,8 +89,18 @@ def test_the_sentence_and_its_conventions():
         "完成年度目标的 75.0%，与时序进度持平。")
     s = progress_sentence("电子信息", 2, 12.0, -3.2, 1200 / 85, 1200 / 85 - 100 * 2 / 12, series="electronics")
     assert s == "1—2月，电子信息产业链营业收入完成 12.0 亿元，同比下降 3.2%，完成年度目标的 14.1%，慢于时序进度 2.5 个百分点。"
-    assert progress_sentence("规上工业", 12, 1320.0, 0.0, 100.0, 0.0, series="industry") == \
-        "1—12月，规上工业营业收入完成 1,320.0 亿元，与上年同期持平，完成年度目标的 100.0%，与时序进度持平。"
+    # at 1—12月 the year is over: 超额完成 / 未完成, not 时序进度
+    assert progress_sentence("现代针纺", 12, 371.5, 15.2, 37150 / 370, 37150 / 370 - 100, series="textiles",
+                             year=2024) == ("2024年，现代针纺产业链营业收入 371.5 亿元，同比增长 15.2%，完成年度目标的 "
+                                            "100.4%，超额完成年度目标。")
+    assert progress_sentence("现代针纺", 12, 360.0, 15.2, 36000 / 370, 36000 / 370 - 100, series="textiles",
+                             year=2024).endswith("完成年度目标的 97.3%，未完成年度目标（差 2.7 个百分点）。")
+    # 规上工业: its growth against the plan's rate (on the printed figures: 10.4 − 10.0 = 0.4)
+    assert progress_sentence("规上工业", 12, 1265.0, 10.4, series="industry", goal_pct=10.0, year=2024) == \
+        "2024年，规上工业营业收入 1,265.0 亿元，同比增长 10.4%，高于“年均增长10%左右”目标 0.4 个百分点。"
+    # the seasonal context beside N/12
+    assert progress_sentence("现代针纺", 9, 291.0, 11.4, 29100 / 430, 29100 / 430 - 75, series="textiles",
+                             usual_share_pct=70.84).endswith("慢于时序进度 7.3 个百分点（往年同期一般完成全年的 70.8% 左右）。")
     # no growth, no target: those clauses are left out; a town comes first
     assert progress_sentence("现代针纺", 6, 30.0, series="textiles", area="罗家镇") == \
         "1—6月，罗家镇现代针纺产业链营业收入完成 30.0 亿元。"
@@ -110,7 +121,8 @@ def test_required_growth_by_hand():
     t = r.loc["textiles"]
     # 430 − 291 = 139 still needed in 10—12月; last year those months brought 350 − 250 = 100: +39 %
     assert t["remaining_yi"] == 139 and t["monthly_needed_yi"] == pytest.approx(139 / 3)
-    assert t["required_yoy_pct"] == pytest.approx(39.0) and t["ytd_yoy_pct"] == pytest.approx(16.4)
+    assert t["required_yoy_pct"] == pytest.approx(39.0) and t["ytd_yoy_levels_pct"] == pytest.approx(16.4)
+    assert math.isnan(t["ytd_yoy_pct"]) is False and t["ytd_yoy_pct"] == pytest.approx(16.4)  # none published: levels
     # from the estimate 420 to the 2026 target 500 in one year: +19.05 %; the target path 430 → 500: +16.28 %
     assert t["required_cagr_pct"] == pytest.approx((500 / 420 - 1) * 100)
     assert t["planned_cagr_pct"] == pytest.approx((500 / 430 - 1) * 100)
@@ -132,10 +144,10 @@ def test_a_year_without_actuals_says_so():
     assert not rep.has_data and rep.sentences() == []
     assert rep.message == "2026年尚无统计月报数据（已有 2024—2024 年），本节从略。"
     d = rep.to_dict()
-    assert d["month"] is None and d["chains"]["textiles"]["cumulative_yi"] is None
+    assert d["month"] is None and d["chains"]["textiles"] is None
 
 
-def test_cli_json_has_the_issue_shape(tmp_path, capsys):
+def test_cli_json_has_the_issue_shape(tmp_path, capsys, plan):
     src = tmp_path / "t.csv"
     lines = ["year,month,chain,indicator,value,unit,yoy_pct"]
     for y, m, c, v, g in [(2025, 9, "现代针纺", 291, 11.4), (2025, 9, "冶金建材", 202.5, ""),
@@ -143,22 +155,25 @@ def test_cli_json_has_the_issue_shape(tmp_path, capsys):
                           (2025, 9, "规上工业", 990, 6)]:
         lines.append(f"{y},{m},{c},营业收入,{v},亿元,{g}")
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    clean_actuals([src], out_dir=tmp_path / "clean")
+    clean_actuals([src], plan, out_dir=tmp_path / "clean")
     assert cli_main(["progress", "--year", "2025", "--month", "9", "--actuals", str(tmp_path / "clean"), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert set(d) == {"year", "month", "chains"} and (d["year"], d["month"]) == (2025, 9)
+    assert set(d) == {"year", "month", "area", "method", "chains", "missing"} and (d["year"], d["month"]) == (2025, 9)
     assert list(d["chains"]) == ["textiles", "metallurgy", "electronics", "food_pharma", "all", "industry"]
-    keys = {"cumulative_yi", "yoy_pct", "target_yi", "completion_pct", "time_progress_pct", "ahead_pp", "full_year",
-            "methods"}
-    assert all(set(v) == keys for v in d["chains"].values())
+    keys = {"name", "cumulative_yi", "yoy_pct", "yoy_basis", "target_yi", "target_basis", "completion_pct",
+            "time_progress_pct", "ahead_pp", "usual_share_pct", "goal_pct", "goal_gap_pp", "chained_pct",
+            "chained_years", "chained_annual_pct", "full_year", "methods"}
+    assert all(set(v) == keys for v in d["chains"].values()) and d["missing"] == []
     tx = d["chains"]["textiles"]
     assert (tx["cumulative_yi"], tx["yoy_pct"], tx["target_yi"]) == (291.0, 11.4, 430.0)
     assert tx["completion_pct"] == round(29100 / 430, 4) and tx["time_progress_pct"] == 75.0
     assert tx["ahead_pp"] == round(29100 / 430 - 75, 4)
-    assert set(tx["full_year"]) == {"method", "value", "lower80", "upper80"}
+    assert set(tx["full_year"]) == {"method", "value", "lower80", "upper80", "lower95", "upper95", "backtest_month",
+                                    "backtest_years", "backtest_mape_pct", "backtest_max_ape_pct"}
     # one 1—9月 figure and no past year: no estimate can be made, and the JSON says so with nulls
     assert tx["full_year"]["value"] is None and set(tx["methods"]) == {"convention", "ets"}
-    assert d["chains"]["industry"]["target_yi"] == 1320.0 and d["chains"]["all"]["cumulative_yi"] == 619.5
+    assert d["chains"]["industry"]["target_yi"] is None and d["chains"]["all"]["cumulative_yi"] == 619.5
+    assert d["chains"]["industry"]["goal_gap_pp"] == -4.0
     assert cli_main(["progress", "--year", "2025", "--month", "13"]) == 2
     assert "--month 13" in capsys.readouterr().err
     assert cli_main(["progress", "--year", "2025", "--month", "9", "--actuals", str(tmp_path / "clean")]) == 0

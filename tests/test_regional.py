@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from chainplan_lib.analysis import regional as R
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.plan.names import AREAS, CHAIN_IDS
+
+AREAS = PLAN.area_names
+CHAIN_IDS = PLAN.chain_ids
 
 COMP = ["district_growth", "chain_mix", "area_specific"]
 

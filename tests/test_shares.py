@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from chainplan_lib.analysis import shares as S
 from chainplan_lib.errors import ParameterError
-from chainplan_lib.plan.names import AREAS
+
+AREAS = PLAN.area_names
 
 
 # ---------------------------------------------------------------------------------------- shares

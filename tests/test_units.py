@@ -131,7 +131,8 @@ def test_every_table_function_declares_every_column(data):
              show_register.register_summary(register), show_register.quarantine_reasons(register, plan=PLAN),
              tables.present(growth.required_growth(register.panel, t, actual_year=2024, plan=PLAN), plan=PLAN),
              tables.present(res.contributions, plan=PLAN),
-             briefing.headline_table(t, res, 2024, cmp, plan=PLAN),
+             briefing.headline_table(t, res, 2024, bundled_district().progress(2024), plan=PLAN),
+             briefing.reconciliation_table(bundled_district().reconcile(2024), 2024, plan=PLAN),
              show_shares.concentration_table(shares.concentration(t, include_all=True, plan=PLAN), [2023, 2026], plan=PLAN),
              show_shares.share_change_table(shares.share_change(t, 2023, 2026, include_all=True, input_precision=0.5, plan=PLAN),
                                          "all", 2023, 2026, plan=PLAN),
@@ -154,15 +155,14 @@ def test_every_table_function_declares_every_column(data):
 def _progress_tables() -> list:
     """Every table of the progress report (06_progress) on the bundled monthly sample, 2025年1—9月."""
     from chainplan_lib.analysis.progress_report import progress_report
-    from chainplan_lib.cleaning.actuals.clean import actuals_bundle
     from chainplan_lib.present import progress as show_progress
 
-    data = actuals_bundle(None, None)
+    data = bundled_district().monthly
     report = progress_report(data.actuals, bundled_district().targets.table, 2025, 9, plan=PLAN)
     return [show_progress.cleaning_table(data), show_progress.progress_table(report, data), show_progress.full_year_table(report),
             show_progress.backtest_table(report, "textiles"), show_progress.coverage_table(report, "textiles"), show_progress.required_table(report),
-            show_progress.projection_table(report), show_progress.annual_backtest_table(report.annual_backtest("textiles")),
-            show_progress.yoy_check_table(data, "textiles", 2025, plan=PLAN)]
+            show_progress.projection_table(report), show_progress.annual_backtest_table(report.annual_backtests()),
+            show_progress.yoy_check_table(data, 2025, 9, plan=PLAN)]
 
 
 def test_quarantine_reasons_are_shown_in_chinese(data):
@@ -178,7 +178,7 @@ def test_headline_table_numbers(data):
     tgt, register = data
     t = tgt.table
     res = consistency.check_consistency(t, plan=PLAN)
-    df, kw = briefing.headline_table(t, res, 2024, compare.actual_vs_target(register.panel, t, 2024, plan=PLAN), plan=PLAN)
+    df, kw = briefing.headline_table(t, res, 2024, bundled_district().progress(2024), plan=PLAN)
     rows = {r[0]: r for r in _cells(tables.to_html(df, **kw))}
     # 四链合计: 2026 targets 1,000 亿元; CAGR (1000/690)^(1/3) − 1 = 13.17 %; 2024 target 768 亿元
     assert rows["四链合计"][1] == "1,000.0" and rows["四链合计"][3] == "13.2%" and rows["四链合计"][5] == "768.0"

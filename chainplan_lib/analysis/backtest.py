@@ -10,13 +10,20 @@ h = 1, 2 … years ahead with the log-linear trend and ETS of :mod:`chainplan_li
 
 Summaries: MAPE (mean absolute percentage error, %) by method and month or horizon, and interval coverage
 (the share of outcomes inside the 80 % and 95 % ranges; a well-calibrated 80 % range holds about 80 %).
-:func:`best_method` picks the method the briefing quotes: the smaller MAPE at that month, compared on the
-years where both methods have an estimate.
+
+What is quoted (:func:`choose_method`, :func:`calibrated_range`): **one** method for every series of a report — the
+one with the smaller backtest error at that month, pooled over the plan's chains on the years both methods
+cover — so that the chains' estimates add up to their total (the total is their sum, never modelled apart);
+and ranges calibrated on that method's own past errors *at the same month*: with k past years' log errors
+e₁…e_k, the 80 % (95 %) range is estimate × exp(± t(k; 0.90 / 0.975) · s), s = √(Σe²/k) — the spread of the
+errors actually made, so a range is never narrower than the method's past misses suggest. Backtests are
+counted in years (one estimate per year at a month), not years × months.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,11 +39,15 @@ from .fullyear import (
     ets_estimate,
     ets_run,
     fit_ets,
+    t_quantile,
 )
 from .monthly import Grid
 
 __all__ = ["BACKTEST_COLUMNS", "backtest_full_year", "mape_by_month", "coverage", "best_method",
-           "backtest_annual", "ANNUAL_COLUMNS", "annual_summary"]
+           "backtest_annual", "ANNUAL_COLUMNS", "annual_summary", "choose_method", "month_errors",
+           "calibrated_range", "summed_backtest", "Calibration", "MIN_CALIBRATION_YEARS"]
+
+MIN_CALIBRATION_YEARS = 2   # fewer past years at a month: no range is given
 
 BACKTEST_COLUMNS = ["year", "month", "method", "estimate", "actual", "error_pct", "ape", "lower80", "upper80",
                     "lower95", "upper95", "in80", "in95"]
@@ -143,6 +154,117 @@ def best_method(bt: pd.DataFrame, month: int, default: str = "convention") -> tu
     years = f"{lo}" if lo == hi else f"{lo}–{hi}"
     parts = "，".join(f"{METHOD_SHORT.get(m, m)} {v:.1f}%" for m, v in mape.items())
     return str(best), f"{years}年回测（{scope}）平均绝对百分比误差：{parts}"
+
+
+# --------------------------------------------------------------------------------------------- quoted
+def choose_method(backtests: list[pd.DataFrame], month: int, default: str = "convention") -> tuple[str, str]:
+    """(method, reason): one method for every series of a report — the smaller MAPE at ``month``, pooled over
+    the given backtests (the plan's chains) on the (series, year) pairs where both methods have an estimate.
+    Falls back to every month when ``month`` has none, and to ``default`` when nothing can be compared."""
+    frames = [b.assign(_s=k) for k, b in enumerate(backtests) if len(b)]
+    if not frames:
+        return default, "没有可比的回测结果，采用统计部门惯例"
+    b = pd.concat(frames, ignore_index=True)
+    both = b.groupby(["_s", "year", "month"])["method"].transform("nunique") == b["method"].nunique()
+    b = b[both]
+    if b.empty or b["method"].nunique() < 2:
+        only = sorted(set(pd.concat(frames)["method"]))
+        if len(only) == 1:
+            return only[0], "只有这一种方法有回测结果"
+        return default, "两种方法没有共同的回测年份，采用统计部门惯例"
+    at = b[b["month"] == month]
+    scope = f"1—{month}月" if len(at) else "各月平均"
+    at = at if len(at) else b
+    mape = at.groupby("method")["ape"].mean()
+    best = mape.idxmin()
+    if math.isclose(mape[best], mape.get(default, math.inf), rel_tol=1e-9):
+        best = default
+    lo, hi = int(at["year"].min()), int(at["year"].max())
+    years = f"{lo}" if lo == hi else f"{lo}—{hi}"
+    digits = 1 if len({f"{v:.1f}" for v in mape}) == len(mape) else 2   # never print a choice as a tie
+    parts = "，".join(f"{METHOD_SHORT.get(m, m)} {v:.{digits}f}%" for m, v in mape.items())
+    return str(best), f"各链 {years} 年回测（{scope}）平均绝对误差：{parts}"
+
+
+def month_errors(bt: pd.DataFrame, method: str, month: int) -> pd.Series:
+    """Log errors ln(actual ÷ estimate) of ``method`` at ``month``, one per past year (indexed by year)."""
+    if bt.empty:
+        return pd.Series(dtype=float)
+    g = bt[(bt["method"] == method) & (bt["month"] == month)]
+    return pd.Series(np.log(g["actual"].to_numpy() / g["estimate"].to_numpy()), index=g["year"].to_numpy(),
+                     dtype=float).sort_index()
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How a quoted range was built: the past years at that month, their errors (%, signed: estimate vs actual)
+    and the resulting half-widths (log scale)."""
+
+    method: str
+    month: int
+    years: tuple[int, ...]
+    errors_pct: tuple[float, ...]
+    mape_pct: float
+    max_ape_pct: float
+    half80: float
+    half95: float
+
+    @property
+    def n(self) -> int:
+        return len(self.years)
+
+    def loo_coverage(self) -> tuple[int, int, int]:
+        """(years inside the 80 % range, inside the 95 % range, years tried), each year's range built from the
+        other years' errors only (leave one out); (0, 0, 0) with fewer than three years."""
+        e = np.log(1 + np.asarray(self.errors_pct) / 100) * -1  # back to ln(actual / estimate)
+        k = len(e)
+        if k < MIN_CALIBRATION_YEARS + 1:
+            return 0, 0, 0
+        in80 = in95 = 0
+        for i in range(k):
+            rest = np.delete(e, i)
+            s = math.sqrt(float(np.mean(rest ** 2)))
+            in80 += abs(e[i]) <= t_quantile(0.9, len(rest)) * s
+            in95 += abs(e[i]) <= t_quantile(0.975, len(rest)) * s
+        return int(in80), int(in95), k
+
+
+def calibrated_range(value: float, errors: pd.Series, method: str, month: int) -> tuple[tuple[float, ...], Calibration | None]:
+    """((lower80, upper80, lower95, upper95), Calibration) around ``value`` from the past log ``errors`` at
+    that month (see the module docstring); NaN ranges and None with fewer than MIN_CALIBRATION_YEARS years."""
+    e = errors.dropna()
+    k = len(e)
+    if k < MIN_CALIBRATION_YEARS or not math.isfinite(value):
+        return (math.nan,) * 4, None
+    s = math.sqrt(float(np.mean(e.to_numpy() ** 2)))
+    h80, h95 = t_quantile(0.9, k) * s, t_quantile(0.975, k) * s
+    pct = tuple(float((math.exp(-x) - 1) * 100) for x in e.to_numpy())  # estimate ÷ actual − 1, %
+    cal = Calibration(method, int(month), tuple(int(y) for y in e.index), pct,
+                      float(np.mean(np.abs(pct))), float(np.max(np.abs(pct))), h80, h95)
+    return (value * math.exp(-h80), value * math.exp(h80), value * math.exp(-h95), value * math.exp(h95)), cal
+
+
+def summed_backtest(backtests: list[pd.DataFrame]) -> pd.DataFrame:
+    """The backtest of a sum of series (the plan's chains): for every (year, month, method) all of them have,
+    the sum of their estimates against the sum of their outcomes (ranges left out)."""
+    if not backtests or any(b.empty for b in backtests):
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    keys = ["year", "month", "method"]
+    parts = [b.set_index(keys)[["estimate", "actual"]] for b in backtests]
+    common = parts[0].index
+    for p in parts[1:]:
+        common = common.intersection(p.index)
+    if len(common) == 0:
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    est = sum(p.loc[common, "estimate"] for p in parts)
+    act = sum(p.loc[common, "actual"] for p in parts)
+    out = pd.DataFrame({"estimate": est, "actual": act}).reset_index()
+    out["error_pct"] = (out["estimate"] / out["actual"] - 1) * 100
+    out["ape"] = out["error_pct"].abs()
+    for c in ("lower80", "upper80", "lower95", "upper95"):
+        out[c] = math.nan
+    out["in80"] = out["in95"] = None
+    return out[BACKTEST_COLUMNS].sort_values(keys).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------- annual

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..plan.model import Plan
 
-__all__ = ["actual_vs_target"]
+__all__ = ["actual_vs_target", "reconcile", "RECONCILE_COLUMNS"]
 
 _PANEL_VALUE = {"revenue": "revenue_yi", "enterprises": "enterprises"}
 
@@ -42,3 +42,31 @@ def actual_vs_target(panel: pd.DataFrame, targets: pd.DataFrame, year: int, *, p
                           key=lambda s: s.map(order) if s.name == "chain_id" else (
                               s.map(area_order) if s.name == "area" else s))
     return out[["chain_id", "area", "indicator", "target", "actual", "gap", "completion_rate"]].reset_index(drop=True)
+
+
+RECONCILE_COLUMNS = ["chain_id", "chain", "year", "statistics_yi", "register_yi", "difference_yi", "difference_pct"]
+
+
+def reconcile(panel: pd.DataFrame, statistics: pd.DataFrame, year: int, *, plan: Plan) -> pd.DataFrame:
+    """The register's chain revenue (名录口径: the firms listed, summed) against the statistics office's full-year
+    figure (统计数据, 1—12月 of the 统计月报) for ``year``, by chain and for the chains' sum: one figure is official,
+    the other a breakdown, and the line says how far apart they are (difference = register − statistics, 亿元 and %
+    of the statistics). Empty when the year has no full-year statistics or no register."""
+    from .monthly import cumulative_table
+
+    rows = []
+    tot = panel[(panel["year"] == year) & (panel["area"] == "全区")] if len(panel) else panel
+    if tot is None or not len(tot) or not len(statistics):
+        return pd.DataFrame(columns=RECONCILE_COLUMNS)
+    for cid in (*plan.chain_ids, "all"):
+        stat_t = cumulative_table(statistics, cid, plan=plan)
+        if year not in stat_t.index or pd.isna(stat_t.loc[year, 12]):
+            continue
+        stat = float(stat_t.loc[year, 12])
+        reg = tot[tot["chain_id"].isin(plan.chain_ids) if cid == "all" else tot["chain_id"] == cid]["revenue_yi"]
+        if not len(reg):
+            continue
+        r = float(reg.sum())
+        rows.append({"chain_id": cid, "chain": plan.chain_label(cid), "year": int(year), "statistics_yi": stat,
+                     "register_yi": r, "difference_yi": r - stat, "difference_pct": (r / stat - 1) * 100})
+    return pd.DataFrame(rows, columns=RECONCILE_COLUMNS)

@@ -8,6 +8,13 @@ returns a :class:`ConsistencyResult` with a verdict and the numbers behind it.
 Units: revenue in 亿元; growth rates and shares are fractions (0.10 = 10 %); the tolerance for 左右 is
 given in percentage points (``tolerance_pp=1.0`` = ±0.01) because that is how people say it.
 
+Chains growing faster than the whole is not by itself an inconsistency: the rest of industry may grow slower.
+So the result leads with what the rest of above-size industry must then grow (``rest_of_industry_cagr``), given the
+district's base-year total (``base_total_yi``: the statistics office's figure, which the plan does not print), and
+— the usual way to read "2023—2026年年均增长" — it also measures the chains' growth from the year *before* the plan
+period when that year's actual is known (``prior_actual_yi``: the 统计月报's full year of the base year − 1), since the
+verdict depends on the base.
+
 Verdict rule, by the goal's qualifier (:data:`QUALIFIER_KINDS`): the summed chains' CAGR from the base year
 to the target year against
 
@@ -29,8 +36,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..plan.model import TOTAL, Plan
-from .growth import ALL, as_tidy, cagr, check_alpha, check_rate, check_year_pair, series
-from .projections import LogTrend, log_trend
+from .growth import ALL, as_tidy, cagr, check_rate, check_year_pair, series
 
 __all__ = ["VERDICTS", "QUALIFIER_KINDS", "qualifier_kind", "ConsistencyResult", "check_consistency", "verdict_for",
            "rest_of_industry_cagr"]
@@ -51,11 +57,6 @@ def qualifier_kind(qualifier: str | None) -> str:
     return QUALIFIER_KINDS[q]
 
 
-CAVEAT_REGRESSION = (
-    "The {n} yearly values are planned targets, not a sample of observations: the regression describes "
-    "the shape of the planned path (its residuals measure how much it bends, not noise), so its standard "
-    "error, confidence interval and p-value are descriptive, not evidence about what will happen."
-)
 _EN_COUNT = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
 
@@ -126,8 +127,9 @@ class ConsistencyResult:
     (revenue by chain and 'all'); path_yi (the overall-rate path from the base sum, by year); gap_yi
     (target sum − path, in the target year); contributions (DataFrame: chain_id, chain, base_yi,
     target_yi, weight = base share, growth = cumulative growth, contribution = weight × growth,
-    share_of_growth); regression (LogTrend of the summed target path, slope tested against
-    log(1 + overall)); base_total_yi, rest_of_industry_cagr (at the overall rate) and
+    share_of_growth); prior_year / prior_actual_yi / prior_cagr / prior_verdict (the chains' growth measured
+    from the actual of the year before the base year, None without it); base_total_yi, rest_of_industry_cagr
+    (at the overall rate) and
     rest_of_industry_band (at the band's low and high ends), all None when no base total is given;
     all_name (四链合计 …) and label(chain id) for text; ``plan``, the plan it was computed for.
     """
@@ -144,7 +146,11 @@ class ConsistencyResult:
     path_yi: dict[int, float]
     gap_yi: float | None
     contributions: pd.DataFrame = field(repr=False)
-    regression: LogTrend | None
+    prior_year: int | None = None
+    prior_actual_yi: float | None = None
+    prior_cagr: float | None = None
+    prior_verdict: str | None = None
+    base_total_source: str = ""
     base_total_yi: float | None = None
     rest_of_industry_cagr: float | None = None
     rest_of_industry_band: tuple[float | None, float | None] | None = None
@@ -200,7 +206,8 @@ class ConsistencyResult:
             f"gap_{self.target_year}_yi": self.gap_yi,
             "total_growth": self.total_growth,
             "contributions": self.contributions.to_dict(orient="records"),
-            "regression": self.regression.to_dict() if self.regression is not None else None,
+            "prior_year": self.prior_year, "prior_actual_yi": self.prior_actual_yi,
+            "prior_cagr": self.prior_cagr, "prior_verdict": self.prior_verdict,
             "base_total_yi": self.base_total_yi,
             "rest_of_industry_cagr": self.rest_of_industry_cagr,
             "rest_of_industry_band": list(self.rest_of_industry_band) if self.rest_of_industry_band else None,
@@ -245,9 +252,10 @@ class ConsistencyResult:
         for r in self.contributions.itertuples():
             lines.append(f"  {r.chain_id:<12} weight {r.weight:6.1%} × growth {r.growth:7.2%} = "
                          f"{r.contribution:6.2%}  ({r.share_of_growth:5.1%} of the increase)")
-        if self.regression is not None:
-            lines += ["", "Log-linear regression of the summed target path:",
-                      *("  " + s for s in self.regression.summary().splitlines())]
+        if self.prior_cagr is not None:
+            lines += ["", f"From the {self.prior_year} actual ({self.prior_actual_yi:,.1f} 亿元, 统计月报) to the "
+                          f"{y1} target: CAGR {self.prior_cagr:.2%} over {y1 - self.prior_year} years — "
+                          f"{self.prior_verdict}"]
         if self.base_total_yi is not None:
             g, lo, hi = self.overall_growth, *self.band
             lines += ["", f"Rest of above-size industry (base total {self.base_total_yi:,.1f} 亿元, "
@@ -273,7 +281,8 @@ class ConsistencyResult:
 
 def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_total_yi: float | None = None, *,
                       overall_growth: float | None = None, base_year: int | None = None,
-                      target_year: int | None = None, alpha: float = 0.05, qualifier: str | None = None,
+                      target_year: int | None = None, qualifier: str | None = None,
+                      prior_actual_yi: float | None = None, base_total_source: str = "",
                       plan: Plan) -> ConsistencyResult:
     """Test whether the chains' revenue targets are consistent with the plan's overall growth goal.
 
@@ -283,7 +292,9 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
     print it) — when given, the rest-of-industry growth is computed. ``overall_growth`` (fraction) and
     ``qualifier`` (左右, 以上 …), ``base_year`` and ``target_year``: default the plan's. A plan without an
     overall goal gives verdict ``not_tested`` (CAGRs and contributions are still computed).
-    ``alpha``: for the regression's confidence intervals.
+    ``prior_actual_yi``: the chains' summed full-year actual (亿元) of the year before ``base_year`` — when given,
+    the chains' growth is also measured from it to the target year (``prior_cagr``, ``prior_verdict``). There is
+    no regression: the target path's few points are plans, not a sample.
     Returns a :class:`ConsistencyResult`; its ``to_dict()`` is what ``chainplan consistency --json`` prints.
     """
     if not isinstance(tolerance_pp, (int, float)) or not math.isfinite(tolerance_pp) or not 0 <= tolerance_pp < 100:
@@ -298,7 +309,6 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
     base_year = plan.base_year if base_year is None else base_year
     target_year = plan.target_year if target_year is None else target_year
     base_year, target_year = check_year_pair(base_year, target_year, plan=plan)
-    alpha = check_alpha(alpha)
     if base_total_yi is not None and (not isinstance(base_total_yi, (int, float)) or not math.isfinite(base_total_yi)):
         raise ParameterError(f"base total {base_total_yi!r} must be a number of 亿元")
     if base_total_yi is not None and overall_growth is None:
@@ -341,16 +351,18 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
     contrib["contribution"] = contrib["weight"] * contrib["growth"]
     contrib["share_of_growth"] = contrib["contribution"] / total_growth if total_growth != 0 else math.nan
 
-    n_years = len(paths[ALL])
-    caveats = [CAVEAT_REGRESSION.format(n=_EN_COUNT.get(n_years, n_years))]
-    regression = None
+    caveats = []
     if overall_growth is None:
         caveats = ["the plan states no overall growth goal, so there is nothing to test the chains' targets "
                    "against; their growth is shown for reference"]
-    elif n_years >= 3:
-        regression = log_trend(paths[ALL], null_growth=overall_growth, alpha=alpha)
-    else:
-        caveats.append("fewer than 3 years between base and target year: no regression")
+    prior_year = prior_cagr = prior_verdict = None
+    if prior_actual_yi is not None:
+        if not isinstance(prior_actual_yi, (int, float)) or not math.isfinite(prior_actual_yi) or prior_actual_yi <= 0:
+            raise ParameterError(f"prior actual {prior_actual_yi!r} must be a positive number of 亿元")
+        prior_year = base_year - 1
+        prior_cagr = cagr(float(prior_actual_yi), target[ALL], target_year - prior_year)
+        prior_verdict = (verdict_for(prior_cagr, overall_growth, tolerance, kind) if overall_growth is not None
+                         else "not_tested")
 
     rest = band = None
     if base_total_yi is not None:
@@ -366,7 +378,9 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
     return ConsistencyResult(
         verdict=verdict, overall_growth=overall_growth, tolerance=tolerance, base_year=base_year,
         target_year=target_year, cagr=rates, chain_verdicts=chain_verdicts, base_yi=base, target_yi=target,
-        path_yi=path, gap_yi=gap, contributions=contrib, regression=regression,
+        path_yi=path, gap_yi=gap, contributions=contrib, prior_year=prior_year,
+        prior_actual_yi=float(prior_actual_yi) if prior_actual_yi is not None else None, prior_cagr=prior_cagr,
+        prior_verdict=prior_verdict, base_total_source=base_total_source,
         base_total_yi=float(base_total_yi) if base_total_yi is not None else None,
         rest_of_industry_cagr=rest, rest_of_industry_band=band, caveats=tuple(caveats),
         qualifier=qualifier, kind=kind, section=plan.overall_section if overall_growth == plan.overall_growth else "",

@@ -44,7 +44,7 @@ from .monthly import Grid
 
 __all__ = ["Estimate", "METHODS", "METHOD_NAMES", "METHOD_SHORT", "convention_estimate", "EtsFit", "fit_ets", "ets_run",
            "EtsRun", "ets_estimate", "full_year_estimates", "YEARS_BACK", "MIN_MODEL_YEARS", "N_SIMULATIONS",
-           "blas_one_thread", "as_grid"]
+           "blas_one_thread", "as_grid", "t_quantile"]
 
 METHODS = ("convention", "ets")
 METHOD_NAMES = {"convention": "统计部门惯例（1—N月累计 ÷ 往年同期进度）",
@@ -117,7 +117,8 @@ def _check(grid: Grid, year: int, month: int) -> float:
 
 
 @functools.lru_cache(maxsize=64)
-def _t(q: float, df: int) -> float:
+def t_quantile(q: float, df: int) -> float:
+    """The q quantile of Student's t with ``df`` degrees of freedom (cached)."""
     from scipy import stats  # here, not at import: scipy.stats takes ~0.5 s to import
 
     return float(stats.t.ppf(q, df))
@@ -145,7 +146,7 @@ def convention_estimate(table: pd.DataFrame | Grid, year: int, month: int, years
         return Estimate("convention", value, years_used=past, note="只有1个可比年度，不给区间")
     sd = float(np.log(shares).std(ddof=1)) * math.sqrt(1 + 1 / n)
     centre = math.log(cum) - math.log(mean)
-    b80, b95 = _t(0.9, n - 1) * sd, _t(0.975, n - 1) * sd
+    b80, b95 = t_quantile(0.9, n - 1) * sd, t_quantile(0.975, n - 1) * sd
     return Estimate("convention", value, math.exp(centre - b80), math.exp(centre + b80),
                     math.exp(centre - b95), math.exp(centre + b95), past)
 

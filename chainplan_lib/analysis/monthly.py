@@ -30,15 +30,11 @@ def series_ids(plan: Plan) -> tuple[str, ...]:
     return (*plan.chain_ids, ALL, INDUSTRY_ID)
 
 
-def all_series_name(plan: Plan) -> str:
-    """The sum of the plan's chains as prose names it: 四条产业链合计 for four chains, 三条… for three."""
-    return f"{cn_count(len(plan.chains))}条产业链合计"
-
-
 def series_name(series: str, plan: Plan) -> str:
-    """Chinese name: the chain's name, 四条产业链合计 (for four chains) for 'all', 规上工业 for 'industry'."""
+    """Chinese name: the chain's name, the plan's 合计 label (四链合计 for four chains) for 'all', 规上工业 for
+    'industry' — the same words as every table of the briefing."""
     if series == ALL:
-        return all_series_name(plan)
+        return plan.all_name
     if series == INDUSTRY_ID:
         return INDUSTRY_NAME
     return plan.chain(series).name
@@ -50,7 +46,7 @@ def check_series(series: object, plan: Plan) -> str:
     ids = series_ids(plan)
     if text.lower() in ids:
         return text.lower()
-    if text in (all_series_name(plan), plan.all_name, "合计", "全部"):
+    if text in (f"{cn_count(len(plan.chains))}条产业链合计", plan.all_name, "合计", "全部"):
         return ALL
     if find_industry(text):
         return INDUSTRY_ID

@@ -21,19 +21,21 @@ from .fullyear import blas_one_thread
 from .monthly import complete_years
 
 __all__ = ["MIN_YEARS", "TREND_MIN_YEARS_TEXT", "PROJECTION_COLUMNS", "annual_series", "project_annual", "missing_methods", "target_position",
-           "POSITION_TEXT", "reach_probability"]
+           "POSITION_TEXT"]
 
 MIN_YEARS = projections.TREND_MIN_POINTS
 TREND_MIN_YEARS_TEXT = (f"完整年度不足 {projections.TREND_MIN_POINTS} 年，不做多年外推（对数线性趋势至少需要 "
                         f"{projections.TREND_MIN_POINTS} 年，指数平滑至少 {projections.ETS_MIN_POINTS} 年）")
 PROJECTION_COLUMNS = ["method", "year", "value", "lower80", "upper80", "lower95", "upper95"]
+#: Where a target falls among a projection's ranges, described (the analyst page; no verdict, no probability:
+#: a trend fitted to a few years is a description of the past, not a forecast of policy).
 POSITION_TEXT = {
-    "below95": "目标低于 95% 区间下限：按现有趋势可以完成",
-    "below80": "目标在 80% 区间下限之下：较有把握完成",
-    "lower_half": "目标在 80% 区间内、低于预测中值：有望完成",
-    "upper_half": "目标在 80% 区间内、高于预测中值：完成有一定难度",
-    "above80": "目标高于 80% 区间上限：完成难度较大",
-    "above95": "目标高于 95% 区间上限：按现有趋势难以完成",
+    "below95": "目标低于 95% 区间下限",
+    "below80": "目标在 95% 区间内、低于 80% 区间下限",
+    "lower_half": "目标在 80% 区间内、低于外推中值",
+    "upper_half": "目标在 80% 区间内、高于外推中值",
+    "above80": "目标在 95% 区间内、高于 80% 区间上限",
+    "above95": "目标高于 95% 区间上限",
 }
 
 
@@ -109,17 +111,3 @@ def target_position(row: pd.Series | dict, target: float) -> str | None:
     if t <= row["upper95"]:
         return "above80"
     return "above95"
-
-
-def reach_probability(row: pd.Series | dict, target: float) -> float:
-    """Rough chance the value reaches ``target``: a normal on log values fitted to the 95 % range.
-
-    An approximation (the ranges come from t and ETS simulations, not exactly log-normal); quote it rounded.
-    """
-    lo, hi, mid = float(row["lower95"]), float(row["upper95"]), float(row["value"])
-    if not all(map(math.isfinite, (lo, hi, mid, float(target)))) or hi <= lo or target <= 0:
-        return math.nan
-    sd = (math.log(hi) - math.log(lo)) / (2 * 1.959964)
-    from scipy.stats import norm
-
-    return float(norm.sf((math.log(target) - math.log(mid)) / sd))

@@ -39,7 +39,7 @@ def normalise_label(text: object) -> str:
 
 
 @lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, str]:
+def t2s_table() -> dict[int, str]:
     text = (resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
     table: dict[int, str] = {}
     for line in text.splitlines():
@@ -53,7 +53,7 @@ def _t2s_table() -> dict[int, str]:
 
 def to_simplified(text: str) -> str:
     """Traditional characters → Simplified, character by character (OpenCC's table)."""
-    return text.translate(_t2s_table())
+    return text.translate(t2s_table())
 
 
 def label_key(text: object) -> str:

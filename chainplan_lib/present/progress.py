@@ -15,7 +15,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from ..analysis.fullyear import METHOD_NAMES, METHOD_SHORT
+from ..analysis.fullyear import METHOD_SHORT
 from ..analysis.progress import period_label
 from ..cleaning.actuals.checks import COMPARABLE_BASIS_NOTE
 from ..cleaning.actuals.clean import REASONS
@@ -24,6 +24,7 @@ from . import units as U
 from .escape import html_text, md_text
 from .figures import set_alt, use_theme
 from .sources import goal_text
+from .tables import fmt_signed
 
 SYNTHETIC_TEXT = "示例数据：本页的统计月报数据为合成数据（SYNTHETIC），仅用于演示流程，不是统计部门发布的数字。"
 
@@ -47,19 +48,24 @@ def _note_only(text: str, caption: str) -> tuple[pd.DataFrame, dict]:
     return df, {"caption": caption, "units": {"说明": U.TEXT}}
 
 
-def source_note(data, plan: Plan) -> str:
-    """Where the numbers come from, with the synthetic mark when the files say they are made up."""
-    files = sorted({Path(str(f["file"])).name for f in data.summary.get("files", [])}) or \
-        sorted({Path(str(f).split("#")[0]).name for f in data.actuals["source_file"].unique()})
+def source_note(data, plan: Plan, year: int | None = None) -> str:
+    """Where the numbers come from (the files with figures of ``year`` or earlier), with the synthetic mark when
+    the files say they are made up."""
+    a = data.actuals
+    a = a[a["year"] <= year] if year is not None and len(a) else a
+    files = sorted({Path(str(f).split("#")[0]).name for f in a.get("source_file", pd.Series(dtype=str)).unique()})
     warn = "【示例数据：合成的统计月报，非真实统计】" if data.synthetic else ""
     return (f"{warn}来源：统计月报（{'、'.join(files)}），经 chainplan 清洗；目标：{plan.reference or plan.title}"
             f"{plan.table_section}及正文。")
 
 
-def source_lines(data) -> list[str]:
-    """The briefing's first-page source line for the 统计月报 (plain text; none when no files were read)."""
-    files = sorted({Path(str(f["file"])).name for f in data.summary.get("files", [])}) or \
-        sorted({Path(str(f).split("#")[0]).name for f in data.actuals.get("source_file", pd.Series(dtype=str)).unique()})
+def source_lines(data, year: int | None = None) -> list[str]:
+    """The briefing's first-page source line for the 统计月报 (plain text; none when no files were read): the files
+    whose figures are of ``year`` or earlier (a briefing of 2024 does not cite the 2025 reports)."""
+    a = data.actuals
+    if year is not None and len(a):
+        a = a[a["year"] <= year]
+    files = sorted({Path(str(f).split("#")[0]).name for f in a.get("source_file", pd.Series(dtype=str)).unique()})
     if not files:
         return []
     tag = "（示例数据：合成，非真实统计）" if data.synthetic else ""
@@ -82,24 +88,37 @@ def cleaning_table(data) -> tuple[pd.DataFrame, dict]:
 
 
 def progress_table(report, data=None) -> tuple[pd.DataFrame, dict]:
-    """Per series: 1—N月 figure, 同比, target, completion, 时序进度 and the gap in percentage points."""
+    """Per series: 1—N月 figure, 同比 (可比口径), target, completion, 时序进度 and the gap in percentage points, and
+    what share of the year was usually done by month N. 规上工业 has no level target: its row compares its growth
+    with the plan's rate instead."""
     t = report.table
+    plan = report.plan
     p = period_label(report.month)
-    cum, ahead = f"{p}累计（亿元）", "快（+）慢（−）于时序进度（百分点）"
+    year_end = report.month == 12
+    cum = f"{report.year}年（亿元）" if year_end else f"{p}累计（亿元）"
+    ahead = "快（+）慢（−）于时序进度（百分点）"
+    marks = {"comparable": "†", "levels": "*"}
     df = pd.DataFrame({
         "产业链": t["name"], cum: t["cumulative_yi"].map(_nan),
-        "同比增长（%）": [U.Marked(_nan(v), "*") if s == "computed" else _nan(v)
+        "同比增长（%）": [U.Marked(_nan(v), marks[s]) if s in marks else _nan(v)
                       for v, s in zip(t["yoy_pct"], t["yoy_source"])],
         "年度目标（亿元）": t["target_yi"].map(_nan), "完成年度目标（%）": t["completion_pct"].map(_nan),
-        "时序进度（%）": t["time_progress_pct"].map(_nan), ahead: t["ahead_pp"].map(_nan),
     })
+    if not year_end:
+        df["时序进度（%）"] = t["time_progress_pct"].map(_nan)
+        df[ahead] = t["ahead_pp"].map(_nan)
+        df["往年同期进度（%）"] = t["usual_share_pct"].map(_nan)
     basis = "往年同期进度（按往年 1—N月占全年比重平均）" if report.basis == "seasonal" else f"{report.month}/12"
-    plan = report.plan
-    note = (f"时序进度按{basis}。同比为统计部门公布数（可比口径）；* 为按上年同期数计算（{plan.all_name}无公布数）。"
-            f"规上工业目标按方案“年均增长{goal_text(plan) or '（未设总体增长目标）'}”由上年实际推算。"
-            + (source_note(data, plan) if data is not None else ""))
+    goal = goal_text(plan)
+    industry = (f"规上工业方案只设增速目标（年均增长{goal}），不设总量目标，以同比增速对照该目标，不计完成率。" if goal
+                else "规上工业方案未设增长目标。")
+    note = ((f"时序进度按{basis}；往年同期进度为前三年 1—N月累计占全年的平均比重。" if not year_end else "")
+            + "同比为统计部门公布的可比口径增速（同一批企业两年相比）；† 为按各链公布增速推算的可比口径"
+            f"（{plan.all_name}无公布数）；* 为按上年同期总量计算。{industry}"
+            "目标为方案的全产业链营业收入目标，统计月报的产业链数据为规上工业中的相应部分，二者口径不尽相同。"
+            + (source_note(data, plan, report.year) if data is not None else ""))
     units = _units(df, **{cum: U.YI, "同比增长（%）": U.PERCENT, "年度目标（亿元）": U.YI, "完成年度目标（%）": U.PERCENT,
-                          "时序进度（%）": U.PERCENT, ahead: U.PP})
+                          "时序进度（%）": U.PERCENT, ahead: U.PP, "往年同期进度（%）": U.PERCENT})
     return df, {"caption": f"{report.title}营业收入进度", "note": note, "units": units}
 
 
@@ -116,88 +135,103 @@ def lines_html(lines: list[str], caption: str = "") -> str:
 
 
 def full_year_table(report) -> tuple[pd.DataFrame, dict]:
-    """Per series: both methods' full-year estimates with ranges, which one is quoted and why (at 1—12月 the
-    year is published: a note instead of a table of published figures with zero-width ranges)."""
-    if report.month == 12:
+    """Per series: the full-year estimate (one method for all; the chains' sum is their total) with its 80 % and
+    95 % ranges from the method's own past errors at this month; at 1—12月 a note instead (the year is published)."""
+    if report.published:
         return _note_only(f"{report.year}年全年数据已公布（见上表），不需推算。", f"{report.title}：全年预计")
     rows = []
     for r in report.full_year_frame().itertuples():
-        per = report.estimates.get(r.series, {})
-        conv, ets = per.get("convention"), per.get("ets")
-        rows.append({"产业链": r.name, "采用": METHOD_SHORT.get(r.method, "已公布"),
-                     "全年预计（亿元）": _nan(r.value), "80%区间（亿元）": U.Range(_nan(r.lower80), _nan(r.upper80)),
+        back = (f"{int(r.backtest_years)}年；{r.backtest_mape_pct:.1f}%/{r.backtest_max_ape_pct:.1f}%"
+                if r.backtest_years else "不足两年")
+        rows.append({"产业链": r.name, "全年预计（亿元）": _nan(r.value),
+                     "80%区间（亿元）": U.Range(_nan(r.lower80), _nan(r.upper80)),
                      "95%区间（亿元）": U.Range(_nan(r.lower95), _nan(r.upper95)), "年度目标（亿元）": _nan(r.target_yi),
-                     "预计完成目标（%）": _nan(r.completion_pct),
-                     "惯例法（亿元）": _nan(conv.value) if conv else float("nan"),
-                     "模型法（亿元）": _nan(ets.value) if ets else float("nan")})
+                     "预计完成目标（%）": _nan(r.completion_pct), "该月回测（年数；平均/最大误差）": back})
     df = pd.DataFrame(rows)
-    note = ("惯例法：1—N月累计 ÷ 前三年同期累计占全年比重的平均；模型法：对数月度值的指数平滑模型（按 1—2月、3月…12月 "
-            "共 11 期的季节性，阻尼趋势），参数用往年完整数据估计。采用回测中该月份误差较小的方法。")
-    units = _units(df, **{c: U.YI for c in ("全年预计（亿元）", "80%区间（亿元）", "95%区间（亿元）", "年度目标（亿元）",
-                                           "惯例法（亿元）", "模型法（亿元）")}, **{"预计完成目标（%）": U.PERCENT})
+    plan = report.plan
+    note = (f"各行同用{METHOD_SHORT.get(report.method, report.method)}（{report.method_reason}）；"
+            f"{plan.all_name}为各链预计之和。惯例法：1—N月累计 ÷ 前三年同期累计占全年比重的平均；模型法：按月季节性的"
+            "指数平滑模型，参数用往年完整数据估计。区间按该方法往年同一月份的实际误差确定（误差平方平均的平方根乘以 t 分布"
+            "分位数），回测年数少时区间较宽；往年不足两年时不给区间。")
+    units = _units(df, **{c: U.YI for c in ("全年预计（亿元）", "80%区间（亿元）", "95%区间（亿元）", "年度目标（亿元）")},
+                   **{"预计完成目标（%）": U.PERCENT})
     return df, {"caption": f"{report.title}：全年预计", "note": note, "units": units}
 
 
 def backtest_table(report, series: str) -> tuple[pd.DataFrame, dict]:
-    """MAPE (%) by method and month for one series (rows methods, columns 1—N月, 平均)."""
+    """Mean absolute error (%) by method and month for one series (rows methods, columns 1—N月, 平均)."""
     mape, _ = report.backtest_tables(series)
     if mape.empty:
         return _note_only("往年数据不足，无法回测", "回测误差")
     df = pd.DataFrame({"方法": [METHOD_SHORT.get(m, m) for m in mape.index]})
     for c in mape.columns:
         df["平均" if c == "all" else period_label(int(c))] = [_nan(v) for v in mape[c]]
-    _, cov = report.backtest_tables(series)
-    years = cov["years"].iloc[0]
+    bt = report.backtests.get(series, pd.DataFrame())
+    years = f"{int(bt['year'].min())}—{int(bt['year'].max())}" if len(bt) else ""
     units = {c: (U.TEXT if c == "方法" else U.PERCENT) for c in df.columns}
-    return df, {"caption": f"{report.table.set_index('series').loc[series, 'name']}：用 1—N月 推算全年的平均绝对百分比误差（%）",
+    name = series_name_of(report, series)
+    return df, {"caption": f"{name}：用 1—N月 推算全年的平均绝对误差（%）",
                 "note": f"滚动起点回测：对 {years} 年每一年、每个月份，只用当时已知的数据推算全年，与实际全年比较；"
                         "两种方法在同一批年份上比较。", "units": units}
 
 
+def series_name_of(report, series: str) -> str:
+    t = report.table.set_index("series")
+    return str(t.loc[series, "name"]) if series in t.index else series
+
+
 def coverage_table(report, series: str) -> tuple[pd.DataFrame, dict]:
-    """Per method: n, MAPE, bias and how often the 80 % / 95 % ranges held the outcome."""
-    _, cov = report.backtest_tables(series)
-    if cov.empty:
-        return _note_only("往年数据不足，无法回测", "区间覆盖率")
-    df = pd.DataFrame({"方法": [METHOD_NAMES.get(m, m) for m in cov["method"]], "回测次数": cov["n"].astype(int),
-                       "回测年份": cov["years"], "平均绝对百分比误差（%）": cov["mape"].map(_nan),
-                       "平均偏差（百分点）": cov["bias"].map(_nan),
-                       "80%区间覆盖率（%）": (cov["coverage80"] * 100).map(_nan),
-                       "95%区间覆盖率（%）": (cov["coverage95"] * 100).map(_nan)})
-    units = _units(df, **{"回测次数": U.COUNT, "平均绝对百分比误差（%）": U.PERCENT, "平均偏差（百分点）": U.PP,
-                          "80%区间覆盖率（%）": U.PERCENT0, "95%区间覆盖率（%）": U.PERCENT0})
-    return df, {"caption": "回测：误差与区间覆盖率",
-                "note": "覆盖率 = 实际全年落在预测区间内的比例；80% 区间的覆盖率接近 80% 说明区间可信，明显偏低说明区间偏窄。"
-                        "平均偏差为推算值相对实际的平均百分比误差（正为偏高）。回测次数少时覆盖率只是粗略参考。",
-                "units": units}
+    """Per method at this report's month: the years backtested, mean and largest error, bias, and — for the
+    method quoted — in how many years a range built from the other years held the outcome."""
+    at = report.at_month(series)
+    if at.empty:
+        return _note_only("往年数据不足，无法回测", "该月份的回测")
+    df = pd.DataFrame({"方法": [METHOD_SHORT.get(m, m) for m in at["method"]], "回测年数": at["years"].astype(int),
+                       "回测年份": at["span"], "平均绝对误差（%）": at["mape"].map(_nan),
+                       "最大误差（%）": at["max_ape"].map(_nan), "平均偏差（%）": at["bias"].map(_nan),
+                       "80%区间留一检验": [f"{a}/{n}年" if n else "—" for a, n in zip(at["loo80"], at["loo_n"])],
+                       "95%区间留一检验": [f"{a}/{n}年" if n else "—" for a, n in zip(at["loo95"], at["loo_n"])]})
+    units = _units(df, **{"回测年数": U.COUNT, "平均绝对误差（%）": U.PERCENT, "最大误差（%）": U.PERCENT,
+                          "平均偏差（%）": U.PERCENT})
+    return df, {"caption": f"{series_name_of(report, series)}：{period_label(report.month)}推算全年的回测（每年一次）",
+                "note": "每个往年只在该月份推算一次，回测次数即年数。留一检验：每次留出一年，用其余年份的误差确定区间，"
+                        "看留出的一年是否落在区间内；年数很少时只是粗略参考。平均偏差为推算值相对实际的平均百分比误差"
+                        "（正为偏高）。", "units": units}
 
 
 def required_table(report) -> tuple[pd.DataFrame, dict]:
     """The growth needed in the remaining months and the remaining years to meet the targets."""
     r = report.required
     m = report.month
+    plan = report.plan
     rest = f"{m + 1}—12月" if m < 11 else "12月"
     need = f"{rest}尚需（亿元）"
     ytd = f"{period_label(m)}同比（%）"
+    final = f"{plan.target_year}年目标（亿元）"
+    n = plan.target_year - report.year
+    cagr = f"{plan.target_year}年需增长（%）" if n == 1 else "此后需年均增长（%）"
     df = pd.DataFrame({
         "产业链": r["name"], "年度目标（亿元）": r["target_yi"].map(_nan),
         need: [U.Marked(float("nan"), "已完成") if v <= 0 else _nan(v) for v in r["remaining_yi"]],
         "上年同期（亿元）": r["last_year_same_months_yi"].map(_nan),
-        "需同比增长（%）": r["required_yoy_pct"].map(_nan), ytd: r["ytd_yoy_pct"].map(_nan),
-        "全年预计（亿元）": r["full_year_yi"].map(_nan), f"{report.plan.target_year}年目标（亿元）": r["target_final_yi"].map(_nan),
-        "此后需年均增长（%）": r["required_cagr_pct"].map(_nan), "目标路径年均（%）": r["planned_cagr_pct"].map(_nan),
+        "需同比增长（%）": r["required_yoy_pct"].map(_nan), "同口径已增长（%）": r["ytd_yoy_levels_pct"].map(_nan),
+        ytd: r["ytd_yoy_pct"].map(_nan),
+        ("全年实际（亿元）" if m == 12 else "全年预计（亿元）"): r["full_year_yi"].map(_nan),
+        final: r["target_final_yi"].map(_nan),
+        cagr: r["required_cagr_pct"].map(_nan), "目标路径（%）": r["planned_cagr_pct"].map(_nan),
     })
     if m == 12:
-        df = df.drop(columns=[need, "上年同期（亿元）", "需同比增长（%）"])
-    note = ("需同比增长 = 剩余月份尚需完成额 ÷ 上年同期剩余月份实际 − 1；"
-            f"此后需年均增长 = 由全年预计到 {report.plan.target_year} 年目标的年均增速；"
-            f"{period_label(m)}同比按实际数值计算（非公布口径）。")
+        df = df.drop(columns=[need, "上年同期（亿元）", "需同比增长（%）", "同口径已增长（%）"])
+    note = ("需同比增长 = 剩余月份尚需完成额 ÷ 上年同期剩余月份实际 − 1，按总量计算，故与同样按总量计算的"
+            f"“同口径已增长”对照；{ytd.removesuffix('（%）')}为公布的可比口径增速。"
+            f"{cagr.removesuffix('（%）')}为由全年{'实际' if m == 12 else '预计'}到 {plan.target_year} 年目标的"
+            f"{'增速' if n == 1 else '年均增速'}；规上工业只设增速目标，不在此表。")
     units = _units(df, **{c: (U.YI if "亿元" in c else U.PERCENT) for c in df.columns if c != "产业链"})
     return df, {"caption": "完成目标所需增长", "note": note, "units": units}
 
 
 def projection_table(report) -> tuple[pd.DataFrame, dict]:
-    """The annual projections to the target year with both ranges, the target and where it falls."""
+    """The annual projections to the target year with both ranges, the target and where it falls (analyst page)."""
     from ..analysis.multiyear import POSITION_TEXT, TREND_MIN_YEARS_TEXT
 
     p = report.projections
@@ -209,44 +243,51 @@ def projection_table(report) -> tuple[pd.DataFrame, dict]:
                        "80%区间（亿元）": [U.Range(_nan(a), _nan(b)) for a, b in zip(p["lower80"], p["upper80"])],
                        "95%区间（亿元）": [U.Range(_nan(a), _nan(b)) for a, b in zip(p["lower95"], p["upper95"])],
                        "目标（亿元）": p["target_yi"].map(_nan),
-                       "目标所处位置": p["position"].map(lambda k: POSITION_TEXT.get(k, "—") if isinstance(k, str) else "—"),
-                       "达到目标的粗略概率（%）": (p["p_reach"] * 100).map(_nan)})
+                       "目标所处位置": p["position"].map(lambda k: POSITION_TEXT.get(k, "—") if isinstance(k, str) else "—")})
     units = _units(df, **{"年份": U.YEAR, "外推（亿元）": U.YI, "80%区间（亿元）": U.YI, "95%区间（亿元）": U.YI,
-                          "目标（亿元）": U.YI, "达到目标的粗略概率（%）": U.PERCENT0})
+                          "目标（亿元）": U.YI})
     return df, {"caption": "按年度序列外推到目标年（80%/95% 预测区间）", "units": units,
-                "note": "外推只说明“延续过去的增长”意味着什么，不代表政策效果。对数线性趋势至少需要 5 个完整年度，指数平滑至少 10 个；"
-                        "区间为预测区间，未计参数不确定性，见下方年度回测的覆盖率；概率按 95% 区间作对数正态近似，仅供参考。"}
+                "note": "外推只描述“延续过去的增长”意味着什么，不代表政策效果，也不是完成目标的判断（简报按完成目标所需增速"
+                        "判断）。对数线性趋势的区间为回归的预测区间（含参数不确定性），至少需要 5 个完整年度；指数平滑至少 10 个，"
+                        "其区间由模拟得到，未计参数不确定性。外推的可信度见下方按年份和提前年数的回测。"}
 
 
 def annual_backtest_table(bt: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The annual projections' rolling-origin backtest by method and horizon."""
+    """The annual projections' rolling-origin backtest by series, method and horizon."""
     from ..analysis.backtest import annual_summary
 
-    s = annual_summary(bt)
+    if bt.empty:
+        return _note_only("完整年度不足，无法回测", "多年外推的回测")
+    parts = [annual_summary(g).assign(name=name) for name, g in bt.groupby("name", sort=False)] \
+        if "name" in bt.columns else [annual_summary(bt).assign(name="")]
+    s = pd.concat(parts, ignore_index=True)
     if s.empty:
         return _note_only("完整年度不足，无法回测", "多年外推的回测")
-    df = pd.DataFrame({"方法": s["method"].map({"trend": "对数线性趋势", "ets": "指数平滑"}),
-                       "提前年数": s["horizon"].astype(int), "回测次数": s["n"].astype(int),
-                       "平均绝对百分比误差（%）": s["mape"].map(_nan),
-                       "80%区间覆盖率（%）": (s["coverage80"] * 100).map(_nan),
-                       "95%区间覆盖率（%）": (s["coverage95"] * 100).map(_nan)})
-    units = _units(df, **{"提前年数": U.COUNT, "回测次数": U.COUNT, "平均绝对百分比误差（%）": U.PERCENT,
-                          "80%区间覆盖率（%）": U.PERCENT0, "95%区间覆盖率（%）": U.PERCENT0})
-    return df, {"caption": "多年外推的回测（每个起点年份外推 1、2 年）", "units": units}
+    df = pd.DataFrame({"产业链": s["name"], "方法": s["method"].map({"trend": "对数线性趋势", "ets": "指数平滑"}),
+                       "提前年数": s["horizon"].astype(int), "回测次数（年）": s["n"].astype(int),
+                       "平均绝对误差（%）": s["mape"].map(_nan),
+                       "80%区间覆盖": [f"{round(c * n)}/{n}" if c == c else "—" for c, n in zip(s["coverage80"], s["n"])],
+                       "95%区间覆盖": [f"{round(c * n)}/{n}" if c == c else "—" for c, n in zip(s["coverage95"], s["n"])]})
+    units = _units(df, **{"提前年数": U.COUNT, "回测次数（年）": U.COUNT, "平均绝对误差（%）": U.PERCENT})
+    return df, {"caption": "多年外推的回测（每个起点年份外推 1、2 年，按产业链）", "units": units}
 
 
-def yoy_check_table(data, series: str, year: int, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
-    """Published 同比 against the one computed from last year's figure, month by month, for one series."""
+def yoy_check_table(data, year: int, month: int, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
+    """Published 同比 against the one computed from last year's level, for every series published that month."""
     c = data.checks
-    c = c[(c["check"] == "yoy_published_vs_computed") & (c["chain_id"] == series) & (c["year"] == year)
-          & c["cumulative"].astype(bool)]
+    c = c[(c["check"] == "yoy_published_vs_computed") & (c["year"] == year) & (c["month"] == month)
+          & c["cumulative"].astype(bool) & (c["area"] == "全区")]
     if c.empty:
-        why = (f"{plan.all_name}由各链相加，统计部门不公布其同比" if series == "all" else "该年没有公布的同比或上年同期数")
-        return _note_only(why, "公布同比与按总量计算的同比")
-    df = pd.DataFrame({"期间": c["month"].map(lambda m: period_label(int(m))), "公布同比（%）": c["value"].map(_nan),
-                       "按总量计算（%）": c["compare_to"].map(_nan), "差（百分点）": c["difference"].map(_nan)})
+        return _note_only(f"{year}年{period_label(month)}没有可对照的公布同比和上年同期数", "公布同比与按总量计算的同比")
+    order = {s: k for k, s in enumerate(plan.chain_ids)}
+    c = c.assign(_o=c["chain_id"].map(lambda s: order.get(s, len(order)))).sort_values("_o")
+    names = {ch.id: ch.name for ch in plan.chains}
+    df = pd.DataFrame({"产业链": c["chain_id"].map(lambda s: names.get(s, "规上工业")),
+                       "公布同比（%）": c["value"].map(_nan), "按总量计算（%）": c["compare_to"].map(_nan),
+                       "差（百分点）": c["difference"].map(_nan)})
     units = _units(df, **{"公布同比（%）": U.PERCENT, "按总量计算（%）": U.PERCENT, "差（百分点）": U.PP})
-    return df, {"caption": f"{year}年公布同比与按上年同期总量计算的同比", "note": COMPARABLE_BASIS_NOTE, "units": units}
+    return df, {"caption": f"{year}年{period_label(month)}公布同比与按上年同期总量计算的同比",
+                "note": COMPARABLE_BASIS_NOTE, "units": units}
 
 
 def no_data_md(report) -> str:
@@ -256,10 +297,18 @@ def no_data_md(report) -> str:
             "设为该文件夹。")
 
 
-def methods_md() -> str:
-    return ("**方法说明。** 时序进度默认按已过月数 ÷ 12；1—2月合并发布，按 2 个月计。"
-            "快（慢）于时序进度的百分点 = 完成年度目标（%）− 时序进度（%），按显示的一位小数判断，显示为 0.0 时记“持平”。"
-            "全年预计取回测误差较小的方法；区间为 80% 预测区间，回测给出其实际覆盖率。")
+def methods_md(plan: Plan) -> str:
+    """The method notes of the 统计月报 sections, for the briefing's 数据说明 and the progress page."""
+    goal = goal_text(plan)
+    return ("**统计月报的方法说明。** 进度按统计部门惯例：完成年度目标（%）= 1—N月累计 ÷ 年度目标；时序进度按已过月数 ÷ 12，"
+            "1—2月合并发布，按 2 个月计；快（慢）于时序进度的百分点 = 完成年度目标（%）− 时序进度（%），按显示的一位小数"
+            "判断，显示为 0.0 时记“持平”；另注往年同期一般完成全年的比重，便于判断季节因素。全年（1—12月）完成时称"
+            "“超额完成”或“未完成”年度目标。同比增速采用统计部门公布的可比口径；各链合计无公布增速，按各链公布增速推算"
+            "（合计本期 ÷ 各链“本期 ÷（1 + 公布增速）”之和 − 1），与各链同一口径。"
+            + (f"规上工业只设增速目标（年均增长{goal}），以公布增速对照，并按可比口径连乘计算基年以来的累计和年均增速。"
+               if goal else "")
+            + "全年预计各链和合计采用同一方法，合计为各链之和；区间按该方法往年同一月份的实际误差确定。"
+            "完成目标所需增速由全年预计（或实际）推算至目标年，并与目前增速比较。")
 
 
 def source_actuals(plan: Plan) -> str:
@@ -288,23 +337,31 @@ def progress_bars(table: pd.DataFrame, synthetic: bool = False, title: str | Non
     fig, ax = plt.subplots(figsize=(8.5, 0.5 * max(len(t), 3) + 1.5))
     y = np.arange(len(t))
     vals = t["completion_pct"].to_numpy()
-    ax.barh(y, vals, color=np.where(t["ahead_pp"].to_numpy() >= 0, "#2ca02c", "#ff7f0e"), height=0.6)
+    year_end = bool(len(t)) and int(t["month"].iloc[0]) == 12
+    ahead = np.round(t["ahead_pp"].to_numpy(), 1)      # decided on the printed figure, as the sentences are
+    ax.barh(y, vals, color=np.where(ahead >= 0, "#2ca02c", "#ff7f0e"), height=0.6)
     tp = t["time_progress_pct"].to_numpy()
-    ax.vlines(tp, y - 0.42, y + 0.42, color="#d62728", lw=2.2, zorder=3, label="时序进度")
-    for yi, v, a, p in zip(y, vals, t["ahead_pp"].to_numpy(), tp):
-        ax.text(max(v, p) + 1.5, yi, f"{v:.1f}%（{a:+.1f}个百分点）", va="center", fontsize=8)
+    ax.vlines(tp, y - 0.42, y + 0.42, color="#d62728", lw=2.2, zorder=3, label="年度目标" if year_end else "时序进度")
+    for yi, v, a, p in zip(y, vals, ahead, tp):
+        label = f"{v:.1f}%" if year_end else f"{v:.1f}%（{fmt_signed(a)}个百分点）"
+        ax.text(max(v, p) + 1.5, yi, label, va="center", fontsize=8)
     ax.set_yticks(y, t["name"])
     ax.set_xlim(0, max(110, float(np.nanmax(np.r_[vals, tp])) + 25))
     if len(t):
         m, yr = int(t["month"].iloc[0]), int(t["year"].iloc[0])
-        ax.set(title=title or f"{yr}年{period_label(m)}营业收入完成年度目标（%）与时序进度",
-               xlabel="完成年度目标（%）；括号内为快（+）慢（−）于时序进度的百分点")
+        ax.set(title=title or (f"{yr}年营业收入完成年度目标（%）" if year_end else
+                               f"{yr}年{period_label(m)}营业收入完成年度目标（%）与时序进度"),
+               xlabel="完成年度目标（%）" if year_end else "完成年度目标（%）；括号内为快（+）慢（−）于时序进度的百分点")
     ax.legend(fontsize=8, loc="lower right")
     _source(fig, synthetic, plan)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    set_alt(fig, f"条形图：{ax.get_title()}，红线为时序进度：" + "；".join(
-        f"{n} {v:.1f}%（时序进度 {p:.1f}%，{'快' if a > 0 else ('慢' if a < 0 else '持平')}{abs(a):.1f} 个百分点）"
-        for n, v, p, a in zip(t["name"].iloc[::-1], vals[::-1], tp[::-1], t["ahead_pp"].to_numpy()[::-1])) + "。")
+    if year_end:
+        desc = "；".join(f"{n} {v:.1f}%" for n, v in zip(t["name"].iloc[::-1], vals[::-1]))
+        set_alt(fig, f"条形图：{ax.get_title()}，红线为年度目标（100%）：{desc}。")
+    else:
+        set_alt(fig, f"条形图：{ax.get_title()}，红线为时序进度：" + "；".join(
+            f"{n} {v:.1f}%（时序进度 {p:.1f}%，{'快' if a > 0 else ('慢' if a < 0 else '持平')}{abs(a):.1f} 个百分点）"
+            for n, v, p, a in zip(t["name"].iloc[::-1], vals[::-1], tp[::-1], ahead[::-1])) + "。")
     return fig
 
 

@@ -34,13 +34,19 @@ def goal_text(plan: Plan, growth: float | None = None, qualifier: str | None = N
     return f"{g:.0%}{q}"
 
 
-def source_lines(tgt, register, *, plan: Plan) -> list[str]:
+def source_lines(tgt, register, *, plan: Plan, year: int | None = None) -> list[str]:
     """Data-source lines for the briefing's first page: plain text (file names from input), for
-    :func:`chainplan_lib.present.briefing.title_html`, which escapes them."""
+    :func:`chainplan_lib.present.briefing.title_html`, which escapes them. Only register files whose rows were
+    used are listed — those with clean rows up to ``year`` (a copy whose rows all turned out to be duplicates of
+    another file's is not a source)."""
     lines = [f"{plan.table_section} 原始提取：{str(tgt.source_file).rsplit('/', 1)[-1]}（清洗修复 {len(tgt.repairs)} 处，见数据说明）"]
-    files = "、".join(f.rsplit("/", 1)[-1] for f in register.source_files)
+    clean = register.clean
+    if year is not None and len(clean):
+        clean = clean[clean["year"] <= year]
+    names = sorted({str(f).rsplit("/", 1)[-1] for f in clean.get("source_file", [])})
     tag = "（示例数据：合成，非真实统计）" if register.synthetic else ""
-    lines.append(f"规上企业名录{tag}：{files}" if files else "规上企业名录：未提供（chainplan brief --registers 名录文件夹）")
+    lines.append(f"规上企业名录{tag}：{'、'.join(names)}" if names else
+                 "规上企业名录：未提供（chainplan brief --registers 名录文件夹）")
     return lines
 
 

@@ -93,14 +93,15 @@ def prepare(source: str | Path | None, year: int, month: int | None, plan: Any =
     from ..plan.load import as_plan, is_bundled
 
     month = check_brief_month(month)
-    if source is None and not is_bundled(as_plan(plan)):
+    p = as_plan(plan)
+    if source is None and not is_bundled(p):
         if month is not None:
             raise ParameterError(f"--month {month}: no 统计月报 given for this plan; pass them with --actuals DIR")
-        return BatchActuals(Path("-"), clean_actuals([]), None, False, [], [])
+        return BatchActuals(Path("-"), clean_actuals([], p), None, False, [], [])
     src = Path(source) if source is not None else default_actuals_dir()
     if not src.exists():
         raise ParameterError(f"actuals={str(src)!r} does not exist")
-    result = actuals_bundle(src)
+    result = actuals_bundle(src, None, p)
     cleaned = src.is_dir() and (src / OUTPUT_FILES["actuals"]).exists()
     files = ([src / f for f in OUTPUT_FILES.values() if (src / f).exists()] if cleaned
              else list_actuals_files([src]))

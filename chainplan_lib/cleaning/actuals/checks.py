@@ -1,8 +1,9 @@
 """Checks on cleaned actuals: reported, never forced (a failing check changes no number).
 
-* ``cumulative_non_decreasing`` — within a year, each 1—N月 revenue figure is at least the previous one
+* ``cumulative_non_decreasing`` — within a year, each 1—N月 amount (revenue, or any indicator of the plan
+  that is not a count) is at least the previous one
   (counts of firms are stocks, not sums, and are not checked);
-* ``chains_within_industry`` — the four chains together are no more than all above-size industry (规上工业),
+* ``chains_within_industry`` — the plan's chains together are no more than all above-size industry (规上工业),
   for each period, area and indicator where both are published (a firm can belong to only one chain);
 * ``yoy_published_vs_computed`` — the published 同比增长 against the growth computed from last year's published
   figure for the same period. They differ in real data, and that is expected: the statistics office computes
@@ -15,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...plan.names import CHAIN_IDS, INDUSTRY_ID
+from ...plan.model import Plan
+from ...plan.names import INDUSTRY_ID
 
 __all__ = ["CHECK_COLUMNS", "run_checks", "COMPARABLE_BASIS_NOTE", "YOY_SAME_PP"]
 
@@ -26,8 +28,11 @@ COMPARABLE_BASIS_NOTE = ("公布的同比按可比口径（两年同一批企业
 YOY_SAME_PP = 0.1  # published and computed growth within this many percentage points count as the same
 
 
-def _cumulative(a: pd.DataFrame) -> pd.DataFrame:
-    c = a[a["cumulative"] & (a["indicator"] == "revenue")].sort_values(["chain_id", "area", "year", "month"])
+_COUNT_UNITS = ("户", "家", "个")
+
+
+def _cumulative(a: pd.DataFrame, amounts: list[str]) -> pd.DataFrame:
+    c = a[a["cumulative"] & a["indicator"].isin(amounts)].sort_values(["chain_id", "area", "year", "month"])
     if c.empty:
         return pd.DataFrame(columns=CHECK_COLUMNS)
     prev = c.groupby(["chain_id", "area", "indicator", "year"])["value"].shift()
@@ -45,9 +50,10 @@ def _cumulative(a: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _within_industry(a: pd.DataFrame) -> pd.DataFrame:
+def _within_industry(a: pd.DataFrame, chain_ids: tuple[str, ...]) -> pd.DataFrame:
     key = ["year", "month", "area", "indicator", "cumulative"]
-    chains = a[a["chain_id"].isin(CHAIN_IDS)].groupby(key).agg(value=("value", "sum"), n=("chain_id", "nunique"))
+    a = a[a["part_of"] == ""] if "part_of" in a.columns else a  # an of-which row is inside another: not added
+    chains = a[a["chain_id"].isin(chain_ids)].groupby(key).agg(value=("value", "sum"), n=("chain_id", "nunique"))
     ind = a[a["chain_id"] == INDUSTRY_ID].set_index(key)["value"]
     both = chains.join(ind.rename("compare_to"), how="inner").reset_index()
     if both.empty:
@@ -83,10 +89,10 @@ def _yoy(a: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def run_checks(actuals: pd.DataFrame) -> pd.DataFrame:
-    """All checks on a cleaned actuals table (``value`` / ``compare_to`` / ``difference`` in the figure's unit,
-    or in % and percentage points for the growth check)."""
-    parts = [p for p in (_cumulative(actuals), _within_industry(actuals), _yoy(actuals)) if len(p)]
+def run_checks(actuals: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """All checks on a cleaned actuals table for ``plan`` (``value`` / ``compare_to`` / ``difference`` in the
+    figure's unit, or in % and percentage points for the growth check)."""
+    parts = [p for p in (_cumulative(actuals, [i.id for i in plan.indicators if i.unit not in _COUNT_UNITS]), _within_industry(actuals, plan.chain_ids), _yoy(actuals)) if len(p)]
     if not parts:
         return pd.DataFrame(columns=CHECK_COLUMNS)
     out = pd.concat(parts, ignore_index=True)[CHECK_COLUMNS]

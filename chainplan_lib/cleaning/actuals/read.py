@@ -11,7 +11,10 @@ rows below them (``一、营业收入（亿元）`` then ``其中：现代针纺
 
 Spreadsheets (.xls, .xlsx, .xlsm, .ods, WPS .et) are read by :func:`chainplan_lib.files.workbook.read_workbook`
 (python-calamine; merged cells filled with their value; the format told from the bytes), the one workbook reader
-every cleaner uses, through :func:`spreadsheet_rows`.
+every cleaner uses, through :func:`spreadsheet_rows`. Web pages saved from a bureau's site (.html / .htm) are read
+by :func:`chainplan_lib.files.webpage.read_webpage`: each ``<table>`` (rowspan / colspan filled) is a sheet named
+``html table k``, under the short lines printed above it; the page's ``<title>`` gives the period when the table and
+its lines do not, and the page's date the year of a table that names only its months.
 """
 
 from __future__ import annotations
@@ -23,15 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...files.webpage import WEBPAGE_SUFFIXES, read_webpage
 from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .extract import SheetEntries, extract_sheet
-from .headings import find_period
-from .labels import Layout, load_layout
+from .headings import Period, find_period
+from .labels import Layout
 
 __all__ = ["list_actuals_files", "spreadsheet_rows", "csv_rows", "read_actuals_file"]
 
-SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".txt")
-FOLDER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
+SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", ".txt", *WEBPAGE_SUFFIXES)
+FOLDER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", *WEBPAGE_SUFFIXES)
 
 
 # ---------------------------------------------------------------------------------------------- files
@@ -44,7 +48,8 @@ def list_actuals_files(inputs: list[Path] | list[str]) -> list[Path]:
             found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in FOLDER_SUFFIXES
                            and not q.name.startswith((".", "~$")))
             if not found:
-                raise InputError("no actuals files (*.xls, *.xlsx, *.xlsm, *.ods, *.et, *.csv) in this folder", file=p)
+                raise InputError("no actuals files (*.xls, *.xlsx, *.xlsm, *.ods, *.et, *.csv, *.html, *.htm) "
+                                 "in this folder", file=p)
             files.extend(found)
         elif p.is_file():
             files.append(p)
@@ -102,9 +107,22 @@ def csv_rows(path: Path) -> tuple[list[list[str]], str]:
 
 
 # ---------------------------------------------------------------------------------------------- sheets
-def read_actuals_file(path: Path, layout: Layout | None = None) -> list[SheetEntries]:
-    """Every sheet of ``path`` that holds actuals, as entries; a sheet without a header is an error."""
-    layout = layout or load_layout()
+def _page_sheets(path: Path, layout: Layout) -> tuple[list[tuple[str, list[list[str]], int]], Period, dict]:
+    """A saved page's tables as sheets (``table k``), each under its short title lines; the period its <title>
+    states; what the summary says about the page."""
+    page = read_webpage(path, date_words=layout.date_words, max_line=layout.title_max_chars)
+    sheets = []
+    for t in page.tables:
+        lines = [x for x in (*t.lines_above, t.caption) if x]
+        sheets.append((f"html table {t.index}", [[x] for x in lines] + t.rows, len(lines)))
+    period = find_period(page.title, file=str(path), where="page title: ") if page.title else Period()
+    info = {"page_title": page.title, "page_date": page.date.isoformat() if page.date else None,
+            "page_date_line": page.date_text, "published": page.date}
+    return sheets, period, info
+
+
+def read_actuals_file(path: Path, layout: Layout) -> list[SheetEntries]:
+    """Every table of ``path`` that holds actuals, as entries; a sheet without a header is an error."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -112,19 +130,28 @@ def read_actuals_file(path: Path, layout: Layout | None = None) -> list[SheetEnt
     if path.stat().st_size == 0:
         raise InputError("empty file (0 bytes)", file=path)
     file_period = find_period(path.stem, file=str(path), strict_iso=False, where="file name: ")
+    page: dict = {}
     if suffix in WORKBOOK_SUFFIXES:
-        sheets = [(name, [[_text(v) for v in r] for r in rows]) for name, rows in spreadsheet_rows(path)]
+        sheets = [(name, [[_text(v) for v in r] for r in rows], 0) for name, rows in spreadsheet_rows(path)]
         encoding, reader = None, "calamine"
+    elif suffix in WEBPAGE_SUFFIXES:
+        sheets, page_period, page = _page_sheets(path, layout)
+        file_period = page_period.over(file_period)
+        encoding, reader = None, "html"
+        if not sheets:
+            raise InputError("no tables on this page (<table>)", file=path)
     else:
         recs, encoding = csv_rows(path)
-        sheets, reader = [("", recs)], "csv"
-    sheets = [(n, rows) for n, rows in sheets if any(c for r in rows for c in r)]
+        sheets, reader = [("", recs, 0)], "csv"
+    sheets = [(n, rows, t) for n, rows, t in sheets if any(c for r in rows for c in r)]
     if not sheets:
         raise InputError("no data (every sheet is empty)", file=path)
     out = []
-    for name, rows in sheets:
-        got = extract_sheet(rows, layout, file=str(path), sheet=name, file_period=file_period,
-                            several_sheets=len(sheets) > 1)
-        got.info.update(encoding=encoding, reader=reader)
-        out.append(got)
+    published = page.pop("published", None)
+    for name, rows, title_rows in sheets:
+        tables = extract_sheet(rows, layout, file=str(path), sheet=name, file_period=file_period,
+                               several_sheets=len(sheets) > 1, published=published, title_rows=title_rows)
+        for got in tables:
+            got.info.update(encoding=encoding, reader=reader, **page)
+            out.append(got)
     return out

@@ -207,7 +207,7 @@ def _notebook_params(args: argparse.Namespace) -> dict:
     for item in args.quarto_param or []:
         name, sep, value = item.partition(":")
         if not sep:
-            raise ParameterError(f"-P {item!r}: expected NAME:VALUE, e.g. -P chain:metallurgy")
+            raise ParameterError(f"-P {item!r}: expected NAME:VALUE, e.g. -P tolerance_pp:0.5")
         quarto.append(f"{name}={value}")
     params.update(parse(quarto, "-P"))
     params.update(parse(args.param or []))
@@ -358,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "with the data they read, and manifest.json.",
                        epilog="examples:\n  chainplan brief --year 2024\n"
                               "  chainplan brief --year 2025 --month 9 --actuals data/raw/actuals\n"
-                              "  chainplan brief --year 2025 -p tolerance_pp=0.5 -p 04_shares:chain=metallurgy "
+                              "  chainplan brief --year 2025 -p tolerance_pp=0.5 -p 02_growth:chain=all "
                               "--name 低增长",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     b.add_argument("--year", type=_year, required=True, help="the year reported, one of the plan's years")
@@ -385,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Execute one notebook (a jupytext .py or an .ipynb) with papermill and render it "
                                    "as the batch does: OUT/notebooks/NAME.ipynb, OUT/html/NAME.html, "
                                    "OUT/analyst/NAME.html (and the PDF and Word file for the briefing).",
-                       epilog="examples:\n  chainplan run notebooks/04_shares.py -p chain metallurgy\n"
+                       epilog="examples:\n  chainplan run notebooks/04_shares.py -p chain all\n"
                               "  chainplan run notebooks/02_growth.py -p scenario_rates '[0.05, 0.08]' -P year:2025\n"
                               "  chainplan run notebooks/briefing.py -f params.yaml --out reports/try",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -400,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_param_options(p: argparse.ArgumentParser, *, scoped: bool) -> None:
-    scope = (" NOTEBOOK:NAME=VALUE sets it for that notebook only (-p 04_shares:chain=metallurgy);" if scoped
+    scope = (" NOTEBOOK:NAME=VALUE sets it for that notebook only (-p 02_growth:chain=all);" if scoped
              else "")
     p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
                    help="set a notebook parameter, as papermill: -p NAME=VALUE or -p NAME VALUE (repeatable; VALUE "

@@ -38,7 +38,7 @@ def parse(items: list[str], option: str = "-p") -> dict[str, Any]:
         head, sep, value = str(item).partition("=")
         scope, colon, name = head.rpartition(":")
         if not sep:
-            raise ParameterError(f"{option} {item!r}: expected NAME=VALUE or NAME VALUE, e.g. {option} chain=metallurgy")
+            raise ParameterError(f"{option} {item!r}: expected NAME=VALUE or NAME VALUE, e.g. {option} tolerance_pp=0.5")
         parsed = parse_assignments([f"{name.strip()}={value}"], option)
         key = f"{scope.strip()}:{name.strip()}" if colon else name.strip()
         out[key] = parsed[name.strip()]

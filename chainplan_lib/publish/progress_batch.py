@@ -83,7 +83,7 @@ def _months(actuals, year: int) -> list[int]:
     return sorted({int(m) for m in a["month"]})
 
 
-def prepare(source: str | Path | None, year: int, month: int | None, plan: Any = None) -> BatchActuals:
+def prepare(source: str | Path | None, year: int, month: int | None, *, plan: Any) -> BatchActuals:
     """Clean (in memory) the actuals at ``source`` (raw 月报 files or a folder holding a cleaned actuals.csv;
     default the bundled sample) and settle the report's month; ParameterError (one line) for a month the
     actuals do not have for ``year``. The bundled sample is the bundled plan's: for another plan without

@@ -71,7 +71,7 @@ def find(folder: Path, option: str = "--notebooks") -> list[Path]:
         elif p.suffix == ".ipynb":
             chosen.setdefault(p.stem, p)
     if not chosen:
-        raise ParameterError(f"{option} {folder}: no notebooks (jupytext .py or .ipynb) in it")
+        raise ParameterError(f"{option} {folder}: no notebooks (*.ipynb) and no jupytext notebooks (*.py) in it")
     return [chosen[s] for s in sorted(chosen)]
 
 

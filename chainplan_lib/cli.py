@@ -1,7 +1,8 @@
 """`chainplan` command line: parses arguments and calls the library. No logic lives here.
 
 Every error a user can cause is one line on stderr, ``chainplan: error: …``, exit 2 (argument errors
-included); SIGINT / SIGTERM print one line and exit 130 / 143. Every command takes ``--plan FILE`` (default:
+included); a report printed without a chain the plan expects exits 3 (``--allow-missing`` accepts it);
+SIGINT / SIGTERM print one line and exit 130 / 143. Every command takes ``--plan FILE`` (default:
 ``$CHAINPLAN_PLAN`` or the bundled plan, data/plans/qingshanhu-2024.toml).
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from .errors import ChainplanError, Interrupted, ParameterError
 
 DEFAULT_TARGETS = Path("data/processed/targets.csv")
+MISSING_EXIT = 3  # the report ran and is printed, but a chain of the plan has no figure for the month
 
 
 def _plan(args: argparse.Namespace):
@@ -159,10 +161,22 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     targets = load_targets(args.targets, plan=plan) if args.targets is not None else d.targets.table
     report = progress_report(data.actuals, targets, year, args.month, basis=args.basis, plan=plan,
                              indicator=args.indicator, coverage=data.coverage)
+    report.missing = {s: d.why_missing(s, year, report.month) for s in report.missing}
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(("【示例数据：合成的统计月报，非真实统计】\n" if data.synthetic else "") + report.summary())
+    lacking = [s for s in report.missing if s in plan.chain_ids]
+    if not report.has_data:  # no figure at all for the year (or the month): every chain is missing
+        lacking = list(plan.chain_ids)
+        report.missing = {s: d.why_missing(s, year, args.month) for s in lacking}
+    if lacking and not args.allow_missing:
+        from .analysis.monthly import series_name
+
+        named = "；".join(f"{series_name(s, plan)}：{report.missing[s]}" for s in lacking)
+        print(f"chainplan: error: progress: {len(lacking)} 条产业链缺少{report.title}数据（{named}）; "
+              "the report above leaves them out — pass --allow-missing to accept that (exit 0)", file=sys.stderr)
+        return MISSING_EXIT
     return 0
 
 
@@ -192,6 +206,9 @@ def _add_actuals_parsers(sub) -> None:
     p.add_argument("--basis", choices=("calendar", "seasonal"), default="calendar",
                    help="时序进度: N/12 (calendar) or past years' share reached by month N (seasonal)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--allow-missing", action="store_true",
+                   help=f"exit 0 when a chain of the plan has no figure for the month (default: the report is "
+                        f"printed with the chain named and why, then exit {3})")
     _add_plan(p)
     p.set_defaults(func=_cmd_progress)
 

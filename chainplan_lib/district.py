@@ -224,9 +224,53 @@ class District:
 
         key = (int(year), month, basis)
         if key not in self._progress:
-            self._progress[key] = progress_report(self.monthly.actuals, self.targets.table, int(year), month,
-                                                  basis=basis, plan=self.plan)
+            monthly = self.monthly
+            report = progress_report(monthly.actuals, self.targets.table, int(year), month, basis=basis,
+                                     plan=self.plan, coverage=monthly.coverage)
+            report.missing = {s: self.why_missing(s, int(year), report.month) for s in report.missing}
+            self._progress[key] = report
         return self._progress[key]
+
+    def why_missing(self, series: str, year: int, month: int | None) -> str:
+        """Why the 统计月报 have no figure for ``series`` at 1—``month``月 of ``year``: the quarantined rows that
+        were that series (their reason, file and row), else that no file gave it."""
+        from .analysis.monthly import ALL
+        from .analysis.progress import period_label
+        from .cleaning.actuals.headings import find_period
+        from .errors import InputError
+        from .plan.names import DISTRICT, INDUSTRY_ID, find_industry
+
+        q = self.monthly.quarantine
+        when = f"{year}年{period_label(month)}" if month else f"{year}年"
+        if series == ALL:  # the sum of the chains: missing because a part is
+            a = self.monthly.actuals
+            a = a[(a["year"] == year) & a["cumulative"] & (a["area"] == DISTRICT)] if len(a) else a
+            if month is not None and len(a):
+                a = a[a["month"] == month]
+            lacking = [c.name for c in self.plan.chains if not len(a) or not (a["chain_id"] == c.id).any()]
+            if lacking:
+                return f"缺少{'、'.join(lacking)}{when}的数据，不作合计"
+        hits: dict[str, dict[str, list[str]]] = {}  # reason → file name → rows
+        for r in (q.itertuples() if len(q) else ()):
+            label = str(getattr(r, "label", "") or "")
+            c = self.plan.find_chain(label)
+            sid = c.id if c is not None else (INDUSTRY_ID if find_industry(label) else None)
+            if sid != series:
+                continue
+            try:
+                per = find_period(str(getattr(r, "period", "") or ""))
+            except InputError:
+                continue
+            if per.year not in (None, year) or (month is not None and per.month not in (None, month)):
+                continue
+            src = Path(str(r.source_file))
+            reason = str(r.reason).replace(f"{src.parent}/", "")  # the file's name, not this machine's path
+            hits.setdefault(reason, {}).setdefault(src.name, []).append(str(r.source_row))
+        if hits:
+            return f"{when}的数据" + "；".join(
+                f"已隔离：{reason}（" + "，".join(f"{f} 第 {'、'.join(rows)} 行" for f, rows in where.items()) + "）"
+                for reason, where in hits.items())
+        return f"统计月报未提供{when}的数据"
 
     def outlook(self, year: int, month: int | None = None):
         """The progress report the target-year outlook is read from: ``year``'s (1—``month``月) when it has

@@ -62,6 +62,8 @@ if report.has_data:
     display(HTML(progress.sentences_html(report)))
     fig = progress.progress_bars(report.table, synthetic=data.synthetic, plan=plan)
     tables.show(progress.progress_table(report, data))
+    if notes := progress.data_notes(report, data):
+        display(HTML(progress.lines_html(notes, "数据说明")))
 else:
     display(Markdown(progress.no_data_md(report)))
 

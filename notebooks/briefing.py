@@ -79,6 +79,8 @@ else:
 # %%
 if report.has_data:
     tables.show(progress.progress_table(report, actuals))
+    if notes := progress.data_notes(report, actuals):
+        display(HTML(progress.lines_html(notes, "数据说明")))
 if report.has_data and not report.published:
     tables.show(progress.full_year_table(report))
 if outlook.has_data:

@@ -213,7 +213,8 @@ def test_progress_from_a_real_table_by_industry_names_the_chains_it_does_not_cov
     assert eq["completion_pct"] == pytest.approx(177.3444 / 200 * 100, abs=0.01)        # 88.67
     assert metal["completion_pct"] == pytest.approx(26.2352 / 30 * 100, abs=0.01)       # 87.45
     assert food["yoy_pct"] == pytest.approx(-3.31, abs=0.05)
-    assert d["chains"]["electronics"]["cumulative_yi"] is None and d["chains"]["materials"]["cumulative_yi"] is None
+    assert d["chains"]["electronics"] is None and d["chains"]["materials"] is None     # absent, never 0
+    assert {m["series"] for m in d["missing"]} >= {"electronics", "materials"}
     assert d["not_covered"] == ["electronics", "materials"]
     assert d["coverage"]["food"] == {"status": "partial", "codes_expected": ["13", "14", "15"],
                                      "codes_found": ["14", "15"], "codes_missing": ["13"],

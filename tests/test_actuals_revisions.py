@@ -112,3 +112,59 @@ def test_a_growth_written_in_words_is_growth_and_progress_keeps_the_chain(tmp_pa
                      "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["chains"]["textiles"]["cumulative_yi"] == 291.4 and d["chains"]["textiles"]["yoy_pct"] == pct
+
+
+def test_progress_names_a_quarantined_chain_with_why_and_exits_3(tmp_path, plan, capsys):
+    p = report(tmp_path / "one.csv")
+    p.write_text(p.read_text(encoding="utf-8") + "现代针纺,300,1.0\n", encoding="utf-8")
+    args = ["progress", "--year", "2025", "--month", "9", "--actuals", str(p), "--json"]
+    assert cli_main(args) == 3
+    cap = capsys.readouterr()
+    d = json.loads(cap.out)
+    assert d["chains"]["textiles"] is None and d["chains"]["all"] is None  # no sum without a part
+    why = {m["series"]: m["why"] for m in d["missing"]}
+    assert why["textiles"].startswith("2025年1—9月的数据已隔离：") and "one.csv 第 4、8 行" in why["textiles"] \
+        and "/tmp" not in why["textiles"] and why["textiles"].count("已隔离") == 1
+    err = cap.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("chainplan: error: progress: 1 条产业链缺少2025年1—9月数据（现代针纺：")
+    assert "--allow-missing" in err[0]
+    assert cli_main(args + ["--allow-missing"]) == 0
+
+
+def test_progress_names_a_chain_no_file_gave(tmp_path, plan, capsys):
+    p = report(tmp_path / "in.csv")
+    p.write_text("".join(x for x in p.read_text(encoding="utf-8").splitlines(True) if "食品医药" not in x),
+                 encoding="utf-8")
+    assert cli_main(["progress", "--year", "2025", "--month", "9", "--actuals", str(p)]) == 3
+    cap = capsys.readouterr()
+    assert "缺少数据：食品医药（统计月报未提供2025年1—9月的数据）" in cap.out
+    assert "食品医药：统计月报未提供2025年1—9月的数据" in cap.err
+
+
+def test_progress_for_a_year_without_figures_names_every_chain(tmp_path, plan, capsys):
+    p = report(tmp_path / "in.csv")
+    assert cli_main(["progress", "--year", "2024", "--actuals", str(p)]) == 3
+    err = capsys.readouterr().err
+    assert "4 条产业链缺少2024年数据" in err and "统计月报未提供2024年的数据" in err
+
+
+def test_a_period_in_a_file_name_is_not_a_publication_date(tmp_path, plan):
+    r = clean_actuals([flash_then_final(tmp_path / "in")], plan)
+    rev = r.revisions.iloc[0]  # "2025年1-9月" once read as 9 January 2025
+    assert rev["release"] == "2025年1-9月_快报.csv 快报" and rev["kept_release"] == "2025年1-9月_定报.csv 定报"
+
+
+def test_the_briefing_footnotes_a_revised_figure_and_a_missing_chain(tmp_path, plan):
+    from chainplan_lib import District
+    from chainplan_lib.present.progress import data_notes
+
+    d = District.open(plan, actuals=flash_then_final(tmp_path / "in"))
+    assert data_notes(d.progress(2025, 9), d.monthly) == [
+        "现代针纺1—9月采用定报数 293.0 亿元（2025年1-9月_定报.csv），此前快报为 291.4 亿元（2025年1-9月_快报.csv）。"]
+    p = report(tmp_path / "one.csv")
+    p.write_text(p.read_text(encoding="utf-8") + "现代针纺,300,1.0\n", encoding="utf-8")
+    d = District.open(plan, actuals=p)
+    notes = data_notes(d.progress(2025, 9), d.monthly)
+    assert len(notes) == 2 and notes[0].startswith("现代针纺：2025年1—9月的数据已隔离：")
+    assert notes[0].endswith("（one.csv 第 4、8 行）；本期不列该链。")
+    assert notes[1] == "四链合计：缺少现代针纺2025年1—9月的数据，不作合计。"

@@ -43,7 +43,7 @@ def test_title_headings_and_notice(word):
     assert titles == [TITLE]
     heads = [p.text for p in paras if p.style.name.startswith("Heading")]
     assert heads[:6] == ["一、要点", "二、统计月报：进度与全年预计", "三、各链目标路径与总体增长目标", "规模分档目标",
-                         "四、区域分布", "五、企业名录与目标完成情况"]
+                         "四、区域分布（规划目标）", "五、企业名录（名录口径）"]
     assert heads[-1] == "六、数据说明"
     header = " ".join(p.text for p in word.sections[0].header.paragraphs)
     assert TITLE in header and "示例数据（合成，非真实统计）" in header
@@ -53,8 +53,8 @@ def test_title_headings_and_notice(word):
 def test_key_figures(word):
     text = "\n".join(p.text for p in word.paragraphs)
     cells = "\n".join(c for t in _tables(word) for row in t for c in row)
-    # (1000 / 690) ** (1/3) − 1 = 13.17 %; 690 × 1.1³ = 918.39 → 1000 − 918.4 = 81.6 亿元
-    assert "13.17%" in text and "81.6 亿元" in text and "比年均10%左右更积极" in text
+    # (1000 / 690) ** (1/3) − 1 = 13.17 % → 13.2 %; 690 × 1.1³ = 918.39 → 1000 − 918.4 = 81.6 亿元
+    assert "13.2%" in text and "81.6 亿元" in text and "高于年均10%左右" in text and "13.17%" not in text
     assert "1,000.0" in cells and "13.2%" in cells and "690.0" in cells
     assert "塘山镇" in text and "39 亿元" in text  # the imputed value and its evidence
 
@@ -62,15 +62,16 @@ def test_key_figures(word):
 def test_tables_are_real_word_tables_with_their_shapes(word):
     tables = _tables(word)
     head = tables[0]
-    assert head[0] == ["产业链", "2026目标（亿元）", "2026目标（户）", "营收年均增长（%）", "对比10%左右", "2024目标（亿元）",
-                       "2024实际（亿元）", "2024完成率（%）"]
-    assert [r[0] for r in head[1:]] == ["现代针纺", "冶金建材", "电子信息", "食品医药", "四链合计"]
+    assert head[0] == ["产业链", "2026目标（亿元）", "2026目标（户）", "目标年均增长（%）", "对比10%左右", "2024目标（亿元）",
+                       "2024年统计数（亿元）", "同比增长（%）", "完成年度目标（%）"]
+    assert [r[0] for r in head[1:]] == ["现代针纺", "冶金建材", "电子信息", "食品医药", "四链合计", "规上工业"]
     assert head[5][1] == "1,000.0" and head[5][3] == "13.2%"
-    progress = tables[1]   # 二、统计月报: 1—12月 of 2024, six series, the published 同比 and the 时序进度 gap
-    assert progress[0][:2] == ["产业链", "1—12月累计（亿元）"] and len(progress) == 7
+    progress = tables[1]   # 二、统计月报: 2024, six series, the published 同比 (the year is over: no 时序进度)
+    assert progress[0][:2] == ["产业链", "2024年（亿元）"] and len(progress) == 7
     assert progress[1][:2] == ["现代针纺", "371.5"] and progress[6][0] == "规上工业"
-    cagr = tables[3]   # after the progress table and the note that the full year is published
-    assert len(cagr) == 6 and len(cagr[0]) == 5 and cagr[0][3] == "年均增长率" and cagr[5][3] == "13.17%"
+    cagr = tables[2]   # the full year is published: no table of estimates
+    assert len(cagr) == 6 and len(cagr[0]) == 5 and cagr[0][3] == "年均增长率" and cagr[5][3] == "13.2%"
+    assert tables[-1][0][:3] == ["产业链", "2024年统计数（亿元）", "名录加总（亿元）"]   # the register, reconciled
     first_row = word.tables[0].rows[0]._tr
     assert first_row.trPr.find(qn("w:tblHeader")) is not None  # header row repeats on each page
     num = word.tables[0].cell(1, 1).paragraphs[0]
@@ -79,10 +80,10 @@ def test_tables_are_real_word_tables_with_their_shapes(word):
 
 def test_charts_are_vector_with_a_png_fallback_and_alt_text(word):
     pics = word.inline_shapes
-    assert len(pics) == 4  # progress bars, target paths, area mix, completion rates
+    assert len(pics) == 3  # progress bars, target paths, area mix (the register is a table beside the statistics)
     descr = [s._inline.docPr.get("descr") for s in pics]
     assert all(re.search(r"[\u4e00-\u9fff]", d or "") for d in descr), descr
-    assert any("完成率" in d for d in descr)
+    assert any("完成年度目标" in d for d in descr)
     assert all(abs(s.width - Mm(160)) < Mm(1) for s in pics)
     parts = {rel.rId: rel.target_part for rel in word.part.rels.values() if "image" in rel.reltype}
     for shape in pics:

@@ -90,7 +90,7 @@ def test_only_the_briefing_carries_pngs(brief_2024):
     for ipynb in sorted((brief_2024.out_dir / "notebooks").glob("*.ipynb")):
         outs = [o.get("data", {}) for c in nbformat.read(ipynb, as_version=4).cells for o in c.get("outputs", [])]
         counts[ipynb.stem] = (sum("image/svg+xml" in d for d in outs), sum("image/png" in d for d in outs))
-    assert counts["briefing"] == (4, 4)  # progress bars, target paths, area mix, completion rates
+    assert counts["briefing"] == (3, 3)  # progress bars, target paths, area mix
     others = {k: v for k, v in counts.items() if k != "briefing"}
     assert len(others) == 6 and all(svg >= 1 and png == 0 for svg, png in others.values()), others
 
@@ -150,12 +150,12 @@ def test_02_growth_bad_chain_is_one_line(tmp_path):
 
 def test_03_consistency_default_and_wider_tolerance(tmp_path, brief_2024):
     text = in_batch(brief_2024, "03_consistency")
-    assert "比年均10%左右更积极" in text and "13.17%" in text and "9.0%–11.0%（含两端）" in text
-    # 690 × 1.1³ = 918.39; 1000 − 918.39 = 81.6
-    assert "81.6 亿元" in text
+    assert "高于年均10%左右" in text and "13.2%" in text and "9.0%–11.0%（含两端）" in text
+    # 690 × 1.1³ = 918.39; 1000 − 918.39 = 81.6; the rest of industry from the 统计月报's 2023 total, first
+    assert "81.6 亿元" in text and "1,158.7 亿元（统计月报）" in text and "置信区间" not in text
     wide = run("03_consistency", tmp_path, tolerance_pp=5.0, base_total_yi=1500.0)
-    assert "结论：四条链营业收入目标基本一致" in wide
-    assert "四链以外的工业年均" in wide
+    assert "与年均10%左右基本一致" in wide and "（给定数）" in wide
+    assert "四链以外的规上工业年均" in wide
 
 
 def test_03_consistency_base_total_below_chains_is_refused(tmp_path):
@@ -206,8 +206,8 @@ def test_briefing_default_and_other_year(tmp_path, brief_2024):
     text = in_batch(brief_2024, "briefing")
     assert "青山湖区制造业重点产业链2024年度简报" in text and "2026目标（亿元）" in text and "示例数据" in text
     assert "1,000" in text and "13.2%" in text
-    # 完成率 = actual / target: textiles 360.48956/370 = 97.4 %, all 758.48954/768 = 98.8 %
-    assert "97.4%" in text and "98.8%" in text and "102.6%" not in text
+    # the official 2024 figures against the targets: textiles 371.49/370 = 100.4 %, all 779.48/768 = 101.5 %
+    assert "100.4" in text and "101.5" in text and "97.4%" not in text
     assert "±1 个百分点理解（9.0%–11.0%" in text and "2023 年 304 户、2024 年 330 户" in text
     other = run("briefing", tmp_path, year=2026, tolerance_pp=2.5)
     assert "青山湖区制造业重点产业链2026年度简报" in other and "2026 年的规上企业名录尚未提供" in other

@@ -20,6 +20,7 @@ from ..analysis.progress import period_label
 from ..cleaning.actuals.checks import COMPARABLE_BASIS_NOTE
 from ..cleaning.actuals.clean import REASONS
 from ..plan.model import Plan
+from ..plan.names import DISTRICT
 from . import units as U
 from .escape import html_text, md_text
 from .figures import set_alt, use_theme
@@ -70,6 +71,48 @@ def source_lines(data, year: int | None = None) -> list[str]:
         return []
     tag = "（示例数据：合成，非真实统计）" if data.synthetic else ""
     return [f"统计月报{tag}：{'、'.join(files)}"]
+
+
+def revision_lines(data, year: int, month: int | None, *, plan: Plan) -> list[str]:
+    """One sentence per figure of 1—``month``月 ``year`` that a later release revised (the cleaner's
+    actuals_revisions.csv): the figure used, the one it replaced, and the rule that decided."""
+    from ..analysis.monthly import series_name
+
+    rv = getattr(data, "revisions", None)
+    if rv is None or not len(rv) or month is None:
+        return []
+    rv = rv[(rv["year"] == year) & (rv["month"] == month)]
+    out = []
+    for r in rv.itertuples():
+        name = series_name(str(r.chain_id), plan)
+        where = "" if r.area == DISTRICT else f"（{r.area}）"
+        kind = "" if bool(r.cumulative) else "当月"
+        new_file, old_file = Path(str(r.kept_file)).name, Path(str(r.source_file)).name
+        out.append(f"{name}{where}{period_label(month) if bool(r.cumulative) else f'{month}月'}{kind}采用"
+                   f"{_stage(r.kept_release) or '后发布'}数 {r.kept_value:.1f} 亿元（{new_file}），"
+                   f"此前{_stage(r.release) or '先发布'}为 {r.value:.1f} 亿元（{old_file}）。")
+    return out
+
+
+def _stage(release) -> str:
+    """快报 / 定报 / 修订 … as the release label printed it, else ''."""
+    words = str(release or "").split()
+    return next((w for w in words[1:] if not w[:1].isdigit() and w != "行业相加"), "")
+
+
+def data_notes(report, data) -> list[str]:
+    """The footnotes a reader needs under the progress table: every chain of the plan without a figure for the
+    period (named, with why: not supplied, or quarantined with reason, file and row), chains added up from a
+    table by industry (their coverage), and figures a later release revised. Empty when there is nothing to
+    say."""
+    from ..analysis.monthly import series_name
+
+    plan = report.plan
+    out = [f"{series_name(s, plan)}：{why}；本期不列该链。" if s in plan.chain_ids
+           else f"{series_name(s, plan)}：{why}。" for s, why in report.missing.items()]
+    out += report.coverage_sentences() if report.has_data else []
+    out += revision_lines(data, report.year, report.month, plan=plan)
+    return out
 
 
 def cleaning_table(data) -> tuple[pd.DataFrame, dict]:

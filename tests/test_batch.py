@@ -187,9 +187,12 @@ def test_hostile_register_names_embed_nothing_in_the_pdf(brief_2024):
     assert dict(reader.attachments) == {}
     assert b"/EmbeddedFile" not in brief_2024.pdf.read_bytes()
     whole = "".join(pdf_text(brief_2024.pdf)).replace("\n", "").replace(" ", "")
-    # the hostile names are the GBK copies, whose rows were all duplicates of the workbooks': not a source the
-    # briefing used, so not listed (the pages show them, as text: the test above)
-    assert "svgonload" not in whole and "synthetic_register_2024.xlsx" in whole
+    # the briefing lists the register files whose rows it used. The cleaner keeps the first of duplicate rows in
+    # the order of file names: the 2023 GBK copy ('x <svg …>.csv') sorts after its workbook, so none of its rows is
+    # used and it is not listed; the 2024 copy ('<link …>.csv') sorts before its workbook, so it is the one used,
+    # listed as text — nothing it names is fetched or embedded (above)
+    assert "svgonload" not in whole and "synthetic_register_2023.xlsx" in whole
+    assert "<linkrel=attachmenthref=..%2F..%2Fetc%2Fhostname>.csv" in whole
 
 
 # ---------------------------------------------------------------------------- failures and isolation

@@ -101,7 +101,8 @@ def test_tables_and_charts_have_word_captions(word):
     figures = [p for p in caps if p.text.startswith("图 ")]
     assert len(figures) == len(word.inline_shapes) >= 3
     assert [p.text.split("\u3000")[0] for p in tables] == [f"表 {i}" for i in range(1, len(tables) + 1)]
-    assert len(tables) >= 3 and any("全年预计" in p.text for p in tables)
+    assert len(tables) >= 3 and any("年均增长" in p.text for p in tables)
+    assert all(p.text.split("\u3000", 1)[1].strip() for p in caps)   # every caption says what it numbers
     for p in caps:   # numbered by a SEQ field, so Word renumbers and lists them
         kind = p.text[0]
         assert f"SEQ {kind} \\* ARABIC" in "".join(t.text for t in p._p.iter(qn("w:instrText"))), p.text

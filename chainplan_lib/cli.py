@@ -369,9 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_consistency)
 
     b = sub.add_parser("brief", help="the yearly batch: cleaning, every notebook, pages, the briefing as PDF and Word",
-                       description="Clean the plan's table, the registers and the 统计月报, execute every notebook "
-                                   "(the committed jupytext .py sources) for the year and publish OUT/YEAR/: the "
-                                   "briefing as PDF and Word, an offline site (index.html), the executed notebooks "
+                       description="Clean the plan's table, the registers and the 统计月报, execute every notebook\n"
+                                   "(the committed jupytext .py sources) for the year and publish OUT/YEAR/: the\n"
+                                   "briefing as PDF and Word, an offline site (index.html), the executed notebooks\n"
                                    "with the data they read, and manifest.json.",
                        epilog="examples:\n  chainplan brief --year 2024\n"
                               "  chainplan brief --year 2025 --month 9 --actuals data/raw/actuals\n"
@@ -399,9 +399,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_cmd_brief)
 
     r = sub.add_parser("run", help="one notebook with parameters, executed and rendered in seconds",
-                       description="Execute one notebook (a jupytext .py or an .ipynb) with papermill and render it "
-                                   "as the batch does: OUT/notebooks/NAME.ipynb, OUT/html/NAME.html, "
-                                   "OUT/analyst/NAME.html (and the PDF and Word file for the briefing).",
+                       description="Execute one notebook (a jupytext .py or an .ipynb) with papermill, in its own\n"
+                                   "folder, and render it as the batch does: OUT/notebooks/NAME.ipynb,\n"
+                                   "OUT/html/NAME.html, OUT/analyst/NAME.html (and the PDF and Word file for the\n"
+                                   "briefing).",
                        epilog="examples:\n  chainplan run notebooks/04_shares.py -p chain all\n"
                               "  chainplan run notebooks/02_growth.py -p scenario_rates '[0.05, 0.08]' -P year:2025\n"
                               "  chainplan run notebooks/briefing.py -f params.yaml --out reports/try",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import html as _html
+import io
 import logging
 import os
 import re
@@ -331,7 +332,9 @@ def pdf_page_images(pdf_path: str | Path, out_dir: str | Path, scale: float = 1.
             finally:
                 page.close()
             target = out / f"{src.stem}-p{i + 1:02d}.png"
-            image.save(target)
+            buf = io.BytesIO()
+            image.save(buf, format="PNG")
+            write_atomic(target, buf.getvalue())
             written.append(target)
     finally:
         doc.close()

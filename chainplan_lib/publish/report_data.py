@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,11 +138,15 @@ def _point_table(text: str, new: str) -> str:
 def copy_plan(plan: Any, data: Path) -> Any:
     """The plan and its table copied into ``data`` (``plan.toml``, ``table/<name>``), the copy's ``[table].path``
     pointing at the table's copy; returns the copy, read and validated."""
+    from ..cleaning.targets.read import MAX_BYTES
     from ..plan.load import read_plan
 
     table = Path(plan.table_path)
-    (data / TABLE_DIR).mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(table, data / TABLE_DIR / table.name)
+    with open(table, "rb") as fh:  # the cleaner has read it already (and refused one larger than this)
+        text = fh.read(MAX_BYTES + 1)
+    if len(text) > MAX_BYTES:
+        raise ChainplanError(f"{table}: larger than {MAX_BYTES:,} bytes; not copied into the report")
+    write_atomic(data / TABLE_DIR / table.name, text)
     text = Path(plan.path).read_bytes().decode("utf-8")
     write_atomic(data / PLAN_COPY, _point_table(text, f"{TABLE_DIR}/{table.name}"))
     return read_plan(data / PLAN_COPY)
@@ -178,13 +181,13 @@ def prepare(data: Path, plan: Any, registers: Path | None, actuals: Any) -> Repo
     from . import progress_batch
 
     data.mkdir(parents=True, exist_ok=True)
-    copy = copy_plan(plan, data)
     if actuals.source is not None and str(actuals.source) != "-":
         root = _root(actuals.source)
         _relabel_result(actuals.result, lambda v: relative_name(v, root))
     progress_batch.write(actuals, data)
     table_name = f"{TABLE_DIR}/{Path(plan.table_path).name}"
-    targets = clean_targets(copy.table_path, plan=plan)
+    targets = clean_targets(plan.table_path, plan=plan)   # bad input stops here, before anything is copied
+    copy = copy_plan(plan, data)
     targets.repairs = _relabel_frame(targets.repairs, lambda v: table_name)
     targets.source_file = table_name
     _write_targets(targets, data)

@@ -4,7 +4,7 @@ The front door for analysts::
 
     from chainplan_lib import District
     d = District.open("data/plans/qingshanhu-2024.toml")
-    d.consistency().summary()
+    d.consistency().findings()
 
 :class:`District` (and :func:`read_plan`) are loaded on first use, so ``import chainplan_lib`` (and the command
 line) stay light.

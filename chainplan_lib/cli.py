@@ -60,11 +60,9 @@ def _cmd_plan_check(args: argparse.Namespace) -> int:
 def _cmd_plan_new(args: argparse.Namespace) -> int:
     from .errors import ParameterError
     from .paths import check_output_file
-    from .plan.skeleton import skeleton
+    from .plan.skeleton import check_district, skeleton
 
-    district = args.district.strip()
-    if not district:
-        raise ParameterError("--district must name the district or county, e.g. --district 云溪县")
+    district = check_district(args.district)  # a name, never a path
     years = None
     if args.years:
         y0, sep, y1 = args.years.partition("-")
@@ -122,7 +120,9 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(result.summary())
+        from .present.consistency import consistency_text
+
+        print(consistency_text(result))
     return 0
 
 

@@ -3,7 +3,7 @@
     from chainplan_lib import District
     d = District.open("data/plans/qingshanhu-2024.toml")       # or a Plan; registers=…, actuals=… folders
     d.targets.table                  # the plan's annex table, cleaned (repairs: d.targets.repairs)
-    d.consistency().summary()        # is the overall goal (10%左右 …) consistent with the chain targets?
+    d.consistency().findings()       # is the overall goal (10%左右 …) consistent with the chain targets?
     d.progress(2025, 9).table        # 1—9月 progress against the year's targets and 时序进度
 
 Everything is read for this district's plan and cached on the object: two districts opened side by side in one
@@ -44,15 +44,6 @@ class RegisterView:
     panel: pd.DataFrame
     summary: dict = field(default_factory=dict)
     plan: Plan | None = None
-
-    def latest_year(self) -> int:
-        """The year a page shows by default: the latest of the plan's years with data (a register year, or a
-        year with 统计月报 figures), else the plan's base year. One rule for every notebook."""
-        have = {int(y) for y in self.register.years}
-        if len(self.monthly.actuals):
-            have |= {int(y) for y in self.monthly.actuals["year"].unique()}
-        years = sorted(y for y in have if y in self.plan.years)
-        return years[-1] if years else self.plan.base_year
 
     @property
     def synthetic(self) -> bool:
@@ -250,6 +241,12 @@ class District:
             lacking = [c.name for c in self.plan.chains if not len(a) or not (a["chain_id"] == c.id).any()]
             if lacking:
                 return f"缺少{'、'.join(lacking)}{when}的数据，不作合计"
+        cov = self.monthly.coverage  # a table by industry that has none of the chain's industries
+        if len(cov) and month is not None:
+            cov = cov[(cov["chain_id"] == series) & (cov["year"] == year) & (cov["month"] == month)
+                      & cov["cumulative"].astype(bool) & cov["status"].astype(str).str.startswith("absent")]
+            if len(cov):
+                return f"统计月报按行业公布，表中没有其行业（{cov.iloc[-1]['codes_expected']}），{when}无数据（不是 0）"
         hits: dict[str, dict[str, list[str]]] = {}  # reason → file name → rows
         for r in (q.itertuples() if len(q) else ()):
             label = str(getattr(r, "label", "") or "")

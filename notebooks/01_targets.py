@@ -15,9 +15,8 @@
 
 # %% [markdown]
 # # 目标预测表：原始、清洗与核对
-# 方案的目标表（方案文件 [table] 一节所指的附件）经 PDF 提取后常有列错位、单元格丢失、
-# 整块重复。本笔记本展示原始提取、清洗结果、每一处修复及其依据，以及“各镇（街道、园区）之和 = 全区”和
-# “目标年表中数 = 正文目标”的核对。方案文件见 `chainplan plan check`。
+# 方案的目标预测表（附件）经 PDF 提取后常有列错位、单元格丢失、整块重复。本页展示原始提取、清洗结果、
+# 每一处修复及其依据，以及“各镇（街道、园区）之和 = 全区”和“目标年表中数 = 正文目标”的核对。
 
 # %% tags=["parameters"]
 plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
@@ -47,7 +46,7 @@ tables.show(targets.raw_rows(raw_rows_frame(raw_path, plan=plan), plan=plan))
 
 # %% [markdown]
 # ## 清洗结果
-# 每条链 × 年份 × 指标 × 区域一行；`来源` 说明数值是按表读取、由“-”记 0、推算补齐还是缺失。
+# 每条链 × 年份 × 指标 × 区域一个数；色块图说明每个数是按表读取、由“-”记 0、推算补齐还是缺失。
 
 # %%
 display(Markdown(targets.targets_overview_md(result)))

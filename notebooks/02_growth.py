@@ -16,8 +16,8 @@
 # %% [markdown]
 # # 增长：目标路径、实际值、预测与情景
 # 各链营业收入目标（亿元）的年均增长与逐年计划增速（对规划本身的描述）；有足够的实际值时，以对数线性趋势
-# （statsmodels OLS，至少 5 年）和指数平滑（Holt，至少 10 年）外推并给出预测区间；按固定增速（如 8%、10%、12%）
-# 的情景路径只是算术。有企业名录时，以名录实际值为起点计算实现目标所需的增速。
+# （至少 5 年实际值）和指数平滑（至少 10 年）外推并给出预测区间；按固定增速（如 8%、10%、12%）的情景路径只是算术。
+# 实现目标所需的增速从统计月报的最近完整年度算起；企业名录（名录口径）只用于分区域、分规模的分解，这里只列一行核对。
 
 # %% tags=["parameters"]
 plan = None                            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
@@ -40,9 +40,9 @@ from IPython.display import Markdown, display
 from chainplan_lib import District
 from chainplan_lib.analysis import growth, projections
 from chainplan_lib.plan import params
+from chainplan_lib.present import briefing, sources, tables, targets
 from chainplan_lib.present import growth as show_growth
 from chainplan_lib.present import register as show_register
-from chainplan_lib.present import sources, tables, targets
 
 params.install_short_errors()
 d = District.open(params.plan_file(plan), registers=params.check_path(register_dir, "register_dir"),
@@ -95,16 +95,19 @@ fig = show_growth.fan_chart(fan, synthetic=observed.synthetic and (fan["kind"] =
 display(Markdown(show_growth.fan_md(fan, plan, actual_source=observed.source)))
 
 # %% [markdown]
-# ## 以名录实际值为起点：实现规划目标所需增速
+# ## 实现规划目标所需增速（从统计数算起）
 
 # %%
-if panel is not None and len(panel):
-    latest = int(panel["year"].max())
-    if latest < end_year:
-        req = growth.required_growth(panel, tgt, actual_year=latest, indicator=indicator, plan=plan)
-        tables.show(tables.present(req, caption=f"以 {latest} 年名录实际值为起点",
-                                   note=show_register.register_note(register), plan=plan))
-elif register is not None:
+latest = int(observed.frame["year"].max()) if observed.frame is not None else None
+official = use_actuals and len(d.monthly.actuals) > 0     # the 统计月报: the register is then a breakdown only
+if latest is not None and latest < end_year:
+    req = growth.required_growth(observed.frame, tgt, actual_year=latest, target_year=end_year, indicator=indicator,
+                                 plan=plan)
+    tables.show(show_growth.required_table(req, observed.source, plan=plan))
+rec = d.reconcile(latest) if official and panel is not None and latest in set(panel["year"]) else None
+if rec is not None and len(rec):
+    display(Markdown(briefing.reconciliation_md(rec, latest, plan=plan)))
+elif register is not None and not len(register.years):
     display(Markdown(show_register.register_missing_md(year, register)))
-else:
+elif register is None:
     display(Markdown(show_register.NO_REGISTER_MD))

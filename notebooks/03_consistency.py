@@ -65,4 +65,4 @@ tables.show(tables.present(result.contributions,
 # ## 全文（供分析人员）
 
 # %% tags=["analyst-only"]
-print(result.summary())
+print(consistency.consistency_text(result))

@@ -15,9 +15,10 @@
 
 # %% [markdown]
 # # 各镇（街道、园区）占比、集中度与偏离-份额分析
-# 各区域在各链营业收入和规上户数目标中的占比（全区不计入，占比之和为 100%）及其变化、赫芬达尔-赫希曼指数（HHI）
-# 与最大区域；有企业名录时，以名录实际值计算区位商（分母为区域全部规上工业）和偏离-份额分解。
-# 附件目标表的数为整数：目标的占比变化和偏离-份额只描述规划的分配，在取整误差之内的记为 0。
+# 各区域在各链营业收入和规上户数目标中的占比（全区不计入，取整后占比之和为 100%）及其变化、赫芬达尔-赫希曼指数（HHI）
+# 与最大区域；有企业名录时，以名录实际值（名录口径）计算区位商（分母为区域名录全部规上企业）和偏离-份额分解。
+# 附件目标表的数为整数：目标的占比变化和偏离-份额只描述规划的分配，在取整误差之内的数标“*”，不作解读。
+# 表中各部分按最大余数法取整：显示的各部分之和等于显示的合计。
 
 # %% tags=["parameters"]
 plan = None              # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
@@ -61,13 +62,13 @@ change = None if is_base else share_analysis.share_change(targets, base_year, ye
                                                           input_precision=0.5, plan=plan)
 
 # %% [markdown]
-# ## 区域构成（规划目标）
+# ## 目标的区域构成
 
 # %%
 figs = [shares.area_shares(area_shares, chain, indicator, plan=plan) for indicator in plan.indicator_ids]
 
 # %% [markdown]
-# ## 占比变化（规划目标）
+# ## 目标的区域占比变化
 
 # %%
 if is_base:
@@ -76,20 +77,22 @@ else:
     tables.show(shares.share_change_table(change, chain, base_year, year, plan=plan))
 
 # %% [markdown]
-# ## 集中度
+# ## 目标的区域集中度
 # HHI 取 0–10000：10000 表示全部集中在一个区域，n 个区域相等时最小为 10000 ÷ n。最大区域并列时全部列出。
+# HHI 在这里只描述目标在区域间的分布，不套用反垄断审查中针对企业市场份额的阈值。
 
 # %%
 conc = share_analysis.concentration(targets, include_all=True, plan=plan)
 tables.show(shares.concentration_table(conc, sorted({base_year, year}), plan=plan))
 
 # %% [markdown]
-# ## 区位商（名录实际值）
-# 区位商 = 该链占本区域名录全部规上企业的比重 ÷ 该链占全区名录全部规上企业的比重；分母包括各链以外的企业。
+# ## 区位商（名录口径）
+# 区位商 = 该链占本区域名录全部规上企业的比重 ÷ 该链占全区名录全部规上企业的比重；分母包括各链以外的企业，
+# 是名录的加总，不是统计月报的全区规上工业。
 
 # %%
 if register.synthetic:
-    display(HTML(briefing.synthetic_banner_html()))
+    display(HTML(briefing.synthetic_banner_html(show_register.SYNTHETIC_REGISTER_TEXT)))
 if reg_years:
     lq = regional.location_quotients(register.panel, reg_years[-1], plan=plan)
     tables.show(shares.lq_wide(lq, source=show_register.register_note(register), plan=plan))
@@ -98,7 +101,7 @@ else:
 
 # %% [markdown]
 # ## 偏离-份额分解
-# 实际增量 = 全区增长分量 + 产业结构分量 + 区域竞争分量（Dunn 1960）。名录实际值的分解反映实际变化；
+# 实际增量 = 全区增长分量 + 产业结构分量 + 区域竞争分量（Dunn 1960）。名录实际值（名录口径）的分解反映实际变化；
 # 规划目标的分解只描述规划如何分配增量。
 
 # %%

@@ -22,6 +22,7 @@
 plan = None            # plan file (TOML) of the district; None: $CHAINPLAN_PLAN or the bundled plan
 year = None            # register year to compare with the same year's targets; None: the latest year with data
 register_dir = None    # folder or file of registers (.xlsx/.csv); None: the bundled plan's SYNTHETIC sample
+actuals_dir = None     # 统计月报 (the official full-year figures the register is reconciled to); None: the bundled sample
 processed_dir = None   # outputs of the batch cleaning step; None: clean in memory
 
 # %%
@@ -35,13 +36,14 @@ from chainplan_lib.present import register as show_register
 
 params.install_short_errors()
 d = District.open(params.plan_file(plan), registers=params.check_path(register_dir, "register_dir"),
+                  actuals=params.check_path(actuals_dir, "actuals_dir"),
                   processed=params.check_path(processed_dir, "processed_dir", must_exist=False))
 plan = d.plan
 year = params.check_year(year if year is not None else d.latest_year(), plan=plan)
 register = d.register
 has_year = show_register.has_register_year(register, year)    # a year not supplied yet: its sections say so
 if register.synthetic:
-    display(HTML(briefing.synthetic_banner_html()))
+    display(HTML(briefing.synthetic_banner_html(show_register.SYNTHETIC_REGISTER_TEXT)))
 
 # %% [markdown]
 # ## 清洗结果
@@ -52,14 +54,21 @@ tables.show(show_register.register_summary(register))
 tables.show(show_register.quarantine_reasons(register, plan=plan))
 
 # %% [markdown]
-# ## 实际与目标（完成率）
+# ## 实际与目标（名录口径）
+# 有统计月报全年数的产业链，全区营业收入的完成情况以统计数为准：下表先把名录加总与统计数对照，名录只用于分区域明细和企业户数。
 
 # %%
 if has_year:
-    cmp = d.compare(year)
-    district = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == "revenue")]
+    rec = d.reconcile(year)
+    if len(rec):
+        display(Markdown(briefing.reconciliation_md(rec, year, plan=plan)))
+        tables.show(briefing.reconciliation_table(rec, year, plan=plan))
+    cmp = show_register.without_official(d.compare(year), rec)
+    indicator = "revenue" if not len(rec) else "enterprises"
+    district = cmp[(cmp["area"] == "全区") & (cmp["indicator"] == indicator)]
+    what = "营业收入" if indicator == "revenue" else "规上企业户数"
     fig = show_register.completion(district.assign(label=district["chain_id"].map(lambda c: figures.chain_label(c, plan=plan))),
-                                   "completion_rate", "label", f"{year}年各链营业收入完成率（%）",
+                                   "completion_rate", "label", f"{year}年各链{what}完成率（%，名录口径）",
                                    synthetic=register.synthetic, plan=plan)
     tables.show(show_register.comparison(cmp, year, register, plan=plan))
 else:
@@ -67,8 +76,8 @@ else:
 
 # %% [markdown]
 # ## 规模分档
-# 方案按营业收入设定的分档目标（某链到目标年营业收入超若干亿元的企业户数，见方案文件 [[size_bands]]）。
-# 名录年份早于目标年份时，对比的是对目标的达成度，不是同期完成率。
+# 方案按营业收入设定的分档目标（某链到目标年营业收入超若干亿元的企业户数，见方案文件的规模分档一节）。
+# 名录年份早于目标年份时，对比的是对目标的达成度（名录口径），不是同期完成率。
 
 # %%
 if not sizebands.has_size_bands(plan):
@@ -87,5 +96,6 @@ else:
 # %%
 if sizebands.has_size_bands(plan):
     fit = sizebands.fit_pareto_tail(plan=plan)
-    display(Markdown(show_register.pareto_md(fit, plan=plan)))
+    display(Markdown(show_register.pareto_md(fit, plan=plan, bands=bands if has_year else None, year=year,
+                                             analyst=True)))
     tables.show(show_register.pareto_caps(fit))

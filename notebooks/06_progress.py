@@ -64,6 +64,7 @@ if report.has_data:
     tables.show(progress.progress_table(report, data))
     if notes := progress.data_notes(report, data):
         display(HTML(progress.lines_html(notes, "数据说明")))
+    fig = progress.cumulative_paths(report, chain, synthetic=data.synthetic)
 else:
     display(Markdown(progress.no_data_md(report)))
 

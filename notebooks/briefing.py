@@ -99,8 +99,8 @@ tables.show(consistency.consistency_cagr(result, plan=plan))
 # %%
 if sizebands.has_size_bands(plan):
     fit = sizebands.fit_pareto_tail(plan=plan)
-    display(Markdown(show_register.pareto_md(fit, plan=plan)))
-    tables.show(show_register.pareto_caps(fit))
+    bands = sizebands.band_counts(register.clean, year=year, plan=plan) if has_year else None
+    display(Markdown(show_register.pareto_md(fit, plan=plan, bands=bands, year=year)))
 else:
     display(Markdown(show_register.no_size_bands_md(plan)))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -10,14 +12,18 @@ YUNXI = ROOT / "tests" / "data" / "plans" / "yunxi-2024.toml"
 
 
 def plan_copy(folder: Path, *edits: tuple[str, str], source: Path = BUNDLED, name: str = "plan.toml") -> Path:
-    """``source`` written into ``folder`` with each (old, new) edit applied once (old must be there) and the
-    table path made absolute, so the copy reads the same raw table."""
+    """``source`` written into ``folder`` with each (old, new) edit applied once (old must be there), and the raw
+    table its ``[table] path`` names copied beside it, so the copy reads the same table (a plan's table must lie
+    inside the plan's folder). A path that names no file is left as the edits made it."""
     text = source.read_text(encoding="utf-8")
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
-    table_dir = source.parent.parent / "raw"
-    text = text.replace('path = "../raw/', f'path = "{table_dir}/')
+    m = re.search(r'^path = "([^"]+)"', text, flags=re.M)
+    table = source.parent / m.group(1) if m else None
+    if table is not None and table.is_file():
+        shutil.copy(table, Path(folder) / table.name)
+        text = text[:m.start(1)] + table.name + text[m.end(1):]
     out = Path(folder) / name
     out.write_text(text, encoding="utf-8")
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from _plans import ROOT
+from _plans import ROOT, plan_copy
 
 from chainplan_lib.cleaning.actuals.industries import (
     IndustryIndex,
@@ -154,13 +154,9 @@ def test_a_chain_the_table_does_not_cover_is_absent_never_zero(test_plan):
 
 def test_a_class_code_needs_its_class_row_and_a_division_is_never_split(tmp_path):
     # chain a: division 39 (less the class 3971 the plan gives chain b); chain b: class 3971
-    plan_text = (REALTABLES.read_text(encoding="utf-8")
-                 .replace('industry_codes = ["38", "39", "40"]', 'industry_codes = ["39"]')
-                 .replace('industry_codes = ["33"]', 'industry_codes = ["3971"]')
-                 .replace('path = "../raw/realtables_targets.txt"',
-                          f'path = "{(REALTABLES.parent / "../raw/realtables_targets.txt").resolve()}"'))
-    (tmp_path / "p.toml").write_text(plan_text, encoding="utf-8")
-    p = read_plan(tmp_path / "p.toml")
+    p = read_plan(plan_copy(tmp_path, ('industry_codes = ["38", "39", "40"]', 'industry_codes = ["39"]'),
+                            ('industry_codes = ["33"]', 'industry_codes = ["3971"]'), source=REALTABLES,
+                            name="p.toml"))   # its table copied beside it (a plan's table stays in its folder)
     # only the division's row: class 3971 cannot be taken out of it, so neither chain gets a figure
     recs, cov = _sums([_row("39", 100.0, 10.0)], p)
     assert "electronics" not in recs and "metal" not in recs

@@ -9,12 +9,16 @@ start-up); `test_one_line_in_a_fresh_process` runs a few end to end.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import _hostile_workbooks as H
 import pytest
-from _batchkit import run_cli
+from _batchkit import ROOT, run_cli
+from _plans import plan_copy
 
 from chainplan_lib import cli
 from chainplan_lib.paths import raw_dir
@@ -112,7 +116,7 @@ def test_target_table_path_that_is_not_a_table(what, tmp_path, capsys):
     if what == "empty":
         p.write_text(" \n", encoding="utf-8")
     needle = {"folder": "is a folder", "missing": "file not found", "empty": "file is empty",
-              "device": "larger than 1 MB"}[what]
+              "device": "is a character device, not a regular file"}[what]
     code, _, err = run(["targets", "--raw", p, "--out", tmp_path / "o" / "t.csv"], capsys)
     assert_one_line(code, err, needle)
 
@@ -197,6 +201,9 @@ OPTION_CASES = {
     "params-unknown-name": (["--params", "{tmp}/unknown.yaml"], ["no notebook declares a parameter 'colour'"]),
     "params-missing": (["--params", "{tmp}/nope.yaml"], ["file not found"]),
     "params-too-big": (["--params", "{tmp}/big.yaml"], ["larger than 100 KB"]),
+    "p-base-total-inf": (["-p", "base_total_yi=.inf"], ["base_total_yi=inf is not a finite amount in 亿元"]),
+    "p-base-total-minus-inf": (["-p", "base_total_yi=-.inf"], ["base_total_yi=-inf is not a finite amount"]),
+    "p-base-total-nan": (["-p", "base_total_yi=.nan"], ["base_total_yi=nan is not a finite amount"]),
 }
 
 
@@ -212,6 +219,15 @@ def test_brief_options(name, tmp_path, capsys):
     code, _, err = run(argv, capsys)
     assert_one_line(code, err, *needles)
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "nan"])
+def test_a_base_total_that_is_not_finite_is_refused_before_anything_runs(value):
+    from chainplan_lib.errors import ParameterError
+    from chainplan_lib.plan.params import check_base_total
+
+    with pytest.raises(ParameterError, match="is not a finite amount in 亿元"):
+        check_base_total(value)   # `inf <= 0` is False and so is every comparison with nan
 
 
 @pytest.mark.parametrize("argv, needles", [
@@ -310,3 +326,228 @@ def test_pdf_fetches_only_the_reports_own_files(tmp_path, font_cache):
     with pytest.raises(ValueError, match="not fetching"):
         fetch.fetch((tmp_path / "secret.txt").as_uri())
     assert fetch.fetch("data:text/plain,ok").read() == b"ok"
+
+
+# ------------------------------------------------------------------------ hostile inputs (issue 23)
+# Cases that aborted, hung or ate memory run in a fresh process with 4 GB of address space and a time limit, so
+# that on code without the fix they fail (SIGABRT, MemoryError, timeout) instead of taking the machine with them.
+
+
+def run_bounded(argv: list, timeout: float = 180, cwd: Path = ROOT) -> tuple[int, str, str]:
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    try:
+        cp = subprocess.run([sys.executable, "-m", "chainplan_lib.cli", *map(str, argv)], capture_output=True,
+                            text=True, timeout=timeout, cwd=cwd, preexec_fn=limit, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"chainplan {' '.join(map(str, argv))}: still running after {timeout:.0f} s")
+    return cp.returncode, cp.stdout, cp.stderr
+
+
+def _far_files(tmp: Path) -> dict[str, Path]:
+    regs = tmp / "registers"
+    regs.mkdir()
+    return {"xlsx": H.xlsx(regs / "far_2024.xlsx"), "xls": H.small_xls(tmp / "far_2024.xls", far=(0xFFFF, 0xFFFF)),
+            "ods": H.ods(tmp / "far_2024.ods", H.ODS_A1 + H.ODS_FAR), "folder": regs}
+
+
+FAR_CELL_CASES = {
+    # name: (argv, the file the line must name, the range it must quote)
+    "register-clean-xlsx": (["register", "clean", "{folder}", "--out", "{tmp}/out"], "xlsx", "A1:XFD1048576"),
+    "actuals-clean-xlsx": (["actuals", "clean", "{xlsx}", "--out", "{tmp}/out"], "xlsx", "A1:XFD1048576"),
+    "brief-registers-xlsx": (["brief", "--year", "2024", "--registers", "{folder}", "--jobs", "1", "--out",
+                              "{tmp}/out"], "xlsx", "A1:XFD1048576"),
+    "register-clean-xls": (["register", "clean", "{xls}", "--out", "{tmp}/out"], "xls", "A1:CRXP65536"),
+    "actuals-clean-ods": (["actuals", "clean", "{ods}", "--out", "{tmp}/out"], "ods", "A1:AMJ1048576"),
+}
+
+
+@pytest.mark.parametrize("name", list(FAR_CELL_CASES))
+def test_a_sparse_far_cell_is_one_line_not_an_aborted_process(name, tmp_path):
+    """A 5 KB workbook with one value at XFD1048576 (or its .xls/.ods forms): calamine would allocate the dense
+    range (549,755,813,888 bytes) and abort; the sheet is measured first and refused."""
+    files = _far_files(tmp_path)
+    argv, which, ref = FAR_CELL_CASES[name]
+    subst = {"{tmp}": str(tmp_path), **{f"{{{k}}}": str(v) for k, v in files.items()}}
+    for k, v in subst.items():
+        argv = [a.replace(k, v) for a in argv]
+    code, _, err = run_bounded(argv)
+    assert_one_line(code, err, str(files[which]), "sheet '名录': its cells reach " + ref, "refused before reading it")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("what", ["plan-check", "targets-plan", "targets-raw", "brief-params"])
+def test_a_fifo_is_refused_not_waited_on(what, tmp_path):
+    fifo = tmp_path / {"targets-raw": "table.txt", "brief-params": "p.yaml"}.get(what, "plan.toml")
+    os.mkfifo(fifo)   # nobody ever writes to it: opening it for reading would block forever
+    argv = {"plan-check": ["plan", "check", fifo],
+            "targets-plan": ["targets", "--plan", fifo, "--out", tmp_path / "t.csv"],
+            "targets-raw": ["targets", "--raw", fifo, "--out", tmp_path / "t.csv"],
+            "brief-params": ["brief", "--year", "2024", "--params", fifo, "--out", tmp_path / "r"]}[what]
+    code, _, err = run_bounded(argv, timeout=60)
+    assert_one_line(code, err, str(fifo), "is a named pipe (FIFO), not a regular file")
+
+
+@pytest.mark.parametrize("argv", [["plan", "check", "/dev/zero"], ["consistency", "--plan", "/dev/zero"],
+                                  ["progress", "--year", "2025", "--targets", "/dev/zero"]],
+                         ids=["plan-check", "consistency-plan", "progress-targets"])
+def test_dev_zero_is_not_read_until_memory_runs_out(argv):
+    code, _, err = run_bounded(argv, timeout=60)
+    assert_one_line(code, err, "/dev/zero: ", "is a character device, not a regular file")
+
+
+TABLE_PATHS = {
+    # [table] path in a plan file kept in a folder of its own: none may leave that folder
+    "dotdot-etc-passwd": ("../../../../../../../../../etc/passwd", "leads outside the plan's folder"),
+    "absolute": ("/etc/passwd", "is an absolute path"),
+    "symlink-out": ("table.txt", "is a symbolic link leading outside the plan's folder"),
+    "home": ("~/.bashrc", "is an absolute path"),
+}
+
+
+@pytest.mark.parametrize("name", list(TABLE_PATHS))
+def test_a_plans_table_path_stays_in_its_folder(name, tmp_path, capsys):
+    given, needle = TABLE_PATHS[name]
+    plans = tmp_path / "plans"   # not data/plans: the plan's own folder is the limit
+    plans.mkdir()
+    (plans / "table.txt").symlink_to("/etc/passwd")
+    plan = plan_copy(plans)   # its table copied beside it; then the path edited
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('path = "attachment2_targets.txt"', f'path = "{given}"'), encoding="utf-8")
+    for argv in (["plan", "check", plan], ["targets", "--plan", plan, "--out", tmp_path / "t.csv"]):
+        code, _, err = run(argv, capsys)
+        assert_one_line(code, err, f"{plan}: table.path: '{given}' {needle}")
+        assert "root:" not in err   # the file's content is never quoted
+
+
+def test_the_bundled_layout_stays_valid_data_plans_reaches_data_raw(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "plans").mkdir(parents=True)
+    (data / "raw").mkdir()
+    shutil.copy(raw_dir() / "attachment2_targets.txt", data / "raw")
+    plan = data / "plans" / "p.toml"
+    plan.write_text((ROOT / "data/plans/qingshanhu-2024.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run(["plan", "check", plan], capsys)
+    assert code == 0, err
+    escape = data / "plans" / "q.toml"   # but not further up than data/
+    escape.write_text(plan.read_text(encoding="utf-8").replace("../raw/", "../../data/raw/../../"), encoding="utf-8")
+    assert_one_line(*run(["plan", "check", escape], capsys)[::2], "table.path: ", "leads outside")
+
+
+NAME_CASES = {
+    # (old, new) in the bundled plan: the key the one line must name, and what it says
+    "zero-width-twin-area": (('name = "塘山镇"', 'name = "湖坊\u200b镇"'), "areas[1].name: contains U+200B (ZERO WIDTH SPACE)"),
+    "bom-in-alias": (('aliases = ["冶金", "钢铁建材"]', 'aliases = ["冶金", "\ufeff钢铁建材"]'),
+                     "chains[1].aliases[1]: contains U+FEFF"),
+    "rtl-override-title": (("title = \"青山湖区贯彻", "title = \"\u202e青山湖区贯彻"),
+                           "plan.title: contains U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    "bidi-isolate-district": (('district = "青山湖区"', 'district = "青山\u2067湖区"'), "plan.district: contains U+2067"),
+    "formula-chain": (('name = "现代针纺"', 'name = "=现代针纺"'), "chains[0].name: '=现代针纺' begins with '='"),
+    "full-width-formula-area": (('name = "塘山镇"', 'name = "＋塘山镇"'), "areas[1].name: '＋塘山镇' begins with '＋'"),
+    "at-sign-alias": (('aliases = ["冶金", "钢铁建材"]', 'aliases = ["@冶金", "钢铁建材"]'),
+                      "chains[1].aliases[0]: '@冶金' begins with '@'"),
+    "tab-then-formula": (('name = "现代针纺"', 'name = "\\t-现代针纺"'), "chains[0].name: '-现代针纺' begins with '-'"),
+}
+
+
+@pytest.mark.parametrize("name", list(NAME_CASES))
+def test_names_that_hide_text_or_start_a_formula_are_refused_naming_the_key(name, tmp_path, capsys):
+    edit, needle = NAME_CASES[name]
+    plan = plan_copy(tmp_path, edit)
+    for argv in (["plan", "check", plan], ["targets", "--plan", plan, "--out", tmp_path / "t.csv"]):
+        code, _, err = run(argv, capsys)
+        assert_one_line(code, err, f"{plan}: {needle}")
+        if "U+" in needle:   # the place shown with the character made visible
+            assert "(at '湖坊⟦U+200B⟧镇')" in err or "⟦U+" in err.split("(at ")[-1]
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_names_are_nfc_normalised(tmp_path):
+    from chainplan_lib.plan.load import read_plan
+
+    p = read_plan(plan_copy(tmp_path, ('"冶金", "钢铁建材"', '"冶金", "钢铁建材", "Cafe\u0301"')))   # e + combining acute
+    assert "Caf\u00e9" in p.chains[1].aliases and "Cafe\u0301" not in p.chains[1].aliases
+
+
+def test_plan_new_never_turns_a_district_into_a_path(tmp_path, capsys, monkeypatch):
+    here = tmp_path / "a" / "b"
+    here.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    for district in ("../../x", "x/y", "..\\x", "\u202ex", "=x", ".x"):
+        code, _, err = run(["plan", "new", "--district", district], capsys)
+        assert_one_line(code, err, f"--district {district!r}")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []   # nothing written anywhere
+    code, out, _ = run(["plan", "new", "--district", "云溪县", "--out", tmp_path / "a" / "my.toml"], capsys)
+    assert code == 0 and (tmp_path / "a" / "my.toml").is_file()   # --out as given
+
+
+def test_a_bad_value_in_a_targets_table_names_the_line_column_and_value(tmp_path, capsys, plan):
+    from chainplan_lib.cleaning.targets.clean import clean_targets
+
+    p = tmp_path / "targets.csv"
+    df = clean_targets(plan=plan).table.astype(str)
+    df.loc[3, "value"] = "-4.0"   # file line 5 (the header is line 1)
+    df.to_csv(p, index=False)
+    code, _, err = run(["consistency", "--targets", p], capsys)
+    assert_one_line(code, err, f"{p}, line 5: column 'value': -4.0 is below 0")
+    df.loc[3, "value"], df.loc[6, "year"] = "4.0", "二〇二三"   # file line 8
+    df.to_csv(p, index=False)
+    code, _, err = run(["consistency", "--targets", p], capsys)
+    assert_one_line(code, err, f"{p}, line 8: column 'year': '二〇二三' is not a whole number")
+    df.loc[6, "year"], df.loc[9, "area"] = "2023", "某镇"
+    df.to_csv(p, index=False)
+    code, _, err = run(["consistency", "--targets", p], capsys)
+    assert_one_line(code, err, f"{p}, line 11: column 'area': '某镇' is not one of (")
+
+
+@pytest.mark.parametrize("what, needle", [
+    ("empty", "file is empty; expected a valid targets table"),
+    ("unclosed-quote", "line 5: not a valid targets table: cannot be read as CSV"),
+    ("binary", "cannot decode the text"),
+    ("header-only-wrong", "column 'year' missing"),
+])
+def test_a_targets_table_that_cannot_be_read_is_one_line(what, needle, tmp_path, capsys, plan):
+    p = tmp_path / "targets.csv"
+    if what == "empty":
+        p.write_bytes(b"")
+    elif what == "unclosed-quote":
+        from chainplan_lib.cleaning.targets.clean import clean_targets
+
+        lines = clean_targets(plan=plan).table.to_csv(index=False).splitlines()
+        lines[4] = lines[4].replace(",", ',"', 1)
+        p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif what == "binary":
+        p.write_bytes(bytes(range(256)) * 4)
+    else:
+        p.write_text("a,b\n1,2\n", encoding="utf-8")
+    for argv in (["consistency", "--targets", p], ["progress", "--year", "2025", "--targets", p]):
+        code, _, err = run(argv, capsys)
+        assert_one_line(code, err, str(p), needle)
+
+
+@pytest.mark.parametrize("what, needle", [
+    ("empty", "file is empty; expected an actuals table"),
+    ("binary", "cannot decode the text"),
+    ("nul-bytes", "not text: a NUL character"),
+    ("bad-month", "column 'month': 'x' is not a whole number"),
+    ("negative", "column 'value': -3.0 is below 0"),
+])
+def test_an_actuals_table_that_cannot_be_read_is_one_line(what, needle, tmp_path, capsys, plan):
+    from chainplan_lib.cleaning.actuals.clean import clean_actuals
+
+    folder = tmp_path / "actuals"
+    folder.mkdir()
+    p = folder / "actuals.csv"
+    if what == "empty":
+        p.write_bytes(b"")
+    elif what == "binary":
+        p.write_bytes(bytes(range(128, 256)) * 8)
+    elif what == "nul-bytes":
+        p.write_bytes(b"\x00" * 64)
+    else:
+        df = clean_actuals([raw_dir() / "actuals"], plan).actuals.astype(str)
+        df.loc[5, "month" if what == "bad-month" else "value"] = "x" if what == "bad-month" else "-3"
+        df.to_csv(p, index=False)
+    code, _, err = run(["progress", "--year", "2025", "--actuals", folder], capsys)
+    assert_one_line(code, err, str(p), needle)

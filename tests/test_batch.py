@@ -157,9 +157,15 @@ def test_briefing_pdf_numbers(brief_2024):
     # all 779.48/768 = 101.5 % with its growth on 可比口径 (†)
     assert "现代针纺500.030016.0%高于370.0371.515.2100.4" in whole
     assert "四链合计1,000.040013.2%高于768.0779.511.4†101.5" in whole
-    # size bands: floors 136 and 186 亿元, the 50 firms need 250–450 亿元
-    for key in ("至少136亿元", "至少186亿元", "250", "450亿元"):
+    # size bands: floors 136 and 186 亿元, the 50 firms need 250–450 亿元; then the fit's message in plain words
+    # (largest firm 40–100 亿元: 173–204 亿元 < 250), no Greek letter on the reader page (issue 20)
+    for key in ("至少136亿元", "至少186亿元", "250", "450亿元", "合计约173–204亿元，低于所需的至少250亿元"):
         assert key in whole, key
+    assert "α=1.10" not in whole
+    # areas (issue 20 points 6, 12): the largest area and the top two, in whole percents adding to 100 with the chart
+    areas = whole.split("四、区域分布")[1].split("五、")[0]
+    assert "现代针纺：高新园区占65%，前两位合计80%" in areas and "食品医药：塘山镇占60%，前两位合计99%" in areas
+    assert "HHI" not in areas and "合并指南" not in areas and "2024年各链营业收入目标的区域构成" in whole
     # counts per year; the tolerance used
     for key in ("2023年304户、2024年330户", "±1个百分点理解（9.0%"):
         assert key in whole, key
@@ -169,7 +175,7 @@ def test_briefing_pdf_numbers(brief_2024):
     # the progress section (二、统计月报): 2024 is complete, so the year against the year's targets (370 亿元 …)
     assert "2024年，现代针纺产业链营业收入371.5亿元，同比增长15.2%，完成年度目标的100.4%，超额完成年度目标" in whole
     shares_page = (brief_2024.out_dir / "html" / "04_shares.html").read_text(encoding="utf-8")
-    assert "罗家镇、高新园区（并列）" in shares_page and "0（在取整误差内）" in shares_page
+    assert "罗家镇、高新园区（并列）" in shares_page and "0（在取整误差内）" not in shares_page
 
 
 def test_hostile_register_names_are_shown_as_text_in_every_page(brief_2024):

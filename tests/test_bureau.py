@@ -112,6 +112,13 @@ def test_the_register_is_reconciled_to_the_statistics_in_one_line(d):
     assert round(rec.loc["textiles", "difference_yi"], 1) == -11.0 and round(rec.loc["textiles", "difference_pct"], 1) == -3.0
     line = briefing.reconciliation_md(d.reconcile(2024), 2024, plan=PLAN)
     assert "比统计数 779.5 亿元少 21.0 亿元（2.7%）" in line and "完成情况以统计数为准" in line
+    # the printed table checks with a pencil: 74.0 − 76.2 = −2.2 and −2.2 ÷ 76.2 = −2.9 % (from the unrounded
+    # values it was −2.8 %); 74.0 − 74.1 = −0.1, −0.1 ÷ 74.1 = −0.1 % (was −0.2 %); the differences add to −21.0
+    df, _ = briefing.reconciliation_table(d.reconcile(2024), 2024, plan=PLAN)
+    t = df.set_index("产业链")
+    assert t.loc["电子信息", "名录比统计数（亿元）"] == -2.2 and round(t.loc["电子信息", "相差（%）"], 1) == -2.9
+    assert t.loc["食品医药", "名录比统计数（亿元）"] == -0.1 and round(t.loc["食品医药", "相差（%）"], 1) == -0.1
+    assert round(t["名录比统计数（亿元）"].iloc[:4].sum(), 1) == t.loc["四链合计", "名录比统计数（亿元）"] == -21.0
 
 
 # ------------------------------------------------------------------------------------------- 8. no verdict by trend

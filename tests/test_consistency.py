@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import types
 
 import pandas as pd
 import pytest
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 from chainplan_lib import cli
 from chainplan_lib.analysis.consistency import check_consistency, rest_of_industry_cagr, verdict_for
 from chainplan_lib.errors import ParameterError
+from chainplan_lib.present.consistency import consistency_text
 
 CHAIN_IDS = PLAN.chain_ids
 
@@ -76,7 +75,7 @@ def test_no_regression_on_planned_numbers_and_the_base_year_before_the_plan(resu
     # (1000 / 661.85)^(1/4) − 1 = 10.869 %: inside 9–11 % — the verdict depends on the base
     assert r.prior_year == 2022 and r.prior_cagr == pytest.approx((1000 / 661.85) ** 0.25 - 1)
     assert r.prior_verdict == "consistent" and r.verdict == "more_ambitious"
-    assert "From the 2022 actual" in r.summary()
+    assert "按通常口径从 2022 年起算：2022 年四链合计实际 661.9 亿元（统计月报），到 2026 年目标年均增长 10.9%，与年均10%左右基本一致" in consistency_text(r)
     with pytest.raises(ParameterError, match="prior actual"):
         check_consistency(targets_frame(), prior_actual_yi=-1, plan=PLAN)
 
@@ -135,7 +134,7 @@ def test_rest_of_industry():
     assert lo == pytest.approx(0.051814, abs=1e-6)
     # district at 11 %: 1500·1.367631 − 1000 = 1051.4465 → (1051.4465/810)^(1/3) − 1 = 1.298082^(1/3) − 1 = 0.090856
     assert hi == pytest.approx(0.090856, abs=1e-6)
-    assert "must grow 7.15% a year" in r.summary()
+    assert "四链以外的规上工业年均需增长 7.2%（全区按 9%–11% 增长时为 5.2%–9.1%）" in consistency_text(r)
 
 
 def test_rest_of_industry_may_shrink_or_cannot_fit():
@@ -143,11 +142,11 @@ def test_rest_of_industry_may_shrink_or_cannot_fit():
     # base 900: rest 210 → 900·1.331 − 1000 = 197.9: (197.9/210)^(1/3) − 1 = 0.942381^(1/3) − 1 = −0.019588 (the rest may shrink)
     r = check_consistency(t, base_total_yi=900, plan=PLAN)
     assert r.rest_of_industry_cagr == pytest.approx(-0.019588, abs=1e-6)
-    assert "may shrink 1.96% a year" in r.summary()
+    assert "年均可下降 2.0%" in consistency_text(r)
     # base 700: 700·1.331 = 931.7 < 1000: the chains alone overshoot; no rest rate
     r = check_consistency(t, base_total_yi=700, plan=PLAN)
     assert r.rest_of_industry_cagr is None
-    assert "chains alone exceed" in r.summary()
+    assert "四条链目标本身已超过全区按 10% 增长的总量" in consistency_text(r)
     assert json.loads(json.dumps(r.to_dict(), allow_nan=False))["rest_of_industry_cagr"] is None
     with pytest.raises(ParameterError, match="must exceed"):
         check_consistency(t, base_total_yi=600, plan=PLAN)
@@ -166,10 +165,22 @@ def test_to_dict_is_json(result):
 
 
 def test_summary_reads(result):
-    s = result.summary()
-    assert "MORE AMBITIOUS" in s
-    assert "13.17%" in s and "+81.6 亿元" in s
-    assert "--base-total" in s
+    s = consistency_text(result)
+    assert s.startswith("结论：四条链营业收入目标年均增长 13.2%，高于年均10%左右")
+    assert "目标合计比它多 81.6 亿元" in s and "--base-total" in s
+    # the chains' lines: 320 → 500 is (500/320)^(1/3) − 1 = 16.0 % a year
+    assert "  现代针纺       320 →     500   16.0%  高于年均10%左右" in s.splitlines()
+    assert not any(w in s for w in ("Verdict", "CAGR", "consistent", "Caveats"))   # one language, as the pages
+    # 500 / 320 − 1 = 56.25 % prints 56.3 % (四舍五入); the contributions 26.09 + 8.70 + 5.07 + 5.07 = 44.93 % print
+    # as parts of the printed 44.9 % (largest remainder, equal parts kept equal: 26.0 + 8.7 + 5.1 + 5.1), where each
+    # rounded alone gives 45.0
+    lines = s.splitlines()
+    contrib = [ln for ln in lines if "×" in ln and "占增量" in ln]
+    assert "增长  56.3%" in contrib[0]
+    shown = [float(ln.split("= ")[1].split("%")[0]) for ln in contrib]
+    assert round(sum(shown), 1) == 44.9 and shown[2] == shown[3]
+    shares = [float(ln.split("占增量 ")[1].split("%")[0]) for ln in contrib]
+    assert round(sum(shares), 1) == 100.0
 
 
 @pytest.mark.parametrize("kwargs", [{"tolerance_pp": -1}, {"tolerance_pp": float("nan")}, {"base_year": 2022},
@@ -196,15 +207,16 @@ def test_other_years():
     assert r.cagr["all"] == pytest.approx(1000 / 870 - 1)
 
 
-def _fake_targets_module(monkeypatch):
-    mod = types.ModuleType("chainplan_lib.cleaning.targets.clean")
-    mod.load_targets = lambda path=None, plan=None: targets_frame()
-    monkeypatch.setitem(sys.modules, "chainplan_lib.cleaning.targets.clean", mod)
+def _targets_csv(tmp_path) -> str:
+    """The hand-made targets as a targets.csv the CLI reads with --targets (a real file, not a patched module)."""
+    path = tmp_path / "targets.csv"
+    targets_frame().to_csv(path, index=False)
+    return str(path)
 
 
-def test_cli_json(monkeypatch, capsys):
-    _fake_targets_module(monkeypatch)
-    assert cli.main(["consistency", "--json", "--base-total", "1500", "--tolerance", "1"]) == 0
+def test_cli_json(tmp_path, capsys):
+    assert cli.main(["consistency", "--json", "--base-total", "1500", "--tolerance", "1",
+                     "--targets", _targets_csv(tmp_path)]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["verdict"] == "more_ambitious"
     assert d["cagr"]["all"] == pytest.approx(0.131663, abs=1e-6)
@@ -212,9 +224,9 @@ def test_cli_json(monkeypatch, capsys):
     assert d["rest_of_industry_cagr"] == pytest.approx(0.071513, abs=1e-6)
 
 
-def test_cli_text_and_error(monkeypatch, capsys):
-    _fake_targets_module(monkeypatch)
-    assert cli.main(["consistency", "--tolerance", "4"]) == 0
-    assert "CONSISTENT with" in capsys.readouterr().out
-    assert cli.main(["consistency", "--base-total", "100"]) == 2
+def test_cli_text_and_error(tmp_path, capsys):
+    csv = _targets_csv(tmp_path)
+    assert cli.main(["consistency", "--tolerance", "4", "--targets", csv]) == 0
+    assert "与年均10%左右基本一致" in capsys.readouterr().out
+    assert cli.main(["consistency", "--base-total", "100", "--targets", csv]) == 2
     assert "must exceed" in capsys.readouterr().err

@@ -3,6 +3,8 @@ note, and the fan-chart and size-band labels, called directly on the bundled dat
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -106,9 +108,13 @@ def test_fan_chart_labels_its_bands_by_level(targets):
     fig = show_growth.fan_chart(projections.fan_chart_frame(targets, "textiles", actuals=act, to_year=2028, plan=PLAN), plan=PLAN)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "对数线性趋势 80% 预测区间" in labels and "对数线性趋势 95% 预测区间" in labels
-    assert "指数平滑（Holt） 80% 预测区间" in labels and "指数平滑（Holt） 95% 预测区间" in labels
+    assert "指数平滑 80% 预测区间" in labels and "指数平滑 95% 预测区间" in labels
     assert not any("置信" in t for t in labels)
     assert "预测" in fig.axes[0].get_title()
+    # issue 20 (English and code on reader pages): no library or author names in the legend, title, source or alt
+    words = " ".join([*labels, fig.axes[0].get_title(), *(t.get_text() for t in fig.texts), fig._chainplan_alt])
+    for gone in ("Holt", "statsmodels", "ETS", "OLS"):
+        assert gone not in words, gone
     plan_only = show_growth.fan_chart(projections.fan_chart_frame(targets, "all", plan=PLAN), plan=PLAN)
     labels = [t.get_text() for t in plan_only.axes[0].get_legend().get_texts()]
     assert not any("区间" in t for t in labels)
@@ -130,16 +136,36 @@ def test_consistency_text(targets, result):
 
 
 # ------------------------------------------------------------------------------------ concentration
-def test_share_text_names_the_minimum_and_the_2023_threshold(targets):
+def test_share_text_names_the_top_area_and_the_top_two_without_hhi(targets):
+    """Issue 20 point 12: the briefing's text says where the target lies in plain words — the largest area and the
+    top two together — in whole percents as the area chart prints them, with no HHI and no merger guidelines."""
     conc = shares.concentration(targets, plan=PLAN)
     text = show_shares.share_md(conc, 2024, plan=PLAN)
-    # textiles 2024: 240/370 = 64.9 % → 65 %; HHI (16² + 6² + 46² + 56² + 3² + 3² + 240²)/370² = 63,162/136,900 → 4,614
-    assert "现代针纺：高新园区占 65%，HHI 4,614" in text
-    assert "9 个区域时最小为 1,111" in text
-    assert "《合并指南》（2023 年）以 HHI 高于 1,800 为高度集中" in text and "2,500" not in text
+    # textiles 2024: 高新园区 240/370 = 64.86 %, 湖坊镇 16 … 罗家镇 56/370 = 15.14 % → 65 % and 65 + 15 = 80 %
+    assert "现代针纺：高新园区占65%，前两位合计80%" in text
+    # food 2024: 塘山镇 44/74 = 59.46 %, 高新园区 29/74 = 39.19 %, 罗家镇 1/74 = 1.35 %: 59 + 39 + 1 = 99 rounded one
+    # by one; by largest remainder 塘山镇 (.46) goes up: 60 + 39 + 1 = 100, top two 99
+    assert "食品医药：塘山镇占60%，前两位合计99%" in text
+    # electronics: 高新园区 73/74 and 罗家镇 1/74, nothing else
+    assert "电子信息：高新园区占99%，其余在罗家镇" in text
+    assert "2024年各链营业收入目标" in text and "取整后各区域之和为100%" in text
+    for gone in ("HHI", "合并指南", "1,800", "1,111", "美国"):
+        assert gone not in text, gone
     ties = show_shares.share_md(conc, 2023, indicator="enterprises", plan=PLAN)
-    # 冶金建材 户数 2023: 罗家镇 9, 高新园区 9 (imputed), 南钢街道 3 of 21 → 9/21 = 43 % each
-    assert "冶金建材：罗家镇、高新园区并列，各占 43%" in ties
+    # 冶金建材 户数 2023: 罗家镇 9, 高新园区 9 (imputed), 南钢街道 3 of 21 → 42.86 % each: 43 + 43 + 14 = 100
+    assert "冶金建材：罗家镇、高新园区并列，各占43%，合计86%" in ties
+
+
+def test_area_mix_labels_add_to_100(targets):
+    """The briefing's chart prints whole percents that add up to 100 for every chain (largest remainder), and says
+    that it shows targets (目标), not actuals."""
+    fig = show_shares.area_mix(shares.area_shares(targets, plan=PLAN), 2024, plan=PLAN)
+    alt = fig._chainplan_alt
+    assert "2024年各链营业收入目标的区域构成" in alt
+    assert "食品医药 塘山镇 60%、高新园区 39%、罗家镇 1%" in alt   # 59 + 39 + 1 = 99 before
+    for chain_part in alt.split("每条链一条，各区域占比之和为100%。")[1].split("；"):
+        assert sum(int(v) for v in re.findall(r"(\d+)%", chain_part)) == 100, chain_part
+    matplotlib.pyplot.close("all")
 
 
 def test_concentration_table_shows_ties_and_minimum(targets):
@@ -151,50 +177,69 @@ def test_concentration_table_shows_ties_and_minimum(targets):
     assert r["最大区域"] == "罗家镇、高新园区（并列）" and r["最大区域占比（%）"] == "42.9%"
     r24 = _row(df, 产业链="冶金建材", 年份="2024", 指标="规上户数（户）")
     assert r24["最大区域"] == "高新园区"  # 10 of 22, alone: no "switch" across a tie is claimed, the tie is shown
-    assert "1,800" in kw["note"] and "2023" in kw["note"]
+    # the HHI stays, with its minimum; no antitrust threshold is used as a verdict on areas
+    assert "1,800" not in kw["note"] and "合并指南" not in kw["note"] and "不套用" in kw["note"]
+    assert kw["caption"] == "目标的区域集中度"
 
 
-def test_share_change_table_marks_rounding(targets):
+def test_share_change_table_shows_printed_shares_and_their_difference(targets):
+    """Issue 20 point 6: every chain's printed shares add up to 100.0 % in both years and the printed change is the
+    difference of the printed shares; changes within the rounding of the integer targets are marked, not hidden."""
     change = shares.share_change(targets, 2023, 2024, include_all=True, input_precision=0.5, plan=PLAN)
     table = show_shares.share_change_table(change, "textiles", 2023, 2024, plan=PLAN)
     df, kw = tables.shown(table), table[1]
-    assert set(df["占比变化（百分点）"]) == {show_shares.WITHIN_ROUNDING}
-    assert "取整误差 ±0.5" in kw["note"]
+    assert all(v.endswith(show_shares.WITHIN_MARK) for v in df["占比变化（百分点）"])
+    assert "取整（±0.5）" in kw["note"] and "之和为100.0%" in kw["note"]
     all_df = tables.shown(show_shares.share_change_table(change, "all", 2023, 2024, plan=PLAN))
     # 南钢街道 all chains: 226/768 − 218/690 = 0.294271 − 0.315942 = −2.17 pp, outside its bound (0.68)
     r = _row(all_df, 区域="南钢街道", 指标="营业收入（亿元）")
     assert r["占比变化（百分点）"] == "-2.2" and r["2023年占比（%）"] == "31.6%"
-    plain = tables.shown(show_shares.share_change_table(shares.share_change(targets, 2023, 2024, plan=PLAN), "textiles", 2023, 2024, plan=PLAN))
-    # without a bound every change is printed, none as "-0.0": 上海路街道 户数 1/238 → 1/255: −0.028 pp
-    assert _row(plain, 区域="上海路街道", 指标="规上户数（户）")["占比变化（百分点）"] == "0.0"
+    # 塘山镇 all chains revenue: 44/690 = 6.38 % → 6.4 %, 50/768 = 6.51 % → 6.5 %: the change shown is 6.5 − 6.4 = +0.1
+    # (within the rounding bound, so marked); before, "0（在取整误差内）" under two different printed shares
+    assert _row(all_df, 区域="塘山镇", 指标="营业收入（亿元）")["占比变化（百分点）"] == "+0.1*"
+    for chain in [*PLAN.chain_ids, "all"]:
+        shown = tables.shown(show_shares.share_change_table(change, chain, 2023, 2024, plan=PLAN))
+        for _, g in shown.groupby("指标"):
+            for col in ("2023年占比（%）", "2024年占比（%）"):
+                assert round(sum(float(v.rstrip("%")) for v in g[col]), 1) == 100.0, (chain, col)
+            for a, b, c in zip(g["2023年占比（%）"], g["2024年占比（%）"], g["占比变化（百分点）"]):
+                assert round(float(b.rstrip("%")) - float(a.rstrip("%")), 1) == float(c.rstrip("*")), (chain, a, b, c)
 
 
 # ---------------------------------------------------------------------------------------- regional
-def test_lq_table_names_the_reference_and_no_lq_without_one(register, targets):
+def test_lq_table_names_the_reference_it_uses(register, targets):
+    """Issue 20 point 12: the register's location quotients use the register's own total (769.8 亿元), not the
+    统计月报's 规上工业 (1,265.0): the caption and note say so (名录口径)."""
     lq = regional.location_quotients(register.panel, 2024, plan=PLAN)
     table = show_shares.lq_wide(lq, source="SRC", plan=PLAN)
     df, kw = tables.shown(table), table[1]
     # (3/4.19936)/(360.48956/769.79139) = 1.525523 → 1.53
     assert _row(df, 区域="上海路街道")["现代针纺"] == "1.53"
-    assert "参照：全区全部规上工业" in kw["caption"] and "2024 年" in kw["caption"]
+    assert kw["caption"] == "区位商（2024 年，营业收入，名录口径；参照：全区名录全部规上企业）"
+    assert "全区全部规上工业" not in kw["caption"]
+    assert "全区名录全部规上企业营业收入（769.8 亿元）" in kw["note"]
     assert "分母包括四条链以外的企业" in kw["note"] and kw["note"].endswith("SRC")
     assert "1 ÷ 该链全区占比" in show_shares.lq_absent_md(plan=PLAN)
 
 
-def test_shift_share_on_targets_is_a_description_within_rounding(targets):
-    """G = 768/690 − 1 = 0.113043. 高新园区: 311·G = 35.16; mix 208·(0.15625 − G) + 14·(0.041667 − G) +
-    64·(0.138462 − G) + 25·(0.138462 − G) = 8.987 − 0.999 + 1.627 + 0.635 = 10.25; area-specific 0.59 within the
-    rounding bound. 南钢街道: 218·G = 24.64; 218·(0.041667 − G) = −15.56; 226 − 218·1.041667 = −1.08 (bound 1.95)."""
+def test_shift_share_on_targets_adds_up_as_printed(targets):
+    """Issue 20 point 6. G = 768/690 − 1 = 0.1130435. 湖坊镇 (textiles only, 13 → 16; g = 370/320 − 1 = 0.15625):
+    growth 13·G = 1.4696, mix 13·(0.15625 − G) = 0.5617, area-specific 3 − 1.4696 − 0.5617 = 0.9688. Rounded one by
+    one 1.5 + 0.6 + 1.0 = 3.1 (and the old table hid the 1.0 as 0: +1.5 +0.6 +0 under +3.0); by largest remainder
+    (tenths 14.70, 5.62, 9.69: two go up, the largest remainders .70 and .69) 1.5 + 0.5 + 1.0 = 3.0.
+    南钢街道: 218·G = 24.6435, 218·(240→250: 0.0416667 − G) = −15.5601, −1.0834; one by one 24.6 − 15.6 − 1.1 = 7.9;
+    by largest remainder (.44 > .40 > .17) 24.7 − 15.6 − 1.1 = 8.0."""
     ss = regional.shift_share(targets, 2023, 2024, input_precision=0.5, plan=PLAN)
     table = show_shares.shift_share(ss, basis="targets", start_year=2023, end_year=2024, plan=PLAN)
     df, kw = tables.shown(table), table[1]
     r = _row(df, 区域="高新园区")
     assert list(r.index[1:]) == ["起始目标（亿元）", "终止目标（亿元）", "计划增量（亿元）", "全区增长分量（亿元）",
                                  "产业结构分量（亿元）", "区域竞争分量（亿元）"]
-    assert list(r.iloc[1:]) == ["311.0", "357.0", "+46.0", "+35.2", "+10.2", show_shares.WITHIN_ROUNDING]
-    n = _row(df, 区域="南钢街道")
-    assert list(n.iloc[4:]) == ["+24.6", "-15.6", show_shares.WITHIN_ROUNDING]
+    assert list(r.iloc[1:]) == ["311.0", "357.0", "+46.0", "+35.2", "+10.2", "+0.6*"]
+    assert list(_row(df, 区域="湖坊镇").iloc[3:]) == ["+3.0", "+1.5", "+0.5", "+1.0*"]
+    assert list(_row(df, 区域="南钢街道").iloc[3:]) == ["+8.0", "+24.7", "-15.6", "-1.1*"]
     assert "不是实绩" in kw["caption"] and "G = 11.3%" in kw["note"] and "不反映任何区域的实际表现" in kw["note"]
+    assert "显示的各分量之和等于显示的增量" in kw["note"]
 
 
 def test_shift_share_on_register_actuals(register):
@@ -215,14 +260,14 @@ def test_comparison_pairs_target_and_actual(register, targets):
     df, kw = tables.shown(table), table[1]
     rev = _row(df, 产业链="现代针纺", 区域="全区", 指标="营业收入（亿元）")
     # target 370 (plan), actual 360.48956 (register): gap −9.5, 360.48956/370 = 97.4 %
-    assert (rev["2024年目标"], rev["2024年实际"], rev["差额（实际−目标）"], rev["完成率（%）"]) == (
+    assert (rev["2024年目标"], rev["2024年实际"], rev["差额（实际-目标）"], rev["完成率（%）"]) == (
         "370.0", "360.5", "-9.5", "97.4%")
     ent = _row(df, 产业链="现代针纺", 区域="全区", 指标="规上户数（户）")
     # 255 planned, 253 in the register: −2, 253/255 = 99.2 %; counts without decimals
-    assert (ent["2024年目标"], ent["2024年实际"], ent["差额（实际−目标）"], ent["完成率（%）"]) == (
+    assert (ent["2024年目标"], ent["2024年实际"], ent["差额（实际-目标）"], ent["完成率（%）"]) == (
         "255", "253", "-2", "99.2%")
     same = _row(df, 产业链="冶金建材", 区域="罗家镇", 指标="营业收入（亿元）")
-    assert same["差额（实际−目标）"] == "0.0"
+    assert same["差额（实际-目标）"] == "0.0"
     assert "完成率 = 实际 ÷ 同年目标" in kw["note"] and "示例数据" in kw["note"]
 
 
@@ -254,31 +299,42 @@ def test_register_paragraph_counts_firms_per_year(register):
 
 
 # ------------------------------------------------------------------------------------- size bands text
-def test_size_band_text_facts_first_and_no_contradiction(fit):
-    text = show_register.pareto_md(fit, plan=PLAN)
-    facts, tail = text.split("\n\n")[:2]
+def test_size_band_text_facts_first_then_the_plain_message(fit, register):
+    """Issue 20 (Unclear/style): the readers' paragraph gives the hard facts, then one plain sentence with what the
+    fit says — with the largest firm at 40–100 亿元 the bands' 50 firms total 173–204 亿元 (the α̂ column of the cap
+    table at caps 40, 60, 100), below the 250 needed; they reach 250 only with a firm of about 430 亿元 — then the
+    register's 92 firms ≥ 1 亿元 against the 2026 target of 50 (达成度, 名录口径). No Greek, citation or English."""
+    bands = sizebands.band_counts(register.clean, year=2024, plan=PLAN)
+    text = show_register.pareto_md(fit, plan=PLAN, bands=bands, year=2024)
+    facts, message, attained = text.split("\n\n")[:3]
     assert facts.startswith("**规模分档的硬性事实**")
     for s in ("超 1 亿元的 50 户营业收入至少 136 亿元（平均每户 2.72 亿元）", "至少 186 亿元",
               "其余 250 户合计在 50–250 亿元之间", "须合计 **250–450 亿元**，即平均每户 5–9 亿元",
               "“全产业链营业收入”", "300 户是“超过”"):
         assert s in facts, s
-    assert "α = 1.10，95% 轮廓似然区间 0.81–1.46" in tail and "区间包含 α ≤ 1 的值" in tail
-    assert "既不能证明、也不能否定 500 亿元目标" in tail
-    assert "α = 1.08，标准误 0.022，远小于极大似然的 0.167" in tail
-    # the old paragraph's contradictions are gone: no untruncated 681 for 50 firms, no 241–441 range "against 500"
-    for gone in ("681", "241", "441", "对比目标"):
-        assert gone not in text
+    assert ("若最大一户营业收入在 40–100 亿元，超 1 亿元的 50 户合计约 173–204 亿元，低于所需的至少 250 亿元；"
+            "要达到 250 亿元，最大一户营业收入须达约 430 亿元，接近全链目标 500 亿元") in message
+    assert message.count("。") == 2   # the message, and what the bands can and cannot say
+    # 92 of 50 = 184 %; the register year is before the bands' year: 达成度, not 完成率
+    assert "2024 年名录（名录口径）中营业收入超 1 亿元的现代针纺企业已有 92 户，对 2026 年目标 50 户的达成度为 184%" in attained
+    assert re.search(r"[A-Za-zα-ω]", text) is None, re.findall(r"[A-Za-zα-ω]+", text)
+    assert "681" not in text and "对比目标" not in text
+    analyst = show_register.pareto_md(fit, plan=PLAN, analyst=True)
+    # the method stays for analysts, the exponent defined (the Pareto shape: Virkar–Clauset's α minus 1)
+    assert "**供分析人员：方法**" in analyst and "a = 1.10，95% 轮廓似然区间 0.81–1.46" in analyst
+    assert "密度指数 α 减 1" in analyst and "a = 1.08，标准误 0.022，远小于极大似然的 0.167" in analyst
+    assert "供分析人员" not in text
 
 
 def test_cap_table(fit):
     table = show_register.pareto_caps(fit)
     df, kw = tables.shown(table), table[1]
-    assert list(df.columns) == ["假定单户最大营业收入（亿元）", "α = 0.81（区间下限）", "α = 1.10（估计值）",
-                                "α = 1.46（区间上限）"]
-    assert list(_row(df, **{"假定单户最大营业收入（亿元）": "60"}).iloc[1:]) == ["261", "187", "134"]
-    # untruncated: α ≤ 1 → infinite; α̂: 50·1.101/0.101 = 546; α = 1.465: 50·1.465/0.465 = 158
-    assert list(_row(df, **{"假定单户最大营业收入（亿元）": "无上限"}).iloc[1:]) == ["无穷大", "546", "158"]
+    assert list(df.columns) == ["假定最大一户营业收入（亿元）", "按拟合推算（亿元）", "95%可能范围（亿元）"]
+    assert list(_row(df, **{"假定最大一户营业收入（亿元）": "60"}).iloc[1:]) == ["187", "134–261"]
+    # untruncated: α ≤ 1 at the interval's end → no upper bound; α̂: 50·1.101/0.101 = 546; α = 1.465: 50·1.465/0.465 = 158
+    assert list(_row(df, **{"假定最大一户营业收入（亿元）": "不设上限"}).iloc[1:]) == ["546", "158–无上限"]
     assert "250–450 亿元" in kw["note"]
+    assert re.search(r"[A-Za-zα-ω]", "".join(df.columns) + kw["note"] + kw["caption"]) is None
 
 
 # ----------------------------------------------------------------------------------------- briefing
@@ -366,3 +422,57 @@ def test_title_block_date_and_targets_overview():
     overview = show_targets.targets_overview_md(bundled_district().targets)
     # 4 chains × 4 years × 2 indicators × 10 areas = 320 rows; 27 repairs; 40 checks, all consistent
     assert "清洗后共 **320** 行" in overview and "修复记录 **27** 处" in overview and "**40** 项一致" in overview
+
+
+# ------------------------------------------------------------------------- growth from the official figures
+def test_required_growth_starts_from_the_official_figures():
+    """Issue 20 point 7 / 02_growth: the growth still needed starts from the 统计月报's last complete year (2024:
+    现代针纺 371.49), not from the register (360.49). (500/371.49)^½ − 1 = 16.01 % → 16.0 %; planned (500/370)^½ − 1 =
+    16.25 % → 16.2 %; shown −0.2 (16.0 − 16.2)."""
+    d = bundled_district()
+    observed = d.growth_actuals(2024)
+    req = growth.required_growth(observed.frame, d.targets.table, actual_year=2024, plan=PLAN)
+    df, kw = tables.shown(show_growth.required_table(req, observed.source, plan=PLAN)), show_growth.required_table(
+        req, observed.source, plan=PLAN)[1]
+    r = _row(df, 产业链="现代针纺")
+    assert list(r.iloc[1:]) == ["371.5", "500.0", "16.2%", "16.0%", "-0.2"]
+    assert "360.5" not in df.to_string()
+    assert kw["caption"] == "从2024年统计月报全年数（示例数据）到2026年目标：2025—2026年所需年均增长"
+    one = growth.required_growth(observed.frame, d.targets.table, actual_year=2024, target_year=2025, plan=PLAN)
+    # one year apart: 该年所需增长, not 年均 (430/371.49 − 1 = 15.75 % → 15.8 %)
+    assert "所需增长" in tables.shown(show_growth.required_table(one, observed.source, plan=PLAN)).columns
+    assert "2025年需增长 15.8%" in show_growth.required_md(one, observed.source, plan=PLAN)
+
+
+# ------------------------------------------------------------------------------- words on reader pages
+def test_reader_text_has_no_code_or_file_names(register):
+    """Issue 20 (English and code on reader pages): the register's source line names years, not files; the
+    missing-register note names no notebook parameter; the repairs log's evidence names no module."""
+    note = show_register.register_note(register)
+    assert note == "【示例数据：合成名录，非真实统计】来源：2023、2024 年规上企业名录（名录口径，经清洗）。"
+    missing = show_register.register_missing_md(2026, register)
+    assert "register_dir" not in missing and "`" not in missing and "现有名录年份：2023、2024 年" in missing
+    assert "use_register" not in show_register.NO_REGISTER_MD
+    assert "[[" not in show_register.no_size_bands_md(PLAN) and "`" not in show_register.no_size_bands_md(PLAN)
+    repairs = bundled_district().targets.repairs
+    why = " ".join(repairs["why"].astype(str))
+    assert "chainplan_lib" not in why and "见方案文件所列别称" in why
+
+
+def test_one_minus_sign_in_what_my_pages_print(targets, register, fit):
+    """Negative numbers are written with "-" (as the tables print them), never with U+2212, in text and tables."""
+    conc = shares.concentration(targets, include_all=True, plan=PLAN)
+    texts = [show_shares.share_md(conc, 2024, plan=PLAN), show_register.pareto_md(fit, plan=PLAN, analyst=True),
+             show_growth.fan_md(projections.fan_chart_frame(targets, "all", plan=PLAN), plan=PLAN)]
+    built = [show_shares.shift_share(regional.shift_share(targets, 2023, 2026, input_precision=0.5, plan=PLAN),
+                                     basis="targets", plan=PLAN),
+             show_shares.share_change_table(shares.share_change(targets, 2023, 2026, include_all=True,
+                                                                input_precision=0.5, plan=PLAN), "all", 2023, 2026,
+                                            plan=PLAN),
+             show_register.comparison(compare.actual_vs_target(register.panel, targets, 2024, plan=PLAN), 2024,
+                                      register, plan=PLAN)]
+    for t in built:
+        texts += [tables.to_html(t[0], **t[1])]
+    for t in texts:
+        assert not re.search(r"−\s?\d", t), re.findall(r".{10}−\s?\d.{5}", t)
+    assert any(re.search(r">-\d", t) for t in texts)

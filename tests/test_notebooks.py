@@ -124,8 +124,13 @@ def test_02_growth_default_all_chains(brief_2024):
     assert "实际值只有 6 年，少于所需的 10 年" in text and "置信区间" not in text
     # scenarios from the 2024 actual: 779.48 × 1.1² = 943.2
     assert "10% → 943" in text
-    # required growth: all 1000/758.49 → 14.8 % vs planned 14.1 %: +0.7 pp; metallurgy −0.00001 pp is "0.0"
-    assert "+0.7" in text and "-0.0" not in text
+    # required growth from the official figures (issue 20 point 7), not the register: 四链合计 from the 统计月报's
+    # 779.48 → (1000/779.48)^½ − 1 = 13.3 % vs planned 14.1 %: −0.8 (printed values); the register one line, 名录口径
+    assert "从2024年统计月报全年数（示例数据）到2026年目标" in text and "-0.8" in text and "-0.0" not in text
+    # the register in one reconciliation line (名录口径): 758.49 against the statistics' 779.48, 21.0 亿元 (2.7 %) less
+    assert "以名录实际值为起点" not in text and "比统计数 779.5 亿元少 21.0 亿元（2.7%）" in text
+    for gone in ("statsmodels", "Holt", "OLS"):
+        assert gone not in text, gone
     assert "[images: 2]" in text
 
 
@@ -135,7 +140,7 @@ def test_02_growth_one_chain_custom_scenarios(tmp_path):
     # metallurgy (300/240) ** (1/3) − 1 = 7.72 %; scenario from the 2023 target: 240 × 1.05⁵ = 306.3
     assert "7.7%" in text and "2028 年 5% → 306 亿元" in text
     assert "没有实际值，不作预测" in text
-    assert "未提供企业名录" in text
+    assert "不使用企业名录" in text
 
 
 def test_02_growth_bad_chain_is_one_line(tmp_path):
@@ -168,13 +173,17 @@ def test_04_shares_default_and_other_chain_in_the_base_year(tmp_path):
     text = run("04_shares", tmp_path, chain="textiles", year=2026)
     # textiles 2026: 高新园区 326 / 500 = 65.2 %
     assert "65.2%" in text
-    # 冶金建材 户数 2023: 罗家镇 9 = 高新园区 9 of 21 → a tie, both named; the nine-area minimum beside the HHI
-    assert "罗家镇、高新园区（并列）" in text and "3,878" in text and "1,111" in text and "高于 1,800" in text
-    # LQ against all industry (register 2024): 上海路街道 textiles (3/4.19936)/(360.48956/769.79139) = 1.53
-    assert "区位商（2024 年，营业收入；参照：全区全部规上工业）" in text and "1.53" in text
-    # shift-share of the plan 2023→2026, 南钢街道: 218·310/690 = 97.9; 218·(0.25 − 0.449275) = −43.4; −0.5 in rounding
+    # 冶金建材 户数 2023: 罗家镇 9 = 高新园区 9 of 21 → a tie, both named; the nine-area minimum beside the HHI,
+    # and no antitrust threshold as a verdict (issue 20 point 12)
+    assert "罗家镇、高新园区（并列）" in text and "3,878" in text and "1,111" in text
+    assert "1,800" not in text and "合并指南" not in text and "不套用" in text
+    # LQ against the register's own firms (名录口径, 769.8 亿元): 上海路街道 textiles (3/4.19936)/(360.48956/769.79139)
+    assert "区位商（2024 年，营业收入，名录口径；参照：全区名录全部规上企业）" in text and "1.53" in text
+    assert "（769.8 亿元）" in text
+    # shift-share of the plan 2023→2026, 南钢街道: 218·310/690 = 97.9; 218·(0.25 − 0.449275) = −43.4; −0.5 within
+    # rounding, shown (marked) so that 97.9 − 43.4 − 0.5 = 54.0 as printed
     assert "规划目标分配的偏离-份额描述（2023→2026" in text and "+97.9" in text and "-43.4" in text
-    assert "0（在取整误差内）" in text and "偏离-份额分解（实际值，2023→2024" in text
+    assert "-0.5*" in text and "0（在取整误差内）" not in text and "偏离-份额分解（实际值，2023→2024" in text
     other = run("04_shares", tmp_path, chain="food_pharma", year=2025)
     # food_pharma 2025: 塘山镇 50 / 85 = 58.8 %
     assert "58.8%" in other and "2023→2025" in other
@@ -186,14 +195,20 @@ def test_04_shares_default_and_other_chain_in_the_base_year(tmp_path):
 
 def test_05_register_default_and_2023(tmp_path, brief_2024):
     text = in_batch(brief_2024, "05_register")
-    assert "示例数据" in text and "2024年名录实际与同年目标" in text
-    # textiles 全区 revenue: target 370.0, actual 360.5 (in that order), 360.48956/370 = 97.4 %
-    assert "<td>370.0</td><td>360.5</td><td>-9.5</td><td>97.4%</td>" in re.sub(r"<td[^>]*>", "<td>", text)
+    assert "示例数据" in text and "2024年名录实际（名录口径）与同年目标" in text and "SYNTHETIC" not in text
+    # textiles 全区 revenue has an official figure (371.5): the register only reconciles to it, -11.0 (-3.0 %) —
+    # no second 完成率 (97.4 %) beside the statistics'; its areas and firm counts keep theirs (255 → 253: 99.2 %)
+    cells = re.sub(r"<td[^>]*>", "<td>", text)
+    assert "<td>现代针纺</td><td>371.5</td><td>360.5</td><td>-11.0</td><td>-3.0</td>" in cells
+    assert "97.4%" not in cells and "<td>255</td><td>253</td><td>-2</td><td>99.2%</td>" in cells
     # 92 firms ≥ 1 亿元 in 2024 against 50 for 2026: 达成度, not 完成率
     assert "对2026目标的达成度（%）" in text and "184.0%" in text
     assert "**250–450 亿元**" in text and "0.81–1.46" in text and "681" not in text
+    # the plain message and the register's 达成度 (issue 20, size bands), the method kept in the analysts' note
+    assert "超 1 亿元的 50 户合计约 173–204 亿元，低于所需的至少 250 亿元" in text
+    assert "已有 92 户，对 2026 年目标 50 户的达成度为 184%" in text and "**供分析人员：方法**" in text
     older = run("05_register", tmp_path, year=2023)
-    assert "2023年名录实际与同年目标" in older
+    assert "2023年名录实际（名录口径）与同年目标" in older
 
 
 def test_05_register_year_without_register_says_so(tmp_path):

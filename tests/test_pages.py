@@ -228,7 +228,7 @@ def test_no_empty_heading_and_analyst_only_cells(report):
     policy = (report / "html" / "03_consistency.html").read_text(encoding="utf-8")
     analyst = (report / "analyst" / "03_consistency.html").read_text(encoding="utf-8")
     assert "全文（供分析人员）" not in policy
-    assert "全文（供分析人员）" in analyst and "Verdict" in analyst.split("全文（供分析人员）")[-1]
+    assert "全文（供分析人员）" in analyst and "各链营业收入目标（亿元）" in analyst.split("全文（供分析人员）")[-1]
     for path in _pages(report):
         body = path.read_text(encoding="utf-8").split("<main>")[1]
         blocks = re.sub(r"<(div|/div|section|/section|figure|/figure)[^>]*>|\s+", "", body)

@@ -32,7 +32,7 @@ def test_a_text_target_the_table_contradicts_is_reported_not_forced(tmp_path, ca
 
 
 def test_new_writes_a_skeleton_once_and_check_names_what_is_missing(tmp_path, capsys, monkeypatch):
-    plans = tmp_path / "plans"   # the skeleton's table is ../raw/云溪县_targets.txt: tmp_path/raw, not there
+    plans = tmp_path / "plans"   # the skeleton's table is 云溪县-targets.txt beside it: not there yet
     plans.mkdir()
     monkeypatch.chdir(plans)
     assert cli.main(["plan", "new", "--district", "云溪县", "--years", "2024-2027"]) == 0
@@ -48,5 +48,8 @@ def test_new_writes_a_skeleton_once_and_check_names_what_is_missing(tmp_path, ca
 
 
 def test_progress_for_another_plan_has_no_bundled_actuals(capsys):
-    assert cli.main(["progress", "--year", "2025", "--plan", str(YUNXI)]) == 0
-    assert capsys.readouterr().out.strip() == "2025年尚无统计月报数据，本节从略。"
+    assert cli.main(["progress", "--year", "2025", "--plan", str(YUNXI)]) == 3
+    cap = capsys.readouterr()
+    assert cap.out.strip() == "2025年尚无统计月报数据，本节从略。"
+    assert "3 条产业链缺少2025年数据（新材料：统计月报未提供2025年的数据；" in cap.err
+    assert cli.main(["progress", "--year", "2025", "--plan", str(YUNXI), "--allow-missing"]) == 0

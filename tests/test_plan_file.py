@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from _plans import plan_copy
 
 from chainplan_lib.plan.load import PlanError, read_plan, user_plan_path
 from chainplan_lib.plan.normalise import label_key, to_simplified
@@ -104,20 +105,13 @@ def test_a_second_plan_with_three_chains_five_areas_and_a_third_indicator():
 
 
 def test_a_stem_two_areas_share_is_not_an_alias(tmp_path):
-    text = BUNDLED.read_text(encoding="utf-8").replace('name = "站东街道"', 'name = "京东街道"')
-    (tmp_path / "p.toml").write_text(text.replace('path = "../raw/', f'path = "{ROOT}/data/raw/'), encoding="utf-8")
-    p = read_plan(tmp_path / "p.toml")
+    p = read_plan(plan_copy(tmp_path, ('name = "站东街道"', 'name = "京东街道"'), name="p.toml"))
     assert p.find_area("京东镇") == "京东镇" and p.find_area("京东街道") == "京东街道"
     assert p.find_area("京东") is None   # ambiguous: never guessed
 
 
-def _broken(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
-    text = BUNDLED.read_text(encoding="utf-8")
-    assert old in text, old
-    text = text.replace(old, new, count).replace('path = "../raw/', f'path = "{ROOT}/data/raw/')
-    out = tmp_path / "broken.toml"
-    out.write_text(text, encoding="utf-8")
-    return out
+def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    return plan_copy(tmp_path, (old, new), name="broken.toml")
 
 
 MISTAKES = [
@@ -177,8 +171,16 @@ def test_skeleton_is_valid_toml_and_names_what_to_fill(tmp_path):
     assert raw["plan"]["district"] == "云溪县" and raw["plan"]["years"] == [2025, 2026, 2027, 2028]
     assert "chainplan plan check yx.toml" in text
     (tmp_path / "yx.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(PlanError, match=re.escape("table.path: '../raw/云溪县_targets.txt'")):
+    with pytest.raises(PlanError, match=re.escape("table.path: '云溪县-targets.txt' (relative to the plan file) is not")):
         read_plan(tmp_path / "yx.toml")   # everything but the table the user still has to supply is valid
-    (tmp_path.parent / "raw").mkdir(exist_ok=True)
-    (tmp_path.parent / "raw" / "云溪县_targets.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "云溪县-targets.txt").write_text("x", encoding="utf-8")   # beside the plan file
     assert read_plan(tmp_path / "yx.toml").district == "云溪县"
+
+
+@pytest.mark.parametrize("district", ['云溪"县', "云溪\\县"])
+def test_skeleton_values_are_escaped_toml_strings(district):
+    # a quote or backslash in a name cannot end the string early and add keys of its own
+    with pytest.raises(Exception, match="district's name"):
+        skeleton(district)
+    text = skeleton("云溪县", filename="x\n[evil]\ntitle = 'x'.toml")
+    assert "[evil]" not in text and tomllib.loads(text)["plan"]["district"] == "云溪县"

@@ -210,3 +210,20 @@ def test_annual_actuals_feed_the_growth_fan_chart():
     assert trend.loc[2026, "value"] == pytest.approx(200 * 1.1 ** 7)  # a constant 10 % path, extended exactly
     assert (fan.loc[fan["kind"] == "actual", "value"].to_numpy() == ann.loc[ann["chain_id"] == "textiles",
                                                                              "value"].to_numpy()).all()
+
+
+def test_the_cumulative_chart_draws_both_years_and_the_targets_path():
+    from chainplan_lib.present.progress import cumulative_paths
+
+    rows = [(y, m, "textiles", v, None) for y, ms in ((2024, ((2, 50), (9, 280), (12, 380))),
+                                                       (2025, ((2, 60), (9, 291))))
+            for m, v in ms]
+    rep = progress_report(actuals(rows), targets_frame(), 2025, 9, plan=PLAN, series=["textiles"], backtest=False)
+    fig = cumulative_paths(rep, "textiles")
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    assert set(lines) == {"2024年", "2025年", "按时序进度完成目标 430 亿元"}
+    y25 = lines["2025年"].get_ydata()
+    assert y25[0] == 60 and y25[7] == 291 and math.isnan(y25[8])        # 1—2月 … 1—9月, nothing after
+    path = lines["按时序进度完成目标 430 亿元"].get_ydata()
+    assert path[7] == pytest.approx(430 * 9 / 12)                       # 322.5 亿元 by 1—9月
+    assert cumulative_paths(rep, "metallurgy") is None                  # no figures: no chart

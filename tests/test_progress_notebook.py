@@ -69,7 +69,7 @@ def test_default_2025_on_the_bundled_sample(tmp_path):
     assert "四链合计：用 1—N月 推算全年的平均绝对误差（%）" in text and "80%区间留一检验" in text
     assert "完成目标所需增长" in text and "10—12月尚需（亿元）" in text
     assert "按年度序列外推到目标年" in text and "多年外推的回测" in text
-    assert "[images: 4]" in text and "概率" not in text
+    assert "[images: 5]" in text and "概率" not in text  # bars, cumulative paths, ranges, backtest, fan
 
 
 @pytest.mark.parametrize("year, expected", [

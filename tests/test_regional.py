@@ -215,12 +215,19 @@ def test_location_quotients_against_all_industry_by_hand():
     assert lq.loc[(B, "metallurgy"), "lq"] == pytest.approx(2.0)
     assert lq.loc[(A, "textiles"), "area_total"] == 200
     assert math.isnan(lq.loc[(C, "textiles"), "lq"])  # no industry at all: NaN, never inf
-    assert lq.attrs["reference"] == "全区全部规上工业"
+    # the reference is named as used: a register's 'other' rows make it the register's own firms (名录口径), not
+    # the 统计月报's 规上工业; its district total (300) travels with it
+    assert (lq.attrs["reference"], lq.attrs["scope"], lq.attrs["reference_total"]) == ("全区名录全部规上企业", "名录口径", 300)
+    actuals = pd.concat([SMALL, _small({("industry", A, 2023): 200.0, ("industry", B, 2023): 100.0})])
+    lq_m = R.location_quotients(actuals, 2023, plan=PLAN)
+    assert (lq_m.attrs["reference"], lq_m.attrs["scope"]) == ("全区规上工业", "统计月报")
+    assert lq_m.set_index(["area", "chain_id"]).loc[(A, "textiles"), "lq"] == pytest.approx(1.125)
     # weighted by the areas' shares of district industry (2/3, 1/3), each chain's LQs average to 1
     assert 2 / 3 * 1.125 + 1 / 3 * 0.75 == pytest.approx(1.0)
     # the same from area totals supplied by the user (a yearbook), for a frame with the four chains only
     lq2 = R.location_quotients(SMALL, 2023, area_totals={A: 200, B: 100}, plan=PLAN).set_index(["area", "chain_id"])
     assert lq2.loc[(A, "textiles"), "lq"] == pytest.approx(1.125)
+    assert R.location_quotients(SMALL, 2023, area_totals={A: 200, B: 100}, plan=PLAN).attrs["reference"] == "全区全部工业"
     with pytest.raises(ParameterError, match="below the chains"):
         R.location_quotients(SMALL, 2023, area_totals={A: 50, B: 100}, plan=PLAN)
 

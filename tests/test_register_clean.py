@@ -23,7 +23,7 @@ from chainplan_lib.cleaning.register.sample import large_register
 from chainplan_lib.cleaning.register.uscc import make_uscc
 from chainplan_lib.cleaning.register.values import parse_revenue
 from chainplan_lib.cli import main as cli_main
-from chainplan_lib.errors import InputError
+from chainplan_lib.errors import InputError, OutputError
 from chainplan_lib.plan.load import read_plan
 
 C = [make_uscc(f"91360111MA35{i:05d}") for i in range(40)]
@@ -330,8 +330,8 @@ def test_a_failure_while_writing_leaves_no_half_written_files(tmp_path, monkeypa
 
     monkeypatch.setattr(register_output, "_write_csv", flaky)
     changed = write_csv(tmp_path / "good.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "9999", "2024"]])
-    with pytest.raises(OSError, match="disk full"):
-        clean_registers([changed], out_dir=out, plan=PLAN)
+    with pytest.raises(OutputError, match="register_duplicates_dropped.csv: could not be written \\(disk full\\)"):
+        clean_registers([changed], out_dir=out, plan=PLAN)   # files/atomic.py: one line naming the file
     assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot  # no temp files, nothing replaced
 
 

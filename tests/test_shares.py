@@ -6,13 +6,14 @@ import math
 
 import numpy as np
 import pytest
-from _plans import PLAN
+from _plans import PLAN, bundled_district
 from _small_regions import SMALL, A, B, C
 from _small_regions import small_frame as _small
 from _targets_fixture import targets_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chainplan_lib.analysis import regional as R
 from chainplan_lib.analysis import shares as S
 from chainplan_lib.errors import ParameterError
 
@@ -173,3 +174,84 @@ def test_share_change_rounding_bound_by_hand():
     assert abs(real.loc[("textiles", "高新园区"), "change_pp"]) <= real.loc[("textiles", "高新园区"), "change_pp_bound"]
     with pytest.raises(ParameterError):
         S.share_change(df, input_precision=-1, plan=PLAN)
+
+
+# ------------------------------------------------------------------------- what the tables print (issue 20, 6)
+def _num(text: str) -> float:
+    return float(text.rstrip("*%").replace(",", "").replace("+", ""))
+
+
+@pytest.mark.parametrize("indicator, unit", [("revenue", "亿元"), ("enterprises", "户")])
+def test_every_printed_shift_share_row_adds_up_for_the_bundled_plan(indicator, unit):
+    """For every pair of the plan's years and every area, the printed components add up to the printed change, and
+    the printed change is the printed end minus the printed start (the rule of present/units.py)."""
+    from chainplan_lib.present import shares as show
+    from chainplan_lib.present import tables
+
+    t = targets_frame()
+    years = list(PLAN.years)
+    rows = 0
+    for i, y0 in enumerate(years):
+        for y1 in years[i + 1:]:
+            ss = R.shift_share(t, y0, y1, indicator, input_precision=0.5, plan=PLAN)
+            df = tables.shown(show.shift_share(ss, basis="targets", start_year=y0, end_year=y1, unit=unit, plan=PLAN))
+            for _, r in df.iterrows():
+                start, end, change, *parts = (_num(v) for v in r.iloc[1:])
+                assert round(end - start, 1) == change, (y0, y1, r["区域"])
+                assert round(sum(parts), 1) == change, (y0, y1, list(r))
+                rows += 1
+    assert rows > 6 * 7
+
+
+def test_every_printed_shift_share_row_of_the_register_adds_up():
+    """The register's actuals (not integers): change = printed end − printed start; components add to it; the
+    Esteban-Marquillas parts add to the printed area-specific component."""
+    from chainplan_lib.present import shares as show
+    from chainplan_lib.present import tables
+
+    panel = bundled_district().register.panel
+    ss = R.shift_share(panel, 2023, 2024, method="esteban-marquillas", plan=PLAN)
+    df = tables.shown(show.shift_share(ss, basis="actual", start_year=2023, end_year=2024, plan=PLAN))
+    for _, r in df.iterrows():
+        v = [_num(x) for x in r.iloc[1:]]
+        start, end, change, dg, mix, spec, comp, alloc, entry = v
+        assert round(end - start, 1) == change and round(dg + mix + spec, 1) == change, list(r)
+        assert round(comp + alloc + entry, 1) == spec, list(r)
+    # 高新园区 311.3 → 348.9 (exact change 37.65 printed +37.7 before): the printed change is 348.9 − 311.3 = 37.6
+    assert list(df[df["区域"] == "高新园区"].iloc[0, 1:4]) == ["311.3", "348.9", "+37.6"]
+
+
+def test_area_share_charts_and_tables_add_to_100_for_every_chain_and_year():
+    from chainplan_lib.present import shares as show
+
+    sh = S.area_shares(targets_frame(), include_all=True, plan=PLAN)
+    for unit, whole in ((show.U.PCT, 1000), (show.U.PCT0, 100)):
+        printed = show.shown_shares(sh, unit)
+        sums = (printed * 100 * (10 if unit is show.U.PCT else 1)).round().groupby(
+            [sh["chain_id"], sh["indicator"], sh["year"]]).sum()
+        assert (sums == whole).all(), sums[sums != whole]
+
+
+def test_an_area_has_one_colour_in_every_chart():
+    """Issue 21: 高新园区 was pink in 04_shares and grey in the briefing (tab10 by position in each chart)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from chainplan_lib.analysis.shares import area_shares as compute_shares
+    from chainplan_lib.present import shares as show
+    from chainplan_lib.present.figures import area_colour
+
+    s = compute_shares(targets_frame(), plan=PLAN)
+
+    def colours(fig):
+        ax = fig.axes[0]
+        handles, labels = ax.get_legend_handles_labels()
+        return {lab: to_hex(h.patches[0].get_facecolor() if hasattr(h, "patches") else h.get_facecolor())
+                for h, lab in zip(handles, labels)}
+
+    one = colours(show.area_shares(s, "textiles", plan=PLAN))
+    two = colours(show.area_mix(s, 2026, plan=PLAN))
+    plt.close("all")
+    assert one["高新园区"] == two["高新园区"] == area_colour("高新园区", plan=PLAN)
+    assert set(one) < set(two) and all(two[a] == c for a, c in one.items())
+    assert len(set(two.values())) == len(two)        # no two areas share a colour

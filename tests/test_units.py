@@ -6,6 +6,7 @@ The check of every table of every executed notebook against its declarations is 
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -51,6 +52,69 @@ def test_units_format_and_parse_back():
     assert U.PCT.parse("13.2%") == pytest.approx(0.132) and U.YI.parse("1,000.0") == 1000.0
     assert U.PP.parse("+1.5") == 1.5 and U.YI.parse("—") is None
     assert U.YI.matches("35.2", 35.1594) and not U.YI.matches("3515.9%", 35.1594)
+
+
+def test_round_parts_by_hand():
+    """Largest remainder: parts add up to the printed whole; each part moves by at most one unit of the last digit."""
+    # food 2024 shares 44/74, 29/74, 1/74 = 59.46 %, 39.19 %, 1.35 %: one by one 59 + 39 + 1 = 99; the largest
+    # remainder (.46) goes up → 60 + 39 + 1
+    assert [U.PCT0.format(v) for v in U.round_shares([44 / 74, 29 / 74, 1 / 74], U.PCT0)] == ["60%", "39%", "1%"]
+    # at one decimal: tenths 594.59, 391.89, 13.51 → floors 594 + 391 + 13 = 998, the two largest remainders
+    # (.89, .59) go up: 59.5 + 39.2 + 1.3 = 100.0
+    assert [U.PCT.format(v) for v in U.round_shares([44 / 74, 29 / 74, 1 / 74])] == ["59.5%", "39.2%", "1.3%"]
+    # signed parts (shift-share 南钢街道 2023→2024): 24.6435, −15.5601, −1.0834 of +8.0 → 24.7 − 15.6 − 1.1
+    assert [U.YI_SIGNED.format(v) for v in U.round_parts([24.6435, -15.5601, -1.0834], 8.0, U.YI_SIGNED)] == [
+        "+24.7", "-15.6", "-1.1"]
+    # equal parts stay equal when the whole allows it: 58.06, 19.35, 11.29, 11.29 % → 58.1 + 19.3 + 11.3 + 11.3
+    # (one by one: 58.1 + 19.4 + 11.3 + 11.3 = 100.1, the "占增量比重 100.1" of issue 20)
+    assert [U.PCT.format(v) for v in U.round_parts([180 / 310, 60 / 310, 35 / 310, 35 / 310], 1.0, U.PCT)] == [
+        "58.1%", "19.3%", "11.3%", "11.3%"]
+    # tied areas print equal (冶金建材 户数 2023: 9, 9, 3 of 21 = 42.857, 42.857, 14.286 %): by remainder alone
+    # 14.286 goes up first and one of the tied pair must then go up alone (42.9 ≠ 42.8); the pair goes up instead
+    assert [U.PCT.format(v) for v in U.round_shares([9 / 21, 9 / 21, 3 / 21])] == ["42.9%", "42.9%", "14.2%"]
+    # exact parts never move; a third each must split
+    assert U.round_parts([0.25, 0.25, 0.5], 1.0, U.PCT) == [0.25, 0.25, 0.5]
+    assert sorted(U.PCT.format(v) for v in U.round_shares([1 / 3] * 3)) == ["33.3%", "33.3%", "33.4%"]
+    # a whole that is not the parts' exact sum (a printed difference): the rest goes on the largest part
+    assert sum(U.round_parts([0.46, 0.46], 1.0, U.YI)) == pytest.approx(1.0)
+    assert all(math.isnan(v) for v in U.round_parts([float("nan"), 1.0], 1.0, U.YI)[:1])
+
+
+def test_printed_difference():
+    # required 17.839 % vs planned 16.248 %: printed 17.8 % and 16.2 % → +1.6 百分点 (the rates' own difference 1.59
+    # printed "+1.5"… was what issue 20 saw)
+    assert U.printed_difference(0.178394, 0.162476, U.PCT) == pytest.approx(1.6)
+    assert U.printed_difference(360.48956, 370.0, U.YI) == pytest.approx(-9.5)
+    assert math.isnan(U.printed_difference(float("nan"), 1.0, U.YI))
+    assert U.shown_number(0.131703, U.PCT) == pytest.approx(0.132) and U.shown_number(None, U.YI) != 0
+
+
+def test_present_applies_the_rule_to_declared_columns(data):
+    """tables.present: extra_pp is the difference of the printed rates; shares of an increase add up to 100.0 %."""
+    tgt, register = data
+    req = growth.required_growth(register.panel, tgt.table, actual_year=2024, plan=PLAN)
+    shown = tables.shown(tables.present(req, plan=PLAN)).set_index("产业链")
+    # textiles from the register 360.48956 to 500 in 2026: (500/360.48956)^½ − 1 = 17.77 % → 17.8 %; planned
+    # (500/370)^½ − 1 = 16.25 % → 16.2 %; shown +1.6, not the +1.5 of 1.53 pp
+    assert (shown.loc["现代针纺", "所需年均增长"], shown.loc["现代针纺", "规划年均增长"],
+            shown.loc["现代针纺", "需多增（百分点）"]) == ("17.8%", "16.2%", "+1.6")
+    for _, r in shown.iterrows():
+        assert round(float(r["所需年均增长"][:-1]) - float(r["规划年均增长"][:-1]), 1) == float(r["需多增（百分点）"])
+    res = consistency.check_consistency(tgt.table, plan=PLAN)
+    contrib = tables.shown(tables.present(res.contributions, plan=PLAN))
+    # 58.06 + 19.35 + 11.29 + 11.29 → 58.1 + 19.3 + 11.3 + 11.3 = 100.0 (one by one 100.1)
+    assert list(contrib["占增量比重"]) == ["58.1%", "19.3%", "11.3%", "11.3%"]
+    assert round(sum(float(v[:-1]) for v in contrib["基年权重"]), 1) == 100.0
+
+
+def test_goal_words_say_what_a_rate_is_above_or_below():
+    """Issue 20: "更保守" / "更积极" → what the rate is below or above."""
+    assert tables.goal_words("about", "less_ambitious", 0.10) == "低于10%左右"
+    assert tables.goal_words("about", "more_ambitious", 0.10) == "高于10%左右"
+    assert tables.goal_words("about", "consistent", 0.10) == "在10%左右范围内"
+    assert tables.goal_words("at_least", "less_ambitious", 0.12, "以上") == "低于12%"
+    assert tables.goal_words("at_most", "more_ambitious", 0.10, "以内") == "超过10%"
+    assert tables.goal_words("about", "untested", 0.10) == "未检验"
 
 
 def test_headers_carry_units_once():

@@ -35,11 +35,12 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParameterError
-from ..plan.model import TOTAL, Plan
+from ..plan.model import TOTAL, Plan, cn_count
+from ..rounding import pct
 from .growth import ALL, as_tidy, cagr, check_rate, check_year_pair, series
 
 __all__ = ["VERDICTS", "QUALIFIER_KINDS", "qualifier_kind", "ConsistencyResult", "check_consistency", "verdict_for",
-           "rest_of_industry_cagr"]
+           "verdict_cn", "rest_of_industry_cagr"]
 
 VERDICTS = ("consistent", "more_ambitious", "less_ambitious", "not_tested")
 _EPS = 1e-12  # float slack so that a CAGR exactly on the band's edge counts as inside
@@ -57,7 +58,19 @@ def qualifier_kind(qualifier: str | None) -> str:
     return QUALIFIER_KINDS[q]
 
 
-_EN_COUNT = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+_VERDICT_CN = {  # by the goal's kind (QUALIFIER_KINDS); {g}: '10%左右', '12%以上'
+    "about": {"consistent": "与年均{g}基本一致", "more_ambitious": "高于年均{g}", "less_ambitious": "低于年均{g}"},
+    "at_least": {"consistent": "达到年均{g}", "more_ambitious": "达到年均{g}", "less_ambitious": "低于年均{g}"},
+    "at_most": {"consistent": "不超过年均{g}", "more_ambitious": "高于年均{g}", "less_ambitious": "不超过年均{g}"},
+}
+
+
+def verdict_cn(verdict: str, rate: float | None = 0.10, qualifier: str = "左右", kind: str = "about") -> str:
+    """The verdict in Chinese, saying what it is above or below: 高于年均10%左右 / 与年均10%左右基本一致 …;
+    未检验 without an overall goal."""
+    if verdict == "not_tested" or rate is None:
+        return "未检验（方案无总体增速目标）"
+    return _VERDICT_CN[kind][verdict].format(g=f"{rate:.0%}{qualifier}")
 
 
 def verdict_for(growth: float, overall: float, tolerance: float, kind: str = "about") -> str:
@@ -215,68 +228,59 @@ class ConsistencyResult:
         }
         return _clean(d)
 
-    def summary(self) -> str:
+    def verdict_text(self, verdict: str | None = None) -> str:
+        """:func:`verdict_cn` of ``verdict`` (default the summed chains') against this result's goal."""
+        return verdict_cn(verdict or self.verdict, self.overall_growth, self.qualifier, self.kind)
+
+    def findings(self, bold=lambda s: s) -> tuple[str, list[str]]:
+        """(conclusion, points) in Chinese, as a statistics office would put it: the chains' implied growth and the
+        verdict, what the rest of above-size industry must then grow (when the base-year total is known), the
+        reading from the year before the plan period (when its actual is known) and the gap to the goal's path.
+        ``bold`` marks the figures a reader looks for (the page passes Markdown's ``**…**``)."""
+        a = self.cagr[ALL]
+        n = cn_count(len(self.chain_verdicts))
+        total = self.all_name
         y0, y1 = self.base_year, self.target_year
-        n_chains = len(self.chain_verdicts)
-        chains = f"the {_EN_COUNT.get(n_chains, n_chains)} chains'"
+        growth = (f"{total}目标由 {y0} 年 {self.base_yi[ALL]:,.0f} 亿元增至 {y1} 年 {self.target_yi[ALL]:,.0f} 亿元，"
+                  f"年均增长 {bold(f'{pct(a)}')}")
         if not self.tested:
-            lines = [f"No overall growth goal in the plan: nothing to test the chain targets against "
-                     f"({self.base_yi[ALL]:,.0f} → {self.target_yi[ALL]:,.0f} 亿元, CAGR {self.cagr[ALL]:.2%}).", ""]
+            return "方案未提出全区总体增速目标，不做一致性检验。", [f"{growth}（仅供参考）。"]
+        lo, hi = self.band
+        g = self.overall_growth
+        goal = f"{g:.0%}{self.qualifier}"
+        if self.kind == "about":
+            reading = f"“{goal}”按 ±{self.tolerance_pp:g} 个百分点理解为 {pct(lo)}–{pct(hi)}（含两端）"
+        elif self.kind == "at_least":
+            reading = f"“{goal}”理解为年均不低于 {pct(g)}"
         else:
-            g, lo, hi = self.overall_growth, *self.band
-            label = {"consistent": "CONSISTENT with", "more_ambitious": "MORE AMBITIOUS than",
-                     "less_ambitious": "LESS AMBITIOUS than"}[self.verdict]
-            if self.kind == "about":
-                goal, band = f"~{g:.0%}", f"左右, ±{self.tolerance_pp:g} pp → {lo:.1%}–{hi:.1%}"
-            else:
-                goal = f"{'at least' if self.kind == 'at_least' else 'at most'} {g:.0%}"
-                band = f"{self.qualifier}: {'≥' if self.kind == 'at_least' else '≤'} {g:.1%}"
-            lines = [
-                f"Is {goal} a year ({band}) consistent with the chain targets?",
-                f"Verdict: {chains} targets are {label} {goal} a year "
-                f"({self.base_yi[ALL]:,.0f} → {self.target_yi[ALL]:,.0f} 亿元, CAGR {self.cagr[ALL]:.2%}).",
-                "",
-            ]
-        lines.append(f"CAGR {y0}→{y1} by chain (亿元):")
-        for cid in list(self.chain_verdicts):
-            lines.append(f"  {cid:<12} {self.label(cid):<5} {self.base_yi[cid]:>7,.0f} → {self.target_yi[cid]:>7,.0f}"
-                         f"   {self.cagr[cid]:>7.2%}   {self.chain_verdicts[cid]}")
-        lines.append(f"  {'all':<12} {self.all_name:<5} {self.base_yi[ALL]:>7,.0f} → {self.target_yi[ALL]:>7,.0f}"
-                     f"   {self.cagr[ALL]:>7.2%}   {self.verdict}")
-        lines.append("")
-        if self.tested:
-            g = self.overall_growth
-            lines += [f"Gap in {y1}: target sum {self.target_yi[ALL]:,.1f} − {g:.0%} path {self.path_yi[y1]:,.1f} "
-                      f"= {self.gap_yi:+,.1f} 亿元", ""]
-        lines.append(f"Contribution to the sum's growth {y0}→{y1} ({self.total_growth:.2%} in all), weight × growth:")
-        for r in self.contributions.itertuples():
-            lines.append(f"  {r.chain_id:<12} weight {r.weight:6.1%} × growth {r.growth:7.2%} = "
-                         f"{r.contribution:6.2%}  ({r.share_of_growth:5.1%} of the increase)")
+            reading = f"“{goal}”理解为年均不高于 {pct(g)}"
+        head = f"结论：{n}条链营业收入目标年均增长 {pct(a)}，{self.verdict_text()}（{reading}）。"
+        points = []
+        r = self.rest_of_industry_cagr
+        src = "统计月报" if self.base_total_source == "统计月报" else "给定数"
+        if r is not None:
+            band = ""
+            if self.rest_of_industry_band and self.kind == "about":
+                b_lo, b_hi = self.rest_of_industry_band
+                if b_lo is not None and b_hi is not None and math.isfinite(b_lo) and math.isfinite(b_hi):
+                    band = f"（全区按 {lo:.0%}–{hi:.0%} 增长时为 {pct(b_lo)}–{pct(b_hi)}）"
+            points.append(f"各链增长快于全区并不等于矛盾：按 {y0} 年全区规上工业营业收入 {self.base_total_yi:,.1f} 亿元"
+                          f"（{src}）计，全区年均增长 {g:.0%}，{n}链以外的规上工业年均{'需增长' if r >= 0 else '可下降'} "
+                          f"{bold(f'{pct(abs(r))}')}{band}。")
+        elif self.base_total_yi is not None:
+            points.append(f"{n}条链目标本身已超过全区按 {g:.0%} 增长的总量，其余工业无论如何都无法与之相容。")
+        else:
+            points.append(f"未提供 {y0} 年全区规上工业营业收入（方案未给出，也无该年统计月报），故未计算{n}链以外工业所需增速。")
         if self.prior_cagr is not None:
-            lines += ["", f"From the {self.prior_year} actual ({self.prior_actual_yi:,.1f} 亿元, 统计月报) to the "
-                          f"{y1} target: CAGR {self.prior_cagr:.2%} over {y1 - self.prior_year} years — "
-                          f"{self.prior_verdict}"]
+            points.append(f"按通常口径从 {self.prior_year} 年起算：{self.prior_year} 年{total}实际 "
+                          f"{self.prior_actual_yi:,.1f} 亿元（统计月报），到 {y1} 年目标年均增长 "
+                          f"{bold(f'{pct(self.prior_cagr)}')}，{self.verdict_text(self.prior_verdict)}；结论取决于起算年份。")
+        points.append(f"{growth}；若从 {self.base_yi[ALL]:,.0f} 亿元按年均 {g:.0%} 增长，{y1} 年为 "
+                      f"{self.path_yi[y1]:,.1f} 亿元，目标合计比它{'多' if self.gap_yi >= 0 else '少'} "
+                      f"{abs(self.gap_yi):,.1f} 亿元。")
         if self.base_total_yi is not None:
-            g, lo, hi = self.overall_growth, *self.band
-            lines += ["", f"Rest of above-size industry (base total {self.base_total_yi:,.1f} 亿元, "
-                          f"of which chains {self.base_yi[ALL]:,.1f}):"]
-            r = self.rest_of_industry_cagr
-            if r is None:
-                lines.append(f"  the chains alone exceed the district's {g:.0%} path by {y1}: "
-                             "no non-negative rest of industry fits")
-            else:
-                verb = "must grow" if r >= 0 else "may shrink"
-                lines.append(f"  for the district to grow {g:.0%} a year the rest {verb} {abs(r):.2%} a year")
-            if self.rest_of_industry_band and lo is not None and hi is not None:
-                a, b = self.rest_of_industry_band
-                fmt = lambda v: "n/a" if v is None or not math.isfinite(v) else f"{v:+.2%}"
-                lines.append(f"  (district at {lo:.0%}: rest {fmt(a)} a year; at {hi:.0%}: rest {fmt(b)} a year)")
-        elif self.tested:
-            lines += ["", "Rest of industry: not computed (the plan does not print the base-year total; "
-                          "give --base-total in 亿元)."]
-        if self.caveats:
-            lines += ["", "Caveats:", *("  - " + c for c in self.caveats)]
-        return "\n".join(lines)
+            points.append("口径：目标为各链全产业链营业收入，规上工业总额为统计部门数，二者范围不尽相同，上述推算只是算术。")
+        return head, points
 
 
 def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_total_yi: float | None = None, *,
@@ -353,8 +357,7 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
 
     caveats = []
     if overall_growth is None:
-        caveats = ["the plan states no overall growth goal, so there is nothing to test the chains' targets "
-                   "against; their growth is shown for reference"]
+        caveats = ["方案未提出全区总体增速目标，各链目标无从对照，其增长仅供参考"]
     prior_year = prior_cagr = prior_verdict = None
     if prior_actual_yi is not None:
         if not isinstance(prior_actual_yi, (int, float)) or not math.isfinite(prior_actual_yi) or prior_actual_yi <= 0:
@@ -370,10 +373,9 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
         rest = None if math.isnan(r) else r
         band = tuple(None if g is None else rest_of_industry_cagr(base_total_yi, base[ALL], target[ALL], periods, g)
                      for g in _band(overall_growth, tolerance, kind))
-        caveats.append("the rest-of-industry rate assumes the whole district grows exactly at the stated rate "
-                       "from the base total given; it is arithmetic, not a forecast")
-    caveats.append("targets are 力争 (strive-for) values; the chains' boundaries in the register may differ "
-                   "from the plan's, so the base sum is the table's, not a measured total")
+        caveats.append("其余工业所需增速假定全区从给定的基年总额起恰按目标增速增长，只是算术，不是预测")
+    caveats.append("目标为力争值，是各链全产业链营业收入；规上工业总额为统计部门数，二者范围不尽相同，"
+                   "基年合计取目标表之和，不是实测总额")
 
     return ConsistencyResult(
         verdict=verdict, overall_growth=overall_growth, tolerance=tolerance, base_year=base_year,

@@ -48,8 +48,9 @@ __all__ = ["Estimate", "METHODS", "METHOD_NAMES", "METHOD_SHORT", "convention_es
 
 METHODS = ("convention", "ets")
 METHOD_NAMES = {"convention": "统计部门惯例（1—N月累计 ÷ 往年同期进度）",
-                "ets": "指数平滑模型（ETS，按月季节性）"}
-METHOD_SHORT = {"convention": "惯例法", "ets": "模型法"}
+                "ets": "指数平滑模型（ETS，按月季节性）",
+                "pace": "按目前增速测算（上年全年数 ×（1 + 1—N月同比增速）；往年没有同期数据时，未经回测）"}
+METHOD_SHORT = {"convention": "惯例法", "ets": "模型法", "pace": "按目前增速测算"}
 YEARS_BACK = 3
 MIN_MODEL_YEARS = 3
 N_SIMULATIONS = 2000

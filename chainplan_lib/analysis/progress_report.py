@@ -116,12 +116,6 @@ class ProgressReport:
                          "backtest_max_ape_pct": cal.max_ape_pct if cal else math.nan})
         return pd.DataFrame(rows, columns=FULL_YEAR_COLUMNS)
 
-    def methods_frame(self) -> pd.DataFrame:
-        """Both methods' own estimates per series (long), for the analyst's comparison (the quoted one marked)."""
-        rows = [{"series": s, "name": series_name(s, self.plan), "quoted": m == self.method, **e.to_dict()}
-                for s, per in self.estimates.items() for m, e in per.items()]
-        return pd.DataFrame(rows)
-
     def backtest_tables(self, series: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(MAPE % by method × month, per method at this report's month: years, MAPE and largest error)."""
         bt = self.backtests.get(series, pd.DataFrame())
@@ -151,7 +145,7 @@ class ProgressReport:
         out = []
         for r in self.full_year_frame().itertuples():
             rng = (f"（80%区间 {r.lower80:,.1f}–{r.upper80:,.1f} 亿元）" if math.isfinite(r.lower80) else
-                   "（往年数据不足两年，不给区间）")
+                   "（未经回测，不给区间）" if r.method == "pace" else "（往年数据不足两年，不给区间）")
             goal = f"，为年度目标的 {r.completion_pct:.1f}%" if math.isfinite(r.completion_pct) else ""
             out.append(f"{r.name}：预计全年 {r.value:,.1f} 亿元{rng}{goal}。")
         return out
@@ -177,7 +171,7 @@ class ProgressReport:
                                 if math.isfinite(r.ytd_yoy_levels_pct) else "")
                         pub = (f"，公布的可比口径增速为 {so_far:.1f}%" if math.isfinite(so_far) else "")
                         req = f"，需比上年同期增长 {r.required_yoy_pct:.1f}%（按总量计算{both}{pub}）"
-                    parts.append(f"完成全年目标，{months}还需 {r.remaining_yi:,.1f} 亿元，月均 "
+                    parts.append(f"要完成全年目标，{months}需完成 {r.remaining_yi:,.1f} 亿元，月均 "
                                  f"{r.monthly_needed_yi:,.1f} 亿元{req}")
             if math.isfinite(r.required_cagr_pct):
                 n = target_year - self.year
@@ -381,6 +375,21 @@ def _actual_estimate(cum: float) -> Estimate:
     return Estimate("actual", cum, cum, cum, cum, cum, note="全年数据已公布")
 
 
+def _pace(rep: ProgressReport, table: pd.DataFrame, year: int) -> tuple[str, str]:
+    """The fallback when no year before has a 1—N月 figure: last year's full year × (1 + this year's 1—N月
+    同比), for each own series with both; no range (nothing to backtest it on)."""
+    for r in table.itertuples():
+        t = rep.tables.get(r.series)
+        if r.series == ALL or t is None or year - 1 not in t.index or not math.isfinite(r.yoy_pct):
+            continue
+        last = t.loc[year - 1, 12]
+        if pd.notna(last) and last > 0:
+            rep.quoted[r.series] = Estimate("pace", float(last) * (1 + r.yoy_pct / 100),
+                                            note="按目前增速测算，未经回测，不给区间")
+    return "pace", (f"往年没有{period_label(rep.month)}数据，无法按往年同期进度推算或回测；"
+                    f"按{year - 1}年全年数和{period_label(rep.month)}同比增速测算，不给区间")
+
+
 def _calibrate(est: Estimate, bt: pd.DataFrame, method: str, month: int) -> tuple[Estimate, Calibration | None]:
     rng, cal = calibrated_range(est.value, month_errors(bt, method, month), method, month)
     note = "" if cal else "往年数据不足两年，不给区间"
@@ -434,6 +443,8 @@ def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: i
             est = rep.estimates[s].get(rep.method)
             if est is not None and est.available:
                 rep.quoted[s], rep.calibration[s] = _calibrate(est, rep.backtests[s], rep.method, month)
+        if chains and not any(c in rep.quoted for c in chains):  # no past 1—N月 to read a share or fit from
+            rep.method, rep.method_reason = _pace(rep, table, year)
         if ALL in present and all(c in rep.quoted for c in plan.chain_ids):
             total = sum(rep.quoted[c].value for c in plan.chain_ids)   # the total is the sum of its parts
             rep.quoted[ALL], rep.calibration[ALL] = _calibrate(Estimate(rep.method, total), rep.backtests[ALL],

@@ -129,13 +129,24 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
     *Input–Output Analysis*, 2nd ed., §8.2.
 
     Columns: area, chain_id, chain, indicator, year, value, area_total (all industry), chain_share_of_area,
-    reference_share (fractions), lq. ``attrs['reference']`` names the reference economy.
+    reference_share (fractions), lq. ``attrs['reference']`` names the reference economy as used — for a register
+    the register's own above-size firms (名录口径), for 统计月报 rows their 规上工业, for ``area_totals`` the totals
+    given; ``attrs['scope']`` where the numbers come from (名录口径, 统计月报 …; None with an outside ``reference``);
+    ``attrs['area_economy']`` the area's denominator in the same words; ``attrs['reference_total']`` the
+    district total of the reference economy (亿元 or 户; None with an outside ``reference``).
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise ParameterError(f"year {year!r} must be an integer")
     AREAS, CHAIN_IDS = plan.area_names, plan.chain_ids
     grid = industry_grid(frame, indicator, [int(year)], month=month, plan=plan)
     has_rest = (grid["chain_id"] == OTHER).any()
+    kinds = set(as_tidy(frame, plan=plan)["chain_id"])
+    if area_totals is not None:
+        own_label, area_word, scope = "全区全部工业", "本区域全部工业", "各区域合计由用户提供"
+    elif OTHER in kinds:
+        own_label, area_word, scope = "全区名录全部规上企业", "本区域名录全部规上企业", "名录口径"
+    else:
+        own_label, area_word, scope = "全区规上工业", "本区域规上工业", "统计月报"
     if area_totals is not None:
         tot = pd.Series({a: float(area_totals.get(a, math.nan)) for a in AREAS})
         csum = grid[grid["chain_id"] != OTHER].groupby("area")["value"].sum().reindex(AREAS)
@@ -157,7 +168,7 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
     out["chain_share_of_area"] = out["value"] / out["area_total"].where(out["area_total"] > 0)
     if reference is None:
         out["reference_share"] = chain_total[out.index] / grand if grand > 0 else math.nan
-        label = reference_label or "全区全部规上工业"
+        label = reference_label or own_label
     else:
         missing = [c for c in out["chain_id"].unique() if c not in reference]
         if missing:
@@ -175,6 +186,9 @@ def location_quotients(frame: pd.DataFrame, year: int, indicator: str = "revenue
     out = out[["area", "chain_id", "chain", "indicator", "year", "value", "area_total", "chain_share_of_area",
                "reference_share", "lq"]].reset_index(drop=True)
     out.attrs["reference"] = label
+    out.attrs["area_economy"] = area_word
+    out.attrs["scope"] = scope if reference is None else None
+    out.attrs["reference_total"] = float(grand) if reference is None else None
     return out
 
 

@@ -13,8 +13,9 @@ under their old names).
 
 Conventions: the top area of a chain is *every* area with the largest value — ties are reported as
 ties (``top_area`` '罗家镇、高新园区', ``top_tied`` 2), never broken by list order. The HHI is shown with
-its minimum for the number of areas (10,000 / 9 = 1,111 with nine areas: all equal) and read against a
-cited threshold (:data:`HHI_THRESHOLDS`).
+its minimum for the number of areas (10,000 / 9 = 1,111 with nine areas: all equal). The merger guidelines'
+thresholds (:data:`HHI_THRESHOLDS`) are written for firms' market shares: they are kept for reference
+(:func:`hhi_level`) and never applied to areas as a verdict on any page.
 """
 
 from __future__ import annotations
@@ -221,7 +222,8 @@ def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all
     hhi_min (the least HHI possible over the areas, 10,000 / n: nine areas 1,111.1), hhi_fraction (0–1),
     equivalent_areas (1 / hhi_fraction: the number of equal-sized areas with the same HHI), top_area
     (the area with the largest value; *all* of them joined by '、' when several tie), top_tied (how
-    many areas share the top value; 1 = no tie), top_share (fraction, of each tied area).
+    many areas share the top value; 1 = no tie), top_share (fraction, of each tied area), top2_share (the two
+    largest shares together, fraction). ``attrs['shares']``: the area_shares() frame it was computed from.
     Ties: values equal to within 1e-9 relative. See :func:`hhi` for references.
     """
     sh = area_shares(frame, indicator, include_all=include_all, plan=plan)
@@ -239,5 +241,8 @@ def concentration(frame: pd.DataFrame, indicator: str | None = None, include_all
                      "n_areas": int((grp["value"] > 0).sum()), "hhi": h * 10_000,
                      "hhi_min": hhi_minimum(len(grp)), "hhi_fraction": h,
                      "equivalent_areas": 1 / h if h and math.isfinite(h) else math.nan,
-                     "top_area": top_area, "top_tied": n_top, "top_share": top_share})
-    return pd.DataFrame(rows)
+                     "top_area": top_area, "top_tied": n_top, "top_share": top_share,
+                     "top2_share": float(np.sort(grp["share"].to_numpy(dtype=float))[-2:].sum()) if ok else math.nan})
+    out = pd.DataFrame(rows)
+    out.attrs["shares"] = sh
+    return out

@@ -371,7 +371,7 @@ class ParetoTailFit(_LowestBand):
         f, conf = self.facts, f"{self.level:.0%}"
         xm = self.x_min_yi
         lines = [
-            "Textiles size bands: hard facts",
+            f"{f.chain} size bands ({f.year}): hard facts",
             f"  band floors: the {f.n_above_min:g} firms ≥ {xm:g} 亿元 have at least {f.band_floor_yi:,.1f} 亿元; "
             f"the chain ({f.total_enterprises:g} firms) at least {f.chain_floor_yi:,.1f} 亿元",
             f"  to reach {f.target_revenue_yi:,.0f} 亿元 the {f.n_above_min:g} firms ≥ {xm:g} 亿元 need "

@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from .limits import WEBPAGE
+from .regular import read_bytes
+from .text import decode
 
 __all__ = ["WEBPAGE_SUFFIXES", "WebTable", "WebPage", "read_webpage", "MAX_PAGE_BYTES"]
 
 WEBPAGE_SUFFIXES = (".html", ".htm")
-MAX_PAGE_BYTES = 20_000_000
+MAX_PAGE_BYTES = WEBPAGE.max_bytes
 MAX_SPAN = 1000
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-年/.]\s*(\d{1,2})(?:\s*[-月/.]\s*(\d{1,2}))?(?!\d)")
@@ -112,20 +115,17 @@ def _table_rows(table) -> list[list[str]]:
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    """The page's declared charset when it decodes the page (no byte-order mark says otherwise), else the one
+    decoder every input goes through (:func:`chainplan_lib.files.text.decode`: UTF-8, BOMs, GB18030/GBK)."""
     m = _CHARSET.search(data[:4096])
-    candidates = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates.append("utf-8-sig")
-    if m:
+    if m and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         enc = m.group(1).decode("ascii", "replace").lower()
-        candidates.append("gb18030" if enc in ("gb2312", "gbk", "gb18030") else enc)
-    candidates += ["utf-8", "gb18030"]
-    for enc in dict.fromkeys(candidates):
+        enc = "gb18030" if enc in ("gb2312", "gbk", "gb18030") else enc
         try:
             return data.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
-            continue
-    raise InputError("cannot decode the page (tried its declared charset, UTF-8 and GB18030)", file=path)
+            pass
+    return tuple(decode(data, file=path))
 
 
 def _page_date(soup, text_lines: list[str], date_words: tuple[str, ...]) -> tuple[_dt.date | None, str]:
@@ -173,10 +173,7 @@ def read_webpage(path: str | Path, *, date_words: tuple[str, ...] = ("发布日�
     from bs4 import BeautifulSoup, FeatureNotFound
 
     path = Path(path)
-    data = path.read_bytes()
-    if len(data) > MAX_PAGE_BYTES:
-        raise InputError(f"page is larger than {MAX_PAGE_BYTES // 1_000_000} MB; a bureau's page is far smaller",
-                         file=path)
+    data = read_bytes(path, WEBPAGE)  # a regular file of at most 20 MB
     text, enc = _decode(data, path)
     try:
         try:

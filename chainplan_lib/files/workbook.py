@@ -4,6 +4,12 @@
 values with merged cells filled (a merged title or heading belongs to every cell it covers), and turns what can
 go wrong with the file itself (encrypted, corrupt, not a workbook) into one-line :class:`InputError` s naming it.
 The format is told from the bytes, not the name, so an .xls saved under an .xlsx name is read as what it is.
+
+Reads are bounded: only a regular file within its kind's size cap is opened (:mod:`chainplan_lib.files.regular`),
+and every sheet's used range is measured from the file (:mod:`chainplan_lib.files.extent`) before calamine
+allocates it, so a sheet beyond what a register or a monthly report can be (a stray cell at ``XFD1048576``) is
+one line naming the file, the sheet and the range instead of an aborted process. Merged ranges are held to the
+same limits before they are filled.
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from .extent import Extent, check_extent, check_extents
+from .limits import REGISTER, Kind
+from .regular import open_regular
 
 __all__ = ["WORKBOOK_SUFFIXES", "Sheet", "read_workbook"]
 
@@ -67,19 +76,34 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def read_workbook(path: str | Path) -> list[Sheet]:
+def _checked_extent(path: Path, name: str, ws, kind: Kind) -> None:
+    """What calamine holds for the sheet, with its merged ranges, within the kind's limits (a second guard
+    after :func:`check_extents`, before anything is built in Python)."""
+    end = ws.end or (-1, -1)
+    e = Extent(name, end[0] + 1, end[1] + 1)
+    check_extent(e, path, kind)
+    height = ws.height if ws.end else 0
+    for (r0, _), (r1, c1) in ws.merged_cell_ranges or ():
+        if r0 < height and (r1 + 1 > e.rows or c1 + 1 > e.columns):
+            e.rows, e.columns = max(e.rows, r1 + 1), max(e.columns, c1 + 1)
+            check_extent(e, path, kind, what="merged cells")
+
+
+def read_workbook(path: str | Path, kind: Kind = REGISTER) -> list[Sheet]:
     """Every worksheet of the workbook at ``path``, merged cells filled, in the workbook's order.
 
     Chart sheets and macro sheets are left out. Raises :class:`InputError` (naming the file) for an encrypted,
-    corrupt or unreadable workbook.
+    corrupt or unreadable workbook, for a path that is not a regular file within ``kind``'s size cap, and for a
+    sheet beyond ``kind``'s rows, columns or cells (measured before it is loaded).
     """
     import python_calamine as cal
 
     path = Path(path)
-    with open(path, "rb") as fh:
+    with open_regular(path, kind) as fh:
         head = fh.read(1 << 20)
         _check_bytes(path, head)
         fh.seek(0)
+        check_extents(fh, head, path, kind)
         try:
             wb = cal.CalamineWorkbook.from_filelike(fh)
         except Exception as exc:  # calamine raises its own error types (zip, cfb, xml, password …)
@@ -95,6 +119,7 @@ def read_workbook(path: str | Path) -> list[Sheet]:
             if "work" not in str(meta.typ).lower():
                 continue
             ws = wb.get_sheet_by_name(meta.name)
+            _checked_extent(path, meta.name, ws, kind)
             rows = [[_plain(v) for v in r] for r in ws.to_python(skip_empty_area=False)]
             sheets.append(Sheet(meta.name, _fill_merged(rows, ws.merged_cell_ranges)))
     except InputError:

@@ -3,6 +3,14 @@
 The bundled plan is ``data/plans/qingshanhu-2024.toml``; ``--plan FILE`` (or ``$CHAINPLAN_PLAN``, read at the
 CLI and notebook edges only) selects another; inside the library a plan is always passed as a value. The README documents the keys with the bundled file as the example; ``chainplan plan new``
 writes a commented skeleton and ``chainplan plan check`` validates one.
+
+A plan file is untrusted input. Only a regular file of at most 1 MB is read (a FIFO or ``/dev/zero`` is one
+line, never a hang). ``[table].path`` must lead to a file inside the plan's own folder — or, for a plan kept in
+a ``data/plans/`` folder, inside that ``data/`` folder (so ``../raw/table.txt`` works there) —, never through
+an absolute path, a ``..`` that climbs out or a symbolic link pointing out. Every text value is NFC-normalised;
+one holding an invisible or text-direction control character (zero-width spaces, U+FEFF, bidi overrides and
+isolates, other format and control characters) is refused, and so is a name beginning with a character a
+spreadsheet reads as a formula (``= + - @``, their full-width forms, or a tab or line break), each naming the key.
 """
 
 from __future__ import annotations
@@ -12,11 +20,14 @@ import math
 import os
 import re
 import tomllib
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import ChainplanError
+from ..files.limits import PLAN_FILE
+from ..files.regular import FileRefused, check_regular, read_bytes
 from ..paths import project_root
 from .model import ALL, TOTAL, Area, Chain, Indicator, OtherTarget, Plan, SizeBands, Target
 from .normalise import label_key
@@ -24,10 +35,13 @@ from .normalise import label_key
 __all__ = ["PlanError", "FORMAT", "bundled_plan_path", "user_plan_path", "read_plan", "as_plan", "is_bundled"]
 
 FORMAT = 1
-MAX_PLAN_BYTES = 1_000_000
+MAX_PLAN_BYTES = PLAN_FILE.max_bytes
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _CODE = re.compile(r"^\d{2,4}$")
 _RESERVED_IDS = {ALL, "other", "industry"}
+# a text value starting with one of these is read as a formula by Excel, WPS and LibreOffice (after NFKC,
+# full-width ＝＋－＠ are the same characters); tabs and line breaks are refused as control characters
+_FORMULA_STARTS = frozenset("=+-@")
 
 
 class PlanError(ChainplanError):
@@ -73,19 +87,20 @@ def as_plan(plan: Plan | str | Path) -> Plan:
 def read_plan(path: str | Path) -> Plan:
     """Read and validate a plan file (cached per path, size and modification time)."""
     p = Path(path)
-    try:
-        st = p.resolve().stat()
-    except OSError:
-        raise PlanError(p, "", "plan file not found") from None
+    try:  # only a regular file of at most 1 MB (a FIFO, /dev/zero or a folder is one line)
+        st = check_regular(p, PLAN_FILE)
+    except FileRefused as exc:
+        raise PlanError(p, "", "plan file not found" if exc.reason == "file not found" else exc.reason) from None
     return _read(str(p.resolve()), st.st_size, st.st_mtime_ns)
 
 
 @lru_cache(maxsize=16)
 def _read(path: str, size: int, mtime_ns: int) -> Plan:
     p = Path(path)
-    if size > MAX_PLAN_BYTES:
-        raise PlanError(p, "", f"{size:,} bytes; a plan file is a few KB (limit {MAX_PLAN_BYTES:,})")
-    data = p.read_bytes()
+    try:
+        data = read_bytes(p, PLAN_FILE)
+    except FileRefused as exc:
+        raise PlanError(p, "", exc.reason) from None
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -109,7 +124,25 @@ class _Reader:
         key = f"{self.key}.{sub}" if sub and self.key else (sub or self.key)
         raise PlanError(self.path, key, message)
 
-    def str(self, name: str, default: str | None = None, required: bool = True) -> str:
+    def text(self, name: str, v: str, formula_ok: bool = False) -> str:
+        """A text value NFC-normalised and stripped; refused (naming the key) when it holds an invisible or
+        text-direction control character, or begins like a spreadsheet formula."""
+        v = unicodedata.normalize("NFC", v).strip()
+        hidden = lambda ch: unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        bad = next((ch for ch in v if hidden(ch)), None)
+        if bad is not None:
+            at = v.index(bad)
+            near = "".join(f"⟦U+{ord(ch):04X}⟧" if hidden(ch) else ch for ch in v[max(0, at - 8): at + 9])
+            near = ("…" if at > 8 else "") + near + ("…" if at + 9 < len(v) else "")
+            self.fail(name, f"contains U+{ord(bad):04X} ({unicodedata.name(bad, 'a control character')}), an "
+                            "invisible or text-direction control character: it would hide a difference between "
+                            f"names or reorder text on the pages; remove it (at '{near}')")
+        if not formula_ok and v and unicodedata.normalize("NFKC", v[0]) in _FORMULA_STARTS:
+            self.fail(name, f"{v!r} begins with {v[0]!r}, which a spreadsheet reads as a formula; a name or "
+                            "text must not begin with = + - or @")
+        return v
+
+    def str(self, name: str, default: str | None = None, required: bool = True, formula_ok: bool = False) -> str:
         v = self.t.get(name, default)
         if v is None:
             if required:
@@ -117,7 +150,7 @@ class _Reader:
             return ""
         if not isinstance(v, str) or (required and not v.strip()):
             self.fail(name, f"must be a non-empty string, got {v!r}")
-        return v.strip()
+        return self.text(name, v, formula_ok)
 
     def int(self, name: str, default: int | None = None) -> int:
         v = self.t.get(name, default)
@@ -155,7 +188,7 @@ class _Reader:
             return ()
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
             self.fail(name, f"must be a list of non-empty strings, got {v!r}")
-        return tuple(x.strip() for x in v)
+        return tuple(self.text(f"{name}[{k}]", x) for k, x in enumerate(v))
 
     def list(self, name: str, required: bool = False) -> list:
         v = self.t.get(name)
@@ -271,9 +304,7 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
     # [table]
     tb = _Reader(path, raw.get("table"), "table") if "table" in raw else top.fail("table", "missing table [table]")
     tb.unknown({"path", "title", "unit", "section"})
-    table_path = (path.parent / tb.str("path")).resolve()
-    if not table_path.is_file():
-        tb.fail("path", f"{tb.str('path')!r} (relative to the plan file) is not a file")
+    table_path = _table_path(path, tb)
 
     # [[size_bands]]
     bands = []
@@ -319,6 +350,37 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
         table_section=tb.str("section", "", required=False), indicators=tuple(indicators), chains=tuple(chains),
         areas=tuple(areas), size_bands=tuple(bands), other_targets=tuple(others),
     )
+
+
+def table_root(plan_path: Path) -> Path:
+    """The folder a plan's ``[table].path`` must stay in: the plan file's folder, or — for a plan kept in a
+    ``data/plans/`` folder, as the bundled one is — that ``data/`` folder (its ``raw/`` beside ``plans/``)."""
+    folder = Path(plan_path).parent
+    return folder.parent if folder.name == "plans" and folder.parent.name == "data" else folder
+
+
+def _inside(p: Path, root: Path) -> bool:
+    return p == root or root in p.parents
+
+
+def _table_path(path: Path, tb: _Reader) -> Path:
+    """``[table].path`` resolved, refused (naming ``table.path``) unless it is a file inside :func:`table_root`."""
+    given = tb.str("path", formula_ok=True)
+    root = table_root(path)
+    rule = (f"the table must be inside {root}" + (" (the data/ folder of this data/plans/ plan)"
+                                                    if root != path.parent else " (the plan file's folder)"))
+    if Path(given).is_absolute() or given.startswith(("~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", given):
+        tb.fail("path", f"{given!r} is an absolute path; give the table's path relative to the plan file: {rule}")
+    lexical = Path(os.path.normpath(path.parent / given))
+    if not _inside(lexical, root):
+        tb.fail("path", f"{given!r} leads outside the plan's folder; {rule}")
+    resolved = lexical.resolve()
+    if not _inside(resolved, root.resolve()):
+        tb.fail("path", f"{given!r} is a symbolic link leading outside the plan's folder; {rule} (copy the file "
+                        "there)")
+    if not resolved.is_file():
+        tb.fail("path", f"{given!r} (relative to the plan file) is not a file")
+    return resolved
 
 
 def _unique(path: Path, key: str, values: list, what: str) -> None:

@@ -6,12 +6,15 @@ parameter (a plan file, None for the user's default) and reads it with :func:`pl
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import ParameterError
+from ..files.limits import PARAMS
+from ..files.regular import FileRefused, read_bytes
 from .load import read_plan, user_plan_path
 from .model import ALL, Plan
 from .model import TOTAL as DISTRICT
@@ -117,6 +120,8 @@ def check_base_total(total: Any, minimum: float = 0.0, name: str = "base_total_y
         v = float(total)
     except (TypeError, ValueError):
         raise ParameterError(f"{name}={total!r} is not an amount in 亿元") from None
+    if not math.isfinite(v):  # inf passes `v <= minimum`, nan passes every comparison
+        raise ParameterError(f"{name}={total!r} is not a finite amount in 亿元")
     if v <= minimum:
         raise ParameterError(f"{name}={v:g} 亿元 must exceed {minimum:g} 亿元 (the four chains' own base)")
     return v
@@ -164,7 +169,7 @@ def _check_bool(value: Any, name: str) -> bool:
 
 # ------------------------------------------------------------------------------- batch parameters (-p)
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-MAX_PARAMS_BYTES = 100_000     # a parameters file is a few lines
+MAX_PARAMS_BYTES = PARAMS.max_bytes  # a parameters file is a few lines
 MAX_VALUE_BYTES = 10_000       # one -p value
 
 # checks for parameters the notebooks declare, by name: the batch validates given values before any run
@@ -230,18 +235,10 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
     import yaml
 
     p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            data = fh.read(MAX_PARAMS_BYTES + 1)
-    except FileNotFoundError:
-        raise ParameterError(f"--params {path}: file not found") from None
-    except IsADirectoryError:
-        raise ParameterError(f"--params {path}: is a folder; expected a YAML file") from None
-    except OSError as exc:
-        raise ParameterError(f"--params {path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_PARAMS_BYTES:
-        raise ParameterError(f"--params {path}: larger than {MAX_PARAMS_BYTES // 1000} KB; a parameters file "
-                             "is a few lines of NAME: VALUE")
+    try:  # a regular file of at most 100 KB (a FIFO or /dev/zero is one line, never a hang)
+        data = read_bytes(p, PARAMS)
+    except FileRefused as exc:
+        raise ParameterError(f"--params {path}: {exc.reason}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

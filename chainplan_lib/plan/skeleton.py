@@ -1,10 +1,21 @@
-"""`chainplan plan new`: a commented plan-file skeleton for another district, to fill in with the document open."""
+"""`chainplan plan new`: a commented plan-file skeleton for another district, to fill in with the document open.
+
+The district's name is text, never a path: :func:`check_district` refuses one holding a path separator or
+characters no name holds (control, invisible or text-direction characters, ``: * ? " < > |``), starting with a dot
+or like a spreadsheet formula; values are written into the TOML as escaped strings.
+"""
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from datetime import date
 
-__all__ = ["skeleton"]
+from ..errors import ParameterError
+
+__all__ = ["check_district", "skeleton"]
+
+_NOT_IN_NAMES = set('/\\:*?"<>|')
 
 _TEMPLATE = '''\
 # ============================================================================================================
@@ -19,11 +30,11 @@ _TEMPLATE = '''\
 format = 1
 
 [plan]
-title = "{district}……行动计划方案（{y0}-{y1}年）"   # the document's full title
+title = {title}   # the document's full title
 reference = ""                 # 文号, e.g. "X政发〔{year}〕N号"
 issued = "{today}"             # date of issue, YYYY-MM-DD
-issuer = "{district}人民政府"
-district = "{district}"
+issuer = {issuer}
+district = {district_str}
 years = [{years}]              # the years of the annex table, consecutive
 base_year = {y0}
 target_year = {y1}
@@ -33,8 +44,10 @@ overall_qualifier = "左右"      # 左右 (about, read as ± a tolerance) or �
 overall_section = "二、目标要求"
 
 [table]
-path = "../raw/{district}_targets.txt"   # the annex table as extracted from the PDF, relative to this file
-title = "{district}重点产业链目标预测表"    # the table's title as printed
+# the annex table as extracted from the PDF, relative to this file and inside its folder (for a plan kept in a
+# data/plans/ folder: anywhere under that data/ folder, e.g. "../raw/targets.txt")
+path = {table_path}
+title = {table_title}    # the table's title as printed
 unit = "亿元"
 section = "附件N"
 
@@ -75,10 +88,38 @@ name = "某某镇"
 '''
 
 
+def check_district(district: str) -> str:
+    """``district`` as a name (NFC, stripped), or :class:`ParameterError`: it is written into the plan and into
+    the default file names (``DISTRICT-plan.toml``, ``DISTRICT-targets.txt``), so it never holds a path."""
+    name = unicodedata.normalize("NFC", district).strip()
+    shown = f"--district {district!r}"
+    if not name:
+        raise ParameterError("--district must name the district or county, e.g. --district 云溪县")
+    bad = next((ch for ch in name if ch in _NOT_IN_NAMES or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")),
+               None)
+    if bad is not None:
+        raise ParameterError(f"{shown}: a district's name, not a path: it may not hold {ascii(bad)} "
+                             "(nor / \\ : * ? \" < > | or control, invisible or text-direction characters)")
+    if name.startswith(".") or unicodedata.normalize("NFKC", name[0]) in "=+-@":
+        raise ParameterError(f"{shown}: a district's name may not begin with {name[0]!r}")
+    if len(name) > 64:
+        raise ParameterError(f"{shown}: longer than 64 characters; give the district's name as the plan prints it")
+    return name
+
+
 def skeleton(district: str, years: tuple[int, int] | None = None, filename: str = "PLAN.toml",
              today: date | None = None) -> str:
-    """The skeleton's text for ``district`` (years default to this year + 3)."""
+    """The skeleton's text for ``district`` (years default to this year + 3); the table is expected beside the
+    plan file as ``DISTRICT-targets.txt``."""
+    district = check_district(district)
     today = today or date.today()
     y0, y1 = years or (today.year, today.year + 3)
-    return _TEMPLATE.format(district=district, y0=y0, y1=y1, years=", ".join(str(y) for y in range(y0, y1 + 1)),
-                            today=today.isoformat(), year=today.year, filename=filename)
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in filename):
+        filename = "PLAN.toml"  # the name goes into a comment line
+    toml = lambda text: json.dumps(text, ensure_ascii=False)  # a TOML basic string, escaped
+    return _TEMPLATE.format(district=district, district_str=toml(district), issuer=toml(f"{district}人民政府"),
+                            title=toml(f"{district}……行动计划方案（{y0}-{y1}年）"),
+                            table_path=toml(f"{district}-targets.txt"), table_title=toml(f"{district}重点产业链目标预测表"),
+                            y0=y0, y1=y1,
+                            years=", ".join(str(y) for y in range(y0, y1 + 1)), today=today.isoformat(),
+                            year=today.year, filename=filename)

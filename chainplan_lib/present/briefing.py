@@ -175,9 +175,9 @@ def key_points(report, consistency, *, plan: Plan, year: int | None = None) -> l
 def reconciliation_table(rec: pd.DataFrame, year: int, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
     """The register (名录口径) beside the official statistics, by chain: one figure per quantity (the statistics),
     the register as a breakdown whose distance from it is stated."""
+    diff, pct = _printed_gap(rec)
     df = pd.DataFrame({"产业链": rec["chain"], f"{year}年统计数（亿元）": rec["statistics_yi"],
-                       "名录加总（亿元）": rec["register_yi"], "名录比统计数（亿元）": rec["difference_yi"],
-                       "相差（%）": rec["difference_pct"]})
+                       "名录加总（亿元）": rec["register_yi"], "名录比统计数（亿元）": diff, "相差（%）": pct})
     units = {"产业链": U.TEXT, f"{year}年统计数（亿元）": U.YI, "名录加总（亿元）": U.YI,
              "名录比统计数（亿元）": U.YI_SIGNED, "相差（%）": U.PERCENT}
     return df, {"caption": f"{year}年营业收入：统计数与规上企业名录加总", "units": units,
@@ -186,15 +186,25 @@ def reconciliation_table(rec: pd.DataFrame, year: int, *, plan: Plan) -> tuple[p
                         "企业范围、时点不尽相同。"}
 
 
+def _printed_gap(rec: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """The register's distance from the statistics as a reader can check it: the difference of the printed
+    figures (亿元) and that difference over the printed statistic (%)."""
+    diff = [U.printed_difference(r, s, U.YI) for r, s in zip(rec["register_yi"], rec["statistics_yi"])]
+    base = [U.shown_number(s, U.YI) for s in rec["statistics_yi"]]
+    return diff, [d / b * 100 if b else float("nan") for d, b in zip(diff, base)]
+
+
 def reconciliation_md(rec: pd.DataFrame, year: int, *, plan: Plan) -> str:
-    """One line: how far the register's sum is from the official figure (名录加总比统计数少 X 亿元（Y%））."""
+    """One line: how far the register's sum is from the official figure (名录加总比统计数少 X 亿元（Y%）), from the
+    printed figures."""
     if rec.empty:
         return ""
-    r = rec.set_index("chain_id").loc[ALL] if ALL in set(rec["chain_id"]) else rec.iloc[-1]
-    more = r["difference_yi"] >= 0
+    r = rec[rec["chain_id"] == ALL] if ALL in set(rec["chain_id"]) else rec.iloc[[-1]]
+    (diff,), (pct,) = _printed_gap(r)
+    r = r.iloc[0]
     return (f"名录口径：{year}年规上企业名录中{plan.all_name}营业收入加总 {r['register_yi']:,.1f} 亿元，比统计数 "
-            f"{r['statistics_yi']:,.1f} 亿元{'多' if more else '少'} {abs(r['difference_yi']):,.1f} 亿元"
-            f"（{abs(r['difference_pct']):.1f}%）；以下分区域、分规模的数字均为名录口径，完成情况以统计数为准。")
+            f"{r['statistics_yi']:,.1f} 亿元{'多' if diff >= 0 else '少'} {abs(diff):,.1f} 亿元"
+            f"（{abs(pct):.1f}%）；以下分区域、分规模的数字均为名录口径，完成情况以统计数为准。")
 
 
 def repairs_md(repairs: pd.DataFrame, checks: pd.DataFrame, targets: pd.DataFrame, *, plan: Plan) -> str:

@@ -24,7 +24,7 @@ from ..plan.model import ALL, TOTAL, Plan
 from ..plan.names import INDUSTRY_ID
 from .theme import apply_theme
 
-__all__ = ["PALETTE", "AREA_PALETTE", "chain_colour", "chain_style", "chain_label", "area_colour", "area_colours",
+__all__ = ["PALETTE", "AREA_PALETTE", "chain_colour", "chain_style", "chain_label", "area_colour", "area_colours", "ink_on",
            "series_colour", "indicator_words", "use_theme", "set_alt", "alt_text", "drawn_labels", "pad_x", "pad_y",
            "figure_svg", "figure_png", "also_png", "install_display", "add_source"]
 
@@ -73,6 +73,15 @@ def area_colour(area: str, *, plan: Plan) -> str:
         return TOTAL_COLOUR
     names = plan.area_names
     return AREA_PALETTE[names.index(area) % len(AREA_PALETTE)] if area in names else "#999999"
+
+
+def ink_on(colour: str) -> str:
+    """Text colour readable on ``colour``: black or white, whichever contrasts more (WCAG relative luminance; black
+    above 0.179, where the two contrast ratios are equal)."""
+    from matplotlib.colors import to_rgb
+
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    return "black" if 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] > 0.179 else "white"
 
 
 def area_colours(areas, *, plan: Plan) -> list[str]:

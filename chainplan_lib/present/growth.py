@@ -1,5 +1,9 @@
-"""What notebooks show of growth: the plan's year-on-year rates, the fan chart of actuals, trend and ETS
-projections and scenario paths, and the sentences that describe it (what is projected, from which data)."""
+"""What notebooks show of growth: the plan's year-on-year rates, the fan chart of actuals, trend and exponential-
+smoothing projections and scenario paths, the sentences that describe it (what is projected, from which data), and
+the growth still needed from the official figures (统计月报), with the register as a 名录口径 breakdown only.
+
+Reader-facing words are Chinese only: the models are named by what they do (对数线性趋势, 指数平滑), not by library
+or author. Rates are shown with one decimal everywhere (the CAGR 16.0%, not 16.04%)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from . import units as U
 from .escape import md_text
 from .figures import add_source, drawn_labels, indicator_words, pad_x, set_alt
 from .progress import use_theme
-from .sources import indicator_cn, source_table
+from .sources import source_table
 from .tables import fmt_num, fmt_pct
 
 
@@ -30,7 +34,7 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     styles = {"target": dict(color="#d62728", marker="o", lw=2.2, label="规划目标"),
               "actual": dict(color="black", marker="s", lw=2, label=f"实际（{actual_source}）"),
               "trend": dict(color="#1f77b4", ls="-", label="对数线性趋势"),
-              "ets": dict(color="#9467bd", ls="-.", label="指数平滑（Holt）")}
+              "ets": dict(color="#9467bd", ls="-.", label="指数平滑")}
     chain = frame["chain_id"].iloc[0] if "chain_id" in frame and len(frame) else "all"
     indicator = frame["indicator"].iloc[0] if "indicator" in frame and len(frame) else "revenue"
     label, unit = indicator_words(plan, indicator)
@@ -63,7 +67,7 @@ def fan_chart(frame: pd.DataFrame, title: str | None = None, synthetic: bool = F
     pad_x(ax, right=0.16)
     ax.legend(fontsize=8, loc="upper left")
     add_source(fig, source_table(plan) + (f"；实际值：{actual_source}" if "actual" in kinds else "")
-               + ("；预测为 statsmodels 模型结果（只用实际值）" if modelled else "；情景为按固定增速的算术"),
+               + ("；预测只用实际值拟合" if modelled else "；情景为按固定增速的算术"),
                synthetic)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     scen = [k.split("_")[-1] + "%" for k in frame["kind"].unique() if str(k).startswith("scenario")]
@@ -77,12 +81,12 @@ def yoy_wide(yoy: pd.DataFrame, indicator: str, *, plan: Plan) -> tuple[pd.DataF
     w = yoy.pivot_table(index="chain", columns="year", values="yoy", sort=False).dropna(axis=1, how="all")
     w = w.reset_index().rename(columns={"chain": "产业链"})
     w.columns = [str(c) if not isinstance(c, str) else c for c in w.columns]
-    return w, {"caption": f"{indicator_cn(plan)[indicator]}目标的同比增长（%）",
+    return w, {"caption": f"{indicator_words(plan, indicator)[0]}目标的同比增长（%）",
                "units": {c: (U.TEXT if c == "产业链" else U.PCT) for c in w.columns},
                "note": f"来源：{plan.reference}{plan.table_section}（经清洗）。"}
 
 
-_MODEL_CN = {"trend": "对数线性趋势", "ets": "指数平滑（Holt）"}
+_MODEL_CN = {"trend": "对数线性趋势", "ets": "指数平滑"}
 
 
 def _level_label(level: float) -> str:
@@ -147,3 +151,52 @@ def fan_md(fan: pd.DataFrame, plan: Plan, actual_source: str = "") -> str:
         lines.append(f"- **情景**（从 {int(start['year'])} 年{origin} {fmt_num(start['value'], 1)} {unit} 起按固定增速"
                      f"计算，只是算术，不是预测）：{last} 年 {parts} {unit}。")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------- growth still needed
+def _source_words(source: str) -> str:
+    """'统计月报全年数，示例数据' → '统计月报全年数（示例数据）'; the register is named with its 口径 (名录口径)."""
+    name, _, tag = str(source).partition("，")
+    if name.startswith("规上企业名录"):
+        name += "（名录口径）"
+    return name + (f"（{tag}）" if tag else "")
+
+
+def required_table(req: pd.DataFrame, source: str, *, plan: Plan) -> tuple[pd.DataFrame, dict]:
+    """:func:`~chainplan_lib.analysis.growth.required_growth` for people: from the actual of ``source`` (统计月报全年数,
+    or the register when there are no 统计月报, labelled 名录口径) to the target-year target. Rates with one decimal;
+    需多增 is the difference of the printed rates. One year apart the rates are that year's growth, not 年均."""
+    first = req.iloc[0]
+    y0, y1 = int(first["actual_year"]), int(first["target_year"])
+    source = _source_words(source)
+    one = y1 - y0 == 1
+    unit = plan.unit(first["indicator"])
+    level = U.YI if unit == "亿元" else U.HU
+    from .tables import display_rounded
+
+    r = display_rounded(req, plan=plan)   # 需多增 from the printed rates
+    planned, required = ("规划增长", "所需增长") if one else ("规划年均增长", "所需年均增长")
+    df = pd.DataFrame({"产业链": r["chain"], f"{y0}年实际（{unit}）": r["actual"], f"{y1}年目标（{unit}）": r["target"],
+                       planned: r["planned_cagr"], required: r["required_cagr"], "需多增（百分点）": r["extra_pp"]})
+    kw = {"units": {"产业链": U.TEXT, f"{y0}年实际（{unit}）": level, f"{y1}年目标（{unit}）": level,
+                    planned: U.PCT, required: U.PCT, "需多增（百分点）": U.PP}}
+    when = f"{y1}年所需增长" if one else f"{y0 + 1}—{y1}年所需年均增长"
+    kw["caption"] = f"从{y0}年{source}到{y1}年目标：{when}"
+    kw["note"] = (f"实际为{y0}年{source}；目标为{plan.reference}{plan.table_section}中的{y1}年目标；规划增长按{y0}、{y1}年"
+                  "目标计算；"
+                  "需多增 = 所需增长 - 规划增长（按显示的增速相减，百分点）。")
+    return df, kw
+
+
+def required_md(req: pd.DataFrame, source: str, *, plan: Plan) -> str:
+    """One sentence per chain on the growth still needed, from the official figures: 'X 2026年需增长21.4%' (one year)
+    or '需年均增长16.0%' (several), beside the plan's own path."""
+    first = req.iloc[0]
+    y0, y1 = int(first["actual_year"]), int(first["target_year"])
+    source = _source_words(source)
+    unit = plan.unit(first["indicator"])
+    level = U.YI if unit == "亿元" else U.HU
+    verb = f"{y1}年需增长" if y1 - y0 == 1 else "此后需年均增长"
+    parts = [f"{r.chain} {level.format(r.actual)} {unit}，{verb} {U.PCT.format(r.required_cagr)}（按目标路径为 "
+             f"{U.PCT.format(r.planned_cagr)}）" for r in req.itertuples()]
+    return f"按{y0}年{source}：" + "；".join(parts) + "。"

@@ -139,7 +139,7 @@ def progress_table(report, data=None) -> tuple[pd.DataFrame, dict]:
     p = period_label(report.month)
     year_end = report.month == 12
     cum = f"{report.year}年（亿元）" if year_end else f"{p}累计（亿元）"
-    ahead = "快（+）慢（−）于时序进度（百分点）"
+    ahead = "快（+）慢（-）于时序进度（百分点）"
     marks = {"comparable": "†", "levels": "*"}
     df = pd.DataFrame({
         "产业链": t["name"], cum: t["cumulative_yi"].map(_nan),
@@ -185,7 +185,7 @@ def full_year_table(report) -> tuple[pd.DataFrame, dict]:
     rows = []
     for r in report.full_year_frame().itertuples():
         back = (f"{int(r.backtest_years)}年；{r.backtest_mape_pct:.1f}%/{r.backtest_max_ape_pct:.1f}%"
-                if r.backtest_years else "不足两年")
+                if r.backtest_years else "未经回测" if r.method == "pace" else "不足两年")
         rows.append({"产业链": r.name, "全年预计（亿元）": _nan(r.value),
                      "80%区间（亿元）": U.Range(_nan(r.lower80), _nan(r.upper80)),
                      "95%区间（亿元）": U.Range(_nan(r.lower95), _nan(r.upper95)), "年度目标（亿元）": _nan(r.target_yi),
@@ -193,9 +193,10 @@ def full_year_table(report) -> tuple[pd.DataFrame, dict]:
     df = pd.DataFrame(rows)
     plan = report.plan
     note = (f"各行同用{METHOD_SHORT.get(report.method, report.method)}（{report.method_reason}）；"
-            f"{plan.all_name}为各链预计之和。惯例法：1—N月累计 ÷ 前三年同期累计占全年比重的平均；模型法：按月季节性的"
+            f"{plan.all_name}为各链预计之和。" + ("" if report.method == "pace" else
+            "惯例法：1—N月累计 ÷ 前三年同期累计占全年比重的平均；模型法：按月季节性的"
             "指数平滑模型，参数用往年完整数据估计。区间按该方法往年同一月份的实际误差确定（误差平方平均的平方根乘以 t 分布"
-            "分位数），回测年数少时区间较宽；往年不足两年时不给区间。")
+            "分位数），回测年数少时区间较宽；往年不足两年时不给区间。"))
     units = _units(df, **{c: U.YI for c in ("全年预计（亿元）", "80%区间（亿元）", "95%区间（亿元）", "年度目标（亿元）")},
                    **{"预计完成目标（%）": U.PERCENT})
     return df, {"caption": f"{report.title}：全年预计", "note": note, "units": units}
@@ -394,7 +395,7 @@ def progress_bars(table: pd.DataFrame, synthetic: bool = False, title: str | Non
         m, yr = int(t["month"].iloc[0]), int(t["year"].iloc[0])
         ax.set(title=title or (f"{yr}年营业收入完成年度目标（%）" if year_end else
                                f"{yr}年{period_label(m)}营业收入完成年度目标（%）与时序进度"),
-               xlabel="完成年度目标（%）" if year_end else "完成年度目标（%）；括号内为快（+）慢（−）于时序进度的百分点")
+               xlabel="完成年度目标（%）" if year_end else "完成年度目标（%）；括号内为快（+）慢（-）于时序进度的百分点")
     ax.legend(fontsize=8, loc="lower right")
     _source(fig, synthetic, plan)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -498,12 +499,15 @@ def annual_fan(annual: pd.Series, projections: pd.DataFrame, targets: pd.Series,
     return fig
 
 
-def cumulative_paths(table: pd.DataFrame, year: int, target: float, name: str, time_share: pd.Series | None = None,
-                     synthetic: bool = False, *, plan: Plan) -> plt.Figure:
-    """This year's and last year's 1—N月 figures by month (亿元), with the target's path (target × 时序进度).
-
-    ``table``: a cumulative table (years × months); ``time_share``: the share of the year by month (default N/12).
-    """
+def cumulative_paths(report, series: str, synthetic: bool = False) -> plt.Figure | None:
+    """This year's and last year's 1—N月 figures of ``series`` by month (亿元), with the target's path
+    (target × N/12). None when the report has no figures of that series."""
+    table = report.tables.get(series)
+    if table is None or report.year not in table.index:
+        return None
+    rows = report.table[report.table["series"] == series]
+    target = float(rows["target_yi"].iloc[0]) if len(rows) else math.nan
+    year, name, plan = report.year, series_name_of(report, series), report.plan
     use_theme()
     fig, ax = plt.subplots(figsize=(8, 3.8))
     months = np.arange(2, 13)
@@ -512,8 +516,7 @@ def cumulative_paths(table: pd.DataFrame, year: int, target: float, name: str, t
         if y in table.index:
             ax.plot(months, table.loc[y, list(months)].to_numpy(dtype=float), **style)
     if np.isfinite(target):
-        share = time_share if time_share is not None else pd.Series(months / 12, index=months)
-        ax.plot(months, target * share.reindex(months).to_numpy(), ls="--", color="#d62728",
+        ax.plot(months, target * months / 12, ls="--", color="#d62728",
                 label=f"按时序进度完成目标 {target:,.0f} 亿元")
     ax.set_xticks(months, [period_label(int(m)) for m in months], fontsize=8)
     ax.set(title=f"{name}营业收入 1—N月累计（亿元）", ylabel="亿元")

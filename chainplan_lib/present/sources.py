@@ -11,11 +11,6 @@ def indicator_cn(plan: Plan) -> dict[str, str]:
     return {i.id: f"{i.label}（{i.unit}）" for i in plan.indicators}
 
 
-def source_plan(plan: Plan) -> str:
-    """Source line for numbers from the plan's text: 来源：湖政发〔2024〕2号 正文."""
-    return f"来源：{plan.reference or plan.title} 正文"
-
-
 def _table_name(p: Plan) -> str:
     return p.table_title[len(p.district):] if p.table_title.startswith(p.district) else p.table_title
 

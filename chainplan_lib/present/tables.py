@@ -150,6 +150,41 @@ def show_each(tables) -> None:
         show(t)
 
 
+def _row_unit(decl: Unit | ByRow, row: Mapping[str, Any], labels: Mapping[str, str]) -> Unit:
+    if isinstance(decl, ByRow):
+        key = row[decl.key_column]
+        try:
+            return decl.unit_for(key)
+        except UndeclaredColumn:
+            return decl.unit_for(labels.get(key, key))
+    return decl
+
+
+def display_rounded(df: pd.DataFrame, *, plan: Plan) -> pd.DataFrame:
+    """The frame with the display-rounding rule of :mod:`~chainplan_lib.present.units` applied to the analytics
+    columns it declares: each column of :data:`~chainplan_lib.present.units.DIFFERENCES` shown beside both of its
+    operands becomes the difference of their printed values; each column of
+    :data:`~chainplan_lib.present.units.PARTS_OF` is rounded so that its printed rows add up to the printed whole.
+    Other columns are returned as they are (a copy)."""
+    out = df.copy()
+    labels = indicator_cn(plan)
+    for col, (a, b) in U.DIFFERENCES.items():
+        if not {col, a, b} <= set(out.columns):
+            continue
+        ua, uc = U.column(a).unit, U.column(col).unit
+        vals = []
+        for _, row in out.iterrows():
+            unit_a = _row_unit(ua, row, labels)
+            diff = U.printed_difference(row[a], row[b], unit_a)  # in the operands' shown scale
+            vals.append(diff / _row_unit(uc, row, labels).scale if not pd.isna(diff) else diff)
+        out[col] = vals
+    for col, whole in U.PARTS_OF.items():
+        if col in out.columns and len(out):
+            unit = U.column(col).unit
+            out[col] = U.round_parts(list(out[col]), whole, unit)
+    return out
+
+
 #: English column → Chinese header, derived from the declarations in units.py (None: never shown).
 COLUMN_CN = {name: col.header for name, col in U.COLUMNS.items()}
 
@@ -165,6 +200,7 @@ def present(df: pd.DataFrame, caption: str | None = None, note: str | None = Non
     d = df[columns] if columns else df
     decl = {c: U.column(str(c)) for c in d.columns}
     d = d[[c for c in d.columns if decl[c].header is not None]].copy()
+    d = display_rounded(d, plan=plan)
     if "indicator" in d:
         names_cn = indicator_cn(plan)
         d["indicator"] = d["indicator"].map(lambda k: names_cn.get(k, k))
@@ -179,3 +215,19 @@ def present(df: pd.DataFrame, caption: str | None = None, note: str | None = Non
             u = u.on(names[u.key_column])
         spec[names[c]] = u
     return d.rename(columns=names), {"caption": caption, "note": note, "units": spec}
+
+
+def goal_words(kind: str, verdict: str, growth: float, qualifier: str = "左右") -> str:
+    """A rate's comparison with the plan's overall goal, saying what it is above or below — never 更积极/更保守:
+    'about' (10%左右): 高于10%左右 / 低于10%左右 / 在10%左右范围内; 'at_least' (12%以上): 达到12%以上 / 低于12%;
+    'at_most' (10%以内): 在10%以内 / 超过10%. ``verdict``: consistent, more_ambitious or less_ambitious (as
+    :mod:`chainplan_lib.analysis.consistency` returns them); anything else: 未检验."""
+    g = f"{growth:.0%}"
+    words = {
+        "about": {"consistent": f"在{g}{qualifier}范围内", "more_ambitious": f"高于{g}{qualifier}",
+                  "less_ambitious": f"低于{g}{qualifier}"},
+        "at_least": {"consistent": f"达到{g}{qualifier}", "more_ambitious": f"达到{g}{qualifier}",
+                     "less_ambitious": f"低于{g}"},
+        "at_most": {"consistent": f"在{g}{qualifier}", "more_ambitious": f"超过{g}", "less_ambitious": f"在{g}{qualifier}"},
+    }
+    return words.get(kind, words["about"]).get(verdict, "未检验")

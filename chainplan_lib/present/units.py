@@ -10,7 +10,22 @@ A column whose unit depends on the row (a ``value`` column holding 亿元 for re
 enterprise rows) is declared with :class:`ByRow`, keyed by another column (``indicator``).
 
 Every cell :func:`~chainplan_lib.present.tables.to_html` writes carries ``data-unit`` (the unit key) and,
-for numbers, ``data-value`` (the exact value), so a test can check each shown value against its declaration.
+for numbers, ``data-value`` (the value shown, at full precision where no display rounding applies), so a test can
+check each shown value against its declaration.
+
+**Display rounding** — one rule for every table and chart label that prints parts beside their whole, or a
+difference beside the two values it is the difference of:
+
+* parts of a whole (area shares of a chain, shares of an increase, shift-share components of a change) are rounded
+  by the largest-remainder method (:func:`round_parts`), so the printed parts add up to the printed whole
+  (shares to 100.0%, components to the printed change) — a part moves by at most one unit in the last shown digit,
+  and equal parts stay equal where the whole allows it;
+* a difference is the difference of the printed values (:func:`printed_difference`): 17.8% and 16.2% are
+  shown with +1.6 百分点, not with the +1.5 of the unrounded rates.
+
+:data:`DIFFERENCES` and :data:`PARTS_OF` declare where analytics columns follow the rule;
+:func:`chainplan_lib.present.tables.present` applies them. Negative numbers are written with the ASCII
+hyphen-minus ("-1.5"), in tables and in text alike (:data:`MINUS`).
 """
 
 from __future__ import annotations
@@ -21,13 +36,17 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, NamedTuple
 
 from ..errors import ChainplanError
+from ..rounding import half_up
 
 __all__ = ["Unit", "ByRow", "Column", "Marked", "Range", "PERCENT", "PERCENT0", "UndeclaredColumn", "COLUMNS", "UNITS", "YI", "YI0", "YI_SIGNED", "HU",
-           "HU_SIGNED", "PCT", "PCT2",
+           "HU_SIGNED", "PCT", "PCT2", "PCT0",
            "PP", "YEAR", "MONTH", "LINE", "RATIO", "HHI", "N_AREAS", "N_EQUIV", "ROWS", "COUNT", "TEXT", "FLAG", "BY_INDICATOR", "BY_INDICATOR_SIGNED",
-           "column", "header", "is_missing"]
+           "column", "header", "is_missing", "MINUS", "shown_number", "round_parts", "round_shares",
+           "printed_difference", "DIFFERENCES", "PARTS_OF"]
 
 MISSING = "—"
+#: The one minus sign of numbers on every page, in tables and in text (never U+2212 before a digit).
+MINUS = "-"
 
 
 class UndeclaredColumn(ChainplanError):
@@ -95,8 +114,8 @@ class Unit:
             return self.words[0] if bool(v) else self.words[1]
         if not self.numeric:
             return str(v)
-        x = float(v) * self.scale
-        zero = round(x, self.digits) == 0
+        x = half_up(float(v) * self.scale, self.digits)   # 四舍五入: 56.25 % → 56.3 %, not Python's 56.2 %
+        zero = x == 0
         if zero:
             x = 0.0  # no "-0.0", and a difference that rounds to nothing has no sign ("0.0", not "+0.0")
         spec = f"{'+' if self.signed and not zero else ''}{',' if self.grouping else ''}.{self.digits}f"
@@ -161,6 +180,7 @@ PERCENT0 = Unit("percent0", "%", 0, grouping=False)  # … without decimals (cov
 HU = Unit("hu", "户", 0)                            # enterprises, integers
 PCT = Unit("pct", "%", 1, scale=100, suffix="%", grouping=False)     # a fraction shown as %
 PCT2 = Unit("pct2", "%", 2, scale=100, suffix="%", grouping=False)   # … with 2 decimals
+PCT0 = Unit("pct0", "%", 0, scale=100, suffix="%", grouping=False)   # … in whole percents (chart labels, text)
 PP = Unit("pp", "百分点", 1, signed=True)         # a difference of rates, percentage points
 YEAR = Unit("year", "", 0, grouping=False)
 MONTH = Unit("month", "月", 0, grouping=False)
@@ -173,7 +193,7 @@ ROWS = Unit("rows", "行", 0)                        # rows of an input file
 COUNT = Unit("count", "个", 0)                      # a count of things (cells, checks …)
 TEXT = Unit("text", "", None)
 FLAG = Unit("flag", "", None, words=("是", "否"))
-UNITS = {u.key: u for u in (YI, YI0, YI_SIGNED, HU, HU_SIGNED, PERCENT, PERCENT0, PCT, PCT2, PP, YEAR, MONTH, LINE, RATIO, HHI,
+UNITS = {u.key: u for u in (YI, YI0, YI_SIGNED, HU, HU_SIGNED, PERCENT, PERCENT0, PCT, PCT2, PCT0, PP, YEAR, MONTH, LINE, RATIO, HHI,
                             N_AREAS, N_EQUIV, ROWS, COUNT, TEXT, FLAG)}
 
 #: Values of an ``indicator`` column (raw code or the Chinese label tables show) → unit.
@@ -209,6 +229,7 @@ COLUMNS: dict[str, Column] = {
     "time_progress": Column("时间进度", PCT), "plan_progress": Column("规划增量完成度", PCT),
     "plan_time_progress": Column("规划期时间进度", PCT), "share": Column("占比", PCT),
     "share_start": Column("起始占比", PCT), "share_end": Column("终止占比", PCT), "top_share": Column("最大区域占比", PCT),
+    "top2_share": Column("前两位合计占比", PCT),
     "weight": Column("基年权重", PCT), "growth": Column("累计增长", PCT),
     "contribution": Column("贡献（权重×增长）", PCT), "share_of_growth": Column("占增量比重", PCT),
     # differences of rates
@@ -236,6 +257,17 @@ COLUMNS: dict[str, Column] = {
 }
 
 
+#: Columns shown as the difference of two other columns of the same table — (minuend, subtrahend) — computed
+#: from the printed values when all three are shown (17.8% − 16.2% → +1.6, not +1.5).
+DIFFERENCES: dict[str, tuple[str, str]] = {
+    "extra_pp": ("required_cagr", "planned_cagr"), "change_pp": ("share_end", "share_start"),
+    "gap": ("actual", "target"), "difference": ("actual", "expected"), "change": ("value_end", "value_start"),
+}
+#: Columns whose rows are parts of a whole (the whole in the frame's own scale: 1.0 = 100%), shown so that the
+#: printed parts add up to the printed whole (:func:`round_parts`).
+PARTS_OF: dict[str, float] = {"share_of_growth": 1.0, "weight": 1.0}
+
+
 def column(name: str) -> Column:
     """The declaration of an analytics column; :class:`UndeclaredColumn` if there is none."""
     try:
@@ -252,3 +284,101 @@ def header(text: str, unit: Unit | ByRow | None) -> str:
     if f"（{unit.label}" in text or f"({unit.label}" in text:
         return text
     return f"{text}（{unit.label}）"
+
+
+# ------------------------------------------------------------------------------------------ display rounding
+def shown_number(v: Any, unit: Unit) -> float:
+    """The number a reader sees for ``v`` in ``unit``, back in the frame's own scale (YI 360.48956 → 360.5,
+    PCT 0.17839 → 0.178); NaN for a missing value."""
+    if isinstance(v, Marked):
+        v = v.value
+    if is_missing(v):
+        return math.nan
+    got = unit.parse(unit.format(v))
+    return math.nan if got is None else got
+
+
+def _units(x: float, unit: Unit) -> float:
+    """``x`` (frame scale) in units of the last shown digit: YI 360.5 → 3605.0, PCT 0.178 → 178.0."""
+    return round(float(x) * unit.scale * 10 ** (unit.digits or 0), 6)
+
+
+def round_parts(parts, whole: float | None = None, unit: Unit = YI) -> list[float]:
+    """``parts`` rounded for display so that the printed parts add up to the printed ``whole`` (default: their sum).
+
+    Largest-remainder (Hamilton) rounding in the unit's last shown digit: each part is rounded down, then the
+    parts with the largest remainders are rounded up until the parts reach the whole as printed; parts that are
+    equal go up together (so two equal parts never print differently) — among the choices that keep them together,
+    the one with the largest total remainder — unless no such choice reaches the whole (three equal thirds). Signed parts
+    (shift-share components) are rounded the same way. Values come back in the frame's own scale, ready for
+    :meth:`Unit.format` (PCT: fractions). A part that is exact at the shown precision never moves.
+
+    When ``whole`` is not the sum of the parts at full precision (the printed difference of two printed values,
+    say), rounding each part up or down may not reach it: what is left over goes to the largest part in absolute
+    value (it moves least relatively). NaN anywhere: the parts come back unchanged. Example: shares 59.46%,
+    39.19%, 1.35% of 100% → 60, 39, 1 at whole percents (conventional rounding prints 59 + 39 + 1 = 99).
+    """
+    vals = [float(p.value if isinstance(p, Marked) else p) for p in parts]
+    if not vals or any(math.isnan(v) for v in vals):
+        return vals
+    total = sum(vals) if whole is None else float(whole)
+    if math.isnan(total):
+        return vals
+    scale = unit.scale * 10 ** (unit.digits or 0)
+    x = [_units(v, unit) for v in vals]
+    target = int(round(_units(shown_number(total, unit), unit)))
+    base = [math.floor(v) for v in x]
+    rem = [v - b for v, b in zip(x, base)]
+    need = target - sum(base)
+    up = [0] * len(x)
+    candidates = [i for i in range(len(x)) if rem[i] > 1e-9]
+    # groups of equal parts, largest remainder first (then the larger part, then the order given); choose whole
+    # groups whose sizes make up exactly what is needed, with the largest total remainder (a small knapsack), so
+    # that equal parts print equal whenever some choice allows it
+    groups: dict[float, list[int]] = {}
+    for i in candidates:
+        groups.setdefault(x[i], []).append(i)
+    order = sorted(groups.values(), key=lambda g: (-rem[g[0]], -abs(x[g[0]]), g[0]))
+    if 0 < need <= len(candidates):
+        best: dict[int, tuple[float, tuple[int, ...]]] = {0: (0.0, ())}
+        for k, g in enumerate(order):
+            for size, (score, chosen) in sorted(best.items(), reverse=True):
+                s2 = size + len(g)
+                if s2 <= need:
+                    cand = (score + rem[g[0]] * len(g), chosen + (k,))
+                    if s2 not in best or cand[0] > best[s2][0] + 1e-12:
+                        best[s2] = cand
+        if need in best:
+            for k in best[need][1]:
+                for i in order[k]:
+                    up[i] = 1
+            need = 0
+    for i in sorted(candidates, key=lambda i: (-rem[i], -abs(x[i]), i)):  # only a whole that splits equal parts
+        if need <= 0:
+            break
+        if not up[i]:
+            up[i] = 1
+            need -= 1
+    out = [b + u for b, u in zip(base, up)]
+    if need != 0:  # the whole is not the parts' sum: the rest on the largest part
+        k = max(range(len(x)), key=lambda i: (abs(x[i]), -i))
+        out[k] += need
+    return [v / scale for v in out]
+
+
+def round_shares(values, unit: Unit | None = None) -> list[float]:
+    """Shares (fractions of 1) rounded so that the printed shares add up to 100% (:func:`round_parts`, whole 1).
+
+    ``unit``: :data:`PCT` (one decimal, the default) or :data:`PCT0` (whole percents, chart labels)."""
+    return round_parts(values, 1.0, PCT if unit is None else unit)
+
+
+def printed_difference(a: Any, b: Any, unit: Unit) -> float:
+    """``a − b`` as the difference of the printed values, in the unit's shown scale (for PCT rates: percentage
+    points; for YI: 亿元): 0.17839 and 0.16248 in PCT print 17.8% and 16.2% → 1.6 (not 1.59). NaN if either is
+    missing."""
+    x, y = shown_number(a, unit), shown_number(b, unit)
+    if math.isnan(x) or math.isnan(y):
+        return math.nan
+    d = unit.digits or 0
+    return round(round(x * unit.scale, d) - round(y * unit.scale, d), d)

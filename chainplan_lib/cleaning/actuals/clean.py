@@ -51,6 +51,8 @@ import pandera.pandas as pa
 from ...errors import InputError
 from ...files.atomic import atomic_path
 from ...files.cellsafety import neutralise_frame
+from ...files.limits import ACTUALS
+from ...files.tables import convert_columns, read_csv_table, schema_error
 from ...paths import guard_not_raw, raw_dir
 from ...plan.model import TOTAL, Plan, cn_count
 from ...plan.names import INDUSTRY_ID
@@ -577,9 +579,10 @@ def load_actuals(path: str | Path, plan: Plan) -> pd.DataFrame:
     p = p / OUTPUT_FILES["actuals"] if p.is_dir() else p
     if not p.exists():
         raise InputError("no actuals table here (run `chainplan actuals clean` first)", file=p)
-    df = pd.read_csv(p, dtype={"chain_id": str, "area": str, "indicator": str, "source_file": str,
-                               **{c: str for c in EXTRA_COLUMNS}}, keep_default_na=False,
-                     na_values={"value": [""], "yoy_pct": [""]})
+    name = "an actuals table"  # every error below names the file, and the line, column and value
+    df = read_csv_table(p, ACTUALS, name=name, dtype={"chain_id": str, "area": str, "indicator": str,
+                                                       "source_file": str, **{c: str for c in EXTRA_COLUMNS}},
+                        keep_default_na=False, na_values={"value": [""], "yoy_pct": [""]})
     missing = [c for c in ACTUALS_COLUMNS if c not in df.columns]
     if missing:
         raise InputError(f"not an actuals table: columns {missing} missing", file=p)
@@ -589,6 +592,8 @@ def load_actuals(path: str | Path, plan: Plan) -> pd.DataFrame:
     df["cumulative"] = df["cumulative"].astype(str).str.lower().map({"true": True, "false": False})
     if df.empty:  # a run without actuals writes the header only: give the columns their types
         df["cumulative"] = df["cumulative"].astype(bool)
+    df = convert_columns(df, {"year": np.int64, "month": np.int64, "value": float, "yoy_pct": float,
+                              "source_row": np.int64}, p, name)
     try:
         df = df.astype({"year": np.int64, "month": np.int64, "value": float, "yoy_pct": float,
                         "source_row": np.int64, **{c: str for c in EXTRA_COLUMNS}})
@@ -596,7 +601,7 @@ def load_actuals(path: str | Path, plan: Plan) -> pd.DataFrame:
     except (ValueError, TypeError) as exc:
         raise InputError(f"not an actuals table: {str(exc).splitlines()[0]}", file=p) from None
     except (pa.errors.SchemaError, pa.errors.SchemaErrors) as exc:
-        raise InputError(f"actuals table fails its schema: {str(exc).splitlines()[0]}", file=p) from None
+        raise schema_error(exc, p, name) from None
 
 
 def default_actuals_dir() -> Path:

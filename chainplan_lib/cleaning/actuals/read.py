@@ -19,13 +19,15 @@ its lines do not, and the page's date the year of a table that names only its mo
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ...files.limits import ACTUALS
+from ...files.listing import list_input_files
+from ...files.text import read_text
 from ...files.webpage import WEBPAGE_SUFFIXES, read_webpage
 from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .extract import SheetEntries, extract_sheet
@@ -40,22 +42,10 @@ FOLDER_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", *WEBPAGE_SUFFIXES)
 
 # ---------------------------------------------------------------------------------------------- files
 def list_actuals_files(inputs: list[Path] | list[str]) -> list[Path]:
-    """Files as given; folders searched (one level, sorted) for workbooks (.xls/.xlsx/.xlsm/.ods/.et) and .csv,
-    skipping hidden and ~$ files."""
-    files: list[Path] = []
-    for p in map(Path, inputs):
-        if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in FOLDER_SUFFIXES
-                           and not q.name.startswith((".", "~$")))
-            if not found:
-                raise InputError("no actuals files (*.xls, *.xlsx, *.xlsm, *.ods, *.et, *.csv, *.html, *.htm) "
-                                 "in this folder", file=p)
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise InputError("no such file or folder", file=p)
-    return list(dict.fromkeys(files))
+    """Files as given; folders searched (one level, sorted) for workbooks (.xls/.xlsx/.xlsm/.ods/.et), .csv and
+    saved web pages (.html/.htm), skipping hidden and ~$ files and anything not a regular file
+    (:func:`chainplan_lib.files.listing.list_input_files`)."""
+    return list_input_files(inputs, suffixes=FOLDER_SUFFIXES, what="actuals files")
 
 
 def spreadsheet_rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
@@ -64,7 +54,7 @@ def spreadsheet_rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
     Through :func:`chainplan_lib.files.workbook.read_workbook`: an encrypted, corrupt or unreadable workbook
     is a one-line InputError naming the file.
     """
-    return [(sheet.name, sheet.rows) for sheet in read_workbook(path)]
+    return [(sheet.name, sheet.rows) for sheet in read_workbook(path, ACTUALS)]
 
 
 def _text(v: Any) -> str:
@@ -75,29 +65,10 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _decode(path: Path) -> tuple[str, str]:
-    data = path.read_bytes()
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    errors = []
-    for enc in candidates:
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError as exc:
-            errors.append((enc, exc))
-    enc, exc = errors[-1]
-    line = data.count(b"\n", 0, exc.start) + 1
-    raise InputError(f"cannot decode the text (tried {', '.join(candidates)}; {enc} fails at byte {exc.start})",
-                     file=path, line=line)
-
-
 def csv_rows(path: Path) -> tuple[list[list[str]], str]:
-    """The records of a CSV / tab-separated text file (encoding sniffed: UTF-8, UTF-8 BOM, UTF-16, GB18030)."""
-    text, enc = _decode(path)
+    """The records of a CSV / tab-separated text file, decoded by :func:`chainplan_lib.files.text.read_text`
+    (UTF-8, UTF-8 BOM, UTF-16 BOM, GB18030/GBK — as every input)."""
+    text, enc = read_text(path, ACTUALS)
     if not text.strip(" \r\n\t\ufeff\u3000,;"):
         raise InputError("empty file (no rows)", file=path)
     head = text[:20000]

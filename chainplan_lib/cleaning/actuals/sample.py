@@ -36,9 +36,7 @@ document timestamps), so the same seed gives the same files.
 from __future__ import annotations
 
 import io
-import os
 import re
-import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import ParameterError
+from ...files.atomic import write_atomic
 from ...plan.model import TOTAL, Plan
 from ...plan.names import INDUSTRY_ID, INDUSTRY_NAME
 
@@ -333,14 +332,8 @@ def write_sample_actuals(out: str | Path, plan: Plan, *, seed: int = 0, targets:
         raise ParameterError(f"{existing[0]} exists; sample files are written once and not overwritten "
                              "(pass overwrite=True / --overwrite to replace them)")
     files = _files(sample_actuals(plan, seed, targets))
-    out.mkdir(parents=True, exist_ok=True)
     for p in paths:
-        tmp = p.with_name(f".{p.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            tmp.write_bytes(files[p.name])
-            os.replace(tmp, p)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_atomic(p, files[p.name])  # the one atomic writer: never under data/raw, a refusal names the path
     return paths
 
 

@@ -8,8 +8,7 @@ the text as typed. Files are written to temporary names in the output folder and
 from __future__ import annotations
 
 import json
-import os
-import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ...errors import InputError
+from ...files.atomic import atomic_path
 from ...files.cellsafety import neutralise_frame
 from ...paths import guard_not_raw
 from ...plan.model import Plan
@@ -245,10 +245,6 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     pcsv.write_csv(pa.Table.from_pandas(safe_for_spreadsheets(df), preserve_index=False), path)
 
 
-def _temp_path(final: Path) -> Path:
-    return final.with_name(f".{final.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-
-
 def check_out_dir(out_dir: Path, inputs: list[Path] | None = None) -> Path:
     """Refuse an output folder that is an existing file, lies under ``data/raw`` or is one of the input folders."""
     out_dir = Path(out_dir)
@@ -272,22 +268,15 @@ def write_outputs(result: RegisterResult, out_dir: Path) -> list[Path]:
     outputs of an earlier run stay as they were.
     """
     out_dir = check_out_dir(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     frames = {"clean": result.clean, "quarantine": result.quarantine, "duplicates": result.duplicates,
               "panel": result.panel}
-    temps: list[tuple[Path, Path]] = []
-    try:
+    written: list[Path] = []
+    with ExitStack() as stack:  # files/atomic.py: the renames happen together, at the end, if every write succeeded
         for key, df in frames.items():
-            final = out_dir / OUTPUT_FILES[key]
-            temps.append((_temp_path(final), final))
-            _write_csv(df, temps[-1][0])
-        final = out_dir / OUTPUT_FILES["summary"]
-        temps.append((_temp_path(final), final))
-        temps[-1][0].write_text(json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        for tmp, final in temps:
-            os.replace(tmp, final)
-    finally:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-    return [final for _, final in temps]
+            written.append(out_dir / OUTPUT_FILES[key])
+            _write_csv(df, stack.enter_context(atomic_path(written[-1])))
+        written.append(out_dir / OUTPUT_FILES["summary"])
+        tmp = stack.enter_context(atomic_path(written[-1]))
+        tmp.write_text(json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return written
 

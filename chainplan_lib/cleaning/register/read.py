@@ -13,7 +13,6 @@ to Python's csv module, which reads the whole file and says where it breaks.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -28,6 +27,10 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from ...errors import InputError
+from ...files.limits import REGISTER
+from ...files.listing import list_input_files
+from ...files.regular import check_regular, open_regular, read_bytes
+from ...files.text import sniff_encoding
 from ...files.workbook import WORKBOOK_SUFFIXES, read_workbook
 from .config import RegisterConfig
 from .header import (
@@ -213,22 +216,10 @@ class SheetTable:
 
 
 def list_register_files(inputs: list[Path] | list[str]) -> list[Path]:
-    """The register files named by ``inputs``: files as given, folders searched (one level, sorted) for
-    workbooks and .csv files, skipping hidden files, Excel lock files (~$…) and the cleaner's own outputs."""
-    files: list[Path] = []
-    for p in map(Path, inputs):
-        if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in FOLDER_SUFFIXES
-                           and not q.name.startswith((".", "~$")) and q.name not in OWN_OUTPUT_NAMES)
-            if not found:
-                raise InputError(f"no register files ({', '.join('*' + s for s in FOLDER_SUFFIXES)}) in this folder",
-                                 file=p)
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise InputError("no such file or folder", file=p)
-    return list(dict.fromkeys(files))
+    """The register files named by ``inputs`` (:func:`chainplan_lib.files.listing.list_input_files`): files as
+    given, folders searched (one level, sorted) for workbooks and .csv files, skipping hidden files, Excel lock
+    files (~$…), anything not a regular file and the cleaner's own outputs."""
+    return list_input_files(inputs, suffixes=FOLDER_SUFFIXES, what="register files", skip_names=OWN_OUTPUT_NAMES)
 
 
 def read_register_file(path: Path, cfg: RegisterConfig) -> list[SheetTable]:
@@ -238,7 +229,7 @@ def read_register_file(path: Path, cfg: RegisterConfig) -> list[SheetTable]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"unsupported file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", file=path)
-    if path.stat().st_size == 0:
+    if check_regular(path, REGISTER).st_size == 0:
         raise InputError("empty file (0 bytes)", file=path)
     file_years = {int(y) for y in YEAR_IN_TEXT.findall(path.stem)}
     file_year = file_years.pop() if len(file_years) == 1 else None
@@ -267,7 +258,7 @@ def _header_or_error(rows: list[list[str]], cfg: RegisterConfig, path: Path, she
 
 # ------------------------------------------------------------------------------------------- workbooks
 def _read_workbook(path: Path, cfg: RegisterConfig) -> Iterator[SheetTable]:
-    sheets = read_workbook(path)
+    sheets = read_workbook(path, REGISTER)
     tables, skipped = [], []
     for ws in sheets:
         rows = ws.rows
@@ -299,30 +290,15 @@ def _to_text(col: pd.Series) -> pd.Series:
 
 
 # ------------------------------------------------------------------------------------------------- csv
-def _sniff_encoding(head: bytes, path: Path) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    cut = head if len(head) < (1 << 16) else head[: head.rfind(b"\n") + 1] or head
-    for enc in ("utf-8", "gb18030"):
-        try:
-            cut.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise InputError("cannot tell the text encoding (tried UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK)", file=path)
-
-
 def _parse_records(text: str, delimiter: str) -> list[list[str]]:
     return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _read_csv(path: Path, cfg: RegisterConfig) -> Iterator[SheetTable]:
-    with open(path, "rb") as fh:
+    with open_regular(path, REGISTER) as fh:
         head = fh.read(1 << 16)
-    encoding = _sniff_encoding(head, path)
     truncated = len(head) == (1 << 16)
+    encoding = sniff_encoding(head, file=path, complete=not truncated)
     text = head.decode(encoding, errors="ignore" if truncated else "strict")
     if truncated:
         text = text[: text.rfind("\n") + 1]
@@ -363,7 +339,7 @@ def _line_offset(head: bytes, lines: int) -> int | None:
 
 
 def _python_body(path: Path, encoding: str, delim: str, header: Header) -> pd.DataFrame:
-    data = path.read_bytes()
+    data = read_bytes(path, REGISTER)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as first:

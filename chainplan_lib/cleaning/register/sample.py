@@ -18,9 +18,7 @@ words from its name, and the towns' spellings are derived from the plan's names 
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ...errors import ParameterError
+from ...files.atomic import atomic_path
 from ...plan.model import TOTAL as DISTRICT
 from ...plan.model import Plan
 from .uscc import make_usccs
@@ -420,12 +419,8 @@ def _write_csv(s: SampleRegister, path: Path) -> None:
 
 
 def _atomic(path: Path, writer, s: SampleRegister) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-    try:
+    with atomic_path(path) as tmp:  # the one atomic writer: a temp file beside it, renamed; never under data/raw
         writer(s, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 WRITERS = {".xlsx": _write_xlsx, ".xls": _write_xls, ".csv": _write_csv}
@@ -448,8 +443,7 @@ def write_sample(year: int, *, seed: int = 0, out: Path, targets: pd.DataFrame |
         _check_target(p, overwrite)
     s = sample_register(year, seed=seed, targets=targets, plan=plan)
     for p in paths:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        _atomic(p, WRITERS[p.suffix.lower()], s)
+        _atomic(p, WRITERS[p.suffix.lower()], s)  # makes the folder, after refusing data/raw
     return paths
 
 

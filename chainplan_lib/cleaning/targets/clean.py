@@ -36,6 +36,9 @@ import pandera.pandas as pa
 from ...errors import InputError, ReconciliationError
 from ...files.atomic import atomic_path
 from ...files.cellsafety import neutralise_frame
+from ...files.limits import TARGETS_CSV
+from ...files.regular import FileRefused
+from ...files.tables import convert_columns, read_csv_table, schema_error
 from ...plan.model import TOTAL, Plan
 from .read import REPAIR_COLUMNS, RawRow, RepairLog, parse_raw, parse_value, read_raw_text
 
@@ -429,15 +432,19 @@ def load_targets(path: str | Path | None = None, *, plan: Plan) -> pd.DataFrame:
     """
     if path is None:
         return clean_targets(plan=plan).table
+    name = "a valid targets table"  # every error below names the file, and the line, column and value
     try:
-        df = pd.read_csv(path, dtype={"chain": str, "chain_id": str, "indicator": str, "area": str,
-                                      "source": str})
-    except FileNotFoundError:
+        df = read_csv_table(path, TARGETS_CSV, name=name, dtype={"chain": str, "chain_id": str, "indicator": str,
+                                                                  "area": str, "source": str})
+    except FileRefused as exc:
+        if exc.reason != "file not found":
+            raise
         raise InputError("targets file not found (run `chainplan targets`)", file=path) from None
+    df = convert_columns(df, {"year": int, "value": float}, path, name)
     try:
-        return targets_schema(plan).validate(df.astype({"year": int, "value": float}), lazy=True)
-    except (pa.errors.SchemaErrors, ValueError, KeyError) as exc:
-        raise InputError(f"not a valid targets table: {str(exc).splitlines()[0]}", file=path) from None
+        return targets_schema(plan).validate(df, lazy=True)
+    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
+        raise schema_error(exc, path, name) from None
 
 
 def raw_rows_frame(raw: str | Path | None = None, *, plan: Plan) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 :mod:`chainplan_lib.cleaning.targets.clean`). The plan (:class:`~chainplan_lib.plan.model.Plan`) gives the title, unit,
 chains, areas, indicators and years to recognise; nothing about one district is spelled here.
 
-* the file is a few KB: anything over :data:`MAX_BYTES` is refused before it is read; UTF-8, then GB18030;
+* the file is a few KB: only a regular file is read, and anything over :data:`MAX_BYTES` is refused before it is
+  read; decoded by :mod:`chainplan_lib.files.text` (UTF-8, UTF-8 BOM, UTF-16 BOM, GB18030/GBK — as every input);
 * cells are separated by tabs, runs of spaces, single spaces or U+3000 (``pdftotext -raw`` and many copy-pastes
   give single spaces); with tabs, a cell's number is its tab column (what a spreadsheet shows). Empty cells carry
   no meaning (a PDF extractor shifts them), so a row is read as tokens: [chain label] [year] indicator values…;
@@ -26,6 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import InputError
+from ...files.limits import TARGET_TABLE
+from ...files.text import read_text
 from ...plan.model import TOTAL, Plan
 from ...plan.names import normalise_label
 
@@ -38,7 +41,7 @@ _YEAR_RE = re.compile(r"^(\d{4})(年)?$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")   # 1,234 / 12,345.6
 _NUMBERISH_RE = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*([eE][+-]?\d+)?$")
-MAX_BYTES = 1_000_000       # Attachment 2 is ~2 KB; a bigger file is not it
+MAX_BYTES = TARGET_TABLE.max_bytes  # Attachment 2 is ~2 KB; a bigger file is not it
 MAX_VALUE = 1e12            # no chain has 10^12 亿元 or 10^12 户
 
 
@@ -95,34 +98,12 @@ class RepairLog:
 
 
 def read_raw_text(path: str | Path) -> tuple[str, str]:
-    """The file's text and the encoding that decoded it (UTF-8, then GB18030). Errors name the file.
-
-    At most :data:`MAX_BYTES` are read: Attachment 2 is a few KB, a bigger input is the wrong file.
-    """
-    path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder; expected the text file of Attachment 2", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", file=path) from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"file is larger than {MAX_BYTES // 1_000_000} MB; Attachment 2 is a few KB of text, "
-                         "so this is not it (refused before reading further)", file=path)
-    if not data.strip():
+    """The file's text and the encoding that decoded it (:func:`chainplan_lib.files.text.read_text`: only a
+    regular file, at most :data:`MAX_BYTES`, as every input is decoded). Errors name the file."""
+    decoded = read_text(path, TARGET_TABLE)
+    if not decoded.text.strip():
         raise InputError("file is empty", file=path)
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as utf_err:
-        try:
-            return data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            line = data[: utf_err.start].count(b"\n") + 1
-            raise InputError(f"not UTF-8 (invalid byte at offset {utf_err.start}) and not GB18030 either",
-                             file=path, line=line) from None
+    return decoded.text, decoded.encoding
 
 
 def _tokens(line: str) -> list[tuple[int, str]]:
@@ -274,7 +255,7 @@ def parse_raw(path: str | Path, log: RepairLog | None = None, *, plan: Plan
             if (alias or where != "原样") and (label, where) not in seen_alias:
                 seen_alias.add((label, where))
                 log.add("label_alias", lineno, f"链标签“{label}”（{where}）", f"读作{c.name}",
-                        f"{c.name}的别称（见 chainplan_lib.plan.names）" if alias else
+                        f"{c.name}的别称（见方案文件所列别称）" if alias else
                         f"PDF 提取把链名拆开了，合起来即方案所列的{c.name}", chain=c.name)
         ind_label = "".join(texts[ind_pos:ind_pos + ind_len])
         indicator = plan.find_indicator(ind_label)

@@ -213,21 +213,64 @@ def _add_actuals_parsers(sub) -> None:
     p.set_defaults(func=_cmd_progress)
 
 
-def _cmd_brief(args: argparse.Namespace) -> int:
-    from .plan.params import load_params_file, parse_assignments
+def _notebook_params(args: argparse.Namespace) -> dict:
+    """``--params``/``-f`` FILE.yaml, then ``-P NAME:VALUE`` (Quarto), then ``-p [NOTEBOOK:]NAME=VALUE`` (papermill's
+    ``-p NAME VALUE`` arrives here joined, see :func:`_papermill_pairs`): a later one wins."""
+    from .plan.params import load_params_file
+    from .publish.parameters import parse
 
     params = load_params_file(args.params) if args.params else {}
-    params.update(parse_assignments(args.param or []))
+    quarto = []
+    for item in args.quarto_param or []:
+        name, sep, value = item.partition(":")
+        if not sep:
+            raise ParameterError(f"-P {item!r}: expected NAME:VALUE, e.g. -P tolerance_pp:0.5")
+        quarto.append(f"{name}={value}")
+    params.update(parse(quarto, "-P"))
+    params.update(parse(args.param or []))
+    return params
+
+
+def _cmd_brief(args: argparse.Namespace) -> int:
     from .publish.batch import run_brief
     from .publish.kernels import skip_slow_optional_imports
 
+    params = _notebook_params(args)
     skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
-
-    outcome = run_brief(args.year, registers=args.registers, out=args.out, jobs=args.jobs,
-                        notebooks=args.notebooks, params=params, plan=_plan(args), month=args.month,
-                        actuals=args.actuals)
+    outcome = run_brief(args.year, plan=_plan(args), registers=args.registers, out=args.out, jobs=args.jobs,
+                        notebooks=args.notebooks, params=params, month=args.month, actuals=args.actuals,
+                        name=args.name)
     print(outcome.summary())
     return 0 if outcome.ok else 1
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .publish.kernels import skip_slow_optional_imports
+    from .publish.run import run_notebook
+
+    params = _notebook_params(args)
+    skip_slow_optional_imports()
+    outcome = run_notebook(args.notebook, plan=_plan(args), params=params, out=args.out)
+    print(outcome.summary())
+    return 0 if outcome.ok else 1
+
+
+def _papermill_pairs(argv: list[str]) -> list[str]:
+    """papermill's ``-p NAME VALUE`` (two words) as ``-p NAME=VALUE`` for ``brief`` and ``run``; a ``-p`` whose
+    word already holds ``=`` is left as it is."""
+    if not argv or argv[0] not in ("brief", "run"):
+        return argv
+    out, i = [], 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ("-p", "--param") and i + 2 < len(argv) and "=" not in argv[i + 1] \
+                and not argv[i + 1].startswith("-"):
+            out += [word, f"{argv[i + 1]}={argv[i + 2]}"]
+            i += 3
+            continue
+        out.append(word)
+        i += 1
+    return out
 
 
 def _whole_number_at_least_1(text: str) -> int:
@@ -325,18 +368,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan(c)
     c.set_defaults(func=_cmd_consistency)
 
-    b = sub.add_parser("brief", help="the yearly batch: cleaning, notebooks, HTML and the briefing PDF")
-    b.add_argument("--year", type=_year, required=True)
+    b = sub.add_parser("brief", help="the yearly batch: cleaning, every notebook, pages, the briefing as PDF and Word",
+                       description="Clean the plan's table, the registers and the 统计月报, execute every notebook\n"
+                                   "(the committed jupytext .py sources) for the year and publish OUT/YEAR/: the\n"
+                                   "briefing as PDF and Word, an offline site (index.html), the executed notebooks\n"
+                                   "with the data they read, and manifest.json.",
+                       epilog="examples:\n  chainplan brief --year 2024\n"
+                              "  chainplan brief --year 2025 --month 9 --actuals data/raw/actuals\n"
+                              "  chainplan brief --year 2025 -p tolerance_pp=0.5 -p 02_growth:chain=all "
+                              "--name 低增长",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    b.add_argument("--year", type=_year, required=True, help="the year reported, one of the plan's years")
     b.add_argument("--registers", type=Path, default=None,
                    help="folder (or file) of register files (default: the bundled synthetic sample)")
-    b.add_argument("--out", type=Path, default=Path("reports"), help="reports folder; the report goes to OUT/YEAR")
+    b.add_argument("--out", type=Path, default=Path("reports"),
+                   help="reports folder; the report goes to OUT/YEAR (default: %(default)s)")
+    b.add_argument("--name", default=None, metavar="LABEL",
+                   help="a scenario kept beside the default report: OUT/YEAR-LABEL (e.g. --name 低增长)")
     b.add_argument("--jobs", type=_whole_number_at_least_1, default=None,
                    help="parallel notebook processes, ≥ 1 (default: the core count)")
     b.add_argument("--notebooks", type=Path, default=None, help="folder of notebooks to run (default: notebooks/)")
-    b.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
-                   help="set a notebook parameter (repeatable; VALUE read as YAML: 0.5, true, [0.08, 0.1], text)")
-    b.add_argument("--params", type=Path, default=None, metavar="FILE.yaml",
-                   help="notebook parameters from a YAML file of NAME: VALUE lines (-p wins over it)")
+    _add_param_options(b, scoped=True)
     _add_plan(b)
     b.add_argument("--month", type=_brief_month, default=None, metavar="N",
                    help="the 1—N月 progress briefing (2–12; 1—2月 is 2); default: the yearly briefing, with the "
@@ -345,19 +397,61 @@ def build_parser() -> argparse.ArgumentParser:
                    help="monthly 统计月报 files, or a folder with a cleaned actuals.csv (default: the bundled "
                         "synthetic sample)")
     b.set_defaults(func=_cmd_brief)
+
+    r = sub.add_parser("run", help="one notebook with parameters, executed and rendered in seconds",
+                       description="Execute one notebook (a jupytext .py or an .ipynb) with papermill, in its own\n"
+                                   "folder, and render it as the batch does: OUT/notebooks/NAME.ipynb,\n"
+                                   "OUT/html/NAME.html, OUT/analyst/NAME.html (and the PDF and Word file for the\n"
+                                   "briefing).",
+                       epilog="examples:\n  chainplan run notebooks/04_shares.py -p chain all\n"
+                              "  chainplan run notebooks/02_growth.py -p scenario_rates '[0.05, 0.08]' -P year:2025\n"
+                              "  chainplan run notebooks/briefing.py -f params.yaml --out reports/try",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("notebook", type=Path, help="the notebook: notebooks/NAME.py (or an .ipynb)")
+    _add_param_options(r, scoped=False)
+    _add_plan(r)
+    r.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="where the executed notebook and its pages go (default: reports/run/NAME)")
+    r.set_defaults(func=_cmd_run)
     _add_actuals_parsers(sub)
     return p
+
+
+def _add_param_options(p: argparse.ArgumentParser, *, scoped: bool) -> None:
+    scope = (" NOTEBOOK:NAME=VALUE sets it for that notebook only (-p 02_growth:chain=all);" if scoped
+             else "")
+    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="set a notebook parameter, as papermill: -p NAME=VALUE or -p NAME VALUE (repeatable; VALUE "
+                        f"read as YAML: 0.5, true, [0.08, 0.1], text; None is None);{scope} it wins over -P and -f")
+    p.add_argument("-P", dest="quarto_param", action="append", metavar="NAME:VALUE",
+                   help="set a notebook parameter, as Quarto: -P NAME:VALUE (repeatable)")
+    p.add_argument("-f", "--params", type=Path, default=None, metavar="FILE.yaml",
+                   help="notebook parameters from a YAML file of NAME: VALUE lines")
 
 
 def _raise_on_sigterm(signum, frame):
     raise Interrupted(signum)
 
 
+def _warnings_to_stderr() -> None:
+    """The library's warnings (a corrupt earlier manifest skipped …) as ``chainplan: warning: …`` lines."""
+    import logging
+
+    log = logging.getLogger("chainplan_lib")
+    if not any(getattr(h, "_chainplan", False) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("chainplan: warning: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._chainplan = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
+    _warnings_to_stderr()
     previous = signal.signal(signal.SIGTERM, _raise_on_sigterm) if main_thread else None
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_papermill_pairs(sys.argv[1:] if argv is None else list(argv)))
         return args.func(args)
     except Interrupted as exc:  # one line; the batch has already stopped its workers and kernels
         print(f"chainplan: {exc}", file=sys.stderr)

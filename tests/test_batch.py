@@ -23,7 +23,9 @@ from _batchkit import (
 from _plans import PLAN
 from pypdf import PdfReader
 
-from chainplan_lib.publish.batch import BATCH_PARAMETERS, DEFAULTS, declared_parameters, notebook_parameters
+from chainplan_lib.publish import sources
+from chainplan_lib.publish.batch import RUN_PARAMETERS
+from chainplan_lib.publish.parameters import BATCH_PARAMETERS, DEFAULTS, for_notebook, resolve
 from chainplan_lib.publish.render import pdf_text
 
 NAMES = ["01_targets", "02_growth", "03_consistency", "04_shares", "05_register", "06_progress", "briefing"]
@@ -50,12 +52,21 @@ def test_batch_writes_every_output(brief_2024):
     # the executed copies carry outputs (for analysts); the sources in git do not
     nb = nbformat.read(out / "notebooks" / "01_targets.ipynb", as_version=4)
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    # the cleaned tables the report was built from travel with it; nothing else is beside the report
-    assert sorted(p.name for p in (out / "data").iterdir()) == ["actuals", "plan.toml", "register", "targets.csv",
-                                                                "targets_checks.csv", "targets_repairs.csv"]
-    assert (out / "data" / "plan.toml").read_bytes() == (ROOT / "data/plans/qingshanhu-2024.toml").read_bytes()
+    # what the notebooks read travels with the report: the plan (its [table].path pointing at the table's copy
+    # beside it), the table as extracted, the cleaned tables; beside the report only the reports' index
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["actuals", "plan.toml", "register", "table",
+                                                                "targets.csv", "targets_checks.csv",
+                                                                "targets_repairs.csv"]
+    bundled = (ROOT / "data/plans/qingshanhu-2024.toml").read_text(encoding="utf-8").splitlines()
+    copy = (out / "data" / "plan.toml").read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(bundled, copy) if a != b]
+    assert len(bundled) == len(copy) and [b.split("#")[0].strip() for _, b in changed] == [
+        'path = "table/attachment2_targets.txt"']
+    assert (out / "data/table/attachment2_targets.txt").read_bytes() == (
+        ROOT / "data/raw/attachment2_targets.txt").read_bytes()
     assert (out / "data" / "actuals" / "actuals.csv").is_file()
-    assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024", "index.html"]
+    assert 'href="2024/index.html"' in (out.parent / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_successful_batch_prints_the_bar_and_the_summary_only(brief_2024):
@@ -94,13 +105,20 @@ def test_manifest_traces_inputs_parameters_and_versions(brief_2024):
     assert params["briefing"]["tolerance_pp"] == 1.0 and params["03_consistency"]["tolerance_pp"] == 1.0
     assert "tolerance_pp" not in params["04_shares"]                       # only declared parameters are passed
     assert "tolerance_pp" not in params["05_register"]
-    assert params["04_shares"].pop("register_dir").endswith("registers")  # the registers the run cleaned
-    assert params["briefing"]["year"] == 2024 and params["04_shares"] == {   # chain and base year: the plan's
-        "year": 2024, "processed_dir": "../data", "plan": str(plan.resolve())}
+    # where the data is: the report's own, relative to its notebooks/ folder (chain and base year: the plan's)
+    assert params["briefing"]["year"] == 2024 and params["04_shares"] == {
+        "year": 2024, "processed_dir": "../data", "plan": "../data/plan.toml", "register_dir": None}
     assert params["briefing"]["month"] is None and params["briefing"]["actuals_dir"] == "../data/actuals"
     assert "year" not in params["03_consistency"]
     assert {nb["executed"] for nb in m["notebooks"]} == {f"notebooks/{n}.ipynb" for n in NAMES}
     assert m["outputs"] == {"pdf": "briefing-2024.pdf", "processed_dir": "data"} and m["seconds_total"] > 0
+    # the sources that ran: each notebook's jupytext .py and its SHA-256, the commit and whether the tree was dirty
+    for nb in m["notebooks"]:
+        src = ROOT / nb["source"]
+        assert nb["source"] == f"notebooks/{nb['name']}.py" and nb["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert re.fullmatch(r"[0-9a-f]{40}", m["source"]["commit"]) and isinstance(m["source"]["dirty"], bool)
+    index = (brief_2024.out_dir / "index.html").read_text(encoding="utf-8")
+    assert m["source"]["commit"][:12] in index and m["notebooks"][0]["sha256"][:12] in index
     assert "tolerance_pp = 1.0" in (brief_2024.out_dir / "index.html").read_text(encoding="utf-8")
 
 
@@ -175,9 +193,12 @@ def test_hostile_register_names_embed_nothing_in_the_pdf(brief_2024):
     assert dict(reader.attachments) == {}
     assert b"/EmbeddedFile" not in brief_2024.pdf.read_bytes()
     whole = "".join(pdf_text(brief_2024.pdf)).replace("\n", "").replace(" ", "")
-    # the hostile names are the GBK copies, whose rows were all duplicates of the workbooks': not a source the
-    # briefing used, so not listed (the pages show them, as text: the test above)
-    assert "svgonload" not in whole and "synthetic_register_2024.xlsx" in whole
+    # the briefing lists the register files whose rows it used. The cleaner keeps the first of duplicate rows in
+    # the order of file names: the 2023 GBK copy ('x <svg …>.csv') sorts after its workbook, so none of its rows is
+    # used and it is not listed; the 2024 copy ('<link …>.csv') sorts before its workbook, so it is the one used,
+    # listed as text — nothing it names is fetched or embedded (above)
+    assert "svgonload" not in whole and "synthetic_register_2023.xlsx" in whole
+    assert "<linkrel=attachmenthref=..%2F..%2Fetc%2Fhostname>.csv" in whole
 
 
 # ---------------------------------------------------------------------------- failures and isolation
@@ -217,7 +238,7 @@ def test_failing_notebooks_and_a_dying_kernel_keep_the_previous_report(tmp_path,
     executed = nbformat.read(failed / "notebooks" / "99_fails.ipynb", as_version=4)
     assert any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
     assert json.loads((failed / "manifest.json").read_text(encoding="utf-8"))["ok"] is False
-    assert sorted(p.name for p in out.iterdir()) == ["2024", "2024.failed"]    # no temp folders
+    assert sorted(p.name for p in out.iterdir()) == ["2024", "2024.failed", "index.html"]    # no temp folders
 
 
 def test_concurrent_batches_never_mix(tmp_path, font_cache):
@@ -249,8 +270,8 @@ def test_concurrent_batches_never_mix(tmp_path, font_cache):
 
     assert whole(tmp_path / "same" / "2024") in ("a", "b")      # the later swap wins, whole
     assert whole(tmp_path / "other" / "2024") == "c"
-    assert sorted(p.name for p in (tmp_path / "same").iterdir()) == ["2024"]   # no temp folders left
-    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["2024"]
+    assert sorted(p.name for p in (tmp_path / "same").iterdir()) == ["2024", "index.html"]   # no temp folders left
+    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["2024", "index.html"]
 
 
 # ------------------------------------------------------------------------------------ years and -p
@@ -261,11 +282,11 @@ def test_every_plan_year_gets_parameters_every_notebook_accepts(year):
     """The batch's parameters for each year pass the checks the notebooks make (the base year included)."""
     from chainplan_lib.plan.params import check_batch_params
 
-    sources = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    declared = {k: set(v) for k, v in declared_parameters(sources).items()}
-    for src in sources:
-        p = notebook_parameters(src.stem, year, processed="../data", registers=ROOT / "data/raw/registers")
-        p = {k: v for k, v in p.items() if k in declared[src.stem] and k not in BATCH_PARAMETERS}
+    srcs = sources.read_all(sources.find(ROOT / "notebooks"))
+    declared = {s.stem: set(s.parameters) for s in srcs}
+    for src in srcs:
+        p = for_notebook(src.stem, src.parameters, {"year": year, **RUN_PARAMETERS}, {})
+        p = {k: v for k, v in p.items() if k not in BATCH_PARAMETERS}
         assert check_batch_params(p, declared, reserved=BATCH_PARAMETERS, year=year, plan=PLAN) == p
     assert "04_shares" not in DEFAULTS   # its chain and base year are the plan's (the notebook's defaults)
 
@@ -277,9 +298,26 @@ def test_params_file_and_repeatable_p_reach_the_notebooks(tmp_path):
     f.write_text("tolerance_pp: 0.5\nchain: metallurgy\nscenario_rates: [0.05, 0.1]\n", encoding="utf-8")
     given = {**load_params_file(f), **parse_assignments(["tolerance_pp=2", "use_register=false", "chain=None"])}
     assert given == {"tolerance_pp": 2, "chain": None, "scenario_rates": [0.05, 0.1], "use_register": False}
-    p = notebook_parameters("04_shares", 2025, processed="../data", registers=None,
-                            given={"chain": "metallurgy", "base_year": 2024})
-    assert p["chain"] == "metallurgy" and p["base_year"] == 2024 and p["year"] == 2025
+    p = for_notebook("04_shares", {"year": None, "chain": None, "base_year": None, "processed_dir": None},
+                     {"year": 2025, "processed_dir": "../data"}, {"chain": "metallurgy", "base_year": 2024})
+    assert p == {"chain": "metallurgy", "base_year": 2024, "year": 2025, "processed_dir": "../data"}
+
+
+def test_a_parameter_for_one_notebook_reaches_that_notebook_only():
+    from chainplan_lib.errors import ParameterError
+    from chainplan_lib.publish.parameters import parse
+
+    declared = {"02_growth": {"chain": {}, "year": {}}, "04_shares": {"chain": {}, "year": {}}, "03_x": {"a": {}}}
+    given = parse(["04_shares:chain=metallurgy", "chain=textiles"])
+    assert given == {"04_shares:chain": "metallurgy", "chain": "textiles"}
+    per = resolve(given, declared, year=2024, plan=PLAN)
+    assert per == {"02_growth": {"chain": "textiles"}, "04_shares": {"chain": "metallurgy"}, "03_x": {}}
+    for bad, said in ((["05_nope:chain=metallurgy"], "no notebook '05_nope'"),
+                      (["03_x:chain=metallurgy"], "03_x declares no parameter 'chain'"),
+                      (["04_shares:year=2025"], "set by --year"),
+                      (["04_shares:chain=steel"], "not a known chain")):
+        with pytest.raises(ParameterError, match=said):
+            resolve(parse(bad), declared, year=2024, plan=PLAN)
 
 
 # ------------------------------------------------------------------------------ the swap, piece by piece

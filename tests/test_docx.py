@@ -8,13 +8,22 @@ from pathlib import Path
 import docx
 import pytest
 from _brief_fixture import shared_brief
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from chainplan_lib.publish.docx import BODY_FONT, HEADING_FONT, notebook_to_docx
 
 TITLE = "青山湖区制造业重点产业链2024年度简报"
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def _font_table(d) -> dict:
+    from lxml import etree
+
+    root = etree.fromstring(d.part.part_related_by(RT.FONT_TABLE).blob)
+    return {f.get(qn("w:name")): f for f in root.iter(qn("w:font"))}
 
 
 @pytest.fixture(scope="module")
@@ -69,24 +78,57 @@ def test_tables_are_real_word_tables_with_their_shapes(word):
     assert num.alignment == 2  # numbers right-aligned
 
 
-def test_charts_are_images_with_alt_text(word):
+def test_charts_are_vector_with_a_png_fallback_and_alt_text(word):
     pics = word.inline_shapes
     assert len(pics) == 3  # progress bars, target paths, area mix (the register is a table beside the statistics)
     descr = [s._inline.docPr.get("descr") for s in pics]
     assert all(re.search(r"[\u4e00-\u9fff]", d or "") for d in descr), descr
     assert any("完成年度目标" in d for d in descr)
     assert all(abs(s.width - Mm(160)) < Mm(1) for s in pics)
+    parts = {rel.rId: rel.target_part for rel in word.part.rels.values() if "image" in rel.reltype}
+    for shape in pics:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.find(qn("a:blip"))
+        assert parts[blip.get(qn("r:embed"))].content_type == "image/png"      # what every reader can show
+        svg = blip.find(f".//{{{SVG_NS}}}svgBlip")                               # what Word 2016+ draws
+        assert svg is not None, "no SVG picture"
+        svg_part = parts[svg.get(qn("r:embed"))]
+        assert svg_part.content_type == "image/svg+xml" and svg_part.blob.startswith(b"<svg")
+
+
+def test_tables_and_charts_have_word_captions(word):
+    caps = [p for p in word.paragraphs if p.style.name == "Caption"]
+    tables = [p for p in caps if p.text.startswith("表 ")]
+    figures = [p for p in caps if p.text.startswith("图 ")]
+    assert len(figures) == len(word.inline_shapes) >= 3
+    assert [p.text.split("\u3000")[0] for p in tables] == [f"表 {i}" for i in range(1, len(tables) + 1)]
+    assert len(tables) >= 3 and any("年均增长" in p.text for p in tables)
+    assert all(p.text.split("\u3000", 1)[1].strip() for p in caps)   # every caption says what it numbers
+    for p in caps:   # numbered by a SEQ field, so Word renumbers and lists them
+        kind = p.text[0]
+        assert f"SEQ {kind} \\* ARABIC" in "".join(t.text for t in p._p.iter(qn("w:instrText"))), p.text
+    for p in tables:   # a table's title is above it, kept with it
+        assert p._p.getnext().tag == qn("w:tbl") and p.paragraph_format.keep_with_next, p.text
+
+
+def test_the_documents_dates_are_when_it_was_made(word):
+    made = word.core_properties.created
+    assert made is not None and made.year >= 2026 and abs((made - word.core_properties.modified).total_seconds()) < 5
+    assert word.core_properties.last_modified_by == "chainplan"
 
 
 def test_page_setup_fonts_and_page_numbers(word):
     s = word.sections[0]
     assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
-    rfonts = word.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert rfonts.get(qn("w:eastAsia")) == BODY_FONT == "仿宋"
-    for name in ("Title", "Heading 1", "Heading 2"):
+    normal = word.styles["Normal"]
+    rfonts = normal.element.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == BODY_FONT == "仿宋_GB2312" and normal.font.size == Pt(16)   # 三号
+    fonts = _font_table(word)
+    assert fonts["仿宋_GB2312"].find(qn("w:altName")).get(qn("w:val")) == "仿宋"   # where GB2312's face is missing
+    for name in ("Title", "Heading 1"):
         rf = word.styles[name].element.rPr.find(qn("w:rFonts"))
         assert rf.get(qn("w:eastAsia")) == HEADING_FONT == "黑体" and rf.get(qn("w:asciiTheme")) is None
         assert word.styles[name].paragraph_format.keep_with_next
+    assert word.styles["Heading 2"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "楷体_GB2312"
     footer = s.footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and "第 " in s.footer.paragraphs[0].text
 
@@ -108,7 +150,8 @@ def test_a_real_register_briefing_has_no_notice(tmp_path):
     assert "示例数据" not in " ".join(p.text for p in d.sections[0].header.paragraphs)
     assert [p.text for p in d.paragraphs if p.style.name == "Heading 1"] == ["一、测试"]
     assert _tables(d) == [[["区域", "营业收入（亿元）"], ["高新园区", "35.2"]]]
-    assert any(p.text == "测试表" for p in d.paragraphs) and any(p.text == "来源：测试" for p in d.paragraphs)
+    assert any(p.text == "表 1\u3000测试表" and p.style.name == "Caption" for p in d.paragraphs)
+    assert any(p.text == "来源：测试" for p in d.paragraphs)
     bold = [r.text for p in d.paragraphs for r in p.runs if r.bold]
     assert "结论" in bold
     assert not list(Path(tmp_path).glob(".*.tmp"))

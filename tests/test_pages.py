@@ -313,9 +313,9 @@ def _page_endings(html: str) -> list[tuple[str | None, str]]:
 
 
 def test_a_heading_never_ends_a_pdf_page(report, tmp_path):
-    from chainplan_lib.publish import render
+    from chainplan_lib.publish import notebook, render
 
-    nb = render._prepare(render._read_notebook(report / "notebooks" / "briefing.ipynb"), for_pdf=True)
+    nb = notebook.prepare(notebook.read(report / "notebooks" / "briefing.ipynb"), for_print=True)
     html, _ = render._briefing_html(nb, title="简报", subtitle=None, synthetic=True, footer_note=None,
                                     base_path=report)
     headings = {re.sub(r"<[^>]+>|\s", "", h) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html, re.S)}

@@ -21,7 +21,8 @@ import weasyprint  # noqa: F401
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from chainplan_lib.errors import ChainplanError
-from chainplan_lib.publish import render
+from chainplan_lib.publish import notebook, render
+from chainplan_lib.publish import pages as web
 
 TITLE = "青山湖区产业链测试简报"
 CODE_SOURCE = "SECRET_SOURCE_marker = 4242  # must never reach the reader"
@@ -95,7 +96,7 @@ def rendered(tmp_path_factory, font_cache):
     d = tmp_path_factory.mktemp("render")
     nb = build_notebook(d / "brief.ipynb")
     out = {"dir": d, "nb": nb}
-    out["html"] = render.notebook_to_html(nb, d / "html" / "brief.html", title=TITLE)
+    out["html"] = web.notebook_to_html(nb, d / "html" / "brief.html", title=TITLE)
     out["pdf_syn"] = render.notebook_to_pdf(nb, d / "out" / "syn.pdf", title=TITLE, subtitle="2025年",
                                             synthetic=True, footer_note="内部资料", html_path=d / "syn.html")
     out["pdf_real"] = render.notebook_to_pdf(nb, d / "out" / "real.pdf", title=TITLE, synthetic=False)
@@ -130,7 +131,7 @@ def test_html_hides_code_and_honours_tags(rendered):
 
 
 def test_html_can_show_code(rendered, tmp_path):
-    html = render.notebook_to_html(rendered["nb"], tmp_path / "code.html", hide_code=False,
+    html = web.notebook_to_html(rendered["nb"], tmp_path / "code.html", hide_code=False,
                                    drop_stderr=True).read_text(encoding="utf-8")
     assert "SECRET_SOURCE_marker" in html
     assert "INPUT_HIDDEN_marker" not in html  # remove-input still applies
@@ -157,7 +158,7 @@ def _failing_notebook(path: Path) -> Path:
 
 def test_failing_notebook_shows_the_error_in_html_and_pdf(tmp_path):
     nb = _failing_notebook(tmp_path / "failed.ipynb")
-    html = render.notebook_to_html(nb, tmp_path / "failed.html", title="失败").read_text(encoding="utf-8")
+    html = web.notebook_to_html(nb, tmp_path / "failed.html", title="失败").read_text(encoding="utf-8")
     assert "An Exception was encountered" in html
     assert "ParameterError" in html and "超出规划期" in html
     assert "check_year(2031)" not in html  # still no code
@@ -276,7 +277,7 @@ def test_numbers_right_aligned_in_tables(rendered):
 def test_mark_numeric_cells_keeps_existing_classes():
     body = ('<td id="T_1" class="data row0 col1">12.5</td><td>１２</td><td>2023年</td><td>abc 12</td>'
             "<td>−3.5 亿元</td><td>&minus;4</td>")
-    out = render._mark_numeric_cells(body)
+    out = web.mark_numeric_cells(body)
     assert '<td id="T_1" class="num data row0 col1">12.5</td>' in out
     assert "<td>abc 12</td>" in out
     assert '<td class="num">2023年</td>' in out and '<td class="num">−3.5 亿元</td>' in out
@@ -319,7 +320,7 @@ def test_missing_notebook_is_a_chainplan_error(tmp_path):
     bad = tmp_path / "bad.ipynb"
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(ChainplanError, match="not a readable notebook"):
-        render.notebook_to_html(bad, tmp_path / "x.html")
+        web.notebook_to_html(bad, tmp_path / "x.html")
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.html").exists()
 
 
@@ -365,7 +366,7 @@ def _svg_cell(alt: str):
 
 def test_html_page_is_self_contained_with_inline_svg_and_embedded_font(tmp_path):
     nb = build_notebook(tmp_path / "svg.ipynb", extra_cells=[_svg_cell("柱状图：各链营业收入")])
-    page = render.notebook_to_html(nb, tmp_path / "svg.html", title=TITLE).read_text(encoding="utf-8")
+    page = web.notebook_to_html(nb, tmp_path / "svg.html", title=TITLE).read_text(encoding="utf-8")
     assert '<svg role="img" aria-label="柱状图：各链营业收入" viewBox="0 0 100 50"' in page  # inline, untouched
     assert "图中文字" in page and "No description has been provided" not in page
     assert re.search(r"@font-face\{font-family:'Noto Sans CJK SC';src:url\(data:font/woff2;base64,", page)
@@ -379,8 +380,8 @@ def test_analyst_only_cells_and_folded_code(tmp_path):
              new_code_cell("print(summary)", outputs=[new_output("stream", name="stdout", text="ANALYST_TEXT\n")],
                            metadata={"tags": ["analyst-only"]}, execution_count=8)]
     nb = build_notebook(tmp_path / "a.ipynb", extra_cells=extra)
-    policy = render.notebook_to_html(nb, tmp_path / "p.html", title=TITLE).read_text(encoding="utf-8")
-    analyst = render.notebook_to_html(nb, tmp_path / "a.html", title=TITLE, hide_code=False).read_text(encoding="utf-8")
+    policy = web.notebook_to_html(nb, tmp_path / "p.html", title=TITLE).read_text(encoding="utf-8")
+    analyst = web.notebook_to_html(nb, tmp_path / "a.html", title=TITLE, hide_code=False).read_text(encoding="utf-8")
     assert "全文（供分析人员）" not in policy and "ANALYST_TEXT" not in policy
     assert "ANALYST_TEXT" in analyst and "<summary>显示代码</summary>" in analyst
     # code comes after the cell's outputs, folded
@@ -393,18 +394,18 @@ def test_maths_only_from_a_local_mathjax_copy(tmp_path, monkeypatch, caplog):
     extra = [new_markdown_cell("年均增长率 $$g = (V_T / V_0)^{1/T} - 1$$")]
     nb = build_notebook(tmp_path / "m.ipynb", extra_cells=extra)
     monkeypatch.delenv("CHAINPLAN_MATHJAX", raising=False)
-    with caplog.at_level(logging.WARNING, logger="chainplan_lib.publish.site"):
-        page = render.notebook_to_html(nb, tmp_path / "r1" / "html" / "m.html", title=TITLE).read_text(encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="chainplan_lib.publish.shell"):
+        page = web.notebook_to_html(nb, tmp_path / "r1" / "html" / "m.html", title=TITLE).read_text(encoding="utf-8")
     assert "<script" not in page and "(V_T / V_0)" in page  # no CDN: the TeX stays as written
     assert any("MathJax" in r.getMessage() for r in caplog.records)
     local = tmp_path / "mj"
     local.mkdir()
     (local / "tex-chtml.js").write_text("/* MathJax */", encoding="utf-8")
     monkeypatch.setenv("CHAINPLAN_MATHJAX", str(local))
-    page = render.notebook_to_html(nb, tmp_path / "r2" / "html" / "m.html", title=TITLE).read_text(encoding="utf-8")
+    page = web.notebook_to_html(nb, tmp_path / "r2" / "html" / "m.html", title=TITLE).read_text(encoding="utf-8")
     assert '<script defer src="../assets/mathjax/tex-chtml.js"></script>' in page
     assert (tmp_path / "r2" / "assets" / "mathjax" / "tex-chtml.js").is_file()
-    plain = render.notebook_to_html(build_notebook(tmp_path / "p.ipynb"), tmp_path / "r3" / "html" / "p.html",
+    plain = web.notebook_to_html(build_notebook(tmp_path / "p.ipynb"), tmp_path / "r3" / "html" / "p.html",
                                     title=TITLE).read_text(encoding="utf-8")
     assert "<script" not in plain and not (tmp_path / "r3" / "assets").exists()  # no maths, no MathJax
 
@@ -426,3 +427,14 @@ def test_a_table_keeps_its_caption_and_note_on_one_page(tmp_path, font_cache, mo
     assert len(pages) == 2 and "前文" in pages[0]
     assert not any(k in pages[0] for k in ("表题全年预计", "第0链", "表注来源")), pages[0]
     assert all(k in pages[1] for k in ("表题全年预计", "第0链", "第7链", "表注来源")), pages[1]
+
+
+def test_a_page_title_is_the_notebooks_own():
+    """Titles come from the notebook (as Quarto takes them from front matter): metadata.title, else the first
+    level-1 heading, else the name — never a list kept elsewhere."""
+    nb = new_notebook()
+    nb.cells = [new_code_cell("x = 1"), new_markdown_cell("## 小节"), new_markdown_cell("# 增长：目标路径与**情景**\n正文")]
+    assert notebook.title(nb, "02_growth") == "增长：目标路径与情景"
+    nb.metadata["title"] = "元数据中的标题"
+    assert notebook.title(nb, "02_growth") == "元数据中的标题"
+    assert notebook.title(new_notebook(), "02_growth") == "02_growth"

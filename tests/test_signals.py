@@ -3,7 +3,9 @@ the run is left running, one line is printed, the exit code is 130 / 143, and th
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import time
 import uuid
@@ -97,3 +99,40 @@ def test_signal_stops_the_whole_run_and_keeps_the_previous_report(tmp_path, font
     assert left == [], f"left running: {left}"
     assert _files(out / "2024") == before                         # the previous report, exactly
     assert sorted(p.name for p in out.iterdir()) == ["2024"]       # no temp folder, no .failed
+
+
+def test_a_killed_batch_leaves_no_folder_and_no_kernel(tmp_path, font_cache):
+    """SIGKILL (or a crash: an abort in a C library) runs no cleanup in the batch itself; its guardian then stops
+    the run's kernels and removes its build and Jupyter runtime folders."""
+    nbs = write_notebooks(tmp_path / "nbs", "20_sleeps", "10_reads_data")
+    nbs.joinpath("21_sleeps.ipynb").write_bytes(nbs.joinpath("20_sleeps.ipynb").read_bytes())
+    out = tmp_path / "reports"
+    runtime = Path(f"/tmp/cpk{uuid.uuid4().hex[:8]}")   # the run's Jupyter runtime folder goes in here (short)
+    runtime.mkdir()
+    tag = uuid.uuid4().hex
+    proc = popen_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
+                      "--registers", str(SMALL_REGISTER)], env={TAG: tag, "TMPDIR": str(runtime)})
+    try:
+        deadline = time.monotonic() + 300
+        while len(_kernels(census(tag))) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the kernels never started"
+            time.sleep(0.2)
+        running = census(tag)
+        assert [p.name for p in out.iterdir() if p.name.startswith(".2024.build-")], "no build folder yet"
+        assert list(runtime.iterdir()), "no runtime folder yet"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+        left = _still_running([p for p in running if p.pid != proc.pid] + census(tag), timeout=15)
+        assert left == [], f"left running: {left}"
+        deadline = time.monotonic() + 15
+        while (list(out.iterdir()) or list(runtime.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert list(out.iterdir()) == [] and list(runtime.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for p in census(tag):
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        shutil.rmtree(runtime, ignore_errors=True)

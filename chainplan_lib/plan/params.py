@@ -170,6 +170,7 @@ def _check_bool(value: Any, name: str) -> bool:
 # ------------------------------------------------------------------------------- batch parameters (-p)
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_PARAMS_BYTES = PARAMS.max_bytes  # a parameters file is a few lines
+MAX_VALUE_BYTES = 10_000       # one -p value
 
 # checks for parameters the notebooks declare, by name: the batch validates given values before any run
 # (each takes the value, the name and the plan the batch runs for)
@@ -186,13 +187,31 @@ CHECKS: dict[str, Callable[[Any, str, Plan], Any]] = {
 }
 
 
-def _yaml_scalar(text: str) -> Any:
+def _alias_line(text: str) -> int | None:
+    """The line of the first YAML alias (``*name``) in ``text``, or None. Parameters refuse aliases: a few hundred
+    bytes of them expand to billions of elements."""
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _yaml_scalar(text: str, where: str = "-p") -> Any:
     """A ``-p`` value as papermill reads it: ``None`` → None, else YAML (``0.1`` → float, ``[0.08, 0.1]`` →
-    list, ``true`` → bool, anything else the string itself)."""
+    list, ``true`` → bool, anything else the string itself); aliases and values over 10 KB are refused."""
     import yaml
 
     if text == "None":
         return None
+    if len(text.encode("utf-8")) > MAX_VALUE_BYTES:
+        raise ParameterError(f"{where}: the value is longer than {MAX_VALUE_BYTES // 1000} KB")
+    if _alias_line(text) is not None:
+        raise ParameterError(f"{where}: YAML aliases (*name) are not accepted in parameter values")
     try:
         return yaml.safe_load(text) if text.strip() else text
     except yaml.YAMLError:
@@ -207,7 +226,7 @@ def parse_assignments(items: Iterable[str], option: str = "-p") -> dict[str, Any
         name = name.strip()
         if not sep or not _NAME_RE.match(name):
             raise ParameterError(f"{option} {item!r}: expected NAME=VALUE, e.g. {option} tolerance_pp=0.5")
-        out[name] = _yaml_scalar(value.strip())
+        out[name] = _yaml_scalar(value.strip(), f"{option} {name}")
     return out
 
 
@@ -224,6 +243,9 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParameterError(f"--params {path}: not UTF-8 text (byte {exc.start})") from None
+    alias = _alias_line(text)
+    if alias is not None:
+        raise ParameterError(f"--params {path}, line {alias}: YAML aliases (*name) are not accepted")
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -451,7 +451,8 @@ def backtest_lines(mape: pd.DataFrame, name: str, synthetic: bool = False, *, pl
     ax.set_xticks(months, [period_label(int(m)) for m in months], fontsize=8)
     ax.set(title=f"{name}：用 1—N月 推算全年的回测误差（MAPE，%）", xlabel="推算时已知的月份", ylabel="平均绝对百分比误差（%）")
     ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.1f"))
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:  # no method with a backtest: no legend (matplotlib would warn)
+        ax.legend(fontsize=8)
     _source(fig, synthetic, plan, "滚动起点回测：每个往年 × 每个月份")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     set_alt(fig, f"折线图：{ax.get_title()}，横轴为推算时已知的月份：" + "；".join(

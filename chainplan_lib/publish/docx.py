@@ -1,12 +1,19 @@
 """The briefing as an editable Word file (``briefing-YYYY.docx``), beside the PDF, with the same content.
 
-Built with python-docx from the executed briefing notebook's outputs (what the PDF shows): headings, paragraphs
-and lists, tables as real Word tables (header row repeated on each page, numbers right-aligned), charts as
-images (the PNG each chart carries, with its Chinese alt text as the picture's description), the 示例数据
-notice in every page header when the register is synthetic, page numbers (第 X 页 / 共 Y 页), A4.
+Built with python-docx from the executed briefing notebook's outputs (what the PDF shows, prepared by
+:mod:`chainplan_lib.publish.notebook`): headings, paragraphs and lists, tables as real Word tables (header row
+repeated on each page, numbers right-aligned) under a caption, charts as pictures with a caption below, the
+示例数据 notice in every page header when the data are synthetic, page numbers (第 X 页 / 共 Y 页), A4.
 
-Fonts are named, not embedded: 黑体 for headings and 仿宋 for body text (宋体 in tables), the names Word and
-WPS resolve on Chinese office machines, as official documents do; Latin text uses Times New Roman / Arial.
+As official documents are set (GB/T 9704): body text 三号 (16 pt) 仿宋_GB2312 — declared in the font table with
+仿宋 as its alternative, so a machine without the GB2312 face uses 仿宋 —, headings 黑体 (level 2 楷体_GB2312 / 楷体),
+tables 宋体 小五. :class:`WordStyle` changes any of it. Fonts are named, not embedded; Latin text uses Times New
+Roman / Arial.
+
+Captions are Word captions: the Caption style and a ``SEQ 表`` / ``SEQ 图`` field, so Word numbers them, lists them
+(插入表目录) and renumbers them when a table or chart is moved. Charts are vector where Word reads it (the SVG each
+chart carries, Word 2016 and later; WPS and older Word show the PNG fallback stored with it). The document's
+dates are the time it was made.
 """
 
 from __future__ import annotations
@@ -14,15 +21,43 @@ from __future__ import annotations
 import base64
 import io
 import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import ChainplanError
+from ..files.atomic import write_atomic
+from . import notebook
 
-__all__ = ["notebook_to_docx", "HEADING_FONT", "BODY_FONT", "TABLE_FONT"]
+__all__ = ["notebook_to_docx", "WordStyle", "HEADING_FONT", "BODY_FONT", "TABLE_FONT"]
 
-HEADING_FONT, BODY_FONT, TABLE_FONT = "黑体", "仿宋", "宋体"
+HEADING_FONT, BODY_FONT, TABLE_FONT = "黑体", "仿宋_GB2312", "宋体"
 _LATIN_BODY, _LATIN_HEADING = "Times New Roman", "Arial"
+_SVG_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"          # Office 2016's SVG picture extension
+_SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+_SVG_FONTS = "'Noto Sans CJK SC', 'Microsoft YaHei', SimHei, sans-serif"
+
+
+@dataclass(frozen=True)
+class WordStyle:
+    """Fonts and sizes of the Word briefing (points; 三号 = 16, 小五 = 9). ``*_alt``: the face a machine without
+    the named one uses instead (declared in the document's font table)."""
+
+    body_font: str = BODY_FONT
+    body_font_alt: str | None = "仿宋"
+    body_size: float = 16.0
+    line_spacing: float = 28.0              # exactly, in points: 22 lines a page as official documents have
+    heading_font: str = HEADING_FONT
+    heading2_font: str = "楷体_GB2312"
+    heading2_font_alt: str | None = "楷体"
+    title_size: float = 22.0                # 二号
+    heading_size: float = 16.0              # 三号
+    table_font: str = TABLE_FONT
+    table_size: float = 9.0                 # 小五
+    caption_size: float = 12.0              # 小四
+
+
 _ACCENT = (0x0B, 0x3D, 0x6E)
 _RED = (0xC6, 0x28, 0x28)
 _BLOCKS = {"p", "div", "section", "figure", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
@@ -47,7 +82,7 @@ def _fonts(style_or_run, east_asia: str, latin: str) -> None:
     rfonts.set(qn("w:cs"), latin)
 
 
-def _setup(doc, title: str, synthetic: bool) -> None:
+def _setup(doc, title: str, synthetic: bool, style: WordStyle) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
@@ -59,25 +94,39 @@ def _setup(doc, title: str, synthetic: bool) -> None:
         section.header_distance = section.footer_distance = Mm(12)
     styles = doc.styles
     normal = styles["Normal"]
-    _fonts(normal, BODY_FONT, _LATIN_BODY)
-    normal.font.size = Pt(12)
-    normal.paragraph_format.line_spacing = 1.35
-    normal.paragraph_format.space_after = Pt(4)
+    _fonts(normal, style.body_font, _LATIN_BODY)
+    normal.font.size = Pt(style.body_size)
+    normal.paragraph_format.line_spacing = Pt(style.line_spacing)
+    normal.paragraph_format.space_after = Pt(0)
     lang = normal.element.get_or_add_rPr()
     el = lang.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN"})
     lang.append(el)
-    for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12.5)):
+    sizes = {"Title": style.title_size, "Heading 1": style.heading_size, "Heading 2": style.heading_size,
+             "Heading 3": style.heading_size}
+    for name, size in sizes.items():
         st = styles[name]
-        _fonts(st, HEADING_FONT, _LATIN_HEADING)
+        _fonts(st, style.heading2_font if name == "Heading 2" else style.heading_font, _LATIN_HEADING)
         st.font.size = Pt(size)
-        st.font.bold = False  # 黑体 is already heavy; a synthetic bold smears it
+        st.font.bold = name == "Heading 3"  # 黑体 and 楷体 are heavy enough; a synthetic bold smears them
         st.font.italic = False
         st.font.color.rgb = RGBColor(*_ACCENT)
         st.paragraph_format.keep_with_next = True  # a heading never ends a page
         st.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
         st.paragraph_format.space_after = Pt(6)
-    for name in ("List Bullet", "List Number", "Caption"):
-        _fonts(styles[name], BODY_FONT, _LATIN_BODY)
+        st.paragraph_format.line_spacing = 1.15
+    if style.body_font != style.heading_font:
+        _fonts(styles["Heading 3"], style.body_font, _LATIN_BODY)
+    for name in ("List Bullet", "List Number"):
+        _fonts(styles[name], style.body_font, _LATIN_BODY)
+    caption = styles["Caption"]
+    _fonts(caption, style.heading_font, _LATIN_HEADING)
+    caption.font.size = Pt(style.caption_size)
+    caption.font.bold = False
+    caption.font.color.rgb = RGBColor(*_ACCENT)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.space_after = Pt(6)
+    _declare_fonts(doc, {style.body_font: style.body_font_alt, style.heading2_font: style.heading2_font_alt})
     section = doc.sections[0]
     head = section.header.paragraphs[0]
     head.text = ""
@@ -94,26 +143,55 @@ def _setup(doc, title: str, synthetic: bool) -> None:
     foot.text = ""
     for part in ("第 ", "PAGE", " 页 / 共 ", "NUMPAGES", " 页"):
         if part in ("PAGE", "NUMPAGES"):
-            _field(foot, part)
+            _field(foot, part, "1", size=9)
         else:
             foot.add_run(part).font.size = Pt(9)
+    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)  # python-docx writes naive times as UTC
     props = doc.core_properties
     props.title = title
     props.language = "zh-CN"
-    props.author = "chainplan"
-    props.comments = "由 chainplan 根据方案的目标预测表与规上企业名录自动生成，可编辑。"
+    props.author = props.last_modified_by = "chainplan"
+    props.created = props.modified = now
+    props.revision = 1
+    props.comments = "由 chainplan 根据方案的目标预测表、规上企业名录与统计月报自动生成，可编辑。"
 
 
-def _field(paragraph, code: str) -> None:
-    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / placeholder / end runs."""
+def _declare_fonts(doc, alternatives: dict[str, str | None]) -> None:
+    """Add the East Asian faces to the document's font table, each with the face to use where it is missing
+    (``w:altName``): 仿宋_GB2312 → 仿宋 on a machine that has only the newer face."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    part = next((r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
+    if part is None:
+        return
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    root = etree.fromstring(part.blob)
+    for name, alt in alternatives.items():
+        if root.find(f"{{{w}}}font[@{{{w}}}name='{name}']") is not None:
+            continue
+        font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
+        if alt:
+            etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": alt})
+        etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": "86"})     # GB2312
+        etree.SubElement(font, f"{{{w}}}family", {f"{{{w}}}val": "modern"})
+        etree.SubElement(font, f"{{{w}}}pitch", {f"{{{w}}}val": "fixed"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _field(paragraph, code: str, shown: str, *, size: float | None = None) -> None:
+    """A Word field (PAGE, NUMPAGES, SEQ 表 …) as begin / instruction / separate / result / end runs; ``shown`` is
+    the result Word displays until it updates the field."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    def run_with(child):
-        r = paragraph.add_run()
-        r.font.size = Pt(9)
-        r._r.append(child)
+    def run_with(child=None, text: str | None = None):
+        r = paragraph.add_run(text)
+        if size:
+            r.font.size = Pt(size)
+        if child is not None:
+            r._r.append(child)
         return r
 
     begin = OxmlElement("w:fldChar")
@@ -126,16 +204,40 @@ def _field(paragraph, code: str) -> None:
     sep = OxmlElement("w:fldChar")
     sep.set(qn("w:fldCharType"), "separate")
     run_with(sep)
-    paragraph.add_run("1").font.size = Pt(9)
+    run_with(text=shown)
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
 
 
+_KIND = re.compile(r"^[^：。:]{0,8}图[：。:]")
+
+
+def figure_caption(alt: str) -> str:
+    """A chart's caption from its alt text: the chart kinds ('两幅折线图。左图：') dropped, up to the first colon or
+    full stop, at most 60 characters."""
+    text = alt.strip()
+    while _KIND.match(text):
+        text = _KIND.sub("", text, count=1).strip()
+    text = re.split(r"[：。:]", text, maxsplit=1)[0].strip() or alt.strip()
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 # ---------------------------------------------------------------------------------------------- content
 class _Writer:
-    def __init__(self, doc):
+    def __init__(self, doc, style: WordStyle):
         self.doc = doc
+        self.style = style
+        self.counts = {"表": 0, "图": 0}
+
+    def caption(self, kind: str, text: str, *, before_next: bool) -> None:
+        """A Word caption: '表 1　text' above a table (kept with it), '图 1　text' below a chart."""
+        self.counts[kind] += 1
+        p = self.doc.add_paragraph(style="Caption")
+        p.add_run(f"{kind} ")
+        _field(p, f"SEQ {kind} \\* ARABIC", str(self.counts[kind]))
+        p.add_run(f"　{text}")
+        p.paragraph_format.keep_with_next = before_next
 
     # inline text -----------------------------------------------------------------------------------
     def inline(self, paragraph, node, *, bold: bool = False, italic: bool = False, colour=None) -> None:
@@ -219,15 +321,11 @@ class _Writer:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
-        from docx.shared import Pt, RGBColor
+        from docx.shared import Pt
 
         cap = node.find("caption")
         if cap is not None and cap.get_text(strip=True):
-            p = self.doc.add_paragraph()
-            r = p.add_run(cap.get_text(" ", strip=True))
-            r.bold = True
-            r.font.color.rgb = RGBColor(*_ACCENT)
-            p.paragraph_format.keep_with_next = True
+            self.caption("表", cap.get_text(" ", strip=True), before_next=True)
         rows = [tr for tr in node.find_all("tr") if tr.find(["td", "th"])]
         if not rows:
             return
@@ -247,8 +345,8 @@ class _Writer:
                 cell = t.cell(i, j)
                 p = cell.paragraphs[0]
                 run = p.add_run(c.get_text(" ", strip=True))
-                run.font.size = Pt(9)
-                _fonts(run, TABLE_FONT if not header else HEADING_FONT, _LATIN_BODY)
+                run.font.size = Pt(self.style.table_size)
+                _fonts(run, self.style.table_font if not header else self.style.heading_font, _LATIN_BODY)
                 if "num" in (c.get("class") or []):
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 if header:
@@ -260,16 +358,42 @@ class _Writer:
                 p.paragraph_format.line_spacing = 1.1
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
-    def picture(self, png_b64: str, alt: str) -> None:
+    def picture(self, png_b64: str, alt: str, svg: str | None = None) -> None:
+        """A chart: the SVG where Word reads it (with the PNG as the fallback every reader shows), else the PNG;
+        its alt text as the picture's description, and a caption below."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm
 
         data = base64.b64decode(png_b64 if isinstance(png_b64, str) else "".join(png_b64))
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.line_spacing = 1.0
         shape = p.add_run().add_picture(io.BytesIO(data), width=Mm(160))
         shape._inline.docPr.set("descr", alt)
         shape._inline.docPr.set("title", alt[:60])
+        if svg:
+            self._svg(shape, svg)
+        self.caption("图", figure_caption(alt), before_next=False)
+
+    def _svg(self, shape, svg: str) -> None:
+        """Store ``svg`` in the document and point the picture at it through Office's SVG extension."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.part import Part
+        from docx.oxml.ns import qn
+        from lxml import etree
+
+        package = self.doc.part.package
+        text = svg.replace("'Noto Sans CJK SC', sans-serif", _SVG_FONTS)
+        part = Part(package.next_partname("/word/media/chart%d.svg"), "image/svg+xml", text.encode("utf-8"), package)
+        rid = self.doc.part.relate_to(part, RT.IMAGE)
+        blip = shape._inline.graphic.graphicData.pic.blipFill.find(qn("a:blip"))
+        a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+        ext_lst = blip.find(f"{{{a}}}extLst")
+        if ext_lst is None:
+            ext_lst = etree.SubElement(blip, f"{{{a}}}extLst")
+        ext = etree.SubElement(ext_lst, f"{{{a}}}ext", {"uri": _SVG_EXT})
+        etree.SubElement(ext, f"{{{_SVG_NS}}}svgBlip", {qn("r:embed"): rid}, nsmap={"asvg": _SVG_NS})
 
     def html(self, fragment: str) -> None:
         from bs4 import BeautifulSoup
@@ -300,7 +424,8 @@ class _Writer:
             join = lambda v: "".join(v) if isinstance(v, list) else v
             if "image/png" in data:
                 alt = (out.get("metadata", {}).get("image/png") or {}).get("alt") or "图表"
-                self.picture(data["image/png"], alt)
+                svg = data.get("image/svg+xml")
+                self.picture(data["image/png"], alt, join(svg) if svg else None)
             elif "text/html" in data:
                 self.html(join(data["text/html"]))
             elif "text/markdown" in data:
@@ -309,21 +434,22 @@ class _Writer:
                 self.doc.add_paragraph(join(data["text/plain"]))
 
 
-def notebook_to_docx(ipynb_path: str | Path, docx_path: str | Path, *, title: str, synthetic: bool = False) -> Path:
-    """An executed briefing notebook → an editable Word file (A4, page numbers, 黑体/仿宋). Written atomically."""
+def notebook_to_docx(ipynb_path: str | Path, docx_path: str | Path, *, title: str, synthetic: bool = False,
+                     style: WordStyle | None = None) -> Path:
+    """An executed briefing notebook → an editable Word file (A4, page numbers, captions, 三号仿宋 body; ``style``
+    changes fonts and sizes). Written atomically."""
     try:
         import docx
     except ImportError as exc:  # pragma: no cover - a hard dependency
         raise ChainplanError("the Word briefing needs python-docx: pip install -e .") from exc
-    from . import render
-
     src = Path(ipynb_path)
-    nb = render._drop_analyst_only(render._prepare(render._read_notebook(src), for_pdf=True), keep=False)
-    carries = any("synthetic-notice" in "".join(o.get("data", {}).get("text/html", ""))
+    nb = notebook.drop_analyst_only(notebook.prepare(notebook.read(src), for_print=True), keep=False)
+    carries = any(notebook.carries_notice("".join(o.get("data", {}).get("text/html", "")))
                   for c in nb.cells for o in c.get("outputs", []))
+    style = style or WordStyle()
     doc = docx.Document()
-    _setup(doc, title, synthetic or carries)
-    w = _Writer(doc)
+    _setup(doc, title, synthetic or carries, style)
+    w = _Writer(doc, style)
     try:
         for cell in nb.cells:
             if cell.cell_type == "markdown":
@@ -335,4 +461,4 @@ def notebook_to_docx(ipynb_path: str | Path, docx_path: str | Path, *, title: st
         raise ChainplanError(f"{src}: Word conversion failed ({type(exc).__name__}: {exc})") from exc
     buf = io.BytesIO()
     doc.save(buf)
-    return render._atomic_write(docx_path, buf.getvalue())
+    return write_atomic(docx_path, buf.getvalue())

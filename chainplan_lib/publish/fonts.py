@@ -23,8 +23,9 @@ Cache
         fontconfig/cache/                        fontconfig's cache for our folder
         tmp/                                     temp files, renamed into place (atomic)
 
-    Files are written to ``tmp/`` and ``os.replace``-d into place, so a reader never sees half a font; two
-    processes building at once serialise on a lock file (best effort; both results would be identical).
+    Files are written to ``tmp/`` and ``os.replace``-d into place (:func:`chainplan_lib.files.atomic.write_atomic`),
+    so a reader never sees half a font; two processes building at once serialise on a lock file (best effort;
+    both results would be identical).
 
 Web pages
     HTML pages embed their own font, so Chinese renders on machines without any CJK font: :func:`web_font`
@@ -49,7 +50,6 @@ import functools
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 import time
 import unicodedata
@@ -58,6 +58,7 @@ from typing import Iterable, Iterator
 from xml.sax.saxutils import escape as _xml_escape
 
 from ..errors import ChainplanError
+from ..files.atomic import write_atomic
 from ..present.theme import FONT_FAMILY, cjk_font_path
 
 __all__ = [
@@ -125,23 +126,6 @@ def _build_lock(root: Path, name: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def _atomic_write(target: Path, data: bytes, root: Path) -> None:
-    """Write to root/tmp, then os.replace: readers (fontconfig scanning the folder too) never see half a file."""
-    tmp_dir = root / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=tmp_dir)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 # ---------------------------------------------------------------------------------------------- the charset
@@ -290,7 +274,7 @@ def subset_font_path() -> Path:
             return target
         t0 = time.perf_counter()
         data = _build_subset(source, (ord(c) for c in report_charset()), layout=True)
-        _atomic_write(target, data, root)
+        write_atomic(target, data, tmp_dir=root / "tmp")
         _log.info("built %s (%d bytes) in %.1f s", target, len(data), time.perf_counter() - t0)
     return target
 
@@ -349,7 +333,7 @@ def supplement_font_path(chars: Iterable[str]) -> tuple[Path | None, str]:
         with _build_lock(root, f"supplement-{digest}"):
             if not _valid_font_file(target):
                 data = _build_subset(source, need, layout=False, rename=SUPPLEMENT_FAMILY)
-                _atomic_write(target, data, root)
+                write_atomic(target, data, tmp_dir=root / "tmp")
     return target, text
 
 
@@ -428,7 +412,7 @@ def _woff2(source: Path, codepoints: Iterable[int], name: str, *, rename: str | 
         with _brotli_quality(WEB_BROTLI_QUALITY):
             font.save(buf)
         data = buf.getvalue()
-        _atomic_write(target, data, root)
+        write_atomic(target, data, tmp_dir=root / "tmp")
     return data
 
 
@@ -486,7 +470,7 @@ def fontconfig_file() -> Path:
     except OSError:
         current = None
     if current != text:
-        _atomic_write(target, text.encode("utf-8"), root)
+        write_atomic(target, text.encode("utf-8"), tmp_dir=root / "tmp")
     return target
 
 

@@ -8,13 +8,14 @@ Quiet
     error line in the batch summary.
 
 Stoppable
-    Every process the batch starts carries ``CHAINPLAN_RUN=<tag>`` in its environment (workers set it before
-    they launch kernels; kernels inherit it). :func:`stop_processes` finds them by that tag *and* as
-    descendants of the batch (kernels run in their own sessions and outlive a killed worker as orphans, so
-    the tree alone is not enough), sends SIGTERM, and SIGKILLs what is left after a grace period.
-    :func:`signals_raise` turns SIGINT / SIGTERM in the batch process into :class:`~chainplan_lib.errors.Interrupted`;
-    workers ignore SIGINT (a Ctrl-C reaches the whole terminal process group; the batch decides) and die
-    with their parent (``PR_SET_PDEATHSIG``), so even a SIGKILLed batch does not leave workers running.
+    Every process the batch starts carries ``CHAINPLAN_RUN=<tag>`` in its environment from its first
+    instruction (the pool's workers are spawned with it; kernels inherit it). :func:`stop_processes` finds them
+    by that tag *and* as descendants of the batch (kernels run in their own sessions and outlive a killed worker
+    as orphans, so the tree alone is not enough), sends SIGTERM, and SIGKILLs what is left after a grace period —
+    without reaping anything: multiprocessing reaps its own workers. :func:`signals_raise` turns SIGINT / SIGTERM
+    in the batch process into :class:`~chainplan_lib.errors.Interrupted`; workers ignore SIGINT (a Ctrl-C reaches
+    the whole terminal process group; the batch decides) and die with their parent (:func:`die_with_parent`).
+    The pool itself is :mod:`chainplan_lib.publish.pool`; a worker's side is :mod:`chainplan_lib.publish.worker`.
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ from jupyter_client.manager import AsyncKernelManager
 from ..errors import Interrupted
 
 __all__ = ["QuietKernelManager", "KERNEL_MANAGER", "kernel_config", "runtime_dir", "RUN_ENV", "new_run_tag",
-           "worker_init", "stop_processes", "run_processes", "signals_raise", "quiet_loggers",
-           "skip_slow_optional_imports"]
+           "stop_processes", "run_processes", "signals_raise", "signals_deferred", "sigint_blocked", "quiet_loggers",
+           "skip_slow_optional_imports", "wait_gone", "BLAS_THREADS", "PR_SET_PDEATHSIG", "die_with_parent"]
 
 RUN_ENV = "CHAINPLAN_RUN"
 KERNEL_MANAGER = "chainplan_lib.publish.kernels.QuietKernelManager"
-_PR_SET_PDEATHSIG = 1
+PR_SET_PDEATHSIG = 1
 # The batch already runs one notebook per core; a kernel's numpy/scipy/statsmodels fits are small (a few dozen
 # rows), so BLAS threads of their own only spin against the other kernels (see analysis.fullyear.blas_one_thread).
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -135,37 +136,17 @@ def _remove_stale_runtime(base: Path) -> None:
             continue
 
 
+def die_with_parent(signum: int = signal.SIGTERM) -> None:
+    """Ask the kernel to send ``signum`` to this process when its parent dies (Linux ``PR_SET_PDEATHSIG``;
+    elsewhere nothing happens and the batch's census of its processes still applies)."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
+
+
 def quiet_loggers() -> None:
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.CRITICAL)
-
-
-def worker_init(run_tag: str, jupyter_runtime: str, plan_file: str | None = None) -> None:
-    """Pool worker start-up: tag, runtime folder, the run's plan file (``$CHAINPLAN_PLAN``, which the kernels
-    inherit: every notebook reads the run's plan), one BLAS thread per kernel, signals, die with the parent, a
-    kernel started ahead and never used killed at exit (:mod:`~chainplan_lib.publish.spare_kernel`), and the
-    HTML exporters compiled (:func:`chainplan_lib.publish.render.prepare_exporters`) while the batch cleans."""
-    os.environ[RUN_ENV] = run_tag
-    os.environ["JUPYTER_RUNTIME_DIR"] = jupyter_runtime
-    for var in BLAS_THREADS:  # kernels inherit it: one BLAS thread each (unless the user set otherwise)
-        os.environ.setdefault(var, "1")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)    # the batch process handles Ctrl-C for everyone
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back since the start (sigint_blocked)
-    with contextlib.suppress(Exception):            # Linux only; elsewhere the batch's census still applies
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    quiet_loggers()
-    skip_slow_optional_imports()
-    from multiprocessing.util import Finalize
-
-    from . import spare_kernel
-
-    Finalize(None, spare_kernel.drop, exitpriority=10)  # a kernel started ahead and not used: gone with the worker
-    with contextlib.suppress(Exception):  # a head start while the batch cleans; the first page would do it anyway
-        from . import render
-
-        render.prepare_exporters()
 
 
 def run_processes(run_tag: str, roots: Iterable[int] = ()) -> list:
@@ -201,7 +182,13 @@ def _alive(p) -> bool:
 
 def stop_processes(run_tag: str, roots: Iterable[int] = (), grace: float = 2.0) -> int:
     """SIGTERM every process of the run (see :func:`run_processes`), SIGKILL what is left after `grace`
-    seconds; returns how many processes were stopped."""
+    seconds; returns how many processes were stopped.
+
+    Never waits on a process the way ``waitpid`` does: the pool's workers are this process's children, and
+    reaping one here (as ``psutil.wait_procs`` does for children) steals its exit status from
+    multiprocessing, which then counts it alive for ever — the pool's manager thread then loops in its
+    shutdown and the interpreter never exits. Processes are only watched until they are gone or zombies;
+    multiprocessing reaps its own."""
     import psutil
 
     roots = list(roots)
@@ -211,16 +198,25 @@ def stop_processes(run_tag: str, roots: Iterable[int] = (), grace: float = 2.0) 
     for p in procs:
         with contextlib.suppress(psutil.Error, OSError):
             p.terminate()
-    _, alive = psutil.wait_procs(procs, timeout=grace)
-    for p in alive:
+    for p in _watch_gone(procs, grace):
         with contextlib.suppress(psutil.Error, OSError):
             p.kill()
-    psutil.wait_procs(alive, timeout=grace)
+    _watch_gone(procs, grace)
     # a kernel that started a subprocess of its own (or a straggler that started meanwhile)
     for p in run_processes(run_tag, roots):
         with contextlib.suppress(psutil.Error, OSError):
             p.kill()
     return len(procs)
+
+
+def _watch_gone(procs: list, timeout: float) -> list:
+    """The processes still alive (not gone, not zombies) after up to ``timeout`` seconds; reaps none."""
+    deadline = time.monotonic() + timeout
+    alive = [p for p in procs if _alive(p)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = [p for p in alive if _alive(p)]
+    return alive
 
 
 class _SignalState:
@@ -254,7 +250,7 @@ def signals_raise() -> Iterator[_SignalState]:
 @contextlib.contextmanager
 def sigint_blocked() -> Iterator[None]:
     """Hold SIGINT back in this thread while worker processes are started: they inherit the blocked mask, so a
-    Ctrl-C during their start-up waits until :func:`worker_init` has set it to be ignored (no traceback from a
+    Ctrl-C during their start-up waits until :func:`chainplan_lib.publish.worker.init` has set it to be ignored (no traceback from a
     half-started worker); this process receives it when the block ends."""
     if threading.current_thread() is not threading.main_thread():
         yield

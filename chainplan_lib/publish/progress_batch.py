@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError
+from .sources import shown
 
 __all__ = ["ACTUALS_SUBDIR", "BatchActuals", "check_brief_month", "prepare", "write", "month_phrase"]
 
@@ -71,7 +72,8 @@ class BatchActuals:
 
     def manifest(self) -> dict[str, Any]:
         years = sorted({int(y) for y in self.result.actuals["year"]}) if len(self.result.actuals) else []
-        return {"source": None if str(self.source) == "-" else str(self.source), "month": self.month, "month_given": self.month_given,
+        return {"source": None if str(self.source) == "-" else shown(Path(self.source)), "month": self.month,
+                "month_given": self.month_given,
                 "months_available": self.months_available, "years": years, "synthetic": self.synthetic,
                 "processed_dir": f"data/{ACTUALS_SUBDIR}"}
 
@@ -81,7 +83,7 @@ def _months(actuals, year: int) -> list[int]:
     return sorted({int(m) for m in a["month"]})
 
 
-def prepare(source: str | Path | None, year: int, month: int | None, plan: Any = None) -> BatchActuals:
+def prepare(source: str | Path | None, year: int, month: int | None, *, plan: Any) -> BatchActuals:
     """Clean (in memory) the actuals at ``source`` (raw 月报 files or a folder holding a cleaned actuals.csv;
     default the bundled sample) and settle the report's month; ParameterError (one line) for a month the
     actuals do not have for ``year``. The bundled sample is the bundled plan's: for another plan without

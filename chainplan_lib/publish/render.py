@@ -1,22 +1,10 @@
-"""Rendering: executed notebooks → HTML (code hidden, for policy staff) and → the briefing PDF (Chinese, A4).
+"""The briefing as a PDF (Chinese, A4, page x of y, running title): executed notebook → HTML → WeasyPrint.
 
-Both go through the project's nbconvert template (``templates/nbconvert/chainplan``, based on ``basic``: a body
-fragment, no JupyterLab CSS, no require.js or MathJax from a CDN): SVG charts inlined with their Chinese alt text,
-PNGs with theirs, a markdown cell ending in a heading marked so the PDF keeps it with what follows.
-
-HTML
-    :func:`notebook_to_html` — one self-contained page (see :mod:`chainplan_lib.publish.site`: header bar,
-    table of contents, the site CSS, an embedded WOFF2 subset font). ``hide_code=False`` gives the analyst
-    version: each cell's code folded under its outputs.
-PDF
-    :func:`notebook_to_pdf` — the notebook's *outputs* (markdown cells, HTML tables, charts, text), wrapped in
-    ``templates/briefing.html`` with ``templates/briefing.css`` and converted by WeasyPrint
-    (:func:`html_to_pdf`). No LaTeX, no browser.
-
-Cell tags (all outputs): ``remove-cell`` drops the cell, ``remove-input`` / ``hide-input`` its source,
-``remove-output`` / ``hide-output`` its outputs, ``analyst-only`` keeps the cell for the analyst page only.
-A cell with an **error output**, and papermill's error banner cells, are never removed or emptied by tags: a
-failing notebook's rendering shows the failure.
+:func:`notebook_to_pdf` — the notebook's *outputs* (markdown cells, HTML tables, charts, text; prepared for print
+by :mod:`chainplan_lib.publish.notebook`), its body made by :func:`chainplan_lib.publish.pages.notebook_body`,
+wrapped in ``templates/briefing.html`` with ``templates/briefing.css`` and converted by WeasyPrint
+(:func:`html_to_pdf`). No LaTeX, no browser. A markdown cell ending in a heading is marked so the PDF keeps it
+with what follows.
 
 Fonts: :func:`html_to_pdf` calls :func:`chainplan_lib.publish.fonts.configure_fontconfig` (which sets
 ``FONTCONFIG_FILE`` for the process) *before* importing WeasyPrint, so WeasyPrint only sees the cached
@@ -30,39 +18,28 @@ imported lazily.
 from __future__ import annotations
 
 import base64
-import copy
 import html as _html
+import io
 import logging
 import os
 import re
 import string
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .. import __version__
 from ..errors import ChainplanError
-from ..paths import guard_not_raw
+from ..files.atomic import write_atomic
+from . import notebook
+from .pages import notebook_body
+from .shell import TEMPLATES
 
 __all__ = [
-    "SYNTHETIC_NOTICE", "synthetic_notice_html", "notebook_to_html", "notebook_to_pdf", "html_to_pdf",
-    "briefing_css", "pdf_text", "pdf_page_images", "pdf_fonts",
+    "SYNTHETIC_NOTICE", "synthetic_notice_html", "notebook_to_pdf", "html_to_pdf", "briefing_css", "pdf_text",
+    "pdf_page_images", "pdf_fonts",
 ]
 
 SYNTHETIC_NOTICE = "示例数据（合成，非真实统计）"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-REMOVE_CELL_TAGS = frozenset({"remove-cell", "remove_cell", "hide-cell"})
-REMOVE_INPUT_TAGS = frozenset({"remove-input", "remove_input", "hide-input"})
-REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "remove_output", "hide-output"})
-PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
-
-# mime types a PDF cannot show (scripts, widgets): dropped so nbconvert falls back to HTML/PNG/text
-_NON_PRINTABLE = ("application/javascript", "application/vnd.jupyter.widget-view+json",
-                  "application/vnd.jupyter.widget-state+json", "text/vnd.plotly.v1+html")
-# text/plain-only results that are just object reprs ("[<matplotlib.lines.Line2D at 0x7f…>]", "Text(0.5, …)")
-_REPR_NOISE = re.compile(r"^\s*(\[\s*)?(<[\w.]+( object)? at 0x[0-9a-fA-F]+>|Text\(|<Figure size |<Axes)")
-
 _log = logging.getLogger(__name__)
 
 
@@ -73,121 +50,6 @@ def synthetic_notice_html(text: str = SYNTHETIC_NOTICE) -> str:
     ``synthetic=False`` (the notebook knows its data best).
     """
     return f'<div class="synthetic-notice">{_html.escape(text)}</div>'
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-def _atomic_write(path: str | Path, data: bytes) -> Path:
-    """Temp file beside the target, then ``os.replace``: readers see the old file or the whole new one."""
-    target = guard_not_raw(path)  # never under data/raw
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; reports are meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
-
-
-def _read_notebook(ipynb_path: str | Path):
-    import nbformat
-
-    path = Path(ipynb_path)
-    if not path.is_file():
-        raise ChainplanError(f"{path}: notebook not found")
-    try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # nbformat raises a variety of JSON/validation errors
-        raise ChainplanError(f"{path}: not a readable notebook ({type(exc).__name__}: {exc})") from exc
-
-
-def _tags(cell) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []) or [])
-
-
-def _has_error(cell) -> bool:
-    return cell.get("cell_type") == "code" and any(o.get("output_type") == "error"
-                                                    for o in cell.get("outputs", []))
-
-
-def _printable_output(out) -> bool:
-    """Filter one output for the PDF: no stderr, no scripts/widgets, no bare object reprs."""
-    kind = out.get("output_type")
-    if kind == "stream":
-        return out.get("name") != "stderr"
-    if kind in ("display_data", "execute_result"):
-        data = out.get("data", {})
-        for mime in _NON_PRINTABLE:
-            data.pop(mime, None)
-        if not data:
-            return False
-        if set(data) == {"text/plain"}:
-            text = data["text/plain"]
-            text = "".join(text) if isinstance(text, list) else text
-            return not _REPR_NOISE.match(text)
-        return True
-    return True  # errors
-
-
-def _prepare(nb, *, for_pdf: bool, drop_stderr: bool = False):
-    """Apply the tag rules (errors always stay visible) and, for the PDF, filter outputs. Returns a copy."""
-    nb = copy.deepcopy(nb)
-    cells = []
-    for cell in nb.cells:
-        tags = _tags(cell)
-        protected = _has_error(cell) or PAPERMILL_ERROR_TAG in tags
-        if not protected:
-            if tags & REMOVE_CELL_TAGS:
-                continue
-            if tags & REMOVE_INPUT_TAGS:
-                if cell.cell_type != "code":
-                    continue  # a markdown/raw cell's input is all it has
-                cell.metadata["transient"] = {"remove_source": True}
-            if cell.cell_type == "code" and tags & REMOVE_OUTPUT_TAGS:
-                cell.outputs = []
-        if cell.cell_type == "code":
-            if for_pdf and not protected:
-                cell.outputs = [o for o in cell.outputs if _printable_output(o)]
-            elif drop_stderr and not protected:
-                cell.outputs = [o for o in cell.outputs
-                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-            if for_pdf and not cell.outputs:
-                continue  # nothing to show; an empty block would only add space
-        cells.append(cell)
-    nb.cells = cells
-    return nb
-
-
-_NUM_CELL = re.compile(r"<td(\s[^>]*)?>([^<]*)</td>", re.IGNORECASE)
-_NUMBER = re.compile(
-    r"^[(（]?[-+−–]?\s*[¥￥$€]?\s*(\d[\d,，\s]*(\.\d+)?|\.\d+)([eE][-+]?\d+)?\s*"
-    r"(%|％|‰|pp|个百分点|亿元|万元|元|亿|万|倍|家|户|个|人|吨|年)?[)）]?$")
-_MISSING = {"—", "–", "-", "－", "…", "nan", "NaN", "<NA>", "None", "NaT", "n/a", "N/A"}
-
-
-def _mark_numeric_cells(body: str) -> str:
-    """Add class="num" to table cells holding a number (or a missing-value mark) so CSS right-aligns them."""
-    def repl(m: re.Match) -> str:
-        attrs, content = m.group(1) or "", m.group(2)
-        text = _html.unescape(content).strip()
-        if not text or not (_NUMBER.match(text) or text in _MISSING):
-            return m.group(0)
-        cls = re.search(r"""\bclass\s*=\s*(["'])(.*?)\1""", attrs, re.IGNORECASE)
-        if cls:
-            attrs = attrs[:cls.start(2)] + "num " + attrs[cls.start(2):]
-        else:
-            attrs += ' class="num"'
-        return f"<td{attrs}>{content}</td>"
-
-    return _NUM_CELL.sub(repl, body)
 
 
 def _css_string(text: str) -> str:
@@ -217,95 +79,6 @@ def _page_css(title: str, subtitle: str | None, synthetic: bool, footer_note: st
     return "@page {\n  " + "\n  ".join(rules) + "\n}\n"
 
 
-# ------------------------------------------------------------------------------------------------- HTML
-NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"
-ANALYST_ONLY_TAG = "analyst-only"
-_ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">[^<]*</a>')
-
-
-_EXPORTERS: dict[bool, Any] = {}
-
-
-def _exporter(*, show_code: bool):
-    """The project's HTML exporter, one per process and per ``show_code``: its Jinja templates are compiled on
-    first use and kept (compiling them took ~0.5 s of every render)."""
-    cached = _EXPORTERS.get(show_code)
-    if cached is not None:
-        return cached
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-
-    class Exporter(HTMLExporter):
-        """HTMLExporter without its BeautifulSoup pass, which re-serialises inline SVG (``viewBox`` becomes
-        ``viewbox``) and gives images an English placeholder alt text; our template writes Chinese alt texts."""
-
-        def from_notebook_node(self, nb, resources=None, **kw):
-            info = nb.metadata.get("language_info", {})
-            lexer = info.get("pygments_lexer", info.get("name", None))
-            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-            return TemplateExporter.from_notebook_node(self, nb, self._init_resources(resources), **kw)
-
-    exporter = Exporter(template_name="chainplan", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
-                        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True,
-                        embed_images=True)
-    _EXPORTERS[show_code] = exporter
-    return exporter
-
-
-def prepare_exporters() -> None:
-    """Import nbconvert and compile both exporters' templates now (a batch worker does this while the batch
-    cleans, so its first page does not pay for it)."""
-    for show_code in (False, True):
-        _exporter(show_code=show_code).template
-
-
-def notebook_body(nb, *, title: str, base_path: Path, fold_code: bool = False) -> str:
-    """A prepared notebook → an HTML body fragment (project template: inline SVG charts with alt text, code
-    folded under each output when ``fold_code``, numbers right-aligned, no ¶ anchor links)."""
-    resources = {"metadata": {"name": title, "path": str(base_path)}, "chainplan": {"fold": fold_code}}
-    body, _ = _exporter(show_code=fold_code).from_notebook_node(nb, resources=resources)
-    body = _ANCHOR.sub("", body)
-    return _mark_numeric_cells(body)
-
-
-def _drop_analyst_only(nb, keep: bool):
-    """Cells tagged ``analyst-only`` appear in the analyst page (code shown) only."""
-    if not keep:
-        nb.cells = [c for c in nb.cells if ANALYST_ONLY_TAG not in _tags(c) or _has_error(c)]
-    return nb
-
-
-def notebook_to_html(ipynb_path: str | Path, html_path: str | Path, *, title: str | None = None,
-                     hide_code: bool = True, drop_stderr: bool = False, bar: str = "",
-                     synthetic: bool = False) -> Path:
-    """An executed notebook → one self-contained HTML page (no network, embedded subset WOFF2 font).
-
-    ``hide_code`` (policy staff): outputs only. ``hide_code=False`` (analysts): each code cell's source folded
-    under its outputs (click 显示代码), and cells tagged ``analyst-only`` kept. Tags are honoured (see module
-    docstring); errors and papermill's error banner stay visible. ``bar`` is the site's header bar HTML
-    (see :mod:`chainplan_lib.publish.site`). Written atomically; returns the path.
-    """
-    from . import site
-
-    src = Path(ipynb_path)
-    nb = _drop_analyst_only(_prepare(_read_notebook(src), for_pdf=False, drop_stderr=drop_stderr or hide_code),
-                            keep=not hide_code)
-    try:
-        body = notebook_body(nb, title=title or src.stem, base_path=src.parent.resolve(), fold_code=not hide_code)
-    except Exception as exc:
-        raise ChainplanError(f"{src}: HTML conversion failed ({type(exc).__name__}: {exc})") from exc
-    # the footer flags synthetic data only on pages that show some (they say 示例数据 where they do)
-    page = site.page_html(title or src.stem, body, bar=bar, code=not hide_code,
-                          synthetic=_carries_notice(body) or (synthetic and "示例数据" in body),
-                          root=Path(html_path).resolve().parent.parent)
-    return _atomic_write(html_path, page.encode("utf-8"))
-
-
-def _carries_notice(body: str) -> bool:
-    return bool(re.search(r"""class\s*=\s*["'][^"']*\bsynthetic-notice\b""", body))
-
-
 # -------------------------------------------------------------------------------------------------- PDF
 _INLINE_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
 
@@ -325,9 +98,9 @@ def _svg_as_image(match: re.Match) -> str:
 
 def _briefing_html(nb, *, title: str, subtitle: str | None, synthetic: bool, footer_note: str | None,
                    base_path: Path) -> tuple[str, bool]:
-    nb = _drop_analyst_only(nb, keep=False)
+    nb = notebook.drop_analyst_only(nb, keep=False)
     body = _INLINE_SVG.sub(_svg_as_image, notebook_body(nb, title=title, base_path=base_path))
-    synthetic = synthetic or _carries_notice(body)
+    synthetic = synthetic or notebook.carries_notice(body)
     page = string.Template((TEMPLATES / "briefing.html").read_text(encoding="utf-8"))
     doc = page.substitute(
         title=_html.escape(title), version=_html.escape(__version__), css=briefing_css(),
@@ -349,7 +122,7 @@ def notebook_to_pdf(ipynb_path: str | Path, pdf_path: str | Path, *, title: str,
     Written atomically; returns the path.
     """
     src = Path(ipynb_path)
-    nb = _prepare(_read_notebook(src), for_pdf=True)
+    nb = notebook.prepare(notebook.read(src), for_print=True)
     try:
         doc, _ = _briefing_html(nb, title=title, subtitle=subtitle, synthetic=synthetic,
                                 footer_note=footer_note, base_path=src.parent.resolve())
@@ -358,7 +131,7 @@ def notebook_to_pdf(ipynb_path: str | Path, pdf_path: str | Path, *, title: str,
     except Exception as exc:
         raise ChainplanError(f"{src}: HTML conversion for the PDF failed ({type(exc).__name__}: {exc})") from exc
     if html_path is not None:
-        _atomic_write(html_path, doc.encode("utf-8"))
+        write_atomic(html_path, doc)
     return html_to_pdf(doc, pdf_path, base_url=src.parent.resolve().as_uri() + "/", full_fonts=full_fonts)
 
 
@@ -508,7 +281,7 @@ def html_to_pdf(html: str, pdf_path: str | Path, *, base_url: str | None = None,
         data = document.write_pdf(stylesheets=sheets or None, font_config=font_config, full_fonts=full_fonts)
     except Exception as exc:
         raise ChainplanError(f"{pdf_path}: PDF rendering failed ({type(exc).__name__}: {exc})") from exc
-    return _atomic_write(pdf_path, data)
+    return write_atomic(pdf_path, data)
 
 
 # -------------------------------------------------------------------------------------------- checking
@@ -559,7 +332,9 @@ def pdf_page_images(pdf_path: str | Path, out_dir: str | Path, scale: float = 1.
             finally:
                 page.close()
             target = out / f"{src.stem}-p{i + 1:02d}.png"
-            image.save(target)
+            buf = io.BytesIO()
+            image.save(buf, format="PNG")
+            write_atomic(target, buf.getvalue())
             written.append(target)
     finally:
         doc.close()

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from . import manifest
 
 __all__ = ["previous_seconds", "run_order"]
 
 
 def previous_seconds(final: Path) -> dict[str, float]:
     """Seconds each notebook took (execute + render + PDF) in the last report: the one this run replaces
-    (``final/manifest.json``), else the newest report beside it; {} when there is none or it is unreadable."""
-    candidates = [final / "manifest.json"]
+    (``final/manifest.json``), else the newest report beside it; {} when there is none. A manifest that is
+    not usable is skipped with a warning (:func:`chainplan_lib.publish.manifest.read`)."""
+    candidates = [final / manifest.NAME]
     if final.parent.is_dir():
-        candidates += sorted(final.parent.glob("*/manifest.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        candidates += manifest.newest_first(final.parent)
     for path in dict.fromkeys(candidates):  # this year's own manifest is also among those beside it
-        try:
-            runs = json.loads(path.read_text(encoding="utf-8"))["notebooks"]
-            return {r["name"]: sum(float(r.get(k) or 0) for k in ("seconds_execute", "seconds_render", "seconds_pdf"))
-                    for r in runs if r.get("ok")}
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+        took = manifest.timings(path)
+        if took:
+            return took
     return {}
 
 

@@ -1,4 +1,4 @@
-"""The report folder as a small offline site: index, header bar, table of contents, analyst pages.
+"""The report folder as a small offline site: how its pages link to each other, and its index.
 
 reports/YYYY/
   index.html               leads with the briefing (web page, PDF, Word), then the other pages
@@ -6,38 +6,30 @@ reports/YYYY/
   analyst/<stem>.html      for analysts: the same outputs with each cell's code folded under them
   notebooks/<stem>.ipynb   the executed notebook, offered as a download from the analyst page
   briefing-YYYY.pdf/.docx  the briefing
+reports/index.html         every report beside it (years, scenarios), newest first
 
-Every page has a header bar (首页 · 上一页 · 下一页 · 简报 PDF · 简报 Word · the other version of the page) and a
-table of contents built from its headings. Links are relative and nothing is fetched from the network: the
-page's CSS is inline, charts are inline SVG, the font is an embedded WOFF2 subset of the glyphs the page uses
-(:func:`chainplan_lib.publish.fonts.web_font`), so the folder works copied anywhere and opened from file://.
-MathJax is only added to a page that has maths and only from a local copy (``$CHAINPLAN_MATHJAX``, a folder
-holding ``tex-chtml.js``), copied into ``assets/mathjax/``; without one the TeX stays as written.
+Every page has a header bar (首页 · 上一页 · 下一页 · 简报 PDF · 简报 Word · the other version of the page). Links
+are relative and never leave the report's folder, so it works copied anywhere. Page titles are the notebooks' own
+(:func:`chainplan_lib.publish.notebook.title`); the page itself is :func:`chainplan_lib.publish.shell.page_html`.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
-import logging
-import os
-import re
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .. import __version__
+from .shell import page_html
 
-__all__ = ["BEIJING", "SitePage", "Site", "beijing_time", "page_html", "bar_html", "render_notebook", "index_html",
-           "font_css", "toc_html"]
+__all__ = ["BEIJING", "SitePage", "Site", "beijing_time", "bar_html", "index_html", "reports_index_html",
+           "POLICY_DIR", "ANALYST_DIR", "NOTEBOOK_DIR"]
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 POLICY_DIR, ANALYST_DIR, NOTEBOOK_DIR = "html", "analyst", "notebooks"
-_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,7 +40,7 @@ class SitePage:
 
 @dataclass(frozen=True)
 class Site:
-    """The pages of one report folder, in reading order (the briefing first)."""
+    """The pages of one report folder, in reading order (the briefing first), and its PDF and Word files."""
 
     year: int
     pages: tuple[SitePage, ...]
@@ -56,24 +48,18 @@ class Site:
     docx: str | None = None
 
     @classmethod
-    def discover(cls, out_dir: str | Path, stems: Iterable[str], titles: dict[str, str] | None = None,
-                 year: int | None = None) -> "Site":
-        titles = titles or _default_titles()
-        year = year if year is not None else int(Path(out_dir).name)
-        ordered = sorted(set(stems), key=lambda s: (s != "briefing", s))
-        pdf = docx = None
-        if "briefing" in ordered:
-            pdf, docx = f"briefing-{year}.pdf", f"briefing-{year}.docx"
-        return cls(year, tuple(SitePage(s, titles.get(s, s)) for s in ordered), pdf, docx)
+    def of(cls, year: int | None, titles: Mapping[str, str], *, pdf: str | None = None,
+           docx: str | None = None) -> "Site":
+        """The site of a report whose notebooks are ``titles`` (stem → page title, read in that order with the
+        briefing first), linking the briefing's ``pdf`` and ``docx`` files when it has them."""
+        ordered = sorted(titles, key=lambda s: (s != "briefing", s))
+        return cls(year or 0, tuple(SitePage(s, titles[s]) for s in ordered), pdf, docx)
 
     def index_of(self, stem: str) -> int:
         return [p.stem for p in self.pages].index(stem)
 
-
-def _default_titles() -> dict[str, str]:
-    from .batch import NOTEBOOK_TITLES
-
-    return dict(NOTEBOOK_TITLES)
+    def title(self, stem: str) -> str:
+        return self.pages[self.index_of(stem)].title
 
 
 def beijing_time(when: str | datetime) -> str:
@@ -85,24 +71,6 @@ def beijing_time(when: str | datetime) -> str:
     return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}（北京时间）"
 
 
-# ------------------------------------------------------------------------------------------------ fonts
-_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
-
-
-def font_css(document: str) -> str:
-    """``@font-face`` rules embedding WOFF2 subsets of exactly the characters ``document`` uses."""
-    from . import fonts
-
-    text = html.unescape(_DATA_URI.sub("", document))
-    rules = []
-    for f in fonts.web_font(set(text)):
-        data = base64.b64encode(f.data).decode("ascii")
-        rules.append(f"@font-face{{font-family:'{f.family}';src:url(data:font/woff2;base64,{data}) "
-                     "format('woff2');font-display:block}")
-    return "\n".join(rules)
-
-
-# ------------------------------------------------------------------------------------------- navigation
 def _link(href: str | None, text: str, *, cls: str = "", download: bool = False) -> str:
     c = f' class="{cls}"' if cls else ""
     if href is None:
@@ -138,126 +106,39 @@ def bar_html(site: Site, stem: str | None, variant: str = "policy") -> str:
     return f'<nav class="site-bar" aria-label="站点导航"><ul>{"".join(items)}</ul></nav>'
 
 
-_HEADING = re.compile(r"<h([1-3])(\s[^>]*)?>(.*?)</h\1>", re.S)
-
-
-def toc_html(body: str) -> tuple[str, str]:
-    """(table of contents, body with ``id="sec-N"`` on its h1–h3). The page title (first h1) is not listed
-    when the page has h2/h3 headings."""
-    entries: list[tuple[int, str, str]] = []
-
-    def number(m: re.Match) -> str:
-        level, attrs, inner = int(m.group(1)), m.group(2) or "", m.group(3)
-        anchor = f"sec-{len(entries) + 1}"
-        attrs = re.sub(r'\s+id="[^"]*"', "", attrs)
-        entries.append((level, anchor, re.sub(r"<[^>]+>", "", inner).strip()))
-        return f'<h{level} id="{anchor}"{attrs}>{inner}</h{level}>'
-
-    body = _HEADING.sub(number, body)
-    listed = [e for e in entries if e[0] > 1] or entries
-    items = "".join(f'<li class="h{lvl}"><a href="#{a}">{html.escape(html.unescape(t))}</a></li>'
-                    for lvl, a, t in listed if t)
-    return f'<nav class="toc" aria-label="本页目录"><h2>本页目录</h2><ol>{items}</ol></nav>', body
-
-
-# ---------------------------------------------------------------------------------------------- pages
-_MATH = re.compile(r"\$\$.+?\$\$|\\\(.+?\\\)|(?<![\w$])\$[^$\s<][^$<]*?[\\^_{][^$<]*\$(?!\w)", re.S)
-
-
-def has_math(body: str) -> bool:
-    """Whether a page body holds TeX maths ($$…$$, \\(…\\), or $…$ with a TeX command, ^, _ or {)."""
-    return bool(_MATH.search(re.sub(r"<(svg|pre|code)\b.*?</\1>", "", body, flags=re.S)))
-
-
-def _mathjax(out_root: Path | None, up: str) -> str:
-    """A <script> for a local MathJax copy (copied into assets/), or "" with a warning when none is set."""
-    src = os.environ.get("CHAINPLAN_MATHJAX")
-    if not src or not (Path(src) / "tex-chtml.js").is_file() or out_root is None:
-        _log.warning("page has maths but no local MathJax ($CHAINPLAN_MATHJAX); TeX is shown as written")
-        return ""
-    target = out_root / "assets" / "mathjax"
-    if not (target / "tex-chtml.js").is_file():
-        shutil.copytree(src, target, dirs_exist_ok=True)
-    return f'<script defer src="{up}assets/mathjax/tex-chtml.js"></script>'
-
-
-def _pygments_css() -> str:
-    from pygments.formatters import HtmlFormatter
-
-    return HtmlFormatter(style="default").get_style_defs(".highlight")
-
-
-def page_html(title: str, body: str, *, bar: str = "", code: bool = False, synthetic: bool = False,
-              head_extra: str = "", footer: str = "", root: Path | None = None, up: str = "../") -> str:
-    """A complete, self-contained page: the site CSS, the embedded font, header bar, table of contents.
-
-    ``root``: the report folder (for a local MathJax copy when the page has maths); ``up``: the relative path
-    from the page to it."""
-    if has_math(body):
-        head_extra += _mathjax(root, up)
-    toc, body = toc_html(body)
-    css = (TEMPLATES / "site.css").read_text(encoding="utf-8") + ("\n" + _pygments_css() if code else "")
-    foot = footer or (f"chainplan {html.escape(__version__)} 生成 · 本页离线可用（字体与图表均已内嵌）"
-                      + (" · <span class='synthetic-flag'>含示例数据（合成，非真实统计）</span>" if synthetic else ""))
-    shell = (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f"<title>{html.escape(title)}</title>\n"
-             f'<meta name="generator" content="chainplan {html.escape(__version__)}">\n'
-             f"<style>\n{css}\n</style>\n{head_extra}"
-             "<style>\n@@FONT@@\n</style>\n</head>\n"
-             f'<body class="{"code" if code else "policy"}{" synthetic" if synthetic else ""}">\n{bar}\n'
-             f'<div class="layout">\n{toc}\n<main>\n{body}\n</main>\n</div>\n'
-             f'<footer class="site-foot">{foot}</footer>\n</body>\n</html>\n')
-    return shell.replace("@@FONT@@", font_css(shell), 1)
-
-
-def render_notebook(source: str | Path, executed: str | Path, html_out: str | Path, *, title: str,
-                    synthetic: bool = False, stems: Sequence[str] | None = None,
-                    year: int | None = None) -> tuple[Path, Path]:
-    """Both pages of one executed notebook: ``html/<stem>.html`` (policy) and ``analyst/<stem>.html`` (code folded).
-
-    The report folder is ``html_out``'s grandparent; the site's pages are the notebooks beside ``source``
-    (as the batch runs them) unless ``stems`` is given. ``year``: the report's year (default: the report
-    folder's name, which a batch's temporary build folder is not).
-    """
-    from . import render
-
-    html_out = Path(html_out)
-    root = html_out.parent.parent
-    stem = Path(executed).stem
-    if stems is None:
-        stems = [p.stem for p in Path(source).parent.glob("*.ipynb") if not p.name.startswith(".")]
-    site = Site.discover(root, [*stems, stem], year=year)
-    policy = render.notebook_to_html(executed, html_out, title=title, bar=bar_html(site, stem, "policy"),
-                                     synthetic=synthetic)
-    analyst = render.notebook_to_html(executed, root / ANALYST_DIR / f"{stem}.html", title=f"{title}（含代码）",
-                                      hide_code=False, drop_stderr=True, bar=bar_html(site, stem, "analyst"),
-                                      synthetic=synthetic)
-    return policy, analyst
-
-
 # ---------------------------------------------------------------------------------------------- index
-def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, synthetic: bool,
-               manifest: dict[str, Any], titles: dict[str, str] | None = None, plan=None,
-               heading: str | None = None) -> str:
-    """The report folder's front page: the briefing first (web page, PDF, Word), then every other page.
-    ``heading``: the page's title (default: the yearly briefing's, naming the plan's district; a 1—N月
-    briefing passes its own)."""
-    from ..plan.load import as_plan
+def _size(path: Path) -> str:
+    n = path.stat().st_size
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
-    titles = titles or _default_titles()
-    heading = heading or f"{as_plan(plan).district}制造业重点产业链 {year}年度简报"
-    site = Site.discover(out_dir, [r.name for r in runs], titles, year=year)
-    by = {r.name: r for r in runs}
-    docx = out_dir / site.docx if site.docx else None
+
+def _source_html(manifest: Mapping[str, Any]) -> str:
+    """Where the notebooks came from: the git commit (and whether the tree had changes), each notebook's SHA-256."""
+    src = manifest.get("source") or {}
+    commit = src.get("commit")
+    if commit:
+        state = "（工作区有未提交的修改）" if src.get("dirty") else "（工作区无未提交的修改）"
+        line = f"笔记本源码：git 提交 <code>{html.escape(str(commit)[:12])}</code>{state}"
+    else:
+        line = "笔记本源码：不在 git 仓库中（无提交记录）"
+    return f"<p class='meta'>{line}；每个笔记本源文件的 SHA-256 见下表与 manifest.json。</p>"
+
+
+def index_html(site: Site, runs: Sequence[Any], out_dir: Path, manifest: Mapping[str, Any], *, heading: str,
+               synthetic: bool, scenario: str | None = None) -> str:
+    """The report folder's front page: the briefing first (web page, PDF, Word), then every other page, the
+    scenario and parameters it was made with, where its notebooks came from and its inputs."""
+    by = {r.name: r for r in runs}   # NotebookRun records (chainplan_lib.publish.manifest)
+    pdf = out_dir / site.pdf if site.pdf and (out_dir / site.pdf).is_file() else None
+    docx = out_dir / site.docx if site.docx and (out_dir / site.docx).is_file() else None
 
     def links(stem: str) -> str:
-        r = by[stem]
+        out = by[stem].outputs
         parts = []
-        if r.html:
-            parts.append(f'<a href="{POLICY_DIR}/{stem}.html">网页版</a>')
-        if (out_dir / ANALYST_DIR / f"{stem}.html").is_file():
-            parts.append(f'<a href="{ANALYST_DIR}/{stem}.html">含代码版</a>')
+        if "html" in out:
+            parts.append(f'<a href="{html.escape(out["html"])}">网页版</a>')
+        if "analyst" in out:
+            parts.append(f'<a href="{html.escape(out["analyst"])}">含代码版</a>')
         parts.append(f'<a href="{NOTEBOOK_DIR}/{stem}.ipynb" download>下载笔记本 .ipynb</a>')
         return " · ".join(parts)
 
@@ -265,20 +146,24 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
         r = by[stem]
         return "完成" if r.ok else f"<span class='fail'>失败：{html.escape(r.error or '')}</span>"
 
+    def sha(stem: str) -> str:
+        digest = by[stem].sha256
+        return f"<code>{html.escape(digest[:12])}</code>" if digest else "—"
+
     lead = ""
     if "briefing" in by:
         files = []
-        if by["briefing"].html:
+        if "html" in by["briefing"].outputs:
             files.append(f'<a href="{POLICY_DIR}/briefing.html">网页版</a>')
         if pdf is not None:
             files.append(f'<a href="{html.escape(pdf.name)}">PDF（{_size(pdf)}）</a>')
-        if docx is not None and docx.is_file():
+        if docx is not None:
             files.append(f'<a href="{html.escape(docx.name)}">Word，可编辑（{_size(docx)}）</a>')
-        lead = (f'<section class="lead"><h2>{html.escape(titles.get("briefing", "年度简报"))}</h2>'
+        lead = (f'<section class="lead"><h2>{html.escape(site.title("briefing"))}</h2>'
                 f'<p class="links">{"".join(files)}</p><p class="meta">供分析人员：{links("briefing")} · '
                 f'状态：{status("briefing")}</p></section>')
-    rows = "".join(f"<tr><td>{html.escape(p.title)}</td><td>{links(p.stem)}</td><td>{status(p.stem)}</td></tr>"
-                   for p in site.pages if p.stem != "briefing")
+    rows = "".join(f"<tr><td>{html.escape(p.title)}</td><td>{links(p.stem)}</td><td>{status(p.stem)}</td>"
+                   f"<td>{sha(p.stem)}</td></tr>" for p in site.pages if p.stem != "briefing")
     notice = ("<p class='synthetic-notice'>示例数据：本批次使用的企业名录为合成数据，不是真实统计。</p>"
               if synthetic else "")
     inputs = "".join(f"<li><code>{html.escape(i['path'])}</code> · SHA-256 {html.escape(i['sha256'][:12])}…</li>"
@@ -287,18 +172,32 @@ def index_html(year: int, runs: Sequence[Any], out_dir: Path, pdf: Path | None, 
     params = ("<h2>本次设定的参数</h2><p>" + "；".join(
         f"<code>{html.escape(k)} = {html.escape(json.dumps(v, ensure_ascii=False))}</code>" for k, v in given.items())
         + "（由 <code>chainplan brief -p 名称=值</code> 或 <code>--params 文件.yaml</code> 设定）</p>") if given else ""
+    label = f"<p class='meta'>情景：{html.escape(scenario)}（与同年的默认报告并存）</p>" if scenario else ""
     body = (f"<h1>{html.escape(heading)}</h1>"
             f"<p class='meta'>生成时间：{beijing_time(manifest['finished'])} · chainplan {html.escape(__version__)}</p>"
-            f"{notice}{lead}<h2>分析页面</h2>"
-            "<table class='pages'><thead><tr><th>内容</th><th>打开</th><th>状态</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+            f"{label}{notice}{lead}<h2>分析页面</h2>"
+            "<table class='pages'><thead><tr><th>内容</th><th>打开</th><th>状态</th><th>源文件 SHA-256</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>"
             "<p class='meta'>网页版供政策人员阅读（不含代码）；含代码版在每个输出下折叠了生成它的代码，点击“显示代码”展开；"
-            "笔记本 .ipynb 可在 JupyterLab 中重新运行。</p>"
-            f"{params}<h2>数据来源</h2><ul>{inputs}</ul>"
+            "笔记本 .ipynb 读取本文件夹 data/ 中的数据，复制到别处也可在 JupyterLab 中重新运行。</p>"
+            f"{_source_html(manifest)}{params}<h2>数据来源</h2><ul>{inputs}</ul>"
             '<p>输入文件校验和、参数、软件版本与耗时见 <a href="manifest.json">manifest.json</a>。</p>')
     return page_html(heading, body, bar=bar_html(site, None), synthetic=synthetic)
 
 
-def _size(path: Path) -> str:
-    n = path.stat().st_size
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+def reports_index_html(reports: Iterable[Mapping[str, Any]]) -> str:
+    """``reports/index.html``: every report folder beside it (a year's default report and its scenarios), with
+    its title, scenario, when it was made and whether every notebook ran. ``reports``: dicts with ``folder``,
+    ``title``, ``year``, ``scenario``, ``finished``, ``ok``."""
+    rows = []
+    for r in sorted(reports, key=lambda r: (-int(r.get("year") or 0), r.get("scenario") or "", r["folder"])):
+        when = beijing_time(r["finished"]) if r.get("finished") else "—"
+        state = "完成" if r.get("ok") else "<span class='fail'>有笔记本失败</span>"
+        rows.append(f"<tr><td><a href=\"{html.escape(r['folder'])}/index.html\">{html.escape(r['folder'])}</a></td>"
+                    f"<td>{html.escape(r.get('title') or '')}</td><td>{html.escape(r.get('scenario') or '默认')}</td>"
+                    f"<td>{when}</td><td>{state}</td></tr>")
+    body = ("<h1>全部报告</h1><p class='meta'>每个年份的默认报告与情景报告（<code>chainplan brief --name 名称</code>）"
+            "并列保存；每个文件夹可单独复制、离线打开。</p>"
+            "<table class='pages'><thead><tr><th>文件夹</th><th>标题</th><th>情景</th><th>生成时间</th><th>状态</th></tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+    return page_html("全部报告", body, bar="", up="")

@@ -7,7 +7,7 @@ of its own, started in the same folder with the same environment as papermill wo
 never runs anything before its notebook.
 
 A spare no notebook takes (the worker had no further task) is killed when the worker exits
-(:func:`drop`, registered by :func:`chainplan_lib.publish.kernels.worker_init`); an interrupted run stops
+(:func:`drop`, registered by :func:`chainplan_lib.publish.worker.init`); an interrupted run stops
 it with every other process of the run (it carries the run's tag like any kernel).
 """
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 import jupytext
@@ -60,14 +61,22 @@ def _cwd(path: Path):
 def execute(name: str, **parameters) -> nbformat.NotebookNode:
     """``notebooks/NAME.py`` with ``parameters`` injected, every code cell executed here; the notebook with its
     outputs. Each call starts from an empty namespace and matplotlib's defaults (as a fresh kernel would)."""
-    import matplotlib.pyplot as plt
-
     nb = jupytext.read(NB_DIR / f"{name}.py")
     nb.metadata.setdefault("kernelspec", {"name": "python3", "language": "python", "display_name": "Python 3"})
     for cell in nb.cells:
         cell.metadata.setdefault("tags", [])   # as papermill's loader leaves them
     nb.metadata.setdefault("papermill", {})
     nb = parameterize_notebook(nb, parameters, report_mode=False, kernel_name="python3", language="python")
+    main = sys.modules["__main__"]   # IPython's shell installs its own __main__: multiprocessing needs ours back
+    try:
+        return _execute(nb)
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    import matplotlib.pyplot as plt
+
     sh = _the_shell()
     sh.reset(new_session=False)
     plt.close("all")

@@ -44,7 +44,7 @@ def test_the_sample_generator_takes_the_plan(tmp_path, yunxi_plan):
     paths = write_sample_actuals(tmp_path, yunxi_plan)
     assert "云溪县" in paths[0].read_text(encoding="utf-8").splitlines()[0]
     r = clean_actuals([tmp_path], yunxi_plan)
-    assert r.summary["series"] == ["industry", "new_materials", "equipment", "green_food"]
+    assert r.summary["chain_ids"] == ["industry", "new_materials", "equipment", "green_food"]
     assert set(r.summary["quarantined_by_reason"]) == {"note_row", "section_heading"}
 
 

@@ -215,7 +215,7 @@ def test_progress_from_a_real_table_by_industry_names_the_chains_it_does_not_cov
     assert metal["completion_pct"] == pytest.approx(26.2352 / 30 * 100, abs=0.01)       # 87.45
     assert food["yoy_pct"] == pytest.approx(-3.31, abs=0.05)
     assert d["chains"]["electronics"] is None and d["chains"]["materials"] is None     # absent, never 0
-    assert {m["series"] for m in d["missing"]} >= {"electronics", "materials"}
+    assert {m["chain_id"] for m in d["missing"]} >= {"electronics", "materials"}
     assert d["not_covered"] == ["electronics", "materials"]
     assert d["coverage"]["food"] == {"status": "partial", "codes_expected": ["13", "14", "15"],
                                      "codes_found": ["14", "15"], "codes_missing": ["13"],

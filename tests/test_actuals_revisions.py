@@ -122,7 +122,7 @@ def test_progress_names_a_quarantined_chain_with_why_and_exits_3(tmp_path, plan,
     cap = capsys.readouterr()
     d = json.loads(cap.out)
     assert d["chains"]["textiles"] is None and d["chains"]["all"] is None  # no sum without a part
-    why = {m["series"]: m["why"] for m in d["missing"]}
+    why = {m["chain_id"]: m["why"] for m in d["missing"]}
     assert why["textiles"].startswith("2025年1—9月的数据已隔离：") and "one.csv 第 4、8 行" in why["textiles"] \
         and "/tmp" not in why["textiles"] and why["textiles"].count("已隔离") == 1
     err = cap.err.strip().splitlines()

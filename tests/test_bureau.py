@@ -39,21 +39,21 @@ def _published(d, year, month):
 
 # ------------------------------------------------------------------------------------------- 1. no invented target
 def test_industry_is_judged_by_its_growth_against_the_plans_rate_not_an_invented_level(year24):
-    t = year24.table.set_index("series")
+    t = year24.table.set_index("chain_id")
     ind = t.loc["industry"]
     # before: target 1,274.5 = 2023 × 1.10 and "完成年度目标的 99.3%，慢于时序进度 0.7 个百分点"
     assert math.isnan(ind["target_yi"]) and math.isnan(ind["completion_pct"])
     assert ind["yoy_pct"] == pytest.approx(10.4) and ind["goal_gap_pp"] == pytest.approx(0.4)
     (line,) = [s for s in year24.sentences() if "规上工业" in s]
     assert line == "2024年，规上工业营业收入 1,265.0 亿元，同比增长 10.4%，高于“年均增长10%左右”目标 0.4 个百分点。"
-    assert "industry" not in set(year24.required["series"])      # no level target: no "needed to reach" either
+    assert "industry" not in set(year24.required["chain_id"])      # no level target: no "needed to reach" either
 
 
 def test_industry_growth_chained_from_the_base_year(d, sep):
     # 1—9月 on 可比口径: (1 + g2024) × (1 + g2025) − 1, the published rates at 1—9月 of each year
     g = [_published(d, y, 9).loc["industry", "yoy_pct"] for y in (2024, 2025)]
     chained = ((1 + g[0] / 100) * (1 + g[1] / 100) - 1) * 100
-    r = sep.table.set_index("series").loc["industry"]
+    r = sep.table.set_index("chain_id").loc["industry"]
     assert r["chained_pct"] == pytest.approx(chained) and r["chained_years"] == 2
     assert r["chained_annual_pct"] == pytest.approx((math.sqrt(1 + chained / 100) - 1) * 100)
     assert f"比2023年同期累计增长 {chained:.1f}%" in sep.sentences()[-1]
@@ -65,7 +65,7 @@ def test_the_chains_sum_grows_on_the_comparable_basis_of_its_parts(d, year, mont
     p = _published(d, year, month).loc[list(PLAN.chain_ids)]
     by_hand = (p["value"].sum() / (p["value"] / (1 + p["yoy_pct"] / 100)).sum() - 1) * 100
     report = d.progress(year, month)
-    r = report.table.set_index("series").loc["all"]
+    r = report.table.set_index("chain_id").loc["all"]
     assert r["yoy_source"] == "comparable" and r["yoy_pct"] == pytest.approx(by_hand)
     assert round(r["yoy_pct"], 1) == expected            # before: 9.9 (2025) and 10.8 (2024), from levels
 
@@ -80,7 +80,7 @@ def test_the_published_rate_is_quoted_and_a_level_based_one_only_beside_it(sep):
 
 # ------------------------------------------------------------------------------------------- 4. parts add up
 def test_one_method_for_every_row_and_the_total_is_the_sum_of_its_parts(sep):
-    f = sep.full_year_frame().set_index("series")
+    f = sep.full_year_frame().set_index("chain_id")
     assert f["method"].nunique() == 1 and sep.method in ("convention", "ets")
     parts = f.loc[list(PLAN.chain_ids), "value"]
     assert f.loc["all", "value"] == pytest.approx(parts.sum())          # before: 858.0 of parts vs 860.8 total
@@ -125,7 +125,7 @@ def test_the_register_is_reconciled_to_the_statistics_in_one_line(d):
 def test_the_target_year_is_judged_by_the_growth_it_requires(sep):
     text = "\n".join(sep.required_sentences())
     # 食品医药: from the 2025 estimate to 100 in 2026, against the 18.2 % so far — before: "按现有趋势难以完成（概率 2%）"
-    fp = sep.full_year_frame().set_index("series").loc["food_pharma", "value"]
+    fp = sep.full_year_frame().set_index("chain_id").loc["food_pharma", "value"]
     need = (100 / fp - 1) * 100
     assert f"2026年需增长 {need:.1f}%" in text and "1—9月同比增长 18.2%，按目前增速可以完成" in text
     assert "p_reach" not in sep.projections.columns and "概率" not in "".join(sep.projection_sentences())
@@ -133,7 +133,7 @@ def test_the_target_year_is_judged_by_the_growth_it_requires(sep):
 
 # ------------------------------------------------------------------------------------------- 9. honest ranges
 def test_ranges_are_no_narrower_than_the_methods_past_errors_at_that_month(sep):
-    f = sep.full_year_frame().set_index("series")
+    f = sep.full_year_frame().set_index("chain_id")
     for s, r in f.iterrows():
         errors = month_errors(sep.backtests[s], sep.method, 9)
         assert len(errors) == r["backtest_years"] == 3                 # years, not years × months (was 30)
@@ -160,7 +160,7 @@ def test_the_json_reports_the_backtest_at_the_month_of_the_estimate(capsys):
 def test_time_progress_keeps_n_over_12_and_gives_the_usual_share(d, sep):
     t = cumulative_table(d.monthly.actuals, "all", plan=PLAN)
     usual = sum(t.loc[y, 9] / t.loc[y, 12] for y in (2022, 2023, 2024)) / 3 * 100
-    r = sep.table.set_index("series").loc["all"]
+    r = sep.table.set_index("chain_id").loc["all"]
     assert r["time_progress_pct"] == 75.0 and r["usual_share_pct"] == pytest.approx(usual)
     assert f"（往年同期一般完成全年的 {usual:.1f}% 左右）" in sep.sentences()[4]
 

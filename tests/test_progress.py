@@ -61,7 +61,7 @@ def test_progress_rows_by_hand():
             (2024, 9, "metallurgy", 180.0, None), (2024, 12, "industry", 1200.0, None),
             (2025, 9, "industry", 990.0, 6.0), (2024, 9, "industry", 930.0, None)]
     a = actuals(rows)
-    t = progress_table(a, targets_frame(), 2025, 9, plan=PLAN).set_index("series")
+    t = progress_table(a, targets_frame(), 2025, 9, plan=PLAN).set_index("chain_id")
     # textiles: 291 / 430 = 67.674 %; 9/12 = 75 %; 67.674 − 75 = −7.326 pp
     assert t.loc["textiles", "completion_pct"] == pytest.approx(29100 / 430)
     assert t.loc["textiles", "ahead_pp"] == pytest.approx(29100 / 430 - 75)
@@ -76,7 +76,7 @@ def test_progress_rows_by_hand():
     assert t.loc["industry", "target_basis"] == "方案设增速目标（年均增长10%左右），不设总量目标"
     assert t.loc["industry", "yoy_pct"] == 6.0 and t.loc["industry", "yoy_source"] == "published"
     assert t.loc["industry", "goal_pct"] == 10.0 and t.loc["industry", "goal_gap_pp"] == pytest.approx(-4.0)
-    two = progress_table(a, targets_frame(), 2025, 2, plan=PLAN).set_index("series")
+    two = progress_table(a, targets_frame(), 2025, 2, plan=PLAN).set_index("chain_id")
     # 1—2月: 12 / 85 = 14.118 %; 2/12 = 16.667 %; −2.549 pp
     assert list(two.index) == ["electronics"]
     assert two.loc["electronics", "ahead_pp"] == pytest.approx(1200 / 85 - 100 * 2 / 12)
@@ -117,7 +117,7 @@ def test_ahead_phrase_decides_on_the_printed_figure(pp, phrase):
 def test_required_growth_by_hand():
     a = actuals([(2025, 9, "textiles", 291.0, None), (2024, 9, "textiles", 250.0, None),
                  (2024, 12, "textiles", 350.0, None)])
-    r = required_growth(a, targets_frame(), 2025, 9, full_year={"textiles": 420.0}, plan=PLAN).set_index("series")
+    r = required_growth(a, targets_frame(), 2025, 9, full_year={"textiles": 420.0}, plan=PLAN).set_index("chain_id")
     t = r.loc["textiles"]
     # 430 − 291 = 139 still needed in 10—12月; last year those months brought 350 − 250 = 100: +39 %
     assert t["remaining_yi"] == 139 and t["monthly_needed_yi"] == pytest.approx(139 / 3)
@@ -189,7 +189,7 @@ def test_progress_by_town_uses_the_towns_targets():
     t = pd.concat([a, town])
     from chainplan_lib.analysis.progress import progress_by_area
 
-    p = progress_by_area(t, targets_frame(), 2025, 9, plan=PLAN).set_index(["area", "series"])
+    p = progress_by_area(t, targets_frame(), 2025, 9, plan=PLAN).set_index(["area", "chain_id"])
     # 高新园区's 2025 textiles target is 279 亿元 (Attachment 2): 200 / 279 = 71.685 %
     assert p.loc[("高新园区", "textiles"), "target_yi"] == 279
     assert p.loc[("高新园区", "textiles"), "completion_pct"] == pytest.approx(20000 / 279)

@@ -43,11 +43,11 @@ __all__ = ["PROGRESS_COLUMNS", "period_label", "time_progress_pct", "usual_share
            "industry_growth_rate", "progress_by_area", "sentences", "comparable_yoy", "goal_phrase"]
 
 DISTRICT = TOTAL
-PROGRESS_COLUMNS = ["series", "name", "area", "year", "month", "cumulative_yi", "yoy_pct", "yoy_source",
+PROGRESS_COLUMNS = ["chain_id", "name", "area", "year", "month", "cumulative_yi", "yoy_pct", "yoy_source",
                     "target_yi", "target_basis", "completion_pct", "time_progress_pct", "time_basis", "ahead_pp",
                     "usual_share_pct", "goal_pct", "goal_gap_pp", "chained_pct", "chained_years",
                     "chained_annual_pct"]
-REQUIRED_COLUMNS = ["series", "name", "year", "month", "target_yi", "remaining_yi", "remaining_months",
+REQUIRED_COLUMNS = ["chain_id", "name", "year", "month", "target_yi", "remaining_yi", "remaining_months",
                     "monthly_needed_yi", "last_year_same_months_yi", "required_yoy_pct", "ytd_yoy_levels_pct",
                     "ytd_yoy_pct", "full_year_yi", "full_year_published", "target_year", "target_final_yi",
                     "required_cagr_pct", "planned_cagr_pct"]
@@ -180,7 +180,7 @@ def progress_table(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: in
         completion = cum / target * 100 if math.isfinite(target) and target > 0 else math.nan
         is_industry = s == INDUSTRY_ID
         chained, n_years, annual = _chained(actuals, s, year, month, area, indicator, plan)
-        rows.append({"series": s, "name": series_name(s, plan), "area": area, "year": year, "month": month,
+        rows.append({"chain_id": s, "name": series_name(s, plan), "area": area, "year": year, "month": month,
                      "cumulative_yi": cum, "yoy_pct": yoy, "yoy_source": src, "target_yi": target,
                      "target_basis": tbasis, "completion_pct": completion,
                      "time_progress_pct": math.nan if is_industry else tp,
@@ -280,7 +280,7 @@ def progress_sentence(name: str, month: int, cumulative_yi: float, yoy_pct: floa
 def sentences(table: pd.DataFrame, plan: Plan) -> list[str]:
     """The sentence for each row of :func:`progress_table`."""
     return [progress_sentence(r.name, int(r.month), r.cumulative_yi, r.yoy_pct, r.completion_pct, r.ahead_pp,
-                              series=r.series, area=r.area, usual_share_pct=r.usual_share_pct, goal_pct=r.goal_pct,
+                              series=r.chain_id, area=r.area, usual_share_pct=r.usual_share_pct, goal_pct=r.goal_pct,
                               qualifier=plan.overall_qualifier, year=int(r.year), chained_pct=r.chained_pct,
                               chained_annual_pct=r.chained_annual_pct, chained_years=int(r.chained_years))
             for r in table.itertuples()]
@@ -324,7 +324,7 @@ def required_growth(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: i
             req_cagr = growth.cagr(fy, final, target_year - year) * 100
             if math.isfinite(target) and target > 0:
                 planned = growth.cagr(target, final, target_year - year) * 100
-        rows.append({"series": s, "name": series_name(s, plan), "year": year, "month": month, "target_yi": target,
+        rows.append({"chain_id": s, "name": series_name(s, plan), "year": year, "month": month, "target_yi": target,
                      "remaining_yi": remaining, "remaining_months": 12 - month,
                      "monthly_needed_yi": remaining / (12 - month) if month < 12 else math.nan,
                      "last_year_same_months_yi": ly_rest, "required_yoy_pct": req_yoy,

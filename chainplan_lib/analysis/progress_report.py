@@ -45,7 +45,7 @@ from .progress import period_label, progress_table, required_growth, sentences, 
 
 __all__ = ["ProgressReport", "progress_report", "FULL_YEAR_COLUMNS"]
 
-FULL_YEAR_COLUMNS = ["series", "name", "method", "value", "lower80", "upper80", "lower95", "upper95", "target_yi",
+FULL_YEAR_COLUMNS = ["chain_id", "name", "method", "value", "lower80", "upper80", "lower95", "upper95", "target_yi",
                      "completion_pct", "backtest_years", "backtest_mape_pct", "backtest_max_ape_pct"]
 
 
@@ -103,11 +103,11 @@ class ProgressReport:
         and the backtest behind the range (years, MAPE and largest error at this month, %)."""
         rows = []
         for r in self.table.itertuples():
-            est = self.quoted.get(r.series)
+            est = self.quoted.get(r.chain_id)
             if est is None:
                 continue
-            cal = self.calibration.get(r.series)
-            rows.append({"series": r.series, "name": r.name, "method": est.method, "value": est.value,
+            cal = self.calibration.get(r.chain_id)
+            rows.append({"chain_id": r.chain_id, "name": r.name, "method": est.method, "value": est.value,
                          "lower80": est.lower80, "upper80": est.upper80, "lower95": est.lower95,
                          "upper95": est.upper95, "target_yi": r.target_yi,
                          "completion_pct": est.value / r.target_yi * 100 if r.target_yi > 0 else math.nan,
@@ -207,7 +207,7 @@ class ProgressReport:
 
     def _project(self) -> pd.DataFrame:
         parts = []
-        for s in self.table["series"] if self.has_data else []:
+        for s in self.table["chain_id"] if self.has_data else []:
             annual = self.annual(s)
             if len(annual) < MIN_YEARS or annual.index.max() >= self.plan.target_year:
                 continue
@@ -215,8 +215,8 @@ class ProgressReport:
             proj["target_yi"] = [year_target(self.targets, s, int(y), self.area, self.indicator, plan=self.plan)[0]
                                  for y in proj["year"]]
             proj["position"] = [target_position(r, r["target_yi"]) for _, r in proj.iterrows()]
-            parts.append(proj.assign(series=s, name=series_name(s, self.plan)))
-        columns = [*PROJECTION_COLUMNS, "target_yi", "position", "series", "name"]
+            parts.append(proj.assign(chain_id=s, name=series_name(s, self.plan)))
+        columns = [*PROJECTION_COLUMNS, "target_yi", "position", "chain_id", "name"]
         return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
     def fan_inputs(self, series: str) -> dict:
@@ -230,7 +230,7 @@ class ProgressReport:
         est = self.quoted_estimate(series)
         full = (pd.Series({"year": self.year, "value": est.value, "lower80": est.lower80, "upper80": est.upper80})
                 if est is not None and not self.published else None)
-        return {"annual": self.annual(series), "projections": p[p["series"] == series] if len(p) else p,
+        return {"annual": self.annual(series), "projections": p[p["chain_id"] == series] if len(p) else p,
                 "targets": targets, "full_year": full}
 
     def annual_backtest(self, series: str) -> pd.DataFrame:
@@ -240,8 +240,8 @@ class ProgressReport:
 
     def annual_backtests(self) -> pd.DataFrame:
         """:meth:`annual_backtest` of every series with a figure, one frame with a ``series`` column."""
-        parts = [self.annual_backtest(s).assign(series=s, name=series_name(s, self.plan))
-                 for s in (self.table["series"] if self.has_data else [])]
+        parts = [self.annual_backtest(s).assign(chain_id=s, name=series_name(s, self.plan))
+                 for s in (self.table["chain_id"] if self.has_data else [])]
         parts = [p for p in parts if len(p)]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
@@ -253,7 +253,7 @@ class ProgressReport:
             return []
         out = []
         last = p[p["year"] == p["year"].max()]
-        for s, g in last.groupby("series", sort=False):
+        for s, g in last.groupby("chain_id", sort=False):
             parts = []
             for r in g.itertuples():
                 name = {"trend": "对数线性趋势", "ets": "指数平滑"}[r.method]
@@ -270,7 +270,7 @@ class ProgressReport:
         """The ``chainplan progress --json`` shape: {year, month, method, chains: {id: {...}}, missing} for every
         series id of the plan; a series without a figure for the month is null and named under ``missing``."""
         chains = {}
-        rows = {r.series: r for r in self.table.itertuples()}
+        rows = {r.chain_id: r for r in self.table.itertuples()}
         for s in series_ids(self.plan):
             r = rows.get(s)
             est = self.quoted_estimate(s)
@@ -305,7 +305,7 @@ class ProgressReport:
             }
         out = {"year": self.year, "month": self.month, "area": self.area,
                "method": {"quoted": self.method, "reason": self.method_reason}, "chains": chains,
-               "missing": [{"series": s, "name": series_name(s, self.plan), "why": why}
+               "missing": [{"chain_id": s, "name": series_name(s, self.plan), "why": why}
                            for s, why in self.missing.items()]}
         out.update(self.coverage_dict())
         return out
@@ -379,12 +379,12 @@ def _pace(rep: ProgressReport, table: pd.DataFrame, year: int) -> tuple[str, str
     """The fallback when no year before has a 1—N月 figure: last year's full year × (1 + this year's 1—N月
     同比), for each own series with both; no range (nothing to backtest it on)."""
     for r in table.itertuples():
-        t = rep.tables.get(r.series)
-        if r.series == ALL or t is None or year - 1 not in t.index or not math.isfinite(r.yoy_pct):
+        t = rep.tables.get(r.chain_id)
+        if r.chain_id == ALL or t is None or year - 1 not in t.index or not math.isfinite(r.yoy_pct):
             continue
         last = t.loc[year - 1, 12]
         if pd.notna(last) and last > 0:
-            rep.quoted[r.series] = Estimate("pace", float(last) * (1 + r.yoy_pct / 100),
+            rep.quoted[r.chain_id] = Estimate("pace", float(last) * (1 + r.yoy_pct / 100),
                                             note="按目前增速测算，未经回测，不给区间")
     return "pace", (f"往年没有{period_label(rep.month)}数据，无法按往年同期进度推算或回测；"
                     f"按{year - 1}年全年数和{period_label(rep.month)}同比增速测算，不给区间")
@@ -422,12 +422,12 @@ def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: i
                               message=f"{when}尚无统计月报数据{span}，本节从略。", coverage=coverage)
     rep = ProgressReport(plan, year, month, area, basis, table, tables=tables, targets=targets, indicator=indicator,
                          coverage=coverage)
-    present = set(table["series"])
+    present = set(table["chain_id"])
     rep.missing = {s: f"{year}年{period_label(month)}无数据" for s in series if s not in present}
     if INDUSTRY_ID not in rep.tables:
         rep.tables[INDUSTRY_ID] = cumulative_table(actuals, INDUSTRY_ID, area, indicator, plan=plan)
-    chains = [s for s in table["series"] if s in plan.chain_ids]
-    own = [s for s in table["series"] if s != ALL]
+    chains = [s for s in table["chain_id"] if s in plan.chain_ids]
+    own = [s for s in table["chain_id"] if s != ALL]
     for s in own:
         rep.estimates[s] = full_year_estimates(tables[s], year, month)
         rep.backtests[s] = backtest_full_year(tables[s], before=year) if backtest and month < 12 else pd.DataFrame()
@@ -436,7 +436,7 @@ def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: i
     if month == 12:
         rep.method, rep.method_reason = "actual", "全年数据已公布"
         for r in table.itertuples():
-            rep.quoted[r.series] = _actual_estimate(float(r.cumulative_yi))
+            rep.quoted[r.chain_id] = _actual_estimate(float(r.cumulative_yi))
     else:
         rep.method, rep.method_reason = choose_method([rep.backtests[c] for c in chains], month)
         for s in own:
@@ -450,6 +450,6 @@ def progress_report(actuals: pd.DataFrame, targets: pd.DataFrame | None, year: i
             rep.quoted[ALL], rep.calibration[ALL] = _calibrate(Estimate(rep.method, total), rep.backtests[ALL],
                                                                rep.method, month)
     fy = {s: e.value for s, e in rep.quoted.items()}
-    rep.required = required_growth(actuals, targets, year, month, fy, area, list(table["series"]),
+    rep.required = required_growth(actuals, targets, year, month, fy, area, list(table["chain_id"]),
                                    indicator=indicator, plan=plan)
     return rep

@@ -92,7 +92,7 @@ def headline_table(targets: pd.DataFrame, consistency, year: int, report=None, *
     goal = goal_text(plan, g, consistency.qualifier) if consistency.tested else ""
     verdict_col = f"对比{goal}" if goal else "总体目标"
     short = _SHORT.get(consistency.kind, _SHORT["about"])
-    stats = report.table.set_index("series") if report is not None and report.has_data else None
+    stats = report.table.set_index("chain_id") if report is not None and report.has_data else None
     when = (f"{year}年" if report is None or report.month == 12 else f"{year}年{period_label(report.month)}")
     actual_col, yoy_col, done_col = f"{when}统计数（亿元）", "同比增长（%）", "完成年度目标（%）"
     rows = []
@@ -142,10 +142,10 @@ def key_points(report, consistency, *, plan: Plan, year: int | None = None) -> l
     if report is not None and report.has_data and year is not None and report.year != year:
         out.append(f"{year}年尚无统计月报，以下为最新的{report.title}统计数。")
     if report is not None and report.has_data:
-        t = report.table.set_index("series")
-        picked = report.table[report.table["series"].isin([ALL, INDUSTRY_ID])]
+        t = report.table.set_index("chain_id")
+        picked = report.table[report.table["chain_id"].isin([ALL, INDUSTRY_ID])]
         out += sentences(picked, plan)
-        req = report.required.set_index("series") if len(report.required) else None
+        req = report.required.set_index("chain_id") if len(report.required) else None
         if req is not None and ALL in req.index and math.isfinite(req.loc[ALL, "required_cagr_pct"]):
             r = req.loc[ALL]
             n = plan.target_year - report.year

@@ -220,7 +220,7 @@ def backtest_table(report, series: str) -> tuple[pd.DataFrame, dict]:
 
 
 def series_name_of(report, series: str) -> str:
-    t = report.table.set_index("series")
+    t = report.table.set_index("chain_id")
     return str(t.loc[series, "name"]) if series in t.index else series
 
 
@@ -505,7 +505,7 @@ def cumulative_paths(report, series: str, synthetic: bool = False) -> plt.Figure
     table = report.tables.get(series)
     if table is None or report.year not in table.index:
         return None
-    rows = report.table[report.table["series"] == series]
+    rows = report.table[report.table["chain_id"] == series]
     target = float(rows["target_yi"].iloc[0]) if len(rows) else math.nan
     year, name, plan = report.year, series_name_of(report, series), report.plan
     use_theme()

@@ -528,7 +528,7 @@ def _summary(tables, actuals, quarantine, dupes, revisions, industry_rows, cover
         "quarantined_by_reason": {str(k): int(v) for k, v in by_reason.items()},
         "years": sorted(int(y) for y in actuals["year"].unique()),
         "latest": {str(y): int(m) for y, m in actuals.groupby("year")["month"].max().items()},
-        "series": [c for c in (INDUSTRY_ID, *plan.chain_ids) if c in series_seen],
+        "chain_ids": [c for c in (INDUSTRY_ID, *plan.chain_ids) if c in series_seen],
         "areas": sorted(actuals["area"].unique().tolist(), key=lambda a: area_order.get(a, 99)),
         "synthetic": any(t.info.get("synthetic") for _, _, t in tables),
         "checks": chk,

@@ -247,3 +247,14 @@ def test_headline_table_numbers(data):
     # 四链合计: 2026 targets 1,000 亿元; CAGR (1000/690)^(1/3) − 1 = 13.17 %; 2024 target 768 亿元
     assert rows["四链合计"][1] == "1,000.0" and rows["四链合计"][3] == "13.2%" and rows["四链合计"][5] == "768.0"
     assert re.fullmatch(r"\d[\d,]*", rows["四链合计"][2])  # 户 as an integer
+
+
+def test_an_empty_table_is_one_sentence_not_a_bare_header():
+    import pandas as pd
+
+    from chainplan_lib.present.tables import to_html
+
+    df = pd.DataFrame({"产业链": [], "同比增长（%）": []})
+    html = to_html(df, units={"产业链": U.TEXT, "同比增长（%）": U.PERCENT}, caption="公布同比与按总量计算的同比")
+    assert html == "<p class='table-empty'>公布同比与按总量计算的同比：无数据。</p>"
+    assert to_html(df, caption="x", empty="本期尚无统计月报。") == "<p class='table-empty'>本期尚无统计月报。</p>"

@@ -432,7 +432,7 @@ def full_year_ranges(frame: pd.DataFrame, synthetic: bool = False, title: str | 
     ax.set(title=title or ("全年完成情况（占年度目标 %）" if published else "全年预计完成情况（占年度目标 %）"),
            xlabel="占年度目标（%）")
     ax.legend(fontsize=8, loc="lower right")
-    _source(fig, synthetic, plan, "区间为回测检验过的预测区间")
+    _source(fig, synthetic, plan, "区间按该方法往年同月的实际误差确定")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     set_alt(fig, f"区间图：{ax.get_title()}，每条链一行，点为预计值，粗线为 80% 区间、细线为 95% 区间，红色虚线为年度目标（100%）："
          + "；".join(f"{n} {v:,.1f} 亿元（{m:.1f}%）" for n, v, m in zip(f["name"].iloc[::-1], f["value"].iloc[::-1],

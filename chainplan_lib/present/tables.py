@@ -85,10 +85,15 @@ _SHORT = 10  # a text column whose header and cells are all this short never wra
 
 
 def to_html(df: pd.DataFrame, units: Mapping[str, Unit | ByRow] | None = None, caption: str | None = None,
-            note: str | None = None, formats: Mapping[str, Unit | ByRow] | None = None) -> str:
+            note: str | None = None, formats: Mapping[str, Unit | ByRow] | None = None,
+            empty: str | None = None) -> str:
     """HTML table, no index: each column shown in its declared unit (``units``: column → :class:`Unit` or
     :class:`ByRow`; ``formats`` is an older name for the same). A column without a declaration raises
-    :class:`~chainplan_lib.present.units.UndeclaredColumn`. Cells carry ``data-unit`` and ``data-value``."""
+    :class:`~chainplan_lib.present.units.UndeclaredColumn`. Cells carry ``data-unit`` and ``data-value``.
+    A table without rows is one sentence instead (``empty``, else "<caption>：无数据。"), never a bare header."""
+    if df.empty:
+        text = empty or (f"{caption}：无数据。" if caption else "无数据。")
+        return f"<p class='table-empty'>{_html.escape(text)}</p>"
     spec = _declared_units(df, {**(formats or {}), **(units or {})}, caption)
     cols = list(df.columns)
     num = {c for c in cols if isinstance(spec[c], ByRow) or spec[c].numeric}

@@ -164,7 +164,7 @@ def index_html(site: Site, runs: Sequence[Any], out_dir: Path, manifest: Mapping
                 f'状态：{status("briefing")}</p></section>')
     rows = "".join(f"<tr><td>{html.escape(p.title)}</td><td>{links(p.stem)}</td><td>{status(p.stem)}</td>"
                    f"<td>{sha(p.stem)}</td></tr>" for p in site.pages if p.stem != "briefing")
-    notice = ("<p class='synthetic-notice'>示例数据：本批次使用的企业名录为合成数据，不是真实统计。</p>"
+    notice = ("<p class='synthetic-notice'>示例数据：本批次的企业名录、统计月报中标明“示例数据”的为合成数据，不是真实统计；各页和简报逐处标明。</p>"
               if synthetic else "")
     inputs = "".join(f"<li><code>{html.escape(i['path'])}</code> · SHA-256 {html.escape(i['sha256'][:12])}…</li>"
                      for i in manifest.get("inputs", []))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 import jupytext
@@ -57,6 +58,18 @@ def _cwd(path: Path):
         os.chdir(old)
 
 
+@contextlib.contextmanager
+def _main_restored(main):
+    """The process's own ``__main__`` put back afterwards: IPython's shell installs its user module there, and once
+    reset that module has no ``__spec__``, so a later test in this worker that starts a process with the spawn
+    method (multiprocessing reads ``__main__.__spec__``) would fail."""
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def execute(name: str, **parameters) -> nbformat.NotebookNode:
     """``notebooks/NAME.py`` with ``parameters`` injected, every code cell executed here; the notebook with its
     outputs. Each call starts from an empty namespace and matplotlib's defaults (as a fresh kernel would)."""
@@ -68,12 +81,14 @@ def execute(name: str, **parameters) -> nbformat.NotebookNode:
         cell.metadata.setdefault("tags", [])   # as papermill's loader leaves them
     nb.metadata.setdefault("papermill", {})
     nb = parameterize_notebook(nb, parameters, report_mode=False, kernel_name="python3", language="python")
+    process_main = sys.modules.get("__main__")
     sh = _the_shell()
     sh.reset(new_session=False)
     plt.close("all")
     matplotlib.rcdefaults()
     sh.enable_matplotlib("inline")
-    with _cwd(NB_DIR):
+    sys.modules["__main__"] = sh.user_module   # the notebook's __main__ while its cells run, as in a kernel
+    with _cwd(NB_DIR), _main_restored(process_main):
         for k, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue

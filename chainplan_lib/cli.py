@@ -1,9 +1,20 @@
 """`chainplan` command line: parses arguments and calls the library. No logic lives here.
 
-Every error a user can cause is one line on stderr, ``chainplan: error: …``, exit 2 (argument errors
-included); a report printed without a chain the plan expects exits 3 (``--allow-missing`` accepts it);
-SIGINT / SIGTERM print one line and exit 130 / 143. Every command takes ``--plan FILE`` (default:
-``$CHAINPLAN_PLAN`` or the bundled plan, data/plans/qingshanhu-2024.toml).
+Every verb has ``--help`` (each option with its default and unit, and examples); every verb that prints a result
+prints it in Chinese, as the pages are, and takes ``--json`` for the same result as JSON (UTF-8, keys stable).
+Every command takes ``--plan FILE`` (default: ``$CHAINPLAN_PLAN`` or the bundled plan,
+data/plans/qingshanhu-2024.toml). ``chainplan --version`` prints ``chainplan X.Y.Z``.
+
+Exit status (the same in README.md, "Command line"):
+
+* 0 — done;
+* 1 — done, but what was checked disagrees (``plan check``: a reconciliation check; ``brief`` / ``run``: a notebook
+  failed, its report kept in ``YEAR.failed``);
+* 2 — a user error: a bad argument, file or parameter, one line on stderr ``chainplan: error: …`` (argument errors
+  included), nothing half-written;
+* 3 — the report is printed, but a chain of the plan has no figure for the period (``progress``; the chain is named
+  with why; ``--allow-missing`` accepts it and exits 0);
+* 130 / 143 — stopped by SIGINT (Ctrl-C) / SIGTERM: one line, workers and kernels stopped, nothing left behind.
 """
 
 from __future__ import annotations
@@ -19,6 +30,8 @@ from pathlib import Path
 from .errors import ChainplanError, Interrupted, ParameterError
 
 DEFAULT_TARGETS = Path("data/processed/targets.csv")
+CHECK_FAILED_EXIT = 1  # done, but a check disagrees (plan check) or a notebook failed (brief, run)
+USER_ERROR_EXIT = 2  # a bad argument, file or parameter: one line on stderr
 MISSING_EXIT = 3  # the report ran and is printed, but a chain of the plan has no figure for the month
 
 
@@ -38,6 +51,20 @@ def _shown(path: Path) -> Path:
         return path
 
 
+def _emit(args: argparse.Namespace, as_dict: dict, text: str) -> None:
+    """A verb's result on stdout: with ``--json`` the dict as JSON (UTF-8 characters kept, two-space indent), else
+    the Chinese text."""
+    if getattr(args, "json", False):
+        print(json.dumps(as_dict, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def _written(paths) -> dict:
+    """The JSON of a verb whose result is the files it wrote."""
+    return {"written": [str(p) for p in paths]}
+
+
 def _cmd_targets(args: argparse.Namespace) -> int:
     from .cleaning.targets.clean import write_targets
     from .paths import check_output_file
@@ -45,7 +72,7 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     plan = _plan(args)
     out = check_output_file(args.out, "--out")
     result = write_targets(args.raw if args.raw is not None else _shown(plan.table_path), out, plan=plan)
-    print(result.summary())
+    _emit(args, result.to_dict(), result.summary())
     return 0
 
 
@@ -53,8 +80,8 @@ def _cmd_plan_check(args: argparse.Namespace) -> int:
     from .cleaning.targets.plan_check import check_plan_file
 
     check = check_plan_file(args.file, raw=args.raw)
-    print(check.summary())
-    return 0 if check.ok else 1
+    _emit(args, check.to_dict(), check.summary())
+    return 0 if check.ok else CHECK_FAILED_EXIT
 
 
 def _cmd_plan_new(args: argparse.Namespace) -> int:
@@ -76,7 +103,7 @@ def _cmd_plan_new(args: argparse.Namespace) -> int:
     text = skeleton(district, years=years, filename=out.name)
     with open(out, "x", encoding="utf-8") as fh:  # 'x': never over a file that appeared meanwhile
         fh.write(text)
-    print(f"wrote {out}: fill it in with the plan document open, then run `chainplan plan check {out}`")
+    _emit(args, _written([out]), f"已写入 {out}：请对照方案原文填写，然后运行 `chainplan plan check {out}`")
     return 0
 
 
@@ -87,7 +114,7 @@ def _cmd_register_clean(args: argparse.Namespace) -> int:
     plan = _plan(args)
     out = check_output_dir(args.out, "--out")
     result = clean_registers(args.inputs, out_dir=out, plan=plan)
-    print(result.summary_text())
+    _emit(args, result.to_dict(), result.summary_text())
     return 0
 
 
@@ -101,8 +128,7 @@ def _cmd_register_sample(args: argparse.Namespace) -> int:
     else:
         check_output_dir(out, "--out")
     paths = write_sample(args.year, seed=args.seed, out=out, plan=_plan(args))
-    for p in paths:
-        print(p)
+    _emit(args, _written(paths), "\n".join(str(p) for p in paths))
     return 0
 
 
@@ -110,34 +136,33 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
     from .analysis.consistency import check_consistency
     from .cleaning.targets.clean import load_targets
     from .district import District
+    from .plan.params import check_tolerance
+    from .present.consistency import consistency_text
 
+    tolerance = check_tolerance(args.tolerance, "--tolerance")  # the notebooks' rule for tolerance_pp
     plan = _plan(args)
     if args.targets is not None:
-        result = check_consistency(load_targets(args.targets, plan=plan), tolerance_pp=args.tolerance,
+        result = check_consistency(load_targets(args.targets, plan=plan), tolerance_pp=tolerance,
                                    base_total_yi=args.base_total, plan=plan)
     else:  # the plan's table, with the 统计月报's base-year total and prior-year actual where published
-        result = District.open(plan, actuals=args.actuals).consistency(args.tolerance, args.base_total)
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        from .present.consistency import consistency_text
-
-        print(consistency_text(result))
+        result = District.open(plan, actuals=args.actuals).consistency(tolerance, args.base_total)
+    _emit(args, result.to_dict(), consistency_text(result))
     return 0
 
 
 def _cmd_actuals_clean(args: argparse.Namespace) -> int:
     from .cleaning.actuals.clean import clean_actuals
 
-    print(clean_actuals(args.inputs, _plan(args), out_dir=args.out).summary_text())
+    result = clean_actuals(args.inputs, _plan(args), out_dir=args.out)
+    _emit(args, result.to_dict(), result.summary_text())
     return 0
 
 
 def _cmd_actuals_sample(args: argparse.Namespace) -> int:
     from .cleaning.actuals.sample import write_sample_actuals
 
-    for p in write_sample_actuals(args.out, _plan(args), seed=args.seed, overwrite=args.overwrite):
-        print(p)
+    paths = write_sample_actuals(args.out, _plan(args), seed=args.seed, overwrite=args.overwrite)
+    _emit(args, _written(paths), "\n".join(str(p) for p in paths))
     return 0
 
 
@@ -146,30 +171,25 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     from .cleaning.targets.clean import load_targets
     from .district import District
     from .plan.params import check_year
+    from .publish.progress_batch import check_brief_month
 
     plan = _plan(args)
     year = check_year(args.year, plan=plan)
-    if args.month == 1:
-        raise ParameterError("--month 1: 1月不单独发布（1—2月合并发布，即 --month 2）; use --month 2–12")
-    if args.month is not None and not 2 <= args.month <= 12:
-        raise ParameterError(f"--month {args.month} must be 2–12 (1—2月 is month 2)")
+    month = check_brief_month(args.month)  # brief's rule and words: 2–12, January alone refused
     if args.indicator not in plan.indicator_ids:
         raise ParameterError(f"--indicator {args.indicator}: not an indicator of the plan "
                              f"({', '.join(plan.indicator_ids)})")
     d = District.open(plan, actuals=args.actuals)  # the bundled sample only for the bundled plan
     data = d.monthly
     targets = load_targets(args.targets, plan=plan) if args.targets is not None else d.targets.table
-    report = progress_report(data.actuals, targets, year, args.month, basis=args.basis, plan=plan,
+    report = progress_report(data.actuals, targets, year, month, basis=args.basis, plan=plan,
                              indicator=args.indicator, coverage=data.coverage)
     report.missing = {s: d.why_missing(s, year, report.month) for s in report.missing}
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(("【示例数据：合成的统计月报，非真实统计】\n" if data.synthetic else "") + report.summary())
+    _emit(args, report.to_dict(), ("【示例数据：合成的统计月报，非真实统计】\n" if data.synthetic else "") + report.summary())
     lacking = [s for s in report.missing if s in plan.chain_ids]
     if not report.has_data:  # no figure at all for the year (or the month): every chain is missing
         lacking = list(plan.chain_ids)
-        report.missing = {s: d.why_missing(s, year, args.month) for s in lacking}
+        report.missing = {s: d.why_missing(s, year, month) for s in lacking}
     if lacking and not args.allow_missing:
         from .analysis.monthly import series_name
 
@@ -181,34 +201,58 @@ def _cmd_progress(args: argparse.Namespace) -> int:
 
 
 def _add_actuals_parsers(sub) -> None:
-    a = sub.add_parser("actuals", help="statistics-office monthly figures (统计月报)")
-    asub = a.add_subparsers(dest="actuals_command", required=True)
-    ac = asub.add_parser("clean", help="clean monthly reports / tidy files into actuals.csv, quarantine and checks")
-    ac.add_argument("inputs", nargs="+", type=Path, help=".xlsx/.csv files or folders")
-    ac.add_argument("--out", type=Path, default=Path("data/processed/actuals"))
+    a = sub.add_parser("actuals", help="statistics-office monthly figures (统计月报): clean them, or write a sample",
+                       epilog=_examples("chainplan actuals clean data/raw/actuals",
+                                        "chainplan actuals sample --out sample-actuals/"))
+    asub = a.add_subparsers(dest="actuals_command", required=True, parser_class=_Parser)
+    ac = asub.add_parser(
+        "clean", help="clean monthly reports / tidy files into actuals.csv, quarantine and checks",
+        description="Clean 统计月报 (workbooks, CSV or saved web pages) into OUT/actuals.csv,\n"
+                    "with the quarantine, duplicates, revisions, industry rows, coverage, checks\n"
+                    "and actuals_summary.json beside it.",
+        epilog=_examples("chainplan actuals clean data/raw/actuals",
+                         "chainplan actuals clean 统计月报2025/ --plan my-district.toml --out out/actuals --json"))
+    ac.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                    help="统计月报 files (.xlsx/.xls/.ods/.et, .csv, saved .html pages) or folders of them")
+    ac.add_argument("--out", type=Path, default=Path("data/processed/actuals"), metavar="DIR",
+                    help="folder for actuals.csv and the other outputs (never under data/raw)")
+    _add_json(ac, "the summary (as actuals_summary.json) and the files written")
     _add_plan(ac)
     ac.set_defaults(func=_cmd_actuals_clean)
-    sa = asub.add_parser("sample", help="write the SYNTHETIC monthly reports (示例数据) into a folder")
-    sa.add_argument("--out", type=Path, required=True, help="folder for the five sample files")
-    sa.add_argument("--seed", type=int, default=0)
-    sa.add_argument("--overwrite", action="store_true", help="replace existing sample files")
+    sa = asub.add_parser("sample", help="write the SYNTHETIC monthly reports (示例数据) into a folder",
+                         epilog=_examples("chainplan actuals sample --out sample-actuals/",
+                                          "chainplan actuals sample --out sample-actuals/ --plan my-district.toml "
+                                          "--seed 7 --overwrite"))
+    sa.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the five sample files")
+    sa.add_argument("--seed", type=int, default=0, help=SEED_HELP)
+    sa.add_argument("--overwrite", action="store_true", help="replace existing sample files (default: refuse)")
+    _add_json(sa, "the files written")
     _add_plan(sa)
     sa.set_defaults(func=_cmd_actuals_sample)
 
-    p = sub.add_parser("progress", help="1—N月 progress against the year's targets and 时序进度, full-year estimates")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--month", type=int, default=None, help="N of 1—N月 (default: the latest published)")
-    p.add_argument("--actuals", type=Path, default=None,
-                   help="folder with actuals.csv, or raw reports to clean (default: the bundled SYNTHETIC sample)")
-    p.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
+    p = sub.add_parser("progress", help="1—N月 progress against the year's targets and 时序进度, full-year estimates",
+                       epilog=_examples("chainplan progress --year 2025 --month 9",
+                                        "chainplan progress --year 2025 --actuals 统计月报2025/ --basis seasonal --json",
+                                        "chainplan progress --year 2025 --plan my-district.toml --allow-missing"))
+    p.add_argument("--year", type=_year, required=True, help="the year followed, one of the plan's years (e.g. 2025)")
+    p.add_argument("--month", type=int, default=None, metavar="N",
+                   help="N of 1—N月, 2–12 (1—2月 is 2; January alone is not published) (default: the latest "
+                        "month the 统计月报 have)")
+    p.add_argument("--actuals", type=Path, default=None, metavar="DIR",
+                   help="folder with a cleaned actuals.csv, or 统计月报 files to clean (default: the bundled "
+                        "SYNTHETIC sample, for the bundled plan only)")
+    p.add_argument("--targets", type=Path, default=None, metavar="FILE",
+                   help="a cleaned targets.csv (default: clean the plan's annex table)")
     p.add_argument("--indicator", default="revenue",
-                   help="the plan's indicator to follow (default revenue; e.g. output for a table of 工业总产值)")
+                   help="the plan's indicator to follow, by id (e.g. output for a table of 工业总产值) (default: "
+                        "%(default)s, 营业收入 in 亿元)")
     p.add_argument("--basis", choices=("calendar", "seasonal"), default="calendar",
-                   help="时序进度: N/12 (calendar) or past years' share reached by month N (seasonal)")
-    p.add_argument("--json", action="store_true")
+                   help="时序进度: N/12 (calendar) or the past three years' share reached by month N (seasonal) "
+                        "(default: %(default)s)")
+    _add_json(p, "year, month and per chain the 1—N月 figure (亿元), completion, 时序进度 and full-year estimates")
     p.add_argument("--allow-missing", action="store_true",
                    help=f"exit 0 when a chain of the plan has no figure for the month (default: the report is "
-                        f"printed with the chain named and why, then exit {3})")
+                        f"printed with the chain named and why, then exit {MISSING_EXIT})")
     _add_plan(p)
     p.set_defaults(func=_cmd_progress)
 
@@ -299,95 +343,193 @@ def _year(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2024") from None
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples as written; each option's default added to its help where it has one and the help
+    does not already say it (argparse's ArgumentDefaultsHelpFormatter, without ``(default: None)`` or
+    ``(default: False)``)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if (not action.option_strings or action.default in (None, False, argparse.SUPPRESS)
+                or "default" in text):
+            return text
+        return text + " (default: %(default)s)"
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``chainplan: error: <command>: <message> (see --help)``, exit 2."""
+    """argparse with one-line errors: ``chainplan: error: <command>: <message> (see --help)``, exit 2; help shown
+    with :class:`_HelpFormatter`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # type: ignore[override]
         where = self.prog.replace("chainplan", "", 1).strip()
         print(f"chainplan: error: {where + ': ' if where else ''}{message} (see {self.prog} --help)",
               file=sys.stderr)
-        sys.exit(2)
+        sys.exit(USER_ERROR_EXIT)
+
+
+def _examples(*lines: str) -> str:
+    """A verb's epilog: its examples, one command a line."""
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 PLAN_HELP = ("plan file (TOML) naming the district's chains, areas, years and targets (default: $CHAINPLAN_PLAN "
              "or the bundled data/plans/qingshanhu-2024.toml)")
+SEED_HELP = "random seed, a whole number: the same seed gives byte-identical files"
+EXIT_STATUS = ("exit status: 0 done; 1 done but a check disagrees (plan check) or a notebook failed (brief, run);\n"
+               "2 a user error (one line: chainplan: error: …); 3 a report printed without a chain of the plan\n"
+               "(progress; --allow-missing accepts it); 130 / 143 stopped by SIGINT / SIGTERM.")
 
 
 def _add_plan(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plan", type=Path, default=None, metavar="FILE", help=PLAN_HELP)
 
 
+def _add_json(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--json", action="store_true",
+                   help=f"print the result as JSON (UTF-8, stable keys) instead of the Chinese text: {what}")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="chainplan", description="A district's industrial-chain plan (a plan file): clean, check, brief.")
+    from . import __version__
+
+    p = _Parser(prog="chainplan",
+                description="A district's industrial-chain plan (a TOML plan file) as checked numbers,\n"
+                            "notebooks and a Chinese briefing. Each verb has its own --help, with the\n"
+                            "defaults of its options and examples.",
+                epilog=_examples("chainplan brief --year 2024            # the yearly briefing: reports/2024/index.html",
+                                 "chainplan plan new --district 云溪县     # start another district's plan file",
+                                 "chainplan progress --year 2025 --month 9 --json") + "\n\n" + EXIT_STATUS)
+    p.add_argument("--version", action="version", version=f"chainplan {__version__}",
+                   help="print chainplan's version and exit")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    t = sub.add_parser("targets", help="clean the plan's annex table into data/processed/targets.csv")
-    t.add_argument("--raw", type=Path, default=None,
-                   help="raw extraction (default: the plan file's [table] path, data/raw/attachment2_targets.txt)")
-    t.add_argument("--out", type=Path, default=DEFAULT_TARGETS, help="tidy CSV to write (default: %(default)s)")
+    t = sub.add_parser("targets", help="clean the plan's annex table into data/processed/targets.csv",
+                       description="Clean the plan's annex table (its [table] path) into a tidy targets.csv, with\n"
+                                   "targets_repairs.csv and targets_checks.csv beside it.",
+                       epilog=_examples("chainplan targets",
+                                        "chainplan targets --plan my-district.toml --out out/targets.csv --json"))
+    t.add_argument("--raw", type=Path, default=None, metavar="FILE",
+                   help="another extraction of the table, as text (default: the plan file's [table] path)")
+    t.add_argument("--out", type=Path, default=DEFAULT_TARGETS, metavar="FILE",
+                   help="tidy CSV to write; the repairs log and checks go beside it (never under data/raw)")
+    _add_json(t, "rows by source, repairs by kind, checks, files written")
     _add_plan(t)
     t.set_defaults(func=_cmd_targets)
 
-    pl = sub.add_parser("plan", help="plan files: check one, or start one for another district")
+    pl = sub.add_parser("plan", help="plan files: check one, or start one for another district",
+                        epilog=_examples("chainplan plan check my-district.toml",
+                                         "chainplan plan new --district 云溪县 --years 2024-2027"))
     plsub = pl.add_subparsers(dest="plan_command", required=True, parser_class=_Parser)
-    pc = plsub.add_parser("check", help="validate a plan file and clean its table: what it found, every check")
-    pc.add_argument("file", type=Path, help="the plan file (TOML)")
-    pc.add_argument("--raw", type=Path, default=None, help="another extraction of the table (default: [table] path)")
+    pc = plsub.add_parser("check", help="validate a plan file and clean its table: what it found, every check",
+                          description="Validate a plan file, clean its annex table and reconcile them. Exit 0\n"
+                                      "when every check agrees, 1 when one disagrees (reported, never forced),\n"
+                                      "2 on an error.",
+                          epilog=_examples("chainplan plan check my-district.toml",
+                                           "chainplan plan check my-district.toml --raw table-retyped.txt --json"))
+    pc.add_argument("file", type=Path, metavar="FILE", help="the plan file (TOML)")
+    pc.add_argument("--raw", type=Path, default=None, metavar="FILE",
+                    help="another extraction of the table (default: the plan file's [table] path)")
+    _add_json(pc, "ok, the plan, the table's rows, repairs and checks, the text targets checked")
     pc.set_defaults(func=_cmd_plan_check)
-    pn = plsub.add_parser("new", help="write a commented plan-file skeleton for a district (never over a file)")
-    pn.add_argument("--district", required=True, help="the district or county as the document names it, e.g. 云溪县")
+    pn = plsub.add_parser("new", help="write a commented plan-file skeleton for a district (never over a file)",
+                          epilog=_examples("chainplan plan new --district 云溪县",
+                                           "chainplan plan new --district 云溪县 --years 2024-2027 "
+                                           "--out plans/yunxi.toml"))
+    pn.add_argument("--district", required=True, help="the district or county as the document names it, e.g. 云溪县 "
+                                                      "(a name, never a path)")
     pn.add_argument("--years", default=None, metavar="Y0-Y1", help="the table's years, e.g. 2024-2027 "
                                                                  "(default: this year and the next three)")
     pn.add_argument("--out", type=Path, default=None, metavar="FILE",
                     help="where to write it (default: DISTRICT-plan.toml here; never under data/raw)")
+    _add_json(pn, "the file written")
     pn.set_defaults(func=_cmd_plan_new)
 
-    r = sub.add_parser("register", help="enterprise registers (规上企业名录)")
+    r = sub.add_parser("register", help="enterprise registers (规上企业名录): clean them, or write a sample",
+                       epilog=_examples("chainplan register clean data/raw/registers",
+                                        "chainplan register sample --year 2024 --out synthetic-register.xlsx"))
     rsub = r.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
-    rc = rsub.add_parser("clean", help="clean register files into a validated table and panel")
-    rc.add_argument("inputs", nargs="+", type=Path, help="workbooks (.xls/.xlsx/.xlsm/.ods/.et), .csv files or folders")
-    rc.add_argument("--out", type=Path, default=Path("data/processed/register"))
+    rc = rsub.add_parser("clean", help="clean register files into a validated table and panel",
+                         description="Clean 规上企业名录 files into OUT/register_clean.csv, with\n"
+                                     "register_quarantine.csv, register_duplicates_dropped.csv,\n"
+                                     "register_panel.csv and register_summary.json beside it.",
+                         epilog=_examples("chainplan register clean data/raw/registers",
+                                          "chainplan register clean 名录2024.xlsx 名录2025.csv --plan my-district.toml "
+                                          "--out out/register --json"))
+    rc.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                    help="规上企业名录 workbooks (.xls/.xlsx/.xlsm/.ods/.et), .csv files or folders of them")
+    rc.add_argument("--out", type=Path, default=Path("data/processed/register"), metavar="DIR",
+                    help="folder for the cleaned table, quarantine, panel and summary (never under data/raw, "
+                         "never an input folder)")
+    _add_json(rc, "the summary (as register_summary.json) and the files written")
     _add_plan(rc)
     rc.set_defaults(func=_cmd_register_clean)
-    rs = rsub.add_parser("sample", help="write a SYNTHETIC register consistent with the targets")
-    rs.add_argument("--year", type=_year, required=True)
-    rs.add_argument("--seed", type=int, default=0)
-    rs.add_argument("--out", type=Path, required=True, help="file path (.xlsx, .xls or .csv) or folder")
+    rs = rsub.add_parser("sample", help="write a SYNTHETIC register consistent with the targets",
+                         epilog=_examples("chainplan register sample --year 2024 --out synthetic-register.xlsx",
+                                          "chainplan register sample --year 2025 --seed 7 --out sample/ "
+                                          "--plan my-district.toml"))
+    rs.add_argument("--year", type=_year, required=True, help="the register's year, one of the plan's years (e.g. 2024)")
+    rs.add_argument("--seed", type=int, default=0, help=SEED_HELP)
+    rs.add_argument("--out", type=Path, required=True, metavar="PATH",
+                    help="file path (.xlsx, .xls or .csv, its name saying synthetic) or folder (the bundled set "
+                         "of files)")
+    _add_json(rs, "the files written")
     _add_plan(rs)
     rs.set_defaults(func=_cmd_register_sample)
 
     c = sub.add_parser("consistency", help="is the plan's overall growth goal (10%% 左右 …) consistent with the "
-                                           "chain targets?")
-    c.add_argument("--tolerance", type=float, default=1.0, help="tolerance for 左右, percentage points")
-    c.add_argument("--base-total", type=float, default=None, help="total above-size industrial revenue, base year, 亿元")
-    c.add_argument("--targets", type=Path, default=None, help="targets.csv (default: clean the bundled raw table)")
+                                           "chain targets?",
+                       epilog=_examples("chainplan consistency",
+                                        "chainplan consistency --tolerance 0.5 --base-total 1200 --json",
+                                        "chainplan consistency --plan my-district.toml --targets out/targets.csv"))
+    c.add_argument("--tolerance", type=float, default=1.0, metavar="PP",
+                   help="half-width of 左右 (about) around the plan's growth goal, in 百分点 (percentage points), "
+                        "0–10: 1.0 reads 10%% 左右 as 9%%–11%%")
+    c.add_argument("--base-total", type=float, default=None, metavar="YI",
+                   help="all above-size industry's 营业收入 in the base year, 亿元 (default: the 统计月报's, when "
+                        "published)")
+    c.add_argument("--targets", type=Path, default=None, metavar="FILE",
+                   help="a cleaned targets.csv (default: clean the plan's annex table)")
     c.add_argument("--actuals", type=Path, default=None, metavar="DIR",
                    help="统计月报 files or a cleaned folder, for the base-year total and the prior year's actual "
                         "(default: the bundled sample for the bundled plan)")
-    c.add_argument("--json", action="store_true")
+    _add_json(c, "verdict, cagr per chain id and all, the gap to the goal's path in 亿元, …")
     _add_plan(c)
     c.set_defaults(func=_cmd_consistency)
 
     b = sub.add_parser("brief", help="the yearly batch: cleaning, every notebook, pages, the briefing as PDF and Word",
                        description="Clean the plan's table, the registers and the 统计月报, execute every notebook\n"
-                                   "(the committed jupytext .py sources) for the year and publish OUT/YEAR/: the\n"
-                                   "briefing as PDF and Word, an offline site (index.html), the executed notebooks\n"
-                                   "with the data they read, and manifest.json.",
-                       epilog="examples:\n  chainplan brief --year 2024\n"
-                              "  chainplan brief --year 2025 --month 9 --actuals data/raw/actuals\n"
-                              "  chainplan brief --year 2025 -p tolerance_pp=0.5 -p 02_growth:chain=all "
-                              "--name 低增长",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    b.add_argument("--year", type=_year, required=True, help="the year reported, one of the plan's years")
+                                   "(the committed jupytext .py sources) for the year and publish OUT/YEAR/\n"
+                                   "(default reports/2024/ for --year 2024; reports/2024-LABEL/ with --name LABEL):\n"
+                                   "  index.html                  open this: every page, the briefing first\n"
+                                   "  briefing-YEAR.pdf           the briefing as PDF\n"
+                                   "  briefing-YEAR.docx          the briefing as Word (.docx), for staff to edit\n"
+                                   "  html/NAME.html              the pages (analyst/NAME.html with code)\n"
+                                   "  notebooks/, data/           the executed notebooks and the data they read\n"
+                                   "  manifest.json               inputs, sources, parameters, versions, timings\n"
+                                   "and OUT/index.html, every report beside it.",
+                       epilog=_examples("chainplan brief --year 2024",
+                                        "chainplan brief --year 2025 --month 9 --actuals data/raw/actuals",
+                                        "chainplan brief --year 2025 -p tolerance_pp=0.5 -p 02_growth:chain=all "
+                                        "--name 低增长",
+                                        "chainplan brief --year 2025 --plan my-district.toml --registers 名录/ "
+                                        "--actuals 统计月报/"))
+    b.add_argument("--year", type=_year, required=True, help="the year reported, one of the plan's years (e.g. 2024)")
     b.add_argument("--registers", type=Path, default=None,
-                   help="folder (or file) of register files (default: the bundled synthetic sample)")
+                   help="folder (or file) of 规上企业名录 files (default: the bundled synthetic sample, for the "
+                        "bundled plan)")
     b.add_argument("--out", type=Path, default=Path("reports"),
-                   help="reports folder; the report goes to OUT/YEAR (default: %(default)s)")
+                   help="reports folder; the report goes to OUT/YEAR, its index to OUT/YEAR/index.html "
+                        "(default: %(default)s)")
     b.add_argument("--name", default=None, metavar="LABEL",
                    help="a scenario kept beside the default report: OUT/YEAR-LABEL (e.g. --name 低增长)")
     b.add_argument("--jobs", type=_whole_number_at_least_1, default=None,
                    help="parallel notebook processes, ≥ 1 (default: the core count)")
-    b.add_argument("--notebooks", type=Path, default=None, help="folder of notebooks to run (default: notebooks/)")
+    b.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
+                   help="folder of notebooks to run, jupytext .py (default: notebooks/)")
     _add_param_options(b, scoped=True)
     _add_plan(b)
     b.add_argument("--month", type=_brief_month, default=None, metavar="N",
@@ -405,8 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "briefing).",
                        epilog="examples:\n  chainplan run notebooks/04_shares.py -p chain all\n"
                               "  chainplan run notebooks/02_growth.py -p scenario_rates '[0.05, 0.08]' -P year:2025\n"
-                              "  chainplan run notebooks/briefing.py -f params.yaml --out reports/try",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                              "  chainplan run notebooks/briefing.py -f params.yaml --out reports/try")
     r.add_argument("notebook", type=Path, help="the notebook: notebooks/NAME.py (or an .ipynb)")
     _add_param_options(r, scoped=False)
     _add_plan(r)

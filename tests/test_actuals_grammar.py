@@ -250,7 +250,7 @@ def test_several_tables_on_one_sheet_each_read_and_reported(tmp_path, test_plan)
     assert _get(r, "industry", cumulative=False, indicator="value_added")["value"] == 120.6
     rev = _get(r, "industry")  # the second table is a month behind: 1—8月
     assert (rev["year"], rev["month"], rev["value"], rev["yoy_pct"]) == (2025, 8, 4161.09, 26.0)
-    assert "table 2" in r.summary_text()
+    assert "表 2]" in r.summary_text()
 
 
 def test_a_bad_table_is_one_line_naming_file_sheet_table_row_and_column(tmp_path, test_plan, capsys):

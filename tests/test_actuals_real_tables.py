@@ -100,8 +100,8 @@ def test_huairou_2022_industry_table_with_prior_year_column(test_plan, fmt):
     s = r.summary
     assert s["balanced"] and s["rows_accounted"] and s["sums"] == 6 and s["industry_rows"] == 8
     line = r.summary_text()
-    assert "industries 14 15 33 36 → chains: food partial (14 15, missing 13)" in line
-    assert "electronics absent" in line and "header row(s) [" in line and "unit note 万元" in line
+    assert "行业 14 15 33 36 → 各链：食品饮料 部分口径（有 14 15，缺 13）" in line
+    assert "电子信息 无" in line and "表头第 " in line and "单位说明 万元" in line
 
 
 # --------------------------------------------------------------------------------------------- 北京 2020

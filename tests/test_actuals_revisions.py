@@ -54,7 +54,7 @@ def test_flash_then_final_report_the_final_wins_by_its_stage_and_the_flash_is_ke
     s = r.summary  # four identical figures are duplicates of the first printed; the balance still holds
     assert (s["entries"], s["clean"], s["duplicates_dropped"], s["revised"]) == (10, 5, 4, 1)
     assert s["balanced"] and s["entries"] == s["clean"] + s["quarantined"] + s["duplicates_dropped"] + s["revised"]
-    assert "revised: textiles 2025-9 全区 revenue: 291.4 → 293" in r.summary_text()
+    assert "修订：现代针纺 2025年1—9月 全区 营业收入：291.4 → 293（stage：" in r.summary_text()
     written = pd.read_csv(tmp_path / "out" / OUTPUT_FILES["revisions"])
     assert written[["value", "kept_value", "rule"]].values.tolist() == [[291.4, 293.0, "stage"]]
 

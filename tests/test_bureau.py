@@ -191,9 +191,15 @@ def test_year_end_and_single_year_wording(year24, sep):
 
 
 def test_january_alone_is_refused_like_brief(capsys):
+    """progress and brief refuse --month 1 by one rule, in the same words (publish.progress_batch.check_brief_month)."""
     assert cli_main(["progress", "--year", "2025", "--month", "1"]) == 2
     err = capsys.readouterr().err
-    assert "1月不单独发布" in err and len(err.strip().splitlines()) == 1
+    assert "January is not published on its own" in err and "1—2月" in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit):   # brief checks it as it parses the arguments
+        cli_main(["brief", "--year", "2025", "--month", "1"])
+    brief_err = capsys.readouterr().err
+    said = err.strip().removeprefix("chainplan: error: --month 1: ")
+    assert said and said in brief_err
 
 
 def test_sources_list_only_the_files_used_for_the_year(d):

@@ -10,17 +10,17 @@ from chainplan_lib import cli
 def test_check_the_bundled_plan(capsys):
     assert cli.main(["plan", "check", str(BUNDLED)]) == 0
     out = capsys.readouterr().out
-    assert "320 rows = 4 chains × 4 years × 2 indicators × 10 areas (全区 and 9)" in out
-    assert "repairs logged: 27" in out and "checks: 40 ok, 0 not ok" in out
-    assert "text targets checked against the table: 8 (8 agree)" in out
-    assert "size bands: 现代针纺 2026: ≥1亿元 50户" in out and out.rstrip().endswith("OK: the plan and its table agree.")
+    assert "320 行 = 4 条链 × 4 年 × 2 项指标 × 10 个区域（全区及 9 个区域）" in out
+    assert "修复记录 27 条" in out and "核对 40 项：一致 40 项，不一致 0 项" in out
+    assert "正文目标与表核对：8 项（8 项一致）" in out
+    assert "规模分档：现代针纺 2026：≥1亿元 50户" in out and out.rstrip().endswith("通过：方案文件与目标表一致。")
 
 
 def test_check_the_second_plan(capsys):
     assert cli.main(["plan", "check", str(YUNXI)]) == 0
     out = capsys.readouterr().out
-    assert "216 rows = 3 chains × 4 years × 3 indicators × 6 areas (全区 and 5)" in out
-    assert "overall: revenue grows 12%以上 a year" in out and "(4 agree)" in out
+    assert "216 行 = 3 条链 × 4 年 × 3 项指标 × 6 个区域（全区及 5 个区域）" in out
+    assert "总体目标：营业收入年均增长12%以上" in out and "（4 项一致）" in out
 
 
 def test_a_text_target_the_table_contradicts_is_reported_not_forced(tmp_path, capsys):
@@ -28,7 +28,7 @@ def test_a_text_target_the_table_contradicts_is_reported_not_forced(tmp_path, ca
     plan = plan_copy(tmp_path, ("value = 120", "value = 125"), source=YUNXI)
     assert cli.main(["plan", "check", str(plan)]) == 1
     out = capsys.readouterr().out
-    assert "(3 agree)" in out and "NOT OK" in out
+    assert "（3 项一致）" in out and "未通过" in out
 
 
 def test_new_writes_a_skeleton_once_and_check_names_what_is_missing(tmp_path, capsys, monkeypatch):

@@ -339,7 +339,7 @@ def test_cli_clean(tmp_path, capsys):
     path = write_csv(tmp_path / "r.csv", [HEAD, [1, "南昌甲纺织有限公司", C[0], "罗家镇", "1711", "3500", "2024"]])
     assert cli_main(["register", "clean", str(path), "--out", str(tmp_path / "o")]) == 0
     text = capsys.readouterr().out
-    assert "1 rows read" in text and "1 clean" in text
+    assert "读取 1 行" in text and "清洗后 1 行" in text
     assert (tmp_path / "o" / "register_panel.csv").exists()
     empty = tmp_path / "e.csv"
     empty.write_bytes(b"")

@@ -384,7 +384,7 @@ def test_cli_targets_writes_files_and_reports_errors(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "chainplan_lib.cli", "targets", "--out", str(out)],
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert "320 rows" in ok.stdout and len(pd.read_csv(out)) == 320
+    assert "目标表：320 行" in ok.stdout and len(pd.read_csv(out)) == 320
     assert (tmp_path / "t_repairs.csv").exists() and (tmp_path / "t_checks.csv").exists()
     bad = write(tmp_path, "电子信息\t2023\t营业收入\t65\t-\t-\t-\t1\t-\t-\t-\tx\t64")
     fail = subprocess.run([sys.executable, "-m", "chainplan_lib.cli", "targets", "--raw", str(bad),

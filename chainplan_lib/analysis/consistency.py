@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..plan.model import TOTAL, Plan, cn_count
+from ..plan.params import check_tolerance
 from ..rounding import pct
 from .growth import ALL, as_tidy, cagr, check_rate, check_year_pair, series
 
@@ -301,8 +302,7 @@ def check_consistency(targets: pd.DataFrame, tolerance_pp: float = 1.0, base_tot
     no regression: the target path's few points are plans, not a sample.
     Returns a :class:`ConsistencyResult`; its ``to_dict()`` is what ``chainplan consistency --json`` prints.
     """
-    if not isinstance(tolerance_pp, (int, float)) or not math.isfinite(tolerance_pp) or not 0 <= tolerance_pp < 100:
-        raise ParameterError(f"tolerance {tolerance_pp!r} must be between 0 and 100 percentage points")
+    tolerance_pp = check_tolerance(tolerance_pp)  # one rule for the notebooks' tolerance_pp and the CLI: 0–10 pp
     if overall_growth is None:
         overall_growth = plan.overall_growth
         qualifier = plan.overall_qualifier if qualifier is None else qualifier

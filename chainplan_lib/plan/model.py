@@ -258,21 +258,44 @@ class Plan:
         """GB/T 4754 prefix → chain id, for every chain (longest prefix wins when a register is read)."""
         return {code: c.id for c in self.chains for code in c.industry_codes}
 
+    def to_dict(self) -> dict:
+        """JSON-ready: what the plan file says (``chainplan plan check --json``), in the plan's order."""
+        overall = None if self.overall_growth is None else {
+            "indicator": self.overall_indicator, "growth": self.overall_growth,
+            "qualifier": self.overall_qualifier, "section": self.overall_section}
+        return {
+            "path": str(self.path), "sha256": self.sha256, "title": self.title, "reference": self.reference,
+            "issued": self.issued, "district": self.district, "years": list(self.years),
+            "base_year": self.base_year, "target_year": self.target_year,
+            "indicators": [{"id": i.id, "label": i.label, "unit": i.unit} for i in self.indicators],
+            "chains": [{"id": c.id, "name": c.name} for c in self.chains],
+            "areas": list(self.area_names),
+            "overall": overall,
+            "text_targets": [{"chain_id": t.chain_id, "year": t.year, "indicator": t.indicator, "value": t.value,
+                              "qualifier": t.qualifier, "section": t.section} for t in self.text_targets()],
+            "size_bands": [{"chain_id": b.chain_id, "year": b.year, "thresholds": list(b.thresholds),
+                            "counts": list(b.counts), "section": b.section} for b in self.size_bands],
+            "table": str(self.table_path),
+        }
+
     def summary(self) -> str:
+        """What the plan file says, in Chinese, as ``chainplan plan check`` prints it."""
         lines = [f"{self.title}（{self.reference}，{self.issued}）",
-                 f"  district {self.district}; years {self.years[0]}–{self.years[-1]} "
-                 f"(base {self.base_year}, target {self.target_year})",
-                 "  indicators: " + ", ".join(f"{i.id} ({i.label}, {i.unit})" for i in self.indicators),
-                 f"  chains ({len(self.chains)}): " + ", ".join(f"{c.id} {c.name}" for c in self.chains),
-                 f"  areas ({len(self.areas)}): " + "、".join(self.area_names)]
+                 f"  区县：{self.district}；年份 {self.years[0]}–{self.years[-1]}"
+                 f"（基年 {self.base_year}，目标年 {self.target_year}）",
+                 "  指标：" + "、".join(f"{i.id}（{i.label}，{i.unit}）" for i in self.indicators),
+                 f"  产业链（{len(self.chains)} 条）：" + "、".join(f"{c.id} {c.name}" for c in self.chains),
+                 f"  区域（{len(self.areas)} 个）：" + "、".join(self.area_names)]
         if self.overall_growth is not None:
-            lines.append(f"  overall: {self.overall_indicator} grows {self.overall_growth:.0%}"
-                         f"{self.overall_qualifier} a year ({self.overall_section})")
+            label = (self.indicator(self.overall_indicator).label if self.overall_indicator in self.indicator_ids
+                     else self.overall_indicator)
+            lines.append(f"  总体目标：{label}年均增长{self.overall_growth:.0%}{self.overall_qualifier}"
+                         f"（{self.overall_section}）")
         for t in self.text_targets():
-            lines.append(f"  text target: {self.chain_label(t.chain_id)} {t.year} {self.indicator(t.indicator).label}"
-                         f" {t.qualifier} {t.value:g} {self.unit(t.indicator)} ({t.section})")
+            lines.append(f"  正文目标：{self.chain_label(t.chain_id)} {t.year} {self.indicator(t.indicator).label}"
+                         f" {t.qualifier} {t.value:g} {self.unit(t.indicator)}（{t.section}）")
         for b in self.size_bands:
-            lines.append(f"  size bands: {self.chain_label(b.chain_id)} {b.year}: "
-                         + ", ".join(f"≥{x:g}亿元 {n}户" for x, n in zip(b.thresholds, b.counts)))
-        lines.append(f"  table: {self.table_path}")
+            lines.append(f"  规模分档：{self.chain_label(b.chain_id)} {b.year}："
+                         + "、".join(f"≥{x:g}亿元 {n}户" for x, n in zip(b.thresholds, b.counts)))
+        lines.append(f"  目标表：{self.table_path}")
         return "\n".join(lines)

@@ -55,7 +55,7 @@ from ...files.limits import ACTUALS
 from ...files.tables import convert_columns, read_csv_table, schema_error
 from ...paths import guard_not_raw, raw_dir
 from ...plan.model import TOTAL, Plan, cn_count
-from ...plan.names import INDUSTRY_ID
+from ...plan.names import INDUSTRY_ID, INDUSTRY_NAME
 from .checks import run_checks
 from .industries import COVERAGE_COLUMNS, YOY_BASES, chain_sums
 from .labels import Layout, load_layout, parse_growth, parse_number, unit_kind
@@ -168,33 +168,40 @@ class ActualsResult:
     def synthetic(self) -> bool:
         return bool(self.summary.get("synthetic"))
 
+    def to_dict(self) -> dict:
+        """JSON-ready (``chainplan actuals clean --json``): the summary (as actuals_summary.json has it) and
+        ``written``, the files written (empty when nothing was)."""
+        return {**self.summary, "written": [str(p) for p in self.written]}
+
     def summary_text(self) -> str:
+        """What ``chainplan actuals clean`` prints, in Chinese (reason, check and status codes as in the CSVs)."""
         s = self.summary
-        extra = "".join(f", {s[k]} {w}" for k, w in (("revised", "revised"), ("industry_rows", "industry rows"),
-                                                      ("sums", "chain sums from industries")) if s.get(k))
-        lines = [f"actuals: {s['entries']} figures/rows read from {s['rows_read']} rows of {len(s['files'])} "
-                 f"{'table(s)' if any(f.get('table') for f in s['files']) else 'sheet(s)'} -> {s['clean']} clean, "
-                 f"{s['quarantined']} quarantined, {s['duplicates_dropped']} duplicates dropped{extra}"
-                 f"{'' if s['balanced'] else '  !! ENTRIES DO NOT ADD UP'}"
-                 f"{'' if s['rows_accounted'] else '  !! ROWS MISSING FROM THE OUTPUTS'}"]
+        extra = "".join(f"，{w} {s[k]} 项" for k, w in (("revised", "被修订"), ("industry_rows", "行业行"),
+                                                       ("sums", "由行业相加的链")) if s.get(k))
+        tables = "张表" if any(f.get("table") for f in s["files"]) else "个工作表"
+        lines = [f"统计月报：自 {len(s['files'])} {tables}的 {s['rows_read']} 行读入 {s['entries']} 项 → 清洗后 "
+                 f"{s['clean']} 项，隔离 {s['quarantined']} 项，删除重复 {s['duplicates_dropped']} 项{extra}"
+                 f"{'' if s['balanced'] else '  !! 各项对不上'}"
+                 f"{'' if s['rows_accounted'] else '  !! 有行未出现在输出中'}"]
         if s["synthetic"]:
-            lines[0] += "  [示例数据 SYNTHETIC]"
+            lines[0] += "  【示例数据：合成，非真实统计】"
         for code, k in s["quarantined_by_reason"].items():
-            lines.append(f"  quarantined: {code:<22} {k:>6}  ({REASONS.get(code, code)})")
+            lines.append(f"  隔离 {code:<22} {k:>6} 项：{REASONS.get(code, code)}")
         for c, counts in s["checks"].items():
-            lines.append(f"  check {c}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            lines.append(f"  核对 {c}：" + "、".join(f"{k} {v}" for k, v in counts.items()))
         for f in s["files"]:
-            where = ", ".join(x for x in (f["sheet"], f"table {f['table']}" if f.get("table") else "") if x)
-            line = (f"  {f['file']}{f' [{where}]' if where else ''}: {f['layout']}, {f['rows_read']} rows, "
-                    f"header row(s) {f['header_rows']}, unit note {f['unit_note'] or '—'}")
+            where = "，".join(x for x in (f["sheet"], f"表 {f['table']}" if f.get("table") else "") if x)
+            rows = "、".join(str(r) for r in f["header_rows"])
+            line = (f"  {f['file']}{f' [{where}]' if where else ''}：{_LAYOUT_CN.get(f['layout'], f['layout'])}，"
+                    f"{f['rows_read']} 行，表头第 {rows} 行，单位说明 {f['unit_note'] or '—'}")
             if f.get("industries"):
-                line += f", {f['industries']}"
+                line += f"，{f['industries']}"
             lines.append(line)
-            lines.extend(f"    note: {x}" for x in f["notes"])
+            lines.extend(f"    注：{x}" for x in f["notes"])
         for r in s.get("revision_lines", []):
-            lines.append(f"  revised: {r}")
+            lines.append(f"  修订：{r}")
         if self.written:
-            lines.append("wrote: " + ", ".join(str(p) for p in self.written))
+            lines.append("已写入：" + "、".join(str(p) for p in self.written))
         return "\n".join(lines)
 
 
@@ -474,20 +481,37 @@ def _typed(records: list[dict], plan: Plan) -> pd.DataFrame:
     return actuals_schema(plan).validate(out)
 
 
-def _industries_line(cov: pd.DataFrame, ind: pd.DataFrame) -> str:
-    """industries → chains, for the summary line of a table by industry."""
+_LAYOUT_CN = {"report": "月报表", "tidy": "整洁表"}
+_COVERAGE_CN = {"full": "全部口径", "partial": "部分口径", "absent": "无"}
+
+
+def _series_cn(series_id: str, plan: Plan) -> str:
+    """A series of actuals.csv by its Chinese name: a chain of the plan, or 规上工业."""
+    if series_id == INDUSTRY_ID:
+        return INDUSTRY_NAME
+    return plan.chain(series_id).name if series_id in plan.chain_ids else series_id
+
+
+def _indicator_cn(indicator: str, plan: Plan) -> str:
+    return plan.indicator(indicator).label if indicator in plan.indicator_ids else indicator
+
+
+def _industries_line(cov: pd.DataFrame, ind: pd.DataFrame, plan: Plan) -> str:
+    """industries → chains, for the summary line of a table by industry (in Chinese: 行业 … → 各链：…)."""
     codes = sorted(set(ind["code"]))
     parts = []
     first = cov.drop_duplicates("chain_id")
     for r in first.itertuples():
-        if r.status.startswith("absent"):
-            parts.append(f"{r.chain_id} absent")
+        status, _, growth = r.status.partition("_")
+        what = _COVERAGE_CN.get(status, status) + ("（仅增速）" if growth else "")
+        if status == "absent":
+            parts.append(f"{_series_cn(r.chain_id, plan)} {what}")
         else:
-            miss = f", missing {r.codes_missing}" if r.codes_missing else ""
-            parts.append(f"{r.chain_id} {r.status} ({r.codes_found}{miss})")
+            miss = f"，缺 {r.codes_missing}" if r.codes_missing else ""
+            parts.append(f"{_series_cn(r.chain_id, plan)} {what}（有 {r.codes_found}{miss}）")
     rest = sorted({c for c, ch in zip(ind["code"], ind["chain_id"]) if not ch})
-    tail = f"; not in a chain: {' '.join(rest)}" if rest else ""
-    return f"industries {' '.join(codes)} → chains: " + "; ".join(parts) + tail
+    tail = f"；不属任何链：{' '.join(rest)}" if rest else ""
+    return f"行业 {' '.join(codes)} → 各链：" + "；".join(parts) + tail
 
 
 def _summary(tables, actuals, quarantine, dupes, revisions, industry_rows, coverage, checks, counts,
@@ -508,7 +532,7 @@ def _summary(tables, actuals, quarantine, dupes, revisions, industry_rows, cover
             cov = coverage[(coverage["source_file"] == (ind["source_file"].iloc[0] if len(ind) else ""))
                            & (coverage["source_table"] == name)]
             if len(ind):
-                f["industries"] = _industries_line(cov, ind)
+                f["industries"] = _industries_line(cov, ind, plan)
         files.append(f)
     chk = {c: {str(k): int(v) for k, v in g["status"].value_counts().items()} for c, g in checks.groupby("check")}
     series_seen = set(actuals["chain_id"].unique().tolist())
@@ -545,8 +569,10 @@ def _summary(tables, actuals, quarantine, dupes, revisions, industry_rows, cover
         "plan": plan.district,
     }
     if len(revisions):
-        out["revision_lines"] = [f"{r.chain_id} {r.year}-{r.month} {r.area} {r.indicator}: {r.value:g} → "
-                                 f"{r.kept_value:g} ({r.rule}: {r.why})" for r in revisions.itertuples()]
+        out["revision_lines"] = [
+            f"{_series_cn(r.chain_id, plan)} {r.year}年{'1—' if r.cumulative and r.month > 1 else ''}{r.month}月 "
+            f"{r.area} {_indicator_cn(r.indicator, plan)}：{r.value:g} → {r.kept_value:g}（{r.rule}：{r.why}）"
+            for r in revisions.itertuples()]
     return out
 
 

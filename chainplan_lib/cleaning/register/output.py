@@ -25,7 +25,7 @@ from ...paths import guard_not_raw
 from ...plan.model import Plan
 from .config import RegisterConfig
 from .read import SheetTable
-from .schemas import DUPLICATE_COLUMNS, OUTPUT_FILES, QUARANTINE_SCHEMA, QUARANTINE_TAIL, REASONS
+from .schemas import DUPLICATE_COLUMNS, OUTPUT_FILES, QUARANTINE_SCHEMA, QUARANTINE_TAIL, REASONS, REASONS_CN
 from .values import arrow_strings
 
 __all__ = ["RegisterResult", "clean_frame", "quarantine_frame", "duplicates_frame", "summarise", "is_synthetic",
@@ -44,24 +44,38 @@ class RegisterResult:
     plan: Plan
     written: list[Path] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        """JSON-ready (``chainplan register clean --json``): the summary (as register_summary.json has it) and
+        ``written``, the files written (empty when nothing was)."""
+        return {**self.summary, "written": [str(p) for p in self.written]}
+
     def summary_text(self) -> str:
+        """What ``chainplan register clean`` prints, in Chinese (reason codes as in the quarantine's
+        ``reason_code`` column, each with its meaning)."""
         s = self.summary
-        lines = [f"register: {s['rows_read']} rows read from {len(s['files'])} sheet(s) -> {s['clean']} clean "
-                 f"({s['above_size']} above size, {s['uscc_missing_kept']} without a credit code), "
-                 f"{s['quarantined']} quarantined, {s['duplicates_dropped']} exact duplicates dropped"
-                 f"{'' if s['balanced'] else '  !! ROWS DO NOT ADD UP'}"]
+        lines = [f"名录：读取 {s['rows_read']} 行（{len(s['files'])} 张表）→ 清洗后 {s['clean']} 行（其中规上 "
+                 f"{s['above_size']} 行，缺统一社会信用代码 {s['uscc_missing_kept']} 行），隔离 {s['quarantined']} 行，"
+                 f"删除完全重复 {s['duplicates_dropped']} 行{'' if s['balanced'] else '  !! 行数对不上'}"]
         if s["blank_rows_skipped"]:
-            lines.append(f"  {s['blank_rows_skipped']} blank rows skipped")
+            lines.append(f"  跳过空行 {s['blank_rows_skipped']} 行")
         for code, k in s["quarantined_by_reason"].items():
-            lines.append(f"  quarantined: {code:<22} {k:>7}  ({REASONS[code]})")
+            lines.append(f"  隔离 {code:<22} {k:>7} 行：{REASONS_CN.get(code, REASONS.get(code, code))}")
         for fi in s["files"]:
             sheet = f" [{fi['sheet']}]" if fi["sheet"] else ""
-            lines.append(f"  {fi['file']}{sheet}: {fi['rows_read']} rows, header row(s) {fi['header_rows']}, "
-                         f"unit {fi['revenue_unit'] or 'per value'}, year from {fi['year_source']}")
-            lines.extend(f"    note: {x}" for x in fi["notes"])
+            rows = "、".join(str(r) for r in fi["header_rows"])
+            lines.append(f"  {fi['file']}{sheet}：{fi['rows_read']} 行，表头第 {rows} 行，"
+                         f"单位 {fi['revenue_unit'] or '逐格标注'}，年份取自{_year_source_cn(fi['year_source'])}")
+            lines.extend(f"    注：{x}" for x in fi["notes"])
         if self.written:
-            lines.append("wrote: " + ", ".join(str(p) for p in self.written))
+            lines.append("已写入：" + "、".join(str(p) for p in self.written))
         return "\n".join(lines)
+
+
+def _year_source_cn(source: str) -> str:
+    """Where a sheet's year came from (the summary's ``year_source``), in Chinese."""
+    if source.startswith("column "):
+        return f"“{source.removeprefix('column ')}”列"
+    return {"revenue heading": "营业收入列标题", "title": "标题", "file name": "文件名"}.get(source, source)
 
 
 # ---------------------------------------------------------------------------------------------- frames

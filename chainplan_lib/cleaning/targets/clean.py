@@ -43,7 +43,7 @@ from ...plan.model import TOTAL, Plan
 from .read import REPAIR_COLUMNS, RawRow, RepairLog, parse_raw, parse_value, read_raw_text
 
 __all__ = [
-    "TARGET_COLUMNS", "REPAIR_COLUMNS", "CHECK_COLUMNS", "SOURCES", "targets_schema",
+    "TARGET_COLUMNS", "REPAIR_COLUMNS", "CHECK_COLUMNS", "SOURCES", "SOURCE_CN", "targets_schema",
     "RawRow", "TargetsResult", "read_raw_text", "parse_raw", "clean_targets", "write_targets",
     "load_targets", "raw_rows_frame", "reconcile", "check_text_targets",
 ]
@@ -102,9 +102,14 @@ class _Block:
         return f"第 {self.rows[0].line}–{self.rows[-1].line} 行"
 
 
+#: What each ``source`` means, as the summary people read says it.
+SOURCE_CN = {"table": "表中数值", "dash": "“-”（记为 0）", "imputed": "推算补回", "missing": "缺失"}
+
+
 @dataclass
 class TargetsResult:
-    """The cleaned table, its repairs log and its reconciliation checks, for a plan (``.plan``)."""
+    """The cleaned table, its repairs log and its reconciliation checks, for a plan (``.plan``); ``written``: the
+    files :func:`write_targets` wrote."""
 
     table: pd.DataFrame
     repairs: pd.DataFrame
@@ -112,20 +117,49 @@ class TargetsResult:
     source_file: str
     encoding: str
     plan: Plan
+    written: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready (``chainplan targets --json``): ``source_file``, ``encoding``, ``rows``, ``sources`` (rows per
+        source), ``repairs`` (``total``, ``by_kind``), ``checks`` (``total``, ``ok``, ``not_ok`` and ``failed``, one
+        entry per check that is not ok) and ``written`` (the files written, empty when nothing was)."""
+        t, chk = self.table, self.checks
+        counts = t["source"].value_counts().reindex(list(SOURCES), fill_value=0)
+        kinds = self.repairs["kind"].value_counts().sort_index()
+        bad = chk[chk["status"] != "ok"]
+        failed = [{"check": str(b["check"]), "chain_id": str(b["chain_id"]),
+                   "year": int(b["year"]) if pd.notna(b["year"]) else None, "indicator": str(b["indicator"]),
+                   "status": str(b["status"]), "detail": str(b["detail"])} for _, b in bad.iterrows()]
+        return {
+            "source_file": self.source_file,
+            "encoding": self.encoding,
+            "rows": int(len(t)),
+            "sources": {str(k): int(v) for k, v in counts.items()},
+            "repairs": {"total": int(len(self.repairs)), "by_kind": {str(k): int(v) for k, v in kinds.items()}},
+            "checks": {"total": int(len(chk)), "ok": int(len(chk) - len(bad)), "not_ok": int(len(bad)),
+                       "failed": failed},
+            "written": [str(p) for p in self.written],
+        }
 
     def summary(self) -> str:
-        t = self.table
-        counts = t["source"].value_counts().reindex(list(SOURCES), fill_value=0)
-        bad = self.checks[self.checks["status"] != "ok"]
+        """What ``chainplan targets`` prints, in Chinese: rows and where they came from, the repairs by kind (the
+        ``kind`` codes of the repairs log), the checks and every one that is not ok, the files written."""
+        d = self.to_dict()
+        kinds = "、".join(f"{k} {v}" for k, v in d["repairs"]["by_kind"].items())
+        chk = d["checks"]
         lines = [
-            f"targets: {len(t)} rows from {self.source_file} ({self.encoding})",
-            "  sources: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
-            f"  repairs logged: {len(self.repairs)} ("
-            + ", ".join(f"{k} {v}" for k, v in self.repairs["kind"].value_counts().sort_index().items()) + ")",
-            f"  checks: {len(self.checks) - len(bad)} ok, {len(bad)} not ok",
+            f"目标表：{d['rows']} 行，读自 {d['source_file']}（{d['encoding']}）",
+            "  来源：" + "，".join(f"{SOURCE_CN[k]} {v} 行" for k, v in d["sources"].items()),
+            f"  修复记录 {d['repairs']['total']} 条" + (f"：{kinds}" if kinds else ""),
+            f"  核对 {chk['total']} 项：一致 {chk['ok']} 项，不一致 {chk['not_ok']} 项",
         ]
-        for _, b in bad.iterrows():
-            lines.append(f"    ! {b['check']} {b['chain']} {b['year']} {b['indicator']}: {b['detail']}")
+        for b in chk["failed"]:
+            chain = self.plan.chain(b["chain_id"]).name if b["chain_id"] in self.plan.chain_ids else b["chain_id"]
+            ind = (self.plan.indicator(b["indicator"]).label if b["indicator"] in self.plan.indicator_ids
+                   else b["indicator"])
+            lines.append(f"    ! {b['check']} {chain} {b['year'] or ''} {ind}：{b['detail']}")
+        if d["written"]:
+            lines.append("已写入：" + "、".join(d["written"]))
         return "\n".join(lines)
 
 
@@ -421,6 +455,7 @@ def write_targets(raw: str | Path | None = None, out: str | Path | None = None, 
                         (Path(f"{stem}_checks.csv"), result.checks)):
         with atomic_path(path) as tmp:
             neutralise_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
+        result.written.append(path)
     return result
 
 

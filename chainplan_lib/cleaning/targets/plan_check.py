@@ -27,22 +27,34 @@ class PlanCheck:
         """Every reconciliation check agrees (a mismatch is reported, not forced: the plan needs a look)."""
         return bool((self.targets.checks["status"] == "ok").all())
 
-    def summary(self) -> str:
-        p, t = self.plan, self.targets
-        chk = t.checks
-        text = chk[chk["check"] != "areas_sum_to_total"]
+    def to_dict(self) -> dict:
+        """JSON-ready (``chainplan plan check --json``): ``ok``, ``plan`` (:meth:`Plan.to_dict`), ``table`` (the
+        cleaner's :meth:`TargetsResult.to_dict` with ``chains``, ``years``, ``indicators``, ``areas`` counted) and
+        ``text_targets`` (``checked``, ``agree``)."""
+        t = self.targets
         table = t.table
-        lines = [f"plan file {p.path} (sha256 {p.sha256[:12]}…): valid", p.summary(), "",
-                 f"table {t.source_file}: {len(table)} rows = {table['chain'].nunique()} chains × "
-                 f"{table['year'].nunique()} years × {table['indicator'].nunique()} indicators × "
-                 f"{table['area'].nunique()} areas (全区 and {len(p.areas)})",
-                 *("  " + line for line in t.summary().splitlines()[1:]),
-                 f"  text targets checked against the table: {len(text)} "
-                 f"({int((text['status'] == 'ok').sum())} agree)"]
-        if not len(text):
-            lines.append("  (the plan states no targets in its text: [[chains.targets]] is empty)")
-        lines.append("OK: the plan and its table agree." if self.ok else
-                     "NOT OK: some checks disagree (listed above); the numbers are reported as printed, not forced.")
+        text = t.checks[t.checks["check"] != "areas_sum_to_total"]
+        return {
+            "ok": self.ok,
+            "plan": self.plan.to_dict(),
+            "table": {**t.to_dict(), "chains": int(table["chain"].nunique()), "years": int(table["year"].nunique()),
+                      "indicators": int(table["indicator"].nunique()), "areas": int(table["area"].nunique())},
+            "text_targets": {"checked": int(len(text)), "agree": int((text["status"] == "ok").sum())},
+        }
+
+    def summary(self) -> str:
+        """What ``chainplan plan check`` prints, in Chinese: the plan, its table read and reconciled, the verdict."""
+        p, d = self.plan, self.to_dict()
+        tab, text = d["table"], d["text_targets"]
+        lines = [f"方案文件 {p.path}（sha256 {p.sha256[:12]}…）：格式有效", p.summary(), "",
+                 f"目标表 {tab['source_file']}：{tab['rows']} 行 = {tab['chains']} 条链 × {tab['years']} 年 × "
+                 f"{tab['indicators']} 项指标 × {tab['areas']} 个区域（全区及 {len(p.areas)} 个区域）",
+                 *("  " + line for line in self.targets.summary().splitlines()[1:]),
+                 f"  正文目标与表核对：{text['checked']} 项（{text['agree']} 项一致）"]
+        if not text["checked"]:
+            lines.append("  （方案正文未列目标：[[chains.targets]] 为空）")
+        lines.append("通过：方案文件与目标表一致。" if self.ok else
+                     "未通过：有核对不一致（见上）；数字按表中所印报告，未作强行调整。")
         return "\n".join(lines)
 
 

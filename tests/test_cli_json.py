@@ -86,7 +86,7 @@ def test_register_clean(tmp_path, capsys):
 def test_actuals_clean(tmp_path, capsys):
     d = _json(capsys, "actuals", "clean", ROOT / "data" / "raw" / "actuals", "--out", tmp_path / "a")
     assert d["balanced"] and d["synthetic"] and d["clean"] == 505 and d["quarantined"] == 31
-    assert d["series"] == ["industry", *PLAN.chain_ids] and d["years"][0] == 2019
+    assert d["chain_ids"] == ["industry", *PLAN.chain_ids] and d["years"][0] == 2019
     assert str(tmp_path / "a" / "actuals.csv") in d["written"]
 
 

@@ -49,7 +49,7 @@ tolerance_pp = params.check_tolerance(tolerance_pp)
 # %%
 tgt = d.targets
 register = d.register
-has_year = show_register.has_register_year(register, year)    # a year not supplied yet: section 五 says so
+reg_year = show_register.register_year_for(register, year)   # this year's 名录, else the latest before it
 result = d.consistency(tolerance_pp=tolerance_pp)
 actuals = d.monthly
 report = d.progress(year, month)
@@ -99,8 +99,8 @@ tables.show(consistency.consistency_cagr(result, plan=plan))
 # %%
 if sizebands.has_size_bands(plan):
     fit = sizebands.fit_pareto_tail(plan=plan)
-    bands = sizebands.band_counts(register.clean, year=year, plan=plan) if has_year else None
-    display(Markdown(show_register.pareto_md(fit, plan=plan, bands=bands, year=year)))
+    bands = sizebands.band_counts(register.clean, year=reg_year, plan=plan) if reg_year is not None else None
+    display(Markdown(show_register.pareto_md(fit, plan=plan, bands=bands, year=reg_year)))
 else:
     display(Markdown(show_register.no_size_bands_md(plan)))
 
@@ -115,11 +115,13 @@ display(Markdown(show_shares.share_md(shares.concentration(tgt.table, plan=plan)
 # ## 五、企业名录（名录口径）
 
 # %%
-rec = d.reconcile(year)
-if has_year and len(rec):
-    display(Markdown(briefing.reconciliation_md(rec, year, plan=plan)))
-    tables.show(briefing.reconciliation_table(rec, year, plan=plan))
-if has_year:
+rec = d.reconcile(reg_year) if reg_year is not None else None
+if reg_year is not None and reg_year != year:
+    display(Markdown(show_register.register_fallback_md(year, reg_year)))
+if rec is not None and len(rec):
+    display(Markdown(briefing.reconciliation_md(rec, reg_year, plan=plan)))
+    tables.show(briefing.reconciliation_table(rec, reg_year, plan=plan))
+if reg_year is not None:
     display(Markdown(show_register.register_note(register, markdown=True) + "各区域、各规模明细见《规上企业名录》网页版。"))
 else:
     display(Markdown(show_register.register_missing_md(year, register)))

@@ -124,6 +124,9 @@ def test_month_briefing_of_the_bundled_plan():
     assert "1—9月，四链合计营业收入完成606.0亿元，同比增长10.8%" in head and "2026年需增长16.1%" in head
     assert "往年同期一般完成全年的70.8%左右" in whole and "四链合计为各链预计之和" in whole
     assert "按目前增速可以完成" in whole and "概率" not in whole
+    # registers are yearly: the 1—9月 briefing breaks down by last year's (labelled), reconciled to its statistics
+    assert "2025年的规上企业名录尚未提供，以下为最新的2024年名录（名录口径）" in whole
+    assert "2024年规上企业名录中四链合计营业收入加总758.5亿元，比统计数779.5亿元少21.0亿元（2.7%）" in whole
 
 
 def test_the_target_years_briefing_keeps_its_outlook():

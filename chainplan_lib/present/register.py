@@ -365,6 +365,19 @@ def has_register_year(register, year: int) -> bool:
     return int(year) in register_years(register)
 
 
+def register_year_for(register, year: int) -> int | None:
+    """The register year a section of ``year`` uses: that year's, else the latest before it (a 1—9月 briefing has
+    last year's 名录 at best); None when there is none up to ``year``."""
+    years = [y for y in register_years(register) if y <= int(year)]
+    return max(years) if years else None
+
+
+def register_fallback_md(year: int, used: int) -> str:
+    """One line when a section of ``year`` shows an earlier register year's figures."""
+    return (f"{year} 年的规上企业名录尚未提供，以下为最新的 {used} 年名录（名录口径），"
+            f"仅用于分区域、分规模的明细。")
+
+
 def register_missing_md(year: int | None, register) -> str:
     """The note a register section shows when the year's register has not been supplied
     (``year=None``: no register year up to the briefing year). Plain words for readers: what is missing and who

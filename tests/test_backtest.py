@@ -12,7 +12,7 @@ from chainplan_lib.analysis.backtest import (
     annual_summary,
     backtest_annual,
     backtest_full_year,
-    best_method,
+    choose_method,
     coverage,
     mape_by_month,
 )
@@ -45,7 +45,7 @@ def test_convention_backtest_by_hand():
     assert cov.loc[0, "n"] == 2 and cov.loc[0, "coverage80"] == pytest.approx(float(row["in80"]))
 
 
-def test_best_method_compares_on_shared_years_and_breaks_ties_to_the_convention():
+def test_the_method_is_compared_on_shared_years_and_ties_go_to_the_convention():
     bt = pd.DataFrame({
         "year": [2021, 2022, 2023, 2022, 2023], "month": [9] * 5,
         "method": ["convention", "convention", "convention", "ets", "ets"],
@@ -53,15 +53,15 @@ def test_best_method_compares_on_shared_years_and_breaks_ties_to_the_convention(
         "in80": [True, True, False, True, True], "in95": [True] * 5,
     })
     # on 2022–2023 (the years both have): convention (1 + 3) / 2 = 2.0, ets (2 + 1) / 2 = 1.5
-    method, why = best_method(bt, 9)
-    assert method == "ets" and "2022–2023" in why and "惯例法 2.0%" in why and "模型法 1.5%" in why
+    method, why = choose_method([bt], 9)
+    assert method == "ets" and "2022—2023" in why and "惯例法 2.0%" in why and "模型法 1.5%" in why
     assert mape_by_month(bt).loc["convention", 9] == 2.0  # 2021 left out of the comparison
     assert mape_by_month(bt, common=False).loc["convention", 9] == pytest.approx(14 / 3)
     tie = bt.assign(ape=[9.0, 2.0, 1.0, 1.0, 2.0])
-    assert best_method(tie, 9)[0] == "convention"
-    assert best_method(bt, 5)[1].startswith("2022–2023年回测（各月平均）")  # no month 5: all months
-    assert best_method(bt[bt["method"] == "ets"], 9) == ("ets", "只有这一种方法有回测结果")
-    assert best_method(bt.iloc[0:0], 9)[0] == "convention"
+    assert choose_method([tie], 9)[0] == "convention"
+    assert "2022—2023 年回测（各月平均）" in choose_method([bt], 5)[1]  # no month 5: all months
+    assert choose_method([bt[bt["method"] == "ets"]], 9) == ("ets", "只有这一种方法有回测结果")
+    assert choose_method([bt.iloc[0:0]], 9)[0] == "convention"
 
 
 def test_annual_backtest_on_a_constant_growth_series():

@@ -43,7 +43,7 @@ from .fullyear import (
 )
 from .monthly import Grid
 
-__all__ = ["BACKTEST_COLUMNS", "backtest_full_year", "mape_by_month", "coverage", "best_method",
+__all__ = ["BACKTEST_COLUMNS", "backtest_full_year", "mape_by_month", "coverage",
            "backtest_annual", "ANNUAL_COLUMNS", "annual_summary", "choose_method", "month_errors",
            "calibrated_range", "summed_backtest", "Calibration", "MIN_CALIBRATION_YEARS"]
 
@@ -129,31 +129,6 @@ def coverage(bt: pd.DataFrame, common: bool = True) -> pd.DataFrame:
                      "coverage95": c95.astype(float).mean() if len(c95) else math.nan,
                      "years": f"{g['year'].min()}–{g['year'].max()}"})
     return pd.DataFrame(rows)
-
-
-def best_method(bt: pd.DataFrame, month: int, default: str = "convention") -> tuple[str, str]:
-    """(method, reason): the method with the smaller backtest MAPE at ``month`` on shared years.
-
-    Falls back to all months when ``month`` has no backtest, and to ``default`` (with the reason) when
-    the methods cannot be compared. Ties go to ``default``.
-    """
-    b = _common(bt)
-    if b.empty or b["method"].nunique() < 2:
-        only = bt["method"].unique().tolist() if len(bt) else []
-        if len(only) == 1:
-            return only[0], "只有这一种方法有回测结果"
-        return default, "没有可比的回测结果，采用统计部门惯例"
-    at = b[b["month"] == month]
-    scope = f"1—{month}月" if len(at) else "各月平均"
-    at = at if len(at) else b
-    mape = at.groupby("method")["ape"].mean()
-    best = mape.idxmin()
-    if math.isclose(mape[best], mape.get(default, math.inf), rel_tol=1e-9):
-        best = default
-    lo, hi = int(at["year"].min()), int(at["year"].max())
-    years = f"{lo}" if lo == hi else f"{lo}–{hi}"
-    parts = "，".join(f"{METHOD_SHORT.get(m, m)} {v:.1f}%" for m, v in mape.items())
-    return str(best), f"{years}年回测（{scope}）平均绝对百分比误差：{parts}"
 
 
 # --------------------------------------------------------------------------------------------- quoted

@@ -46,9 +46,9 @@ def _documents(plan: Plan) -> str:
     return "正文" + (f"及{'、'.join(sorted(parts))}" if parts else "")
 
 
-SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据（SYNTHETIC），仅用于演示，不是真实统计。"
+SYNTHETIC_TEXT = "示例数据：本简报中的企业名录数据为合成数据，仅用于演示，不是真实统计。"
 # the briefing's first page: its register and 统计月报 may either be synthetic (each source line says which)
-SYNTHETIC_BRIEFING_TEXT = ("示例数据：本简报中标注“示例数据”的企业名录、统计月报为合成数据（SYNTHETIC），仅用于演示，"
+SYNTHETIC_BRIEFING_TEXT = ("示例数据：本简报中标注“示例数据”的企业名录、统计月报为合成数据，仅用于演示，"
                            "不是真实统计。")
 
 

@@ -27,7 +27,7 @@ from .figures import set_alt, use_theme
 from .sources import goal_text
 from .tables import fmt_signed
 
-SYNTHETIC_TEXT = "示例数据：本页的统计月报数据为合成数据（SYNTHETIC），仅用于演示流程，不是统计部门发布的数字。"
+SYNTHETIC_TEXT = "示例数据：本页的统计月报数据为合成数据，仅用于演示流程，不是统计部门发布的数字。"
 
 
 def synthetic_banner_html() -> str:

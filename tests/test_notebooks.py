@@ -228,6 +228,8 @@ def test_briefing_default_and_other_year(tmp_path, brief_2024):
     text = in_batch(brief_2024, "briefing")
     assert "青山湖区制造业重点产业链2024年度简报" in text and "2026目标（亿元）" in text and "示例数据" in text
     assert "1,000" in text and "13.2%" in text
+    progress_page = in_batch(brief_2024, "06_progress")
+    assert "SYNTHETIC" not in text and "SYNTHETIC" not in progress_page and "示例数据" in progress_page  # Chinese only
     # the official 2024 figures against the targets: textiles 371.49/370 = 100.4 %, all 779.48/768 = 101.5 %
     assert "100.4" in text and "101.5" in text and "97.4%" not in text
     assert "±1 个百分点理解（9.0%–11.0%" in text and "2023 年 304 户、2024 年 330 户" in text

@@ -24,7 +24,7 @@ from ..plan.model import ALL, TOTAL, Plan
 from ..plan.names import INDUSTRY_ID
 from .theme import apply_theme
 
-__all__ = ["PALETTE", "AREA_PALETTE", "chain_colour", "chain_style", "chain_label", "area_colour", "area_colours", "ink_on",
+__all__ = ["PALETTE", "AREA_PALETTE", "chain_colour", "chain_style", "chain_label", "area_colour", "area_colours", "ink_on", "LABEL", "LABEL_IN_BAR",
            "series_colour", "indicator_words", "use_theme", "set_alt", "alt_text", "drawn_labels", "pad_x", "pad_y",
            "figure_svg", "figure_png", "also_png", "install_display", "add_source"]
 
@@ -65,6 +65,12 @@ def chain_style(chain_id: str, *, plan: Plan) -> tuple[str, str]:
 def chain_label(chain_id: str, *, plan: Plan) -> str:
     """Chinese name of a chain id; the plan's 合计 label (四链合计 …) for 'all'."""
     return plan.chain_label(chain_id)
+
+
+#: Data labels beside marks: large enough for the printed page (a 8.5-inch chart is set about 6.3 inches wide, so
+#: 10 pt prints near 7.5 pt), on a white ground so no gridline runs through them; labels inside bars go without.
+LABEL = {"fontsize": 10, "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9}}
+LABEL_IN_BAR = {"fontsize": 9}
 
 
 def area_colour(area: str, *, plan: Plan) -> str:

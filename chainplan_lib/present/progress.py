@@ -23,7 +23,7 @@ from ..plan.model import Plan
 from ..plan.names import DISTRICT
 from . import units as U
 from .escape import html_text, md_text
-from .figures import set_alt, use_theme
+from .figures import LABEL, set_alt, use_theme
 from .sources import goal_text
 from .tables import fmt_signed
 
@@ -388,7 +388,7 @@ def progress_bars(table: pd.DataFrame, synthetic: bool = False, title: str | Non
     ax.vlines(tp, y - 0.42, y + 0.42, color="#d62728", lw=2.2, zorder=3, label="年度目标" if year_end else "时序进度")
     for yi, v, a, p in zip(y, vals, ahead, tp):
         label = f"{v:.1f}%" if year_end else f"{v:.1f}%（{fmt_signed(a)}个百分点）"
-        ax.text(max(v, p) + 1.5, yi, label, va="center", fontsize=8)
+        ax.text(max(v, p) + 1.5, yi, label, va="center", **LABEL)
     ax.set_yticks(y, t["name"])
     ax.set_xlim(0, max(110, float(np.nanmax(np.r_[vals, tp])) + 25))
     if len(t):

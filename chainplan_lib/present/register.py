@@ -14,7 +14,7 @@ from ..plan.model import TOTAL as DISTRICT
 from ..plan.model import Plan, cn_count
 from . import units as U
 from .escape import md_text
-from .figures import add_source, pad_y, set_alt
+from .figures import LABEL, add_source, pad_y, set_alt
 from .progress import use_theme
 from .sources import indicator_cn, source_bands
 from .tables import fmt_num
@@ -29,7 +29,7 @@ def completion(frame: pd.DataFrame, value_col: str, label_col: str, title: str, 
     vals = f[value_col].to_numpy() * 100
     ax.barh(f[label_col].astype(str), vals, color=np.where(vals >= (benchmark or 0) * 100, "#2ca02c", "#ff7f0e"))
     for y, v in enumerate(vals):
-        ax.text(v, y, f" {v:.0f}%", va="center", fontsize=8)
+        ax.text(v, y, f" {v:.0f}%", va="center", **LABEL)
     if benchmark is not None:
         ax.axvline(benchmark * 100, color="#d62728", ls="--", lw=1, label=f"时间进度 {benchmark:.0%}")
         ax.legend(fontsize=8, loc="lower right")
@@ -66,7 +66,7 @@ def size_bands(frame: pd.DataFrame, synthetic: bool = False, year: int | None = 
                color={"actual": "#1f77b4", "target": "#d62728"}[col])
         for xi, v in zip(x, f[col]):
             if pd.notna(v):
-                ax.text(xi + (k - (len(cols) - 1) / 2) * width, v, f"{v:g}", ha="center", va="bottom", fontsize=8)
+                ax.text(xi + (k - (len(cols) - 1) / 2) * width, v, f"{v:g}", ha="center", va="bottom", **LABEL)
     ax.set_xticks(x, labels)
     when = f"{year}年名录对比{target_year}年目标" if year and year != target_year else f"{target_year}年"
     ax.set(ylabel="企业数（户）", title=f"{chain_name}：营业收入超过各档的企业数（户，各档累计；{when}）")

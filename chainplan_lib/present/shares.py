@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..plan.model import Plan, cn_count
 from . import units as U
-from .figures import add_source, area_colour, indicator_words, ink_on, pad_x, set_alt
+from .figures import LABEL, LABEL_IN_BAR, add_source, area_colour, indicator_words, ink_on, pad_x, set_alt
 from .progress import use_theme
 from .sources import indicator_cn, n_chains_text, source_table, source_targets
 
@@ -60,8 +60,8 @@ def area_shares(shares: pd.DataFrame, chain_id: str, indicator: str = "revenue",
         ax.barh([str(y) for y in wide.index], wide[area], left=left, color=colour, label=area)
         for i, v in enumerate(wide[area]):
             if v >= 4:
-                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5,
-                        color=ink_on(colour))
+                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center",
+                        color=ink_on(colour), **LABEL_IN_BAR)
         left += wide[area].to_numpy()
     ax.set(xlim=(0, 100), xlabel="占全链比重（%）", ylabel="年份",
            title=f"{plan.chain_label(chain_id)}{indicator_words(plan, indicator)[0]}{words}的区域构成（%）")
@@ -85,7 +85,7 @@ def share_change(change: pd.DataFrame, chain_id: str, indicator: str = "revenue"
     fig, ax = plt.subplots(figsize=(8, 0.35 * max(len(c), 3) + 1.4))
     ax.barh(c["area"], c[col], color=np.where(c[col] >= 0, "#2ca02c", "#d62728"))
     for y, v in enumerate(c[col]):
-        ax.text(v, y, f" {U.PP.format(v)}", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+        ax.text(v, y, f" {U.PP.format(v)}", va="center", ha="left" if v >= 0 else "right", **LABEL)
     ax.axvline(0, color="#333", lw=0.8)
     ax.set(xlabel="占比变化（百分点）",
            title=f"{plan.chain_label(chain_id)}{indicator_words(plan, indicator)[0]}目标占比变化（百分点）")
@@ -133,8 +133,8 @@ def area_mix(shares: pd.DataFrame, year: int, indicator: str = "revenue", *, pla
         ax.barh(labels, wide[area], left=left, color=colour, label=area)
         for i, v in enumerate(wide[area]):
             if v >= 6:
-                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=7.5,
-                        color=ink_on(colour))
+                ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center",
+                        color=ink_on(colour), **LABEL_IN_BAR)
         left += wide[area].to_numpy()
     ax.invert_yaxis()
     ax.set(xlim=(0, 100), xlabel="占该链比重（%）",

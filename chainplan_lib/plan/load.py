@@ -242,7 +242,7 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
                                     f"{', '.join(q for q in QUALIFIERS if q)}")
     if (parent_growth is not None or "parent_qualifier" in pl.t) and not parent:
         key = "parent_growth" if parent_growth is not None else "parent_qualifier"
-        pl.fail(key, "the parent plan's goal needs plan.parent, the parent plan's name (e.g. 南昌市…行动计划)")
+        pl.fail(key, "the parent plan's goal needs plan.parent, the parent plan's name as its title reads")
     if "parent_qualifier" in pl.t and parent_growth is None:
         pl.fail("parent_qualifier", "a qualifier without plan.parent_growth (the parent plan's rate, 0.10 for 10 %)")
 

@@ -1,6 +1,7 @@
 """Publish: executed notebooks → what people receive.
 
-* the runs: :mod:`.batch` (``chainplan brief``) and :mod:`.run` (``chainplan run``), over :mod:`.sources` (the
+* the runs: :mod:`.batch` (``chainplan brief``), :mod:`.many` (``chainplan brief`` for several plans, with the
+  comparison page of :mod:`.districts_page`) and :mod:`.run` (``chainplan run``), over :mod:`.sources` (the
   committed notebooks, read once), :mod:`.parameters`, :mod:`.report_data` (a report's own ``data/``),
   :mod:`.progress_batch`, :mod:`.workspace` (the private build folder and the swap) and :mod:`.manifest`;
 * the processes: :mod:`.pool` and :mod:`.worker` (spawned workers, one fresh kernel per notebook, every exit path),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -124,7 +125,7 @@ def _progress_table(t: pd.DataFrame, links: Mapping[str, DistrictLinks]) -> str:
         return f"<p>本次运行的区县均无当年统计月报，不作进度比较。</p>{note}"
     return ("<table class='districts'><caption>表2 各产业链合计完成年度目标的进度（按快于时序进度的幅度排序）</caption>"
             "<thead><tr><th>排序</th><th>区县</th><th>期间</th><th>完成年度目标</th><th>时序进度</th>"
-            f"<th>快（+）/慢（−）于时序进度</th><th>数据</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{note}")
+            f"<th>快（+）/慢（-）于时序进度</th><th>数据</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{note}")
 
 
 def _parent_section(t: pd.DataFrame, links: Mapping[str, DistrictLinks]) -> str:
@@ -198,7 +199,7 @@ def comparison_body(compared: pd.DataFrame, links: Mapping[str, DistrictLinks], 
     body = [f"<h1>{html.escape(title)}</h1>", when, notice, lead]
     if len(t):
         body += ["<h2>一、产业链目标隐含增速与总体目标</h2>", _growth_table(t, links),
-                 "<p class='table-note'>隐含年均增速 =（目标年各链营业收入目标合计 ÷ 基年合计）^(1 ÷ 年数) − 1，各区县按本方案的基年和目标年计算；"
+                 "<p class='table-note'>隐含年均增速 =（目标年各链营业收入目标合计 ÷ 基年合计）^(1 ÷ 年数) - 1，各区县按本方案的基年和目标年计算；"
                  "排序按表中所示数值（四舍五入到 0.1%），数值相同者并列。一致性检验：各链目标合计的年均增速与方案总体增速目标（“左右”按 ±容差个百分点理解）对照。</p>",
                  "<h2>二、当年进度</h2>", _progress_table(t, links),
                  "<p class='table-note'>完成年度目标 = 1—N月各链营业收入累计之和 ÷ 当年各链目标之和；时序进度 = N ÷ 12；"
@@ -229,14 +230,16 @@ def comparison_html(compared: pd.DataFrame, links: Mapping[str, DistrictLinks], 
 
 def comparison_pdf(compared: pd.DataFrame, links: Mapping[str, DistrictLinks], pdf_path: str | Path, *, year: int,
                    month: int | None, failures: Sequence[Failure] = (), finished: str | None = None) -> Path:
-    """The comparison as an A4 PDF (the briefing's stylesheet; links kept, relative to the PDF's folder)."""
+    """The comparison as an A4 PDF (the briefing's stylesheet). Without the page's links: a PDF would hold them
+    resolved to this machine's paths."""
     from .render import _page_css, briefing_css, html_to_pdf
 
     title, body, synthetic = comparison_body(compared, links, year=year, month=month, failures=failures,
                                              finished=finished)
+    body = re.sub(r"<a\b[^>]*>(.*?)</a>", r"\1", body, flags=re.S)
     doc = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
            f"<style>{briefing_css()}\n{_page_css(title, None, synthetic, None)}\n"
-           "table.districts{font-size:8.5pt} table.districts a{color:inherit;text-decoration:none}</style></head>"
+           "table.districts{font-size:8.5pt}</style></head>"
            f'<body class="{"synthetic" if synthetic else ""}">{body}</body></html>')
     folder = Path(pdf_path).resolve().parent
     return html_to_pdf(doc, pdf_path, base_url=folder.as_uri() + "/")

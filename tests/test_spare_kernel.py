@@ -1,6 +1,7 @@
-"""The kernel a batch worker starts ahead: warm (the run's modules imported while it waits), handed to a notebook
-only once ready, used once, moved to the notebook's folder when it was started elsewhere, and gone afterwards
-(also when no notebook takes it). A warm kernel carries no name, plan or matplotlib setting into its notebook."""
+"""The kernel a batch worker starts ahead: warm — forked from the worker's template that imported the run's modules
+once (publish/kernel_template.py), or, without one, importing them as it boots — handed to a notebook only once
+ready, used once, moved to the notebook's folder when it was started elsewhere, and gone afterwards (also when no
+notebook takes it). A warm kernel carries no name, plan or matplotlib setting into its notebook."""
 
 import json
 import time
@@ -9,7 +10,7 @@ import nbformat
 import papermill
 import pytest
 
-from chainplan_lib.publish import kernels, sources, spare_kernel
+from chainplan_lib.publish import kernel_template, kernels, sources, spare_kernel
 
 KERNEL = "python3"
 LIMITS = {"start_timeout": 30, "execution_timeout": 30}   # a hang fails the test instead of stalling it
@@ -22,6 +23,7 @@ def runtime(monkeypatch):
         monkeypatch.setenv(kernels.RUN_ENV, "spare-test")
         yield d
     spare_kernel.drop()
+    kernel_template.close()
 
 
 def _pid(km) -> int:
@@ -133,29 +135,80 @@ def test_a_spare_that_never_gets_ready_is_killed_and_the_notebook_starts_its_own
     assert _stdout(_execute(src, tmp_path / "out.ipynb", tmp_path)).split()[0] == "False"
 
 
-NAMESPACE = ("import json, sys\nimport matplotlib\n"
+NAMESPACE = ("import json, os, sys\nimport matplotlib\nip = get_ipython()\n"
              "print(json.dumps({'names': sorted(k for k in globals() if not k.startswith('_')),"
              " 'rc': {k: str(v) for k, v in matplotlib.rcParams.items()},"
              " 'figures': len(sys.modules['matplotlib.pyplot'].get_fignums()) if 'matplotlib.pyplot' in sys.modules"
-             " else 0, 'library': 'chainplan_lib.district' in sys.modules}))")
+             " else 0, 'library': 'chainplan_lib.district' in sys.modules,"
+             " 'hooks': [getattr(f, '__name__', '') for f in ip.events.callbacks['post_execute']],"
+             " 'display': sorted(str(t) for t in ip.display_formatter.formatters['image/svg+xml'].type_printers),"
+             " 'parent': os.environ.get('JPY_PARENT_PID') == str(os.getppid()), 'session': os.getsid(0) == os.getpid(),"
+             " 'cwd': os.getcwd(), 'path': '' in sys.path}))",
+             "import matplotlib.pyplot as plt\nfig = plt.figure()\nip = get_ipython()\n"
+             "print(matplotlib.is_interactive(), [getattr(f, '__name__', '') for f in ip.events.callbacks['post_execute']])")
 
 
-def test_a_warm_kernel_gives_its_notebook_nothing_but_modules(runtime, tmp_path):
-    """Warmed with what the real notebooks import (chainplan_lib included), a kernel shows its notebook the same
-    names, matplotlib settings and figures as a cold one — no plan, no d — only its modules are loaded already."""
+@pytest.mark.parametrize("how", ["forked", "importing"])
+def test_a_warm_kernel_gives_its_notebook_nothing_but_modules(runtime, tmp_path, how):
+    """Warmed with what the real notebooks import (chainplan_lib included) — forked from a template, or importing
+    as it boots — a kernel shows its notebook the same names, matplotlib settings, display hooks and figures as a
+    cold one (no plan, no d), a session of its own under its parent, and the inline backend hooked in as a cold
+    kernel does on its first figure; only its modules are loaded already."""
     from _plans import ROOT
 
     warm = spare_kernel.warm_modules(sources.code_texts(sources.find(ROOT / "notebooks")))
     assert {"pandas", "pandera.pandas", "chainplan_lib.District", "chainplan_lib.present.briefing"} <= set(warm)
-    src = _notebook(tmp_path / "nb.ipynb", NAMESPACE)
-    assert spare_kernel.start(KERNEL, str(tmp_path), warm)
-    warm_nb = _execute(src, tmp_path / "warm.ipynb", tmp_path, spare_kernel.take(KERNEL, str(tmp_path)))
+    src = _notebook(tmp_path / "nb.ipynb", *NAMESPACE)
+    if how == "forked":
+        kernel_template.start(warm, str(tmp_path))
+        km = spare_kernel.take(KERNEL, str(tmp_path))
+        assert isinstance(km.provisioner, kernel_template.ForkProvisioner)
+    else:
+        assert spare_kernel.start(KERNEL, str(tmp_path), warm)
+        km = spare_kernel.take(KERNEL, str(tmp_path))
+    pid = _pid(km)
+    warm_nb = _execute(src, tmp_path / "warm.ipynb", tmp_path, km)
     cold_nb = _execute(src, tmp_path / "cold.ipynb", tmp_path)
     seen, fresh = json.loads(_stdout(warm_nb)), json.loads(_stdout(cold_nb))
     assert seen["library"] and not fresh["library"]
     assert seen["names"] == fresh["names"] and not {"plan", "d", "m", "importlib"} & set(seen["names"])
     assert seen["rc"] == fresh["rc"] and seen["figures"] == 0
+    assert {k: seen[k] for k in ("hooks", "display", "parent", "session", "cwd", "path")} == \
+        {k: fresh[k] for k in ("hooks", "display", "parent", "session", "cwd", "path")}
+    assert _stdout(warm_nb, 1) == _stdout(cold_nb, 1) == "True ['_on_post_execute', '_draw_all_if_interactive', " \
+                                                          "'flush_figures']\n"
     assert warm_nb.cells[0].execution_count == cold_nb.cells[0].execution_count == 1
+    assert kernels.wait_gone([pid]) == []
+
+
+def test_a_notebook_asking_for_a_kernel_before_the_templates_imports_finished_waits(runtime, tmp_path):
+    """The template imports as the worker starts; the first notebook may ask for its kernel before that is done."""
+    (tmp_path / "slow_warm.py").write_text(SLOW_MODULE.format(seconds=2.0), encoding="utf-8")
+    src = _notebook(tmp_path / "nb.ipynb", READS_SLOW)
+    t0 = time.time()
+    template = kernel_template.start(("slow_warm",), str(tmp_path))
+    km = spare_kernel.take(KERNEL, str(tmp_path))   # at once: the template is still importing
+    handed = time.time()
+    assert km is not None and isinstance(km.provisioner, kernel_template.ForkProvisioner)
+    assert handed - t0 >= 2.0 and template.ready
+    loaded, before, done = _stdout(_execute(src, tmp_path / "out.ipynb", tmp_path, km)).split()
+    assert loaded == "True" and before == "True" and t0 + 2.0 <= float(done) <= handed
+    assert spare_kernel.start(KERNEL, str(tmp_path))     # the next: forked at once from the ready template
+    km = spare_kernel.take(KERNEL, str(tmp_path))
+    assert _stdout(_execute(src, tmp_path / "out2.ipynb", tmp_path, km)).split()[0] == "True"
+
+
+def test_a_template_that_never_gets_ready_is_stopped_and_kernels_start_anew(runtime, tmp_path):
+    (tmp_path / "slow_warm.py").write_text(SLOW_MODULE.format(seconds=60), encoding="utf-8")
+    template = kernel_template.start(("slow_warm",), str(tmp_path))
+    t0 = time.monotonic()
+    km = spare_kernel.take(KERNEL, str(tmp_path), timeout=3.0)
+    assert time.monotonic() - t0 < 15 and template.broken and kernel_template.current() is None
+    assert template.process.poll() is not None                 # stopped, not left importing
+    assert km is not None and not isinstance(km.provisioner, kernel_template.ForkProvisioner)
+    (tmp_path / "slow_warm.py").unlink()
+    src = _notebook(tmp_path / "nb.ipynb", READS_SLOW)
+    assert _stdout(_execute(src, tmp_path / "out.ipynb", tmp_path, km)).split()[0] == "False"
 
 
 def test_the_modules_warmed_are_what_the_notebooks_import():

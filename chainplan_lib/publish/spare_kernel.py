@@ -33,6 +33,7 @@ import re
 import time
 from typing import Iterable, Sequence
 
+from . import kernel_template
 from .kernels import QuietKernelManager, kernel_config
 
 __all__ = ["BASE_MODULES", "READY_SECONDS", "warm_modules", "notebook_imports", "warm_code", "start", "take",
@@ -49,6 +50,8 @@ BASE_MODULES = ("pandas", "matplotlib", "matplotlib.pyplot", "pandera.pandas", "
                 "IPython.display")
 #: How long :func:`take` waits for a spare to finish booting and importing before it gives up on it.
 READY_SECONDS = 60.0
+#: The kernel a worker's template forks (the project's own Python, ipykernel's ``python3`` kernelspec).
+TEMPLATE_KERNEL = "python3"
 
 
 def notebook_imports(sources: Iterable[str]) -> list[str]:
@@ -153,19 +156,31 @@ def _run(coro_fn, *args, **kwargs):
     return run_sync(coro_fn)(*args, **kwargs)
 
 
-def start(kernel_name: str, cwd: str, warm: Sequence[str] = ()) -> bool:
-    """Start a kernel for the next notebook (in folder ``cwd``), importing ``warm`` as it boots, unless one is
-    waiting; returns whether one is. Does not wait for it. Any failure leaves no spare: papermill then starts the
-    kernel itself, and reports a kernel that cannot start as it always has."""
+def start(kernel_name: str, cwd: str, warm: Sequence[str] = (), *, timeout: float = READY_SECONDS) -> bool:
+    """Start a kernel for the next notebook (in folder ``cwd``) unless one is waiting; returns whether one is.
+    With the worker's template running (:mod:`.kernel_template`) the kernel is a fork of it, its modules loaded
+    already (this waits for the template's imports the first time); otherwise a new process that imports ``warm``
+    as it boots (not waited for). Any failure leaves no spare: papermill then starts the kernel itself, and reports
+    a kernel that cannot start as it always has. ``timeout``: how long to wait for the template's imports."""
     global _spare
     if _spare is not None:
         return True
+    template = kernel_template.current() if kernel_name == TEMPLATE_KERNEL else None
     try:
         km = SpareKernelManager(kernel_name=kernel_name, config=kernel_config())
-        extra = [f"--IPKernelApp.exec_lines={warm_code(warm)}"] if warm else []
+        extra = [f"--IPKernelApp.exec_lines={warm_code(warm)}"] if warm and template is None else []
+        if template is not None:
+            import uuid
+
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = kernel_template.ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec,
+                                                             parent=km)
+            km.provisioner.template, km.provisioner.timeout = template, timeout
         _run(km.start_kernel, cwd=cwd, extra_arguments=extra)
     except Exception as exc:
         _log.debug("no spare kernel: %s", exc)
+        if template is not None and template.broken:   # the template did not come up: boot kernels anew
+            return start(kernel_name, cwd, warm, timeout=timeout)
         return False
     _spare = (km, cwd, time.monotonic())
     return True
@@ -207,6 +222,8 @@ def take(kernel_name: str, cwd: str, *, timeout: float = READY_SECONDS) -> Spare
     it died or it did not become ready in time (then it is killed). The caller passes it to papermill (``km=``)
     and then calls :func:`finish`."""
     global _spare
+    if _spare is None and kernel_template.current() is not None:
+        start(kernel_name, cwd, timeout=timeout)   # the first kernel of a worker with a template: forked now
     if _spare is None:
         return None
     km, folder, _ = _spare

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import kernels, spare_kernel
+from . import kernel_template, kernels, spare_kernel
 
 __all__ = ["KERNEL", "Task", "init", "warm", "run"]
 
@@ -64,18 +64,21 @@ def init(run_tag: str, jupyter_runtime: str, warm_modules: tuple[str, ...] = ())
     from multiprocessing.util import Finalize
 
     Finalize(None, spare_kernel.drop, exitpriority=10)  # a kernel started ahead and not used: gone with the worker
+    Finalize(None, kernel_template.close, exitpriority=5)  # then the template kernels are forked from
 
 
 def warm(cwd: str | None = None) -> None:
-    """Import what every task needs, compile the page templates, and start the first notebook's kernel (in
-    ``cwd``, where the notebooks run) while the parent is still cleaning."""
+    """Import what every task needs, compile the page templates, and start the template the notebooks' kernels are
+    forked from (:mod:`.kernel_template`; where there is none, the first notebook's kernel) in ``cwd``, where the
+    notebooks run, while the parent is still cleaning."""
+    template = kernel_template.start(_WARM, cwd) if cwd is not None else None   # imports while the rest goes on
     import papermill  # noqa: F401
 
     from . import pages
 
     with contextlib.suppress(Exception):  # a head start; the first page would do it anyway
         pages.prepare_exporters()
-    if cwd is not None:
+    if cwd is not None and template is None:  # with a template, kernels are forked from it when asked for
         spare_kernel.start(KERNEL, cwd, _WARM)
 
 

@@ -275,13 +275,14 @@ class _ManyRun:
             execution.close()
 
     def compare(self, results: list[DistrictOutcome]) -> tuple[Path | None, Path | None]:
-        """The comparison page (and its PDF, made in a worker) beside the districts' reports."""
+        """The comparison page (and its PDF, made in a worker) beside the districts' reports (also of one district
+        given with ``--plans``: the folder of districts keeps its front page)."""
         import pandas as pd
 
         from ..analysis.districts import ROW_COLUMNS, compare_districts
         from .districts_page import DistrictLinks, Failure
 
-        if len(results) < 2:
+        if not results:
             return None, None
         rows, links, failures = [], {}, []
         for r in results:
@@ -300,19 +301,27 @@ class _ManyRun:
         compared = compare_districts(pd.DataFrame(rows, columns=ROW_COLUMNS))
         finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
         pdf_name = f"districts-{self.s.year}.pdf"
-        pdf = None
-        if len(compared):
-            try:  # in a worker: WeasyPrint is loaded there already (the briefings' PDFs)
-                self.pool.submit(districts_page.comparison_pdf, compared, links, str(self.folder / pdf_name),
-                                 year=self.s.year, month=self.s.month, failures=failures,
-                                 finished=finished).result()
-                pdf = self.folder / pdf_name
-            except Exception as exc:  # the page is what matters; the PDF is said to be missing
-                failures.append(Failure("districts", "对比 PDF", f"PDF rendering failed: {_one_line(exc)}"))
-        index = districts_page.write(self.folder, compared, links, year=self.s.year, month=self.s.month,
-                                     scenario=self.s.label, finished=finished, failures=failures,
-                                     pdf=pdf_name if pdf else None)
-        return index, pdf
+        made = None
+        if len(compared):  # in a worker (WeasyPrint is loaded there already), while the page is written here
+            made = self.pool.submit(districts_page.comparison_pdf, compared, links, str(self.folder / pdf_name),
+                                    year=self.s.year, month=self.s.month, failures=list(failures),
+                                    finished=finished)
+
+        def page() -> Path:
+            return districts_page.write(self.folder, compared, links, year=self.s.year, month=self.s.month,
+                                        scenario=self.s.label, finished=finished, failures=failures,
+                                        pdf=pdf_name if made is not None else None)
+
+        index = page()
+        if made is None:
+            return index, None
+        try:
+            made.result()
+        except Exception as exc:  # the page is what matters: it says the PDF is missing instead of linking it
+            failures.append(Failure("districts", "对比 PDF", f"PDF rendering failed: {_one_line(exc)}"))
+            made = None
+            return page(), None
+        return index, self.folder / pdf_name
 
 
 def _one_line(exc: BaseException) -> str:

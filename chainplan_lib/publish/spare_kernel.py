@@ -33,6 +33,8 @@ import re
 import time
 from typing import Iterable, Sequence
 
+from jupyter_client.asynchronous import AsyncKernelClient
+
 from . import kernel_template
 from .kernels import QuietKernelManager, kernel_config
 
@@ -140,11 +142,36 @@ def warm_code(modules: Sequence[str]) -> str:
     return f"exec({_WARM_BODY.replace('MODULES', repr(tuple(modules)))!r}, {{}})"
 
 
+class ReadyClient(AsyncKernelClient):
+    """A kernel client that :func:`take` has already seen the kernel answer on (shell and IOPub both connected):
+    nbclient's own wait for the kernel — whose last step always waits 0.2 s for IOPub to fall silent — is not
+    repeated, and starting its channels again changes nothing."""
+
+    _started = False
+    known_ready = False
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self._started:
+            super().start_channels(*args, **kwargs)
+            self._started = True
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        if not self.known_ready:
+            await AsyncKernelClient.wait_for_ready(self, timeout=timeout)
+
+
 class SpareKernelManager(QuietKernelManager):
-    """A kernel manager that remembers the clients made for it: nbclient leaves the channels of a kernel it
-    was handed open (it closes only what it started), so :func:`finish` closes them."""
+    """A kernel manager that remembers the clients made for it — nbclient leaves the channels of a kernel it
+    was handed open (it closes only what it started), so :func:`finish` closes them — and gives nbclient the
+    client :func:`take` readied."""
+
+    client_class = "chainplan_lib.publish.spare_kernel.ReadyClient"
+    client_factory = ReadyClient
 
     def client(self, **kwargs):
+        kc = self.__dict__.pop("_prepared", None)
+        if kc is not None:
+            return kc
         kc = super().client(**kwargs)
         self.__dict__.setdefault("_made_clients", []).append(kc)
         return kc
@@ -186,17 +213,41 @@ def start(kernel_name: str, cwd: str, warm: Sequence[str] = (), *, timeout: floa
     return True
 
 
+async def _answers(kc, timeout: float) -> None:
+    """Until the kernel answers a ``kernel_info`` request on the shell channel and IOPub is connected (a message
+    of it arrives): what ``wait_for_ready`` checks, without its closing 0.2 s wait for silence."""
+    import queue
+
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the kernel did not answer in {timeout:.0f} s")
+        kc.kernel_info()   # while it boots, requests queue up; any of their replies says it is up
+        try:
+            reply = await kc.get_shell_msg(timeout=min(1.0, left))
+        except queue.Empty:
+            if not await kc.is_alive():
+                raise RuntimeError("the kernel died before it answered") from None
+            continue
+        if reply["msg_type"] != "kernel_info_reply":
+            continue
+        try:
+            await kc.get_iopub_msg(timeout=0.2)   # IOPub connected: nothing of the notebook's output is lost
+        except queue.Empty:
+            continue
+        return
+
+
 async def _ready(km: SpareKernelManager, timeout: float, cwd: str | None) -> None:
     """Wait until the kernel answers (booted, its warm imports done); then, if ``cwd`` is given, move it there.
-    A client of its own, closed afterwards (not one of the clients :func:`finish` closes)."""
+    The client that saw it is handed to nbclient (:class:`ReadyClient`)."""
     import asyncio
 
-    kc = QuietKernelManager.client(km)
+    kc = km.client()
     kc.start_channels()
-    try:
-        await kc.wait_for_ready(timeout=timeout)
-        if cwd is None:
-            return
+    await _answers(kc, timeout)
+    if cwd is not None:
         code = f"__import__('os').chdir({cwd!r})"
         msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
         deadline = time.monotonic() + timeout
@@ -212,15 +263,15 @@ async def _ready(km: SpareKernelManager, timeout: float, cwd: str | None) -> Non
                 break
         if reply["content"].get("status") != "ok":
             raise RuntimeError(f"cannot change to {cwd}: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
+    kc.known_ready = True
+    km._prepared = kc
 
 
 def take(kernel_name: str, cwd: str, *, timeout: float = READY_SECONDS) -> SpareKernelManager | None:
-    """The waiting kernel once it is ready (booted and its imports done; up to ``timeout`` seconds), moved to
-    folder ``cwd`` if it was started elsewhere; None when there is none, it was started for another kernel name,
-    it died or it did not become ready in time (then it is killed). The caller passes it to papermill (``km=``)
-    and then calls :func:`finish`."""
+    """The waiting kernel once it is ready (it answers: booted, its imports done — a fork of the template has them
+    from the template, which it waited for; up to ``timeout`` seconds), moved to folder ``cwd`` if it was started elsewhere;
+    None when there is none, it was started for another kernel name, it died or it did not become ready in time
+    (then it is killed). The caller passes it to papermill (``km=``) and then calls :func:`finish`."""
     global _spare
     if _spare is None and kernel_template.current() is not None:
         start(kernel_name, cwd, timeout=timeout)   # the first kernel of a worker with a template: forked now
@@ -236,6 +287,7 @@ def take(kernel_name: str, cwd: str, *, timeout: float = READY_SECONDS) -> Spare
         _log.debug("spare kernel not used: %s", exc)
         usable = False
     if not usable:
+        _close_clients(km)
         _shut(km, now=True)
         return None
     return km
@@ -244,10 +296,15 @@ def take(kernel_name: str, cwd: str, *, timeout: float = READY_SECONDS) -> Spare
 def finish(km: SpareKernelManager) -> None:
     """After its notebook (whose executed copy is written): close the clients' channels and stop the kernel at
     once (it holds nothing to save: its history is in memory), then remove its connection file and sockets."""
+    _close_clients(km)
+    _shut(km, now=True)
+
+
+def _close_clients(km: SpareKernelManager) -> None:
+    km.__dict__.pop("_prepared", None)
     for kc in km.__dict__.pop("_made_clients", []):
         with contextlib.suppress(Exception):
             kc.stop_channels()
-    _shut(km, now=True)
 
 
 def _shut(km: SpareKernelManager, now: bool) -> None:

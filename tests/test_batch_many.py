@@ -90,6 +90,7 @@ def test_a_district_that_cannot_be_made_does_not_stop_the_others(tmp_path):
                                                                "yunxi-2024"]   # nothing of the broken one
     page = (out / "2025" / "index.html").read_text(encoding="utf-8")
     assert "未能完成的区县" in page and "negative value" in page and 'href="yunxi-2024/index.html"' in page
+    assert "yunxi_targets.txt, line" in page and str(tmp_path) not in page     # the file named, not this machine
     assert '"ok": false' in (out / "2025" / "districts.json").read_text(encoding="utf-8")
     assert 'href="2025/index.html"' in (out / "index.html").read_text(encoding="utf-8")
 

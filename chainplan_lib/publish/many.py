@@ -288,7 +288,8 @@ class _ManyRun:
         for r in results:
             d = self.districts.get(r.stem)
             if r.error is not None or d is None:
-                failures.append(Failure(r.stem, r.district, r.error or "not prepared"))
+                failures.append(Failure(r.stem, r.district, _without_machine_paths(r.error or "not prepared",
+                                                                                  r.plan_file)))
                 continue
             o = r.outcome
             link = DistrictLinks(o.out_dir.name, tuple(run.name for run in o.runs if "html" in run.outputs))
@@ -322,6 +323,15 @@ class _ManyRun:
             made = None
             return page(), None
         return index, self.folder / pdf_name
+
+
+def _without_machine_paths(text: str, plan_file: Path) -> str:
+    """An error line as the comparison page shows it: the plan's folder and the working folder named as a user
+    would type them (:func:`chainplan_lib.publish.sources.shown`), never as this machine's absolute paths."""
+    folder = Path(plan_file).parent
+    for where in {str(folder.resolve()), str(folder.absolute())}:
+        text = text.replace(where + "/", "" if sources.shown(folder) == "." else f"{sources.shown(folder)}/")
+    return text.replace(str(Path.cwd().resolve()) + "/", "")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -2,22 +2,26 @@
 
 A kernel takes ~0.6–1 s to start (a Python process importing ipykernel, then the handshake) and a notebook's
 first cells another 1–2 s to import pandas, matplotlib, statsmodels, pandera and ``chainplan_lib``. A worker
-starts one kernel for its first notebook while the parent is still cleaning, and the next one as soon as it hands
-a kernel to a notebook, so the next kernel boots and imports while the current notebook runs.
+starts the next notebook's kernel as soon as it hands a kernel to a notebook, so it boots while the current
+notebook runs.
 
-**Warm, not used.** A spare imports the run's modules (:func:`warm_modules`: the packages every notebook pays for
-and the ``chainplan_lib`` modules the notebooks import) while it starts: ipykernel runs them before it answers
-its first request (``IPKernelApp.exec_lines``), in a throw-away namespace (``exec(…, {})``), without history and
-without touching the execution count. So a notebook finds the modules in ``sys.modules`` and nothing else: no
-name in its namespace, no plan, no figure or matplotlib setting (importing ``chainplan_lib`` changes none), no
-output. A module that fails to import is skipped; the notebook then imports it itself and reports the error as
-it always would. Each notebook still gets a fresh kernel *process* of its own; a kernel never runs two notebooks.
+**Warm, not used.** Where the worker runs a template (:mod:`.kernel_template`, the usual case), a spare is a
+``fork`` of it: the template imported the run's modules (:func:`warm_modules`: the packages every notebook pays
+for and the ``chainplan_lib`` modules the notebooks import) once, and the fork waits until it has. Without one, a
+spare imports them while it starts: ipykernel runs them before it answers its first request
+(``IPKernelApp.exec_lines``), in a throw-away namespace (``exec(…, {})``), without history and without touching the
+execution count. Either way a notebook finds the modules in ``sys.modules`` and nothing else: no name in its
+namespace, no plan, no figure, no matplotlib setting or display hook other than a cold kernel's (what importing
+``chainplan_lib.present`` sets is put back), no output. A module that fails to import is skipped; the notebook
+then imports it itself and reports the error as it always would. Each notebook gets a kernel *process* of its
+own; a kernel never runs two notebooks.
 
-**Handed out when ready.** :func:`take` waits until the spare answers (its imports done, ``wait_for_ready``) —
-bounded by ``timeout``: a spare that does not answer in time (a hung import, a dead process) is killed and the
-notebook starts its own kernel, as papermill would. A spare started in another folder (the batch's districts
-each run in their own ``notebooks/``) is moved to the notebook's folder before it is handed out, by a silent
-``os.chdir`` that leaves no name behind either.
+**Handed out when ready.** :func:`take` waits until the spare answers on its shell and IOPub channels (booted,
+its imports done) — bounded by ``timeout``: a spare that does not answer in time (a hung import, a dead process)
+is killed and the notebook starts its own kernel, as papermill would. The client that saw it answer is the one
+nbclient uses (:class:`ReadyClient`). A spare started in another folder (the districts of a run each run in
+their own ``notebooks/``) is moved to the notebook's folder before it is handed out, by a silent ``os.chdir``
+that leaves no name behind either.
 
 A spare no notebook takes (the worker had no further task) is killed when the worker exits (:func:`drop`,
 registered by :func:`chainplan_lib.publish.worker.init`); an interrupted run stops it with every other process of

@@ -276,16 +276,54 @@ def _notebook_params(args: argparse.Namespace) -> dict:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from .publish.batch import run_brief
+    from .plan.load import read_plan, user_plan_path
     from .publish.kernels import skip_slow_optional_imports
+    from .publish.many import assign, find_plans, own_data
 
     params = _notebook_params(args)
     skip_slow_optional_imports()  # this process imports papermill to read the notebooks' parameters
-    outcome = run_brief(args.year, plan=_plan(args), registers=args.registers, out=args.out, jobs=args.jobs,
-                        notebooks=args.notebooks, params=params, month=args.month, actuals=args.actuals,
-                        name=args.name)
+    if args.plans is None and len(args.plan or []) <= 1:  # one plan: the report is OUT/YEAR, as always
+        from .publish.batch import run_brief
+
+        plan = read_plan((args.plan or [None])[0] or user_plan_path())
+        stem = [Path(plan.path).stem]
+        registers = assign(args.registers, stem, "--registers").get(stem[0]) or own_data(plan.path, "registers")
+        actuals = assign(args.actuals, stem, "--actuals").get(stem[0]) or own_data(plan.path, "actuals")
+        outcome = run_brief(args.year, plan=plan, registers=registers, out=args.out, jobs=args.jobs,
+                            notebooks=args.notebooks, params=params, month=args.month, actuals=actuals,
+                            name=args.name)
+        print(outcome.summary())
+        if not outcome.ok:
+            return 1
+        if outcome.missing and not args.allow_missing:
+            print(f"chainplan: error: brief: {len(outcome.missing)} 条产业链缺少{outcome.period}数据"
+                  f"（{outcome.missing_line()}）; the report was made without them — pass --allow-missing to accept "
+                  f"that (exit 0)", file=sys.stderr)
+            return MISSING_EXIT
+        return 0
+    from .publish.many import FAILED_BASE, run_many
+
+    files = find_plans(args.plan or [], args.plans)
+    stems = [f.stem for f in files]
+    outcome = run_many(args.year, plans=files, registers=assign(args.registers, stems, "--registers"),
+                       actuals=assign(args.actuals, stems, "--actuals"), out=args.out, jobs=args.jobs,
+                       notebooks=args.notebooks, params=params, month=args.month, name=args.name)
     print(outcome.summary())
-    return 0 if outcome.ok else 1
+    for d in outcome.districts:
+        if d.error is not None:
+            print(f"chainplan: error: brief: {d.stem}: {d.error}", file=sys.stderr)
+        elif not d.ok:
+            print(f"chainplan: error: brief: {d.stem}: {len(d.outcome.failed)} notebook(s) failed "
+                  f"({', '.join(r.name for r in d.outcome.failed)}); see {d.outcome.out_dir}", file=sys.stderr)
+        if d.missing and not args.allow_missing:
+            print(f"chainplan: error: brief: {d.stem}: {len(d.missing)} 条产业链缺少{d.outcome.period}数据"
+                  f"（{d.outcome.missing_line()}）; the report was made without them — pass --allow-missing to "
+                  f"accept that", file=sys.stderr)
+    if outcome.failed:
+        return min(FAILED_BASE + len(outcome.failed), 99)
+    if any(d.missing for d in outcome.districts) and not args.allow_missing:
+        return MISSING_EXIT
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -381,7 +419,8 @@ PLAN_HELP = ("plan file (TOML) naming the district's chains, areas, years and ta
 SEED_HELP = "random seed, a whole number: the same seed gives byte-identical files"
 EXIT_STATUS = ("exit status: 0 done; 1 done but a check disagrees (plan check) or a notebook failed (brief, run);\n"
                "2 a user error (one line: chainplan: error: …); 3 a report printed without a chain of the plan\n"
-               "(progress; --allow-missing accepts it); 130 / 143 stopped by SIGINT / SIGTERM.")
+               "(progress, brief; --allow-missing accepts it); 10+K: K districts failed (brief with several plans);\n"
+               "130 / 143 stopped by SIGINT / SIGTERM.")
 
 
 def _add_plan(p: argparse.ArgumentParser) -> None:
@@ -510,17 +549,34 @@ def build_parser() -> argparse.ArgumentParser:
                                    "  html/NAME.html              the pages (analyst/NAME.html with code)\n"
                                    "  notebooks/, data/           the executed notebooks and the data they read\n"
                                    "  manifest.json               inputs, sources, parameters, versions, timings\n"
-                                   "and OUT/index.html, every report beside it.",
+                                   "and OUT/index.html, every report beside it.\n\n"
+                                   "Several plans (--plan A.toml --plan B.toml, or --plans DIR): one run for all;\n"
+                                   "each district's report goes to OUT/YEAR/<plan file stem>/ and OUT/YEAR/index.html\n"
+                                   "compares them. Each district's data: --registers/--actuals STEM=PATH, else the\n"
+                                   "folder <plan folder>/<stem>/registers|actuals/, else (bundled plan) the samples.",
                        epilog=_examples("chainplan brief --year 2024",
                                         "chainplan brief --year 2025 --month 9 --actuals data/raw/actuals",
                                         "chainplan brief --year 2025 -p tolerance_pp=0.5 -p 02_growth:chain=all "
                                         "--name 低增长",
                                         "chainplan brief --year 2025 --plan my-district.toml --registers 名录/ "
-                                        "--actuals 统计月报/"))
+                                        "--actuals 统计月报/",
+                                        "chainplan brief --year 2025 --month 9 --plan east.toml --plan west.toml "
+                                        "--actuals west=west-统计月报/",
+                                        "chainplan brief --year 2025 --plans plans/ --allow-missing")
+                       + "\n\nexit status:\n"
+                         "  0   every report made, complete\n"
+                         "  1   (one plan) a notebook failed: the report is in OUT/YEAR.failed/\n"
+                         "  2   an error before anything ran (one line: chainplan: error: ...)\n"
+                         f"  {MISSING_EXIT}   a report was made, but a chain of its plan has no 统计月报 figure for its\n"
+                         "      1—N月 (each named, with why); --allow-missing makes that exit 0\n"
+                         "  10+K  (several plans) K districts failed: their plan or data could not be read,\n"
+                         "      or a notebook failed (each named on stderr); the others' reports are made\n"
+                         "  130/143  interrupted (SIGINT/SIGTERM)")
     b.add_argument("--year", type=_year, required=True, help="the year reported, one of the plan's years (e.g. 2024)")
-    b.add_argument("--registers", type=Path, default=None,
+    b.add_argument("--registers", action="append", default=None, metavar="[STEM=]DIR",
                    help="folder (or file) of 规上企业名录 files (default: the bundled synthetic sample, for the "
-                        "bundled plan)")
+                        "bundled plan); with several plans STEM=DIR, once per plan (STEM: the plan file's name "
+                        "without .toml)")
     b.add_argument("--out", type=Path, default=Path("reports"),
                    help="reports folder; the report goes to OUT/YEAR, its index to OUT/YEAR/index.html "
                         "(default: %(default)s)")
@@ -531,13 +587,19 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
                    help="folder of notebooks to run, jupytext .py (default: notebooks/)")
     _add_param_options(b, scoped=True)
-    _add_plan(b)
+    b.add_argument("--plan", action="append", type=Path, default=None, metavar="FILE",
+                   help=PLAN_HELP + "; repeat it to brief several districts in one run")
+    b.add_argument("--plans", type=Path, default=None, metavar="DIR",
+                   help="brief every plan file (*.toml) in DIR in one run (with any --plan)")
+    b.add_argument("--allow-missing", action="store_true",
+                   help=f"exit 0 when a chain of a plan has no 统计月报 figure for the report's 1—N月 (default: the "
+                        f"report is made, the chain named with why, exit {MISSING_EXIT})")
     b.add_argument("--month", type=_brief_month, default=None, metavar="N",
                    help="the 1—N月 progress briefing (2–12; 1—2月 is 2); default: the yearly briefing, with the "
                         "latest month the actuals have")
-    b.add_argument("--actuals", type=Path, default=None, metavar="DIR",
+    b.add_argument("--actuals", action="append", default=None, metavar="[STEM=]DIR",
                    help="monthly 统计月报 files, or a folder with a cleaned actuals.csv (default: the bundled "
-                        "synthetic sample)")
+                        "synthetic sample for the bundled plan); with several plans STEM=DIR, once per plan")
     b.set_defaults(func=_cmd_brief)
 
     r = sub.add_parser("run", help="one notebook with parameters, executed and rendered in seconds",

@@ -29,7 +29,7 @@ from ..errors import ChainplanError
 from ..files.limits import PLAN_FILE
 from ..files.regular import FileRefused, check_regular, read_bytes
 from ..paths import project_root
-from .model import ALL, TOTAL, Area, Chain, Indicator, OtherTarget, Plan, SizeBands, Target
+from .model import ALL, QUALIFIERS, TOTAL, Area, Chain, Indicator, OtherTarget, Plan, SizeBands, Target
 from .normalise import label_key
 
 __all__ = ["PlanError", "FORMAT", "bundled_plan_path", "user_plan_path", "read_plan", "as_plan", "is_bundled"]
@@ -216,7 +216,8 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
     # [plan]
     pl = _Reader(path, raw.get("plan"), "plan") if "plan" in raw else top.fail("plan", "missing table [plan]")
     pl.unknown({"title", "reference", "issued", "issuer", "district", "district_aliases", "years", "base_year",
-                "target_year", "overall_indicator", "overall_growth", "overall_qualifier", "overall_section"})
+                "target_year", "overall_indicator", "overall_growth", "overall_qualifier", "overall_section",
+                "parent", "parent_growth", "parent_qualifier"})
     years_raw = pl.t.get("years")
     if (not isinstance(years_raw, list) or len(years_raw) < 2
             or not all(isinstance(y, int) and not isinstance(y, bool) and 1990 <= y <= 2100 for y in years_raw)):
@@ -231,6 +232,19 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
     growth = pl.num("overall_growth", required=False)
     if growth is not None and not -0.5 < growth < 1:
         pl.fail("overall_growth", f"{growth!r} is not a yearly rate as a fraction (0.10 means 10 %)")
+    parent = pl.str("parent", "", required=False)
+    parent_growth = pl.num("parent_growth", required=False)
+    parent_qualifier = pl.str("parent_qualifier", "", required=False)
+    if parent_growth is not None and not -0.5 < parent_growth < 1:
+        pl.fail("parent_growth", f"{parent_growth!r} is not a yearly rate as a fraction (0.10 means 10 %)")
+    if parent_qualifier not in QUALIFIERS:
+        pl.fail("parent_qualifier", f"{parent_qualifier!r} is not a qualifier of a growth goal; known: "
+                                    f"{', '.join(q for q in QUALIFIERS if q)}")
+    if (parent_growth is not None or "parent_qualifier" in pl.t) and not parent:
+        key = "parent_growth" if parent_growth is not None else "parent_qualifier"
+        pl.fail(key, "the parent plan's goal needs plan.parent, the parent plan's name as its title reads")
+    if "parent_qualifier" in pl.t and parent_growth is None:
+        pl.fail("parent_qualifier", "a qualifier without plan.parent_growth (the parent plan's rate, 0.10 for 10 %)")
 
     # [[indicators]]
     indicators = []
@@ -349,6 +363,7 @@ def _build(path: Path, raw: dict, sha: str) -> Plan:
         table_path=table_path, table_title=tb.str("title"), table_unit=tb.str("unit", "", required=False),
         table_section=tb.str("section", "", required=False), indicators=tuple(indicators), chains=tuple(chains),
         areas=tuple(areas), size_bands=tuple(bands), other_targets=tuple(others),
+        parent=parent, parent_growth=parent_growth, parent_qualifier=parent_qualifier,
     )
 
 

@@ -13,13 +13,16 @@ from pathlib import Path
 
 from .normalise import AREA_SUFFIXES, CHAIN_SUFFIXES, OFFICE_SUFFIXES, label_key, strip_prefixes, strip_suffix
 
-__all__ = ["TOTAL", "ALL", "Indicator", "Target", "Chain", "Area", "SizeBands", "OtherTarget",
+__all__ = ["TOTAL", "ALL", "QUALIFIERS", "Indicator", "Target", "Chain", "Area", "SizeBands", "OtherTarget",
            "Plan", "cn_count"]
 
 TOTAL = "全区"          # the area label of the district total in every tidy table, whatever the district
 ALL = "all"            # chain id of the sum of the plan's chains
 ALL_NAME_TEMPLATE = "{n}链合计"
 _CN_DIGITS = "零一二三四五六七八九十"
+#: The qualifiers a growth goal may carry (左右 about, 以上 at least, 以内 at most …; "" for none), as the
+#: consistency test reads them (``analysis.consistency.QUALIFIER_KINDS``; a test keeps the two in step).
+QUALIFIERS = ("左右", "", "约", "以上", "不低于", "超过", "至少", "以内", "以下", "不超过")
 
 
 def cn_count(n: int) -> str:
@@ -123,6 +126,16 @@ class Plan:
     size_bands: tuple[SizeBands, ...] = ()
     other_targets: tuple[OtherTarget, ...] = ()
     extra: dict = field(default_factory=dict, repr=False)
+    # the plan this one implements (南昌市 8810 for a district of Nanchang) and its growth goal, when the plan
+    # file names them: ``[plan] parent``, ``parent_growth`` (0.10 for 10 %), ``parent_qualifier`` (左右 …)
+    parent: str = ""
+    parent_growth: float | None = None
+    parent_qualifier: str = ""
+
+    @property
+    def parent_goal(self) -> str:
+        """The parent plan's growth goal as it is written (10%左右), "" when the plan names none."""
+        return f"{self.parent_growth * 100:g}%{self.parent_qualifier}" if self.parent_growth is not None else ""
 
     # ------------------------------------------------------------------------------------------ names
     @property
@@ -271,6 +284,8 @@ class Plan:
             "chains": [{"id": c.id, "name": c.name} for c in self.chains],
             "areas": list(self.area_names),
             "overall": overall,
+            "parent": None if not self.parent else {"name": self.parent, "growth": self.parent_growth,
+                                                    "qualifier": self.parent_qualifier},
             "text_targets": [{"chain_id": t.chain_id, "year": t.year, "indicator": t.indicator, "value": t.value,
                               "qualifier": t.qualifier, "section": t.section} for t in self.text_targets()],
             "size_bands": [{"chain_id": b.chain_id, "year": b.year, "thresholds": list(b.thresholds),
@@ -291,6 +306,9 @@ class Plan:
                      else self.overall_indicator)
             lines.append(f"  总体目标：{label}年均增长{self.overall_growth:.0%}{self.overall_qualifier}"
                          f"（{self.overall_section}）")
+        if self.parent:
+            goal = f"：年均增长{self.parent_goal}" if self.parent_goal else ""
+            lines.append(f"  上级规划：{self.parent}{goal}")
         for t in self.text_targets():
             lines.append(f"  正文目标：{self.chain_label(t.chain_id)} {t.year} {self.indicator(t.indicator).label}"
                          f" {t.qualifier} {t.value:g} {self.unit(t.indicator)}（{t.section}）")

@@ -160,6 +160,8 @@ def reports(root: str | Path) -> list[dict[str, Any]]:
     for d in _folders(Path(root)):
         doc = read(d / NAME)
         if doc is None:
+            doc = _districts(d)   # a run of several plans: its comparison stands for the folder
+        if doc is None:
             continue
         year = doc.get("year")
         found.append({"folder": d.name, "title": str(doc.get("title") or ""), "year": year if isinstance(year, int)
@@ -167,6 +169,16 @@ def reports(root: str | Path) -> list[dict[str, Any]]:
                       "finished": doc.get("finished") if isinstance(doc.get("finished"), str) else None,
                       "ok": doc.get("ok") is True})
     return found
+
+
+def _districts(folder: Path) -> dict[str, Any] | None:
+    """The ``districts.json`` of a run of several plans (its reports are one level down), read as a manifest is:
+    None when absent or unusable (with a warning)."""
+    p = folder / "districts.json"
+    if not p.is_file():
+        return None
+    doc = read(p)
+    return doc if doc is not None and doc.get("kind") == "districts" else None
 
 
 def newest_first(root: str | Path) -> list[Path]:

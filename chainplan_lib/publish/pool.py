@@ -35,12 +35,14 @@ JOIN_SECONDS = 10.0
 
 
 class NotebookPool:
-    """``workers`` spawned worker processes for the run tagged ``tag``, kernels talking in ``runtime``."""
+    """``workers`` spawned worker processes for the run tagged ``tag``, kernels talking in ``runtime``; the kernels
+    they start ahead import ``warm`` (module names) while they wait (:mod:`chainplan_lib.publish.spare_kernel`)."""
 
-    def __init__(self, workers: int, tag: str, runtime: str | Path):
+    def __init__(self, workers: int, tag: str, runtime: str | Path, warm: tuple[str, ...] = ()):
         self.workers = workers
         self.tag = tag
         self.runtime = str(runtime)
+        self.warm_modules = tuple(warm)
         self.stopped = 0           # processes stopped when the run ended early
         self._executor: cf.ProcessPoolExecutor | None = None
         self._warm: list[cf.Future] = []
@@ -53,7 +55,7 @@ class NotebookPool:
         self._env = os.environ.get(kernels.RUN_ENV)
         os.environ[kernels.RUN_ENV] = self.tag  # workers are spawned with this environment
         self._executor = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
-                                                initializer=worker.init, initargs=(self.tag, self.runtime))
+                                                initializer=worker.init, initargs=(self.tag, self.runtime, self.warm_modules))
         return self
 
     def warm(self, cwd: str | None) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import ParameterError
 from . import notebook
 
-__all__ = ["Source", "find", "read", "read_all", "check_pair", "git_state", "shown"]
+__all__ = ["Source", "find", "read", "read_all", "check_pair", "git_state", "shown", "code_texts"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,27 @@ def read(path: Path, *, check: bool = True) -> Source:
         raise ParameterError(f"{path}: its parameters cannot be read ({type(exc).__name__}: {exc})") from None
     return Source(path.stem, path, nbformat.writes(nb), hashlib.sha256(data).hexdigest(),
                   notebook.title(nb, path.stem), declared, dict(nb.metadata))
+
+
+def code_texts(paths: list[Path], limit: int = 2_000_000) -> list[str]:
+    """The code of each notebook, quickly and without checking anything (what the kernels started ahead import
+    is read from it before the sources are read properly): a jupytext ``.py`` is Python as it stands (its markdown
+    cells are comments), an ``.ipynb`` its code cells. A file that cannot be read gives nothing."""
+    import json
+
+    out = []
+    for p in paths:
+        try:
+            with open(p, "rb") as fh:
+                text = fh.read(limit).decode("utf-8")
+            if p.suffix == ".py":
+                out.append(text)
+            else:
+                out += ["".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+                        for c in json.loads(text).get("cells", []) if c.get("cell_type") == "code"]
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue
+    return out
 
 
 def read_all(paths: list[Path], *, check: bool = True) -> list[Source]:

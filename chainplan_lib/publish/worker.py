@@ -2,9 +2,10 @@
 
 Each worker is a spawned process (:mod:`chainplan_lib.publish.pool`). :func:`init` runs first in it: the run's
 Jupyter runtime folder, one BLAS thread per kernel, SIGINT ignored (the batch decides), death with the parent,
-and a kernel started ahead but never used killed at exit (:mod:`~chainplan_lib.publish.spare_kernel`).
-:func:`warm` imports what every task needs and starts the first kernel while the batch is still cleaning;
-:func:`run` executes one notebook with papermill in a fresh kernel and renders it to its formats
+the modules its kernels import ahead, and a kernel started ahead but never used killed at exit
+(:mod:`~chainplan_lib.publish.spare_kernel`). :func:`warm` imports what every task needs and starts the first
+kernel while the batch is still cleaning; :func:`run` executes one notebook with papermill in a fresh kernel —
+the warm one started ahead for it, while the next one boots beside it — and renders it to its formats
 (:mod:`chainplan_lib.publish.formats`). A failing cell is the notebook's own error and is not retried; a kernel
 that does not start is retried once.
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import kernels, spare_kernel
+from . import kernel_template, kernels, spare_kernel
 
 __all__ = ["KERNEL", "Task", "init", "warm", "run"]
 
@@ -37,14 +38,19 @@ class Task:
     parameters: dict[str, Any]
     formats: tuple[str, ...]
     job: Any                          # formats.RenderJob
-    spare_next: bool = False          # more notebooks follow: start the next kernel before rendering
+    spare_next: bool = False          # more notebooks follow: start the next kernel while this one runs
     kernel_name: str = KERNEL
     source_name: str = ""             # what the executed copy records as its source (no machine path)
     output_name: str = ""             # … and as itself, relative to its report
 
 
-def init(run_tag: str, jupyter_runtime: str) -> None:
+_WARM: tuple[str, ...] = ()   # the modules a kernel started ahead imports while it waits (set by init)
+
+
+def init(run_tag: str, jupyter_runtime: str, warm_modules: tuple[str, ...] = ()) -> None:
     """Pool worker start-up (see the module docstring)."""
+    global _WARM
+    _WARM = tuple(warm_modules)
     os.environ[kernels.RUN_ENV] = run_tag
     os.environ["JUPYTER_RUNTIME_DIR"] = jupyter_runtime
     for var in kernels.BLAS_THREADS:  # kernels inherit it: one BLAS thread each (unless the user set otherwise)
@@ -58,19 +64,22 @@ def init(run_tag: str, jupyter_runtime: str) -> None:
     from multiprocessing.util import Finalize
 
     Finalize(None, spare_kernel.drop, exitpriority=10)  # a kernel started ahead and not used: gone with the worker
+    Finalize(None, kernel_template.close, exitpriority=5)  # then the template kernels are forked from
 
 
 def warm(cwd: str | None = None) -> None:
-    """Import what every task needs, compile the page templates, and start the first notebook's kernel (in
-    ``cwd``, where the notebooks run) while the parent is still cleaning."""
+    """Import what every task needs, compile the page templates, and start the template the notebooks' kernels are
+    forked from (:mod:`.kernel_template`; where there is none, the first notebook's kernel) in ``cwd``, where the
+    notebooks run, while the parent is still cleaning."""
+    template = kernel_template.start(_WARM, cwd) if cwd is not None else None   # imports while the rest goes on
     import papermill  # noqa: F401
 
     from . import pages
 
     with contextlib.suppress(Exception):  # a head start; the first page would do it anyway
         pages.prepare_exporters()
-    if cwd is not None:
-        spare_kernel.start(KERNEL, cwd)
+    if cwd is not None and template is None:  # with a template, kernels are forked from it when asked for
+        spare_kernel.start(KERNEL, cwd, _WARM)
 
 
 _ENGINE = "chainplan"
@@ -105,7 +114,8 @@ def _one_line(text: str, limit: int = 300) -> str:
 def execute(task: Task) -> dict[str, Any]:
     """Execute ``task``'s notebook with papermill into ``task.executed``; the outcome as a dict (ok, error,
     failed_cell, attempts, seconds_execute). The notebook runs in the kernel started ahead for it, if one is
-    waiting (a retry always starts its own)."""
+    waiting (a retry always starts its own); when more notebooks follow, the next kernel starts at once, so it
+    boots and imports while this notebook runs."""
     import nbformat
     import papermill
     from nbclient.exceptions import DeadKernelError
@@ -117,6 +127,8 @@ def execute(task: Task) -> dict[str, Any]:
     for attempt in (1, 2):
         res["attempts"] = attempt
         km = spare_kernel.take(task.kernel_name, task.cwd) if attempt == 1 else None
+        if attempt == 1 and task.spare_next:
+            spare_kernel.start(task.kernel_name, task.cwd, _WARM)
         try:
             # no save after every cell: the executed copy is written once at the end (and on failure)
             papermill.execute_notebook(nbformat.reads(task.notebook, as_version=4), task.executed,
@@ -124,7 +136,8 @@ def execute(task: Task) -> dict[str, Any]:
                                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                                        config=kernels.kernel_config(), engine_name=_ENGINE,
                                        source_name=task.source_name, output_name=task.output_name,
-                                       kernel_manager_class=kernels.QuietKernelManager, km=km)
+                                       kernel_manager_class=kernels.QuietKernelManager, km=km,
+                                       shutdown_kernel="immediate")  # written and done: nothing to wait for
             res.update(ok=True, error=None)
         except PapermillExecutionError as exc:  # a cell failed: the notebook's own error, never retried
             res.update(ok=False, error=_one_line(f"{exc.ename}: {exc.evalue}"), failed_cell=exc.exec_count)
@@ -147,8 +160,6 @@ def run(task: Task) -> dict[str, Any]:
     from . import formats
 
     res = execute(task)
-    if task.spare_next:
-        spare_kernel.start(task.kernel_name, task.cwd)
     if Path(task.executed).exists():
         rendered = formats.render(task.job, task.formats, res["ok"])
         err = rendered.pop("render_error")

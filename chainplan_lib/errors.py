@@ -40,8 +40,11 @@ class OutputError(ChainplanError):
     reverse), or not writable."""
 
 
-class Interrupted(ChainplanError):
-    """The run was stopped by a signal (SIGINT / SIGTERM); the CLI exits 128 + signal number."""
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGINT / SIGTERM); the CLI exits 128 + signal number. Like
+    KeyboardInterrupt it is not an ``Exception``: no ``except Exception`` / ``except ChainplanError`` that lets a
+    district or a page go on with a warning may swallow the stop (one did, while the 统计月报 were read beside the
+    running notebooks, and the batch waited for them)."""
 
     def __init__(self, signum: int, message: str | None = None):
         import signal

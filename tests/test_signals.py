@@ -32,10 +32,16 @@ def census(tag: str) -> list[psutil.Process]:
 
 
 def _kernels(procs: list[psutil.Process]) -> list[psutil.Process]:
+    """The notebooks' kernels: ``python -m ipykernel_launcher`` when booted cold, or a fork of a warm kernel
+    template (publish/kernel_template.py), which keeps its template's command line."""
     out = []
     for p in procs:
         try:
-            if "ipykernel" in " ".join(p.cmdline()):
+            cmd = " ".join(p.cmdline())
+            parent = p.parent()
+            forked = ("kernel_template" in cmd and parent is not None
+                      and "kernel_template" in " ".join(parent.cmdline()))
+            if "ipykernel" in cmd or forked:
                 out.append(p)
         except psutil.Error:
             continue
@@ -136,3 +142,17 @@ def test_a_killed_batch_leaves_no_folder_and_no_kernel(tmp_path, font_cache):
             with contextlib.suppress(psutil.Error):
                 p.kill()
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_a_stop_is_not_an_error_a_district_may_swallow():
+    """The batch reads each district's 统计月报 beside its running notebooks and turns a ChainplanError there into
+    a warning; a SIGINT arriving then must still stop the run (it was swallowed, and the batch waited)."""
+    from chainplan_lib.errors import ChainplanError, Interrupted
+
+    for broad in (Exception, ChainplanError):
+        with pytest.raises(Interrupted):
+            try:
+                raise Interrupted(signal.SIGINT)
+            except broad:
+                pytest.fail(f"except {broad.__name__} caught the stop")
+    assert Interrupted(signal.SIGTERM).exit_code == 143 and "SIGTERM" in str(Interrupted(signal.SIGTERM))

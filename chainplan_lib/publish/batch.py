@@ -490,9 +490,13 @@ class Execution:
         each district whose notebooks are all back."""
         try:
             while self.futures:
-                done, _ = cf.wait(list(self.futures), timeout=None if block else 0,
+                # never an unbounded wait: a SIGINT/SIGTERM the kernel hands to another thread of this process
+                # (the pool's manager, tqdm's monitor) only runs its handler when the main thread wakes up
+                done, _ = cf.wait(list(self.futures), timeout=0.25 if block else 0,
                                   return_when=cf.FIRST_COMPLETED)
                 if not done:
+                    if block:
+                        continue
                     return
                 for fut in done:
                     district, run = self.futures.pop(fut)

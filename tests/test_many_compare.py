@@ -27,7 +27,7 @@ NANCHANG = ('[plan]\n', '[plan]\nparent = "南昌市制造业重点产业链现�
 def test_a_plan_names_its_parent_plan_and_its_goal(tmp_path):
     p = read_plan(plan_copy(tmp_path, NANCHANG))
     assert (p.parent, p.parent_growth, p.parent_qualifier) == ("南昌市制造业重点产业链现代化建设“8810”行动计划", 0.10, "左右")
-    assert p.parent_goal == "10%左右" and "parent plan: 南昌市" in p.summary()
+    assert p.parent_goal == "10%左右" and "上级规划：南昌市" in p.summary() and "年均增长10%左右" in p.summary()
     bare = read_plan(YUNXI)
     assert (bare.parent, bare.parent_growth, bare.parent_qualifier, bare.parent_goal) == ("", None, "", "")
 
@@ -118,7 +118,7 @@ def test_a_district_without_the_chains_sum_says_why(yunxi):
     import dataclasses
 
     report = yunxi.progress(2025, 9)
-    report = dataclasses.replace(report, table=report.table[report.table["series"] != "all"],
+    report = dataclasses.replace(report, table=report.table[report.table["chain_id"] != "all"],
                                  missing={"all": "缺少装备制造2025年1—9月的数据，不作合计"})
     row = district_row(yunxi.consistency(), report, plan=yunxi.plan, folder="y")
     assert math.isnan(row["completion_pct"]) and row["progress_note"] == "三链合计无数据：缺少装备制造2025年1—9月的数据，不作合计"

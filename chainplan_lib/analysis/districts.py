@@ -65,7 +65,7 @@ def district_row(consistency: ConsistencyResult, progress: Any | None, *, plan: 
         return row
     row["month"] = int(progress.month)
     t = progress.table
-    total = t[t["series"] == ALL]
+    total = t[t["chain_id"] == ALL]
     if len(total):
         r = total.iloc[0]
         row.update(completion_pct=float(r["completion_pct"]), time_progress_pct=float(r["time_progress_pct"]),

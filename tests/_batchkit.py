@@ -26,6 +26,19 @@ def run_cli(args: list[str], env: dict | None = None, timeout: float = 600) -> s
                           env={**os.environ, **(env or {})}, timeout=timeout, cwd=ROOT)
 
 
+def cli_here(args: list[str], capsys, monkeypatch) -> subprocess.CompletedProcess:
+    """`chainplan ARGS` in this process, from the project folder (a run's pool and kernels are its children, as
+    from the command): what a fresh process would print and return, without paying its imports again. Tests of
+    how the process itself ends (hangs, signals, crashes) use :func:`run_cli` / :func:`popen_cli`."""
+    from chainplan_lib import cli
+
+    monkeypatch.chdir(ROOT)
+    capsys.readouterr()
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["chainplan", *args], code, out, err)
+
+
 def popen_cli(args: list[str], env: dict | None = None) -> subprocess.Popen:
     """`chainplan ARGS` started in its own session (as a shell job would be), output captured."""
     return subprocess.Popen([sys.executable, "-m", "chainplan_lib.cli", *args], stdout=subprocess.PIPE,

@@ -102,7 +102,7 @@ class BatchRun:
         return self.out_dir / "briefing-2024.pdf"
 
 
-BATCH_ARGS = ["brief", "--year", "2024"]
+BATCH_ARGS = ["brief", "--year", "2024", "--jobs", "1"]   # one worker: the suite runs beside it on the other cores
 NEEDS_BATCH = frozenset({"brief_2024", "report", "word"})   # fixtures that read the session's batch
 BATCH_WAIT = 900.0                                         # seconds: a batch that takes longer is broken
 # Notebook executions and small batches per file, roughly in seconds of CPU (for the order only: a wrong weight

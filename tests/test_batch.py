@@ -242,15 +242,15 @@ def test_failing_notebooks_and_a_dying_kernel_keep_the_previous_report(tmp_path,
 
 
 def test_concurrent_batches_never_mix(tmp_path, font_cache):
-    """Three real batches at once: two into the same --out, one into another, each with other registers.
-    Each report is whole: its manifest, its data/ and what its notebook read all name the same registers."""
+    """Two real batches at once into the same --out, each with other registers (and the same font cache, Jupyter
+    runtime and notebooks). The report is whole: its manifest, its data/ and what its notebook read all name the
+    same registers; no temporary folder is left."""
     from _batchkit import hostile_registers
 
     nbs = write_notebooks(tmp_path / "nbs", "10_reads_data")
     regs = {"a": hostile_registers(tmp_path / "reg_a", (2023,), csv_only=True),
-            "b": hostile_registers(tmp_path / "reg_b", (2024,), csv_only=True),
-            "c": hostile_registers(tmp_path / "reg_c", (2023, 2024), csv_only=True)}
-    outs = {"a": tmp_path / "same", "b": tmp_path / "same", "c": tmp_path / "other"}
+            "b": hostile_registers(tmp_path / "reg_b", (2023, 2024), csv_only=True)}
+    outs = {"a": tmp_path / "same", "b": tmp_path / "same"}
     procs = {k: popen_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--registers", str(regs[k]),
                            "--out", str(outs[k]), "--jobs", "1"]) for k in regs}
     results = {k: p.communicate(timeout=600) for k, p in procs.items()}
@@ -269,9 +269,7 @@ def test_concurrent_batches_never_mix(tmp_path, font_cache):
         return next(k for k, folder in regs.items() if sorted(p.name for p in folder.iterdir()) == listed)
 
     assert whole(tmp_path / "same" / "2024") in ("a", "b")      # the later swap wins, whole
-    assert whole(tmp_path / "other" / "2024") == "c"
     assert sorted(p.name for p in (tmp_path / "same").iterdir()) == ["2024", "index.html"]   # no temp folders left
-    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["2024", "index.html"]
 
 
 # ------------------------------------------------------------------------------------ years and -p

@@ -185,7 +185,13 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     report = progress_report(data.actuals, targets, year, month, basis=args.basis, plan=plan,
                              indicator=args.indicator, coverage=data.coverage)
     report.missing = {s: d.why_missing(s, year, report.month) for s in report.missing}
-    _emit(args, report.to_dict(), ("【示例数据：合成的统计月报，非真实统计】\n" if data.synthetic else "") + report.summary())
+    from .present.progress import revision_lines
+
+    revised = revision_lines(data, year, report.month, plan=plan)   # a figure a later release replaced: said
+    text = ("【示例数据：合成的统计月报，非真实统计】\n" if data.synthetic else "") + report.summary()
+    if revised:
+        text += "\n数据说明：" + "".join(revised)
+    _emit(args, {**report.to_dict(), **({"revisions": revised} if revised else {})}, text)
     lacking = [s for s in report.missing if s in plan.chain_ids]
     if not report.has_data:  # no figure at all for the year (or the month): every chain is missing
         lacking = list(plan.chain_ids)

@@ -101,6 +101,11 @@ def test_progress_uses_the_final_report_not_silence(tmp_path, plan, capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["chains"]["textiles"]["cumulative_yi"] == 293.0
     assert d["chains"]["all"]["cumulative_yi"] == pytest.approx(293.0 + 194.3 + 59.4 + 66.0)
+    # and it says so: the figure used, the one it replaced (before: progress was silent about the revision)
+    (line,) = d["revisions"]
+    assert line.startswith("现代针纺1—9月采用定报数 293.0 亿元") and "此前快报为 291.4 亿元" in line, line
+    assert cli_main(["progress", "--year", "2025", "--month", "9", "--actuals", str(tmp_path / "clean")]) == 0
+    assert "数据说明：现代针纺1—9月采用定报数 293.0 亿元" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("cell, pct", [("下降5.2", -5.2), ("增长5.2", 5.2), ("-5.2%", -5.2), ("持平", 0.0)])

@@ -84,6 +84,24 @@ def test_written_empty_actuals_read_back(tmp_path):
     assert len(back.actuals) == 0 and back.actuals["cumulative"].dtype == bool
 
 
+def test_a_folder_with_only_an_empty_cleaned_actuals_csv_is_read_as_no_figures(tmp_path):
+    """`brief --actuals DIR` where DIR holds a header-only actuals.csv: the batch passes it on with side files
+    written from tables without columns (one newline each) and a summary of {} — the notebooks failed on them
+    (EmptyDataError: No columns to parse; KeyError: 'entries'); now they read no figures and say why."""
+    from chainplan_lib.cleaning.actuals.clean import ACTUALS_COLUMNS
+
+    src = tmp_path / "given"
+    src.mkdir()
+    (src / "actuals.csv").write_text(",".join(ACTUALS_COLUMNS) + "\n", encoding="utf-8")
+    a = pb.prepare(src, 2025, None, plan=PLAN)
+    pb.write(a, tmp_path / "report")
+    back = District.open(PLAN, actuals=tmp_path / "report" / "actuals").monthly
+    assert len(back.actuals) == 0 and back.quarantine.empty and back.checks.empty
+    df, spec = show_progress.cleaning_table(back)
+    assert df.to_dict("records") == [{"项目": "清洗后（actuals.csv）", "数量": 0}]
+    assert "没有清洗汇总（actuals_summary.json）" in spec["note"]
+
+
 def test_a_plan_without_registers_gets_an_empty_view_that_says_so():
     yunxi = read_plan(YUNXI)
     d = District.open(yunxi)

@@ -118,6 +118,11 @@ def data_notes(report, data) -> list[str]:
 def cleaning_table(data) -> tuple[pd.DataFrame, dict]:
     """Entries read → clean / quarantined / duplicates dropped, and the quarantine reasons."""
     s = data.summary
+    if "entries" not in s:   # a folder holding only a cleaned actuals.csv: nothing to account for but its rows
+        df = pd.DataFrame([{"项目": "清洗后（actuals.csv）", "数量": len(data.actuals)}])
+        note = ("所给文件夹只有已清洗的 actuals.csv，没有清洗汇总（actuals_summary.json）：读入、隔离和重复无从核对；"
+                "原始统计月报请用 chainplan actuals clean 清洗。")
+        return df, {"caption": "统计月报清洗汇总", "note": note, "units": _units(df, 数量=U.COUNT)}
     rows = [{"项目": "读入（数值单元格及无数值的行）", "数量": s["entries"]},
             {"项目": "清洗后（actuals.csv）", "数量": s["clean"]},
             {"项目": "隔离（actuals_quarantine.csv）", "数量": s["quarantined"]},

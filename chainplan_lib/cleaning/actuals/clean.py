@@ -635,9 +635,13 @@ def default_actuals_dir() -> Path:
     return raw_dir() / "actuals"
 
 
-def _read_frame(src: Path, key: str, columns) -> pd.DataFrame:
+def _read_frame(src: Path, key: str, columns=()) -> pd.DataFrame:
+    """One of the cleaner's side files; absent, or written from a table without columns (a folder that held only
+    an ``actuals.csv``, passed on by the batch): an empty table, not pandas' EmptyDataError."""
     p = src / OUTPUT_FILES[key]
-    return pd.read_csv(p) if p.exists() else _empty(columns)
+    if not p.exists() or (p.stat().st_size < 8 and not p.read_text(encoding="utf-8-sig").strip()):
+        return _empty(columns) if columns else pd.DataFrame()
+    return pd.read_csv(p)
 
 
 def actuals_bundle(source: str | Path | None, processed: str | Path | None, plan: Plan) -> ActualsResult:
@@ -656,13 +660,12 @@ def actuals_bundle(source: str | Path | None, processed: str | Path | None, plan
         actuals = load_actuals(src, plan)
         summary_path = src / OUTPUT_FILES["summary"]
         summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
-        read = lambda key: pd.read_csv(src / OUTPUT_FILES[key]) if (src / OUTPUT_FILES[key]).exists() \
-            else pd.DataFrame()
         cov = _read_frame(src, "coverage", COVERAGE_COLUMNS)
         for c in ("codes_expected", "codes_found", "codes_missing", "note", "yoy_basis"):
             if c in cov.columns:
                 cov[c] = cov[c].fillna("").astype(str)
-        return ActualsResult(actuals, read("quarantine"), read("duplicates"), read("checks"), summary, plan,
+        return ActualsResult(actuals, _read_frame(src, "quarantine"), _read_frame(src, "duplicates"),
+                             _read_frame(src, "checks"), summary, plan,
                              _read_frame(src, "revisions", REVISION_COLUMNS),
                              _read_frame(src, "industries", INDUSTRY_COLUMNS), cov)
     if not src.exists():

@@ -286,7 +286,7 @@ class _District:
     def prepare(self) -> None:
         """Read the sources (once per run), check the parameters for this plan, clean its inputs into the build
         folder's ``data/`` and make the notebooks' tasks. Bad input raises (one line)."""
-        from ..present.briefing import briefing_title
+        from ..present.titles import briefing_title
         from . import parameters, progress_batch, report_data
         from .fonts import configure_fontconfig, subset_font_path
         from .formats import print_file

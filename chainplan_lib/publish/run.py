@@ -89,7 +89,7 @@ def run_notebook(notebook: str | Path, *, plan: Any, params: Mapping[str, Any] |
     wanted = formats.formats_for(src.stem, src.metadata)
     title = src.title
     if src.stem == "briefing" and year is not None:
-        from ..present.briefing import briefing_title
+        from ..present.titles import briefing_title
 
         month = given.get("month") if isinstance(given.get("month"), int) else None
         title = briefing_title(year, plan, month)

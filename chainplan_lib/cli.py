@@ -646,9 +646,21 @@ def _warnings_to_stderr() -> None:
     """The library's warnings (a corrupt earlier manifest skipped …) as ``chainplan: warning: …`` lines."""
     import logging
 
+    class _Stderr(logging.StreamHandler):
+        """Writes to whatever ``sys.stderr`` is when a warning comes (as :data:`logging.lastResort` does): a
+        second ``main()`` in the same process, its output redirected, gets its warnings where it said."""
+
+        @property
+        def stream(self):
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, value):
+            pass
+
     log = logging.getLogger("chainplan_lib")
     if not any(getattr(h, "_chainplan", False) for h in log.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _Stderr()
         handler.setFormatter(logging.Formatter("chainplan: warning: %(message)s"))
         handler.setLevel(logging.WARNING)
         handler._chainplan = True  # type: ignore[attr-defined]

@@ -26,16 +26,39 @@ def run_cli(args: list[str], env: dict | None = None, timeout: float = 600) -> s
                           env={**os.environ, **(env or {})}, timeout=timeout, cwd=ROOT)
 
 
-def cli_here(args: list[str], capsys, monkeypatch) -> subprocess.CompletedProcess:
-    """`chainplan ARGS` in this process, from the project folder (a run's pool and kernels are its children, as
-    from the command): what a fresh process would print and return, without paying its imports again. Tests of
-    how the process itself ends (hangs, signals, crashes) use :func:`run_cli` / :func:`popen_cli`."""
+def cli_here(args: list[str]) -> subprocess.CompletedProcess:
+    """`chainplan ARGS` in this process, from the project folder: what a fresh process would print (its own and its
+    children's output, captured at the file descriptors as well as at ``sys.stdout``/``sys.stderr``) and return,
+    without paying its imports again — a run's pool and kernels are this process's children, as from the command.
+    Tests of how the process itself ends (hangs, signals, crashes, leaks) use :func:`run_cli` / :func:`popen_cli`."""
+    import contextlib
+    import io
+    import tempfile
+
     from chainplan_lib import cli
 
-    monkeypatch.chdir(ROOT)
-    capsys.readouterr()
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
+    here = os.getcwd()
+    text = {"out": io.StringIO(), "err": io.StringIO()}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as fd_out, tempfile.TemporaryFile() as fd_err:
+        saved = os.dup(1), os.dup(2)
+        try:
+            os.dup2(fd_out.fileno(), 1)
+            os.dup2(fd_err.fileno(), 2)
+            os.chdir(ROOT)
+            with contextlib.redirect_stdout(text["out"]), contextlib.redirect_stderr(text["err"]):
+                code = cli.main(list(args))
+        finally:
+            os.chdir(here)
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+        fd_out.seek(0)
+        fd_err.seek(0)
+        out = text["out"].getvalue() + fd_out.read().decode("utf-8", "replace")
+        err = text["err"].getvalue() + fd_err.read().decode("utf-8", "replace")
     return subprocess.CompletedProcess(["chainplan", *args], code, out, err)
 
 

@@ -14,9 +14,9 @@ from _batchkit import (
     HOSTILE_NAMES,
     ROOT,
     SMALL_REGISTER,
+    cli_here,
     outputs_text,
     popen_cli,
-    run_cli,
     stderr_lines,
     write_notebooks,
 )
@@ -221,8 +221,8 @@ def test_failing_notebooks_and_a_dying_kernel_keep_the_previous_report(tmp_path,
     nbs = write_notebooks(tmp_path / "nbs", "10_reads_data", "98_dies", "99_fails")
     out = tmp_path / "reports"
     before = _previous_report(out)
-    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
-                  "--registers", str(SMALL_REGISTER)])
+    cp = cli_here(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
+                   "--registers", str(SMALL_REGISTER)])
     assert cp.returncode == 1, cp.stdout + cp.stderr
     assert "1/3 notebooks ok" in cp.stdout
     fails = re.search(r"FAIL 99_fails .*", cp.stdout).group(0)

@@ -77,11 +77,11 @@ def test_a_file_where_the_report_goes_is_one_line_before_anything_runs(tmp_path)
     assert sorted(p.name for p in out.iterdir()) == ["2024"]
 
 
-def test_a_notebook_that_is_not_json_is_one_line(tmp_path, capsys, monkeypatch):
+def test_a_notebook_that_is_not_json_is_one_line(tmp_path):
     nbs = write_notebooks(tmp_path / "nbs", "10_reads_data")
     (nbs / "30_broken.ipynb").write_text("{not json at all", encoding="utf-8")
     cp = cli_here(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(tmp_path / "reports"),
-                  "--jobs", "1", "--registers", str(SMALL_REGISTER)], capsys, monkeypatch)
+                  "--jobs", "1", "--registers", str(SMALL_REGISTER)])
     assert cp.returncode == 2, cp.stderr
     said = stderr_lines(cp.stderr)
     assert len(said) == 1 and "30_broken.ipynb: not a readable notebook" in said[0] and "Traceback" not in cp.stderr
@@ -121,8 +121,8 @@ def test_a_batch_beside_a_corrupt_manifest_runs_and_warns(tmp_path, font_cache):
     (out / "2023").mkdir(parents=True)
     (out / "2023" / "manifest.json").write_text('{"notebooks": [1, 2]}', encoding="utf-8")
     nbs = write_notebooks(tmp_path / "nbs", "10_reads_data")
-    cp = run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "1",
-                  "--registers", str(SMALL_REGISTER)], timeout=300)
+    cp = cli_here(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "1",
+                   "--registers", str(SMALL_REGISTER)])
     assert cp.returncode == 0, cp.stderr
     said = stderr_lines(cp.stderr)
     assert len(said) == 1 and said[0].startswith("chainplan: warning: ") and "2023/manifest.json" in said[0], said

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _batchkit import KERNELSPEC, ROOT, run_cli
+from _batchkit import KERNELSPEC, ROOT, cli_here
 from _plans import YUNXI, plan_copy
 
 from chainplan_lib.errors import OutputError, ParameterError
@@ -53,8 +53,8 @@ def _broken_plan(folder: Path) -> Path:
 
 def test_a_chain_without_a_figure_is_named_and_exits_3(tmp_path):
     acts = _actuals_without(tmp_path / "acts", "装备制造")
-    r = run_cli(["brief", "--plan", str(YUNXI), "--year", "2025", "--month", "9", "--actuals", str(acts),
-                 "--notebooks", str(_notebooks(tmp_path / "nbs")), "--out", str(tmp_path / "out"), "--jobs", "1"])
+    r = cli_here(["brief", "--plan", str(YUNXI), "--year", "2025", "--month", "9", "--actuals", str(acts),
+                  "--notebooks", str(_notebooks(tmp_path / "nbs")), "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert r.returncode == 3, r.stdout + r.stderr
     err = [ln for ln in r.stderr.splitlines() if ln.startswith("chainplan:")]
     assert err == ["chainplan: error: brief: 1 条产业链缺少2025年1—9月数据（装备制造：统计月报未提供2025年1—9月的数据）; the report "
@@ -71,10 +71,10 @@ def test_a_district_that_cannot_be_made_does_not_stop_the_others(tmp_path):
     acts = _actuals_without(tmp_path / "acts", "绿色食品")
     broken = _broken_plan(tmp_path / "plans")
     out = tmp_path / "out"
-    r = run_cli(["brief", "--year", "2025", "--plan", str(YUNXI), "--plan", str(broken), "--month", "9",
-                 "--actuals", f"yunxi-2024={acts}", "--actuals", f"broken-2024={acts}",
-                 "--notebooks", str(_notebooks(tmp_path / "nbs")),
-                 "--out", str(out), "--allow-missing", "--jobs", "1"])
+    r = cli_here(["brief", "--year", "2025", "--plan", str(YUNXI), "--plan", str(broken), "--month", "9",
+                  "--actuals", f"yunxi-2024={acts}", "--actuals", f"broken-2024={acts}",
+                  "--notebooks", str(_notebooks(tmp_path / "nbs")),
+                  "--out", str(out), "--allow-missing", "--jobs", "1"])
     assert r.returncode == 11, r.stdout + r.stderr
     err = [ln for ln in r.stderr.splitlines() if ln.startswith("chainplan:")]
     assert len(err) == 1 and err[0].startswith(f"chainplan: error: brief: broken-2024: {broken.parent}/yunxi_targets.txt")
@@ -109,7 +109,7 @@ def test_plans_that_would_share_a_folder_are_one_line_before_anything_runs(tmp_p
     with pytest.raises(ParameterError, match="--plans .*empty: no plan files"):
         find_plans([], tmp_path / "empty")
     assert find_plans([], tmp_path / "b") == [two]
-    r = run_cli(["brief", "--year", "2025", "--plan", str(one), "--plan", str(two), "--out", str(tmp_path / "o")])
+    r = cli_here(["brief", "--year", "2025", "--plan", str(one), "--plan", str(two), "--out", str(tmp_path / "o")])
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "another plan file has the same name" in r.stderr
     assert not (tmp_path / "o").exists()
 
@@ -137,5 +137,5 @@ def test_a_single_report_and_a_folder_of_districts_never_replace_each_other(tmp_
         run_many(2025, plans=[YUNXI, plan_copy(tmp_path, source=YUNXI, name="b.toml")], out=tmp_path)
     (tmp_path / "2025" / "manifest.json").unlink()
     (tmp_path / "2025" / "districts.json").write_text("{}", encoding="utf-8")
-    r = run_cli(["brief", "--year", "2025", "--plan", str(YUNXI), "--out", str(tmp_path)])
+    r = cli_here(["brief", "--year", "2025", "--plan", str(YUNXI), "--out", str(tmp_path)])
     assert r.returncode == 2 and "holds the reports of several districts" in r.stderr

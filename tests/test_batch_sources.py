@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
-from _batchkit import ROOT, SMALL_REGISTER, cli_here, outputs_text, run_cli, stderr_lines
+from _batchkit import ROOT, SMALL_REGISTER, cli_here, outputs_text, stderr_lines
 
 SOURCE = '''# ---
 # jupyter:
@@ -50,20 +50,17 @@ def _paired(folder: Path) -> Path:
 
 
 def _brief(nbs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return run_cli(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "1",
-                    "--registers", str(SMALL_REGISTER), *extra], timeout=300)
+    """`chainplan brief` of the notebooks in `nbs`, in this process (a refusal comes before any worker starts)."""
+    return cli_here(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "1",
+                     "--registers", str(SMALL_REGISTER), *extra])
 
 
-def _refused(nbs: Path, out: Path, capsys) -> tuple[int, list[str]]:
-    """`chainplan brief` in this process: a refusal comes before any worker or kernel starts."""
-    from chainplan_lib import cli
-
-    code = cli.main(["brief", "--year", "2024", "--notebooks", str(nbs), "--out", str(out), "--jobs", "1",
-                     "--registers", str(SMALL_REGISTER)])
-    return code, stderr_lines(capsys.readouterr().err)
+def _refused(nbs: Path, out: Path) -> tuple[int, list[str]]:
+    cp = _brief(nbs, out)
+    return cp.returncode, stderr_lines(cp.stderr)
 
 
-def test_the_batch_runs_the_py_and_refuses_a_lab_saved_ipynb(tmp_path, font_cache, capsys):
+def test_the_batch_runs_the_py_and_refuses_a_lab_saved_ipynb(tmp_path, font_cache):
     py = _paired(tmp_path / "nbs")
     ipynb = py.with_suffix(".ipynb")
     # the lab saved the pair: a changed parameter and its outputs (autosave) — refused, nothing runs
@@ -72,12 +69,12 @@ def test_the_batch_runs_the_py_and_refuses_a_lab_saved_ipynb(tmp_path, font_cach
     nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="CHAIN metallurgy\n")]
     nb.cells[2].execution_count = 3
     nbformat.write(nb, ipynb)
-    code, said = _refused(py.parent, tmp_path / "reports", capsys)
+    code, said = _refused(py.parent, tmp_path / "reports")
     assert code == 2 and len(said) == 1 and "40_chain.ipynb: carries outputs" in said[0], said
     # edited (no outputs) and not synced — refused as well
     nb.cells[2].outputs, nb.cells[2].execution_count = [], None
     nbformat.write(nb, ipynb)
-    code, said = _refused(py.parent, tmp_path / "reports", capsys)
+    code, said = _refused(py.parent, tmp_path / "reports")
     assert code == 2 and len(said) == 1 and "40_chain.ipynb: differs from 40_chain.py" in said[0], said
     assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
     # in sync again: the .py is what runs, and the report says which source, with its SHA-256
@@ -107,8 +104,7 @@ def test_make_lab_opens_a_working_copy():
 def test_run_one_notebook_with_papermills_parameters(tmp_path, font_cache):
     """`chainplan run notebooks/04_shares.py -p chain metallurgy`: that page, for that chain, in seconds."""
     out = tmp_path / "try"
-    cp = run_cli(["run", "notebooks/04_shares.py", "-p", "chain", "metallurgy", "-P", "year:2024", "--out", str(out)],
-                 timeout=300)
+    cp = cli_here(["run", "notebooks/04_shares.py", "-p", "chain", "metallurgy", "-P", "year:2024", "--out", str(out)])
     assert cp.returncode == 0, cp.stdout + cp.stderr
     assert cp.stdout.startswith("chainplan run 04_shares: ok in "), cp.stdout
     page = (out / "html" / "04_shares.html").read_text(encoding="utf-8")
@@ -119,18 +115,18 @@ def test_run_one_notebook_with_papermills_parameters(tmp_path, font_cache):
     executed = nbformat.read(out / "notebooks" / "04_shares.ipynb", as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'chain = "metallurgy"' in injected.source
-    bad = run_cli(["run", "notebooks/04_shares.py", "-p", "speed", "3", "--out", str(tmp_path / "bad")], timeout=120)
+    bad = cli_here(["run", "notebooks/04_shares.py", "-p", "speed", "3", "--out", str(tmp_path / "bad")])
     said = stderr_lines(bad.stderr)
     assert bad.returncode == 2 and len(said) == 1 and "no notebook declares a parameter 'speed'" in said[0], said
 
 
-def test_a_named_scenario_is_kept_beside_the_default_report(tmp_path, font_cache, capsys, monkeypatch):
+def test_a_named_scenario_is_kept_beside_the_default_report(tmp_path, font_cache):
     py = _paired(tmp_path / "nbs")
     out = tmp_path / "reports"
     args = ["brief", "--year", "2024", "--notebooks", str(py.parent), "--out", str(out), "--jobs", "1",
             "--registers", str(SMALL_REGISTER)]
-    assert cli_here(args, capsys, monkeypatch).returncode == 0
-    cp = cli_here([*args, "--name", "低增长", "-p", "40_chain:chain=metallurgy"], capsys, monkeypatch)
+    assert cli_here(args).returncode == 0
+    cp = cli_here([*args, "--name", "低增长", "-p", "40_chain:chain=metallurgy"])
     assert cp.returncode == 0, cp.stderr
     assert sorted(p.name for p in out.iterdir()) == ["2024", "2024-低增长", "index.html"]
     assert "CHAIN all" in outputs_text(out / "2024" / "notebooks" / "40_chain.ipynb")
@@ -140,8 +136,5 @@ def test_a_named_scenario_is_kept_beside_the_default_report(tmp_path, font_cache
     m = json.loads((out / "2024-低增长" / "manifest.json").read_text(encoding="utf-8"))
     assert m["scenario"] == "低增长" and m["parameters_given"] == {"40_chain:chain": "metallurgy"}
     assert "情景：低增长" in (out / "2024-低增长" / "index.html").read_text(encoding="utf-8")
-    from chainplan_lib import cli
-
-    capsys.readouterr()
-    bad = cli.main(["brief", "--year", "2024", "--notebooks", str(py.parent), "--out", str(out), "--name", "../x"])
-    assert bad == 2 and "--name '../x'" in capsys.readouterr().err
+    bad = cli_here(["brief", "--year", "2024", "--notebooks", str(py.parent), "--out", str(out), "--name", "../x"])
+    assert bad.returncode == 2 and "--name '../x'" in bad.stderr

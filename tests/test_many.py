@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _batchkit import ROOT, run_cli, stderr_lines
+from _batchkit import ROOT, cli_here, stderr_lines
 
 from chainplan_lib.publish.render import pdf_text
 
@@ -27,9 +27,9 @@ def two(tmp_path_factory):
     """`chainplan brief --year 2025 --month 9 --plan qingshanhu --plan yunxi --actuals yunxi-2024=…` into a fresh
     folder (the bundled plan's 统计月报: its bundled sample)."""
     out = tmp_path_factory.mktemp("two")
-    r = run_cli(["brief", "--year", "2025", "--month", "9", "--plan", "data/plans/qingshanhu-2024.toml",
-                 "--plan", str(YUNXI_PLAN), "--actuals", "yunxi-2024=tests/data/yunxi_actuals", "--out", str(out),
-                 "--jobs", "1"])
+    r = cli_here(["brief", "--year", "2025", "--month", "9", "--plan", "data/plans/qingshanhu-2024.toml",
+                  "--plan", str(YUNXI_PLAN), "--actuals", "yunxi-2024=tests/data/yunxi_actuals", "--out", str(out),
+                  "--jobs", "1"])
     return r, out / "2025"
 
 

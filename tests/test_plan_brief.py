@@ -21,8 +21,8 @@ def test_another_plan_without_statistics_says_what_to_supply():
         assert word not in page, word
 
 
-def test_a_plan_year_outside_another_plan_is_one_line(tmp_path, capsys, monkeypatch):
-    r = cli_here(["brief", "--plan", str(YUNXI), "--year", "2023", "--out", str(tmp_path)], capsys, monkeypatch)
+def test_a_plan_year_outside_another_plan_is_one_line(tmp_path):
+    r = cli_here(["brief", "--plan", str(YUNXI), "--year", "2023", "--out", str(tmp_path)])
     assert r.returncode == 2 and r.stderr.strip() == "chainplan: error: year=2023 is outside the plan's years 2024–2027"
 
 

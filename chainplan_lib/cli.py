@@ -167,10 +167,10 @@ def _cmd_actuals_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_progress(args: argparse.Namespace) -> int:
-    from .analysis.progress_report import progress_report
     from .cleaning.targets.clean import load_targets
     from .district import District
     from .plan.params import check_year
+    from .present.progress import missing_chains_line, progress_text
     from .publish.progress_batch import check_brief_month
 
     plan = _plan(args)
@@ -180,28 +180,15 @@ def _cmd_progress(args: argparse.Namespace) -> int:
         raise ParameterError(f"--indicator {args.indicator}: not an indicator of the plan "
                              f"({', '.join(plan.indicator_ids)})")
     d = District.open(plan, actuals=args.actuals)  # the bundled sample only for the bundled plan
-    data = d.monthly
-    targets = load_targets(args.targets, plan=plan) if args.targets is not None else d.targets.table
-    report = progress_report(data.actuals, targets, year, month, basis=args.basis, plan=plan,
-                             indicator=args.indicator, coverage=data.coverage)
-    report.missing = {s: d.why_missing(s, year, report.month) for s in report.missing}
-    from .present.progress import revision_lines
-
-    revised = revision_lines(data, year, report.month, plan=plan)   # a figure a later release replaced: said
-    text = ("【示例数据：合成的统计月报，非真实统计】\n" if data.synthetic else "") + report.summary()
-    if revised:
-        text += "\n数据说明：" + "".join(revised)
+    targets = load_targets(args.targets, plan=plan) if args.targets is not None else None
+    report = d.progress(year, month, basis=args.basis, indicator=args.indicator, targets=targets)
+    text, revised = progress_text(report, d.monthly)
     _emit(args, {**report.to_dict(), **({"revisions": revised} if revised else {})}, text)
-    lacking = [s for s in report.missing if s in plan.chain_ids]
-    if not report.has_data:  # no figure at all for the year (or the month): every chain is missing
-        lacking = list(plan.chain_ids)
-        report.missing = {s: d.why_missing(s, year, month) for s in lacking}
+    lacking = d.missing_chains(report)
     if lacking and not args.allow_missing:
-        from .analysis.monthly import series_name
-
-        named = "；".join(f"{series_name(s, plan)}：{report.missing[s]}" for s in lacking)
-        print(f"chainplan: error: progress: {len(lacking)} 条产业链缺少{report.title}数据（{named}）; "
-              "the report above leaves them out — pass --allow-missing to accept that (exit 0)", file=sys.stderr)
+        named = {plan.chain_label(c): why for c, why in lacking.items()}
+        print(f"chainplan: error: progress: {missing_chains_line(report.title, named)}; the report above leaves them "
+              "out — pass --allow-missing to accept that (exit 0)", file=sys.stderr)
         return MISSING_EXIT
     return 0
 
@@ -283,6 +270,7 @@ def _notebook_params(args: argparse.Namespace) -> dict:
 
 def _cmd_brief(args: argparse.Namespace) -> int:
     from .plan.load import read_plan, user_plan_path
+    from .present.progress import missing_chains_line
     from .publish.kernels import skip_slow_optional_imports
     from .publish.many import assign, find_plans, own_data
 
@@ -302,9 +290,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         if not outcome.ok:
             return 1
         if outcome.missing and not args.allow_missing:
-            print(f"chainplan: error: brief: {len(outcome.missing)} 条产业链缺少{outcome.period}数据"
-                  f"（{outcome.missing_line()}）; the report was made without them — pass --allow-missing to accept "
-                  f"that (exit 0)", file=sys.stderr)
+            print(f"chainplan: error: brief: {missing_chains_line(outcome.period, outcome.missing)}; the report was "
+                  "made without them — pass --allow-missing to accept that (exit 0)", file=sys.stderr)
             return MISSING_EXIT
         return 0
     from .publish.many import FAILED_BASE, run_many
@@ -322,9 +309,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             print(f"chainplan: error: brief: {d.stem}: {len(d.outcome.failed)} notebook(s) failed "
                   f"({', '.join(r.name for r in d.outcome.failed)}); see {d.outcome.out_dir}", file=sys.stderr)
         if d.missing and not args.allow_missing:
-            print(f"chainplan: error: brief: {d.stem}: {len(d.missing)} 条产业链缺少{d.outcome.period}数据"
-                  f"（{d.outcome.missing_line()}）; the report was made without them — pass --allow-missing to "
-                  f"accept that", file=sys.stderr)
+            print(f"chainplan: error: brief: {d.stem}: {missing_chains_line(d.outcome.period, d.missing)}; the "
+                  "report was made without them — pass --allow-missing to accept that", file=sys.stderr)
     if outcome.failed:
         return min(FAILED_BASE + len(outcome.failed), 99)
     if any(d.missing for d in outcome.districts) and not args.allow_missing:

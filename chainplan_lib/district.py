@@ -208,19 +208,33 @@ class District:
                 prior_actual_yi=stats.get("prior_actual_yi"), base_total_source=source)
         return self._consistency[key]
 
-    def progress(self, year: int, month: int | None = None, *, basis: str = "calendar"):
+    def progress(self, year: int, month: int | None = None, *, basis: str = "calendar", indicator: str = "revenue",
+                 targets: pd.DataFrame | None = None):
         """:func:`~chainplan_lib.analysis.progress_report.progress_report` of the district's 统计月报 against its
-        targets for 1—``month``月 of ``year`` (None: the latest month published), cached."""
+        targets (or ``targets``, a cleaned targets table) for 1—``month``月 of ``year`` (None: the latest month
+        published), the plan's ``indicator``; each series without a figure named with why (:meth:`why_missing`).
+        Cached for the district's own targets."""
         from .analysis.progress_report import progress_report
 
-        key = (int(year), month, basis)
-        if key not in self._progress:
+        key = (int(year), month, basis, indicator)
+        if targets is not None or key not in self._progress:
             monthly = self.monthly
-            report = progress_report(monthly.actuals, self.targets.table, int(year), month, basis=basis,
-                                     plan=self.plan, coverage=monthly.coverage)
+            report = progress_report(monthly.actuals, self.targets.table if targets is None else targets, int(year),
+                                     month, basis=basis, plan=self.plan, indicator=indicator,
+                                     coverage=monthly.coverage)
             report.missing = {s: self.why_missing(s, int(year), report.month) for s in report.missing}
+            if targets is not None:
+                return report
             self._progress[key] = report
         return self._progress[key]
+
+    def missing_chains(self, report) -> dict[str, str]:
+        """The plan's chains without a figure in ``report`` (a :meth:`progress`), each with why — every chain when
+        the 统计月报 have nothing for its year (and month). What ``chainplan progress`` and ``brief --month`` name
+        before exiting 3."""
+        chains = self.plan.chain_ids
+        lacking = [c for c in report.missing if c in chains] if report.has_data else list(chains)
+        return {c: report.missing.get(c) or self.why_missing(c, report.year, report.month) for c in lacking}
 
     def why_missing(self, series: str, year: int, month: int | None) -> str:
         """Why the 统计月报 have no figure for ``series`` at 1—``month``月 of ``year``: the quarantined rows that

@@ -173,3 +173,23 @@ def test_the_briefing_footnotes_a_revised_figure_and_a_missing_chain(tmp_path, p
     assert len(notes) == 2 and notes[0].startswith("现代针纺：2025年1—9月的数据已隔离：")
     assert notes[0].endswith("（one.csv 第 4、8 行）；本期不列该链。")
     assert notes[1] == "四链合计：缺少现代针纺2025年1—9月的数据，不作合计。"
+
+
+def test_the_district_names_the_chains_a_progress_report_leaves_out(tmp_path, plan):
+    """District.missing_chains: what `progress` and `brief --month` exit 3 with — a chain no file gave (by id, with
+    why), every chain for a year with no figure, nothing when all are there; progress against given targets."""
+    from chainplan_lib import District
+
+    p = report(tmp_path / "in.csv")
+    p.write_text("".join(x for x in p.read_text(encoding="utf-8").splitlines(True) if "食品医药" not in x),
+                 encoding="utf-8")
+    d = District.open(plan, actuals=p)
+    assert d.missing_chains(d.progress(2025, 9)) == {"food_pharma": "统计月报未提供2025年1—9月的数据"}
+    assert d.missing_chains(d.progress(2024)) == {c: "统计月报未提供2024年的数据" for c in plan.chain_ids}
+    full = District.open(plan, actuals=report(tmp_path / "full.csv"))
+    assert full.missing_chains(full.progress(2025, 9)) == {}
+    halved = full.targets.table.assign(value=full.targets.table["value"] / 2)
+    own, given = full.progress(2025, 9), full.progress(2025, 9, targets=halved)
+    t = own.table.set_index("chain_id")["completion_pct"]
+    assert given.table.set_index("chain_id")["completion_pct"].round(6).equals((t * 2).round(6))
+    assert full.progress(2025, 9) is own      # its own targets: cached; given ones are not

@@ -28,6 +28,7 @@ from .sources import goal_text
 from .tables import fmt_signed
 
 SYNTHETIC_TEXT = "示例数据：本页的统计月报数据为合成数据，仅用于演示流程，不是统计部门发布的数字。"
+SYNTHETIC_MARK = "【示例数据：合成的统计月报，非真实统计】"   # before a line or text built from them
 
 
 def synthetic_banner_html() -> str:
@@ -55,7 +56,7 @@ def source_note(data, plan: Plan, year: int | None = None) -> str:
     a = data.actuals
     a = a[a["year"] <= year] if year is not None and len(a) else a
     files = sorted({Path(str(f).split("#")[0]).name for f in a.get("source_file", pd.Series(dtype=str)).unique()})
-    warn = "【示例数据：合成的统计月报，非真实统计】" if data.synthetic else ""
+    warn = SYNTHETIC_MARK if data.synthetic else ""
     return (f"{warn}来源：统计月报（{'、'.join(files)}），经 chainplan 清洗；目标：{plan.reference or plan.title}"
             f"{plan.table_section}及正文。")
 
@@ -92,6 +93,21 @@ def revision_lines(data, year: int, month: int | None, *, plan: Plan) -> list[st
                    f"{_stage(r.kept_release) or '后发布'}数 {r.kept_value:.1f} 亿元（{new_file}），"
                    f"此前{_stage(r.release) or '先发布'}为 {r.value:.1f} 亿元（{old_file}）。")
     return out
+
+
+def progress_text(report, data) -> tuple[str, list[str]]:
+    """What ``chainplan progress`` prints of ``report`` (a ``District.progress``) read from ``data`` (its 统计月报):
+    the synthetic mark, the summary, and 数据说明 naming each figure a later release revised — those sentences
+    returned as well, for the JSON."""
+    revised = revision_lines(data, report.year, report.month, plan=report.plan)
+    text = (SYNTHETIC_MARK + "\n" if data.synthetic else "") + report.summary()
+    return text + ("\n数据说明：" + "".join(revised) if revised else ""), revised
+
+
+def missing_chains_line(period: str, missing: dict[str, str]) -> str:
+    """``N 条产业链缺少{period}数据（名称：why；…）`` — ``missing`` by chain name — the line a run that leaves
+    chains out exits 3 with."""
+    return f"{len(missing)} 条产业链缺少{period}数据（{'；'.join(f'{n}：{w}' for n, w in missing.items())}）"
 
 
 def _stage(release) -> str:
@@ -371,7 +387,7 @@ METHOD_COLOURS = {"convention": "#1f77b4", "ets": "#d62728", "trend": "#1f77b4"}
 def _source(fig, synthetic: bool, plan: Plan, extra: str = "") -> None:
     text = source_actuals(plan) + (f"；{extra}" if extra else "")
     if synthetic:
-        text += "　【示例数据：合成的统计月报，非真实统计】"
+        text += "　" + SYNTHETIC_MARK
     fig.text(0.01, 0.005, text, fontsize=7.5, color="#555", ha="left", va="bottom")
 
 

@@ -351,10 +351,7 @@ class _District:
             _log.warning("%s: the 统计月报 of %s could not be read against the targets (%s)", plan.district, year, exc)
             return
         if month is not None:
-            lacking = [c for c in report.missing if c in plan.chain_ids]
-            if not report.has_data:  # no figure at all for the month: every chain is missing
-                lacking = list(plan.chain_ids)
-            self.missing = {c: report.missing.get(c) or d.why_missing(c, year, month) for c in lacking}
+            self.missing = d.missing_chains(report)
         if compare:
             from ..analysis.districts import district_row
 

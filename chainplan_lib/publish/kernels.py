@@ -112,7 +112,8 @@ def skip_slow_optional_imports() -> None:
     installed (jupyterlab's dependencies install it); that module compiles a grammar at import: measured here,
     ``import papermill`` takes 2.3 s with it and 0.6 s without. nbformat's notebook schema checks no IRI formats,
     so nothing the batch does needs it. Not applied on import of the library: only the CLI's batch command, its
-    workers and the test suite call this.
+    workers and the test suite call this. (``requirements.lock`` leaves the package out altogether, see the
+    Makefile's ``lock``; this still helps where it is installed, e.g. from ``environment.yml``.)
     """
     import sys
 

@@ -85,24 +85,9 @@ def _cmd_plan_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan_new(args: argparse.Namespace) -> int:
-    from .errors import ParameterError
-    from .paths import check_output_file
-    from .plan.skeleton import check_district, skeleton
+    from .plan.skeleton import parse_years, write_skeleton
 
-    district = check_district(args.district)  # a name, never a path
-    years = None
-    if args.years:
-        y0, sep, y1 = args.years.partition("-")
-        if not (sep and y0.strip().isdigit() and y1.strip().isdigit() and 1990 <= int(y0) < int(y1) <= 2100):
-            raise ParameterError(f"--years {args.years!r}: expected FIRST-LAST such as 2024-2027")
-        years = (int(y0), int(y1))
-    out = args.out if args.out is not None else Path(f"{district}-plan.toml")
-    out = check_output_file(out, "--out")
-    if out.exists():
-        raise ParameterError(f"--out {out}: exists; a skeleton is never written over a file (choose another name)")
-    text = skeleton(district, years=years, filename=out.name)
-    with open(out, "x", encoding="utf-8") as fh:  # 'x': never over a file that appeared meanwhile
-        fh.write(text)
+    out = write_skeleton(args.district, years=parse_years(args.years) if args.years else None, out=args.out)
     _emit(args, _written([out]), f"已写入 {out}：请对照方案原文填写，然后运行 `chainplan plan check {out}`")
     return 0
 

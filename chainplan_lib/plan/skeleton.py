@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 from ..errors import ParameterError
 
@@ -123,3 +124,26 @@ def skeleton(district: str, years: tuple[int, int] | None = None, filename: str 
                             y0=y0, y1=y1,
                             years=", ".join(str(y) for y in range(y0, y1 + 1)), today=today.isoformat(),
                             year=today.year, filename=filename)
+
+
+def parse_years(text: str, flag: str = "--years") -> tuple[int, int]:
+    """``FIRST-LAST`` (e.g. ``2024-2027``) → (2024, 2027); a clear error naming ``flag`` otherwise."""
+    y0, sep, y1 = text.partition("-")
+    if not (sep and y0.strip().isdigit() and y1.strip().isdigit() and 1990 <= int(y0) < int(y1) <= 2100):
+        raise ParameterError(f"{flag} {text!r}: expected FIRST-LAST such as 2024-2027")
+    return int(y0), int(y1)
+
+
+def write_skeleton(district: str, *, years: tuple[int, int] | None = None, out: Path | None = None) -> Path:
+    """Write :func:`skeleton` of ``district`` (a name, never a path) to ``out`` (default ``<district>-plan.toml``
+    here), never over a file — not even one that appears meanwhile; returns the path written."""
+    from ..paths import check_output_file
+
+    district = check_district(district)
+    out = check_output_file(out if out is not None else Path(f"{district}-plan.toml"), "--out")
+    if out.exists():
+        raise ParameterError(f"--out {out}: exists; a skeleton is never written over a file (choose another name)")
+    text = skeleton(district, years=years, filename=out.name)
+    with open(out, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    return out

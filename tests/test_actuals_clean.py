@@ -268,6 +268,21 @@ def test_checks_are_reported_not_forced(tmp_path, plan):
     assert len(r.actuals) == 5  # nothing was dropped or changed by a failing check
 
 
+def test_check_differences_are_printed_without_binary_noise(tmp_path, plan):
+    """14.53 − 10.66 is 3.869999999999999 in binary floating point; the checks file says 3.87 (6 decimals of
+    亿元 keep a figure of 千元 exact: 0.00001)."""
+    path = tmp_path / "t.csv"
+    path.write_text("year,month,chain,indicator,value,unit,yoy_pct\n"
+                    "2025,3,电子信息,营业收入,10.66,亿元,\n2025,4,电子信息,营业收入,14.53,亿元,\n"
+                    "2025,4,规上工业,营业收入,14.53,亿元,\n"
+                    "2025,5,电子信息,营业收入,0.1,亿元,\n2025,5,冶金建材,营业收入,0.2,亿元,\n"
+                    "2025,5,规上工业,营业收入,0.30001,亿元,\n", encoding="utf-8")
+    c = clean_actuals([path], plan).checks.set_index(["check", "chain_id", "month"])
+    assert repr(float(c.loc[("cumulative_non_decreasing", "electronics", 4), "difference"])) == "3.87"
+    within = c.loc[("chains_within_industry", "all", 5)]
+    assert repr(float(within["value"])) == "0.3" and repr(float(within["difference"])) == "1e-05"   # 0.1 + 0.2 ≠ 0.3 in binary
+
+
 # --------------------------------------------------------------------------------------------- bad input
 def _error(capsys, *argv) -> str:
     assert cli_main(list(argv)) == 2

@@ -29,6 +29,9 @@ YOY_SAME_PP = 0.1  # published and computed growth within this many percentage p
 
 
 _COUNT_UNITS = ("户", "家", "个")
+# differences and sums as printed: 6 decimals of 亿元 hold a figure of 千元 exactly (1 千元 = 0.00001 亿元) and drop
+# the binary noise of a subtraction (14.53 − 10.66 = 3.869999999999999)
+_DP = 6
 
 
 def _cumulative(a: pd.DataFrame, amounts: list[str]) -> pd.DataFrame:
@@ -45,7 +48,7 @@ def _cumulative(a: pd.DataFrame, amounts: list[str]) -> pd.DataFrame:
     return pd.DataFrame({
         "check": "cumulative_non_decreasing", "year": c["year"], "month": c["month"], "chain_id": c["chain_id"],
         "area": c["area"], "indicator": c["indicator"], "cumulative": True, "value": c["value"],
-        "compare_to": c["compare_to"], "difference": diff, "status": status,
+        "compare_to": c["compare_to"], "difference": diff.round(_DP), "status": status,
         "note": [f"与1—{int(m)}月相比；{n}" if n else f"与1—{int(m)}月相比" for m, n in zip(c["prev_month"], note)],
     })
 
@@ -65,7 +68,8 @@ def _within_industry(a: pd.DataFrame, chain_ids: tuple[str, ...]) -> pd.DataFram
     return pd.DataFrame({
         "check": "chains_within_industry", "year": both["year"], "month": both["month"], "chain_id": "all",
         "area": both["area"], "indicator": both["indicator"], "cumulative": both["cumulative"],
-        "value": both["value"], "compare_to": both["compare_to"], "difference": diff, "status": status, "note": note,
+        "value": both["value"].round(_DP), "compare_to": both["compare_to"], "difference": diff.round(_DP),
+        "status": status, "note": note,
     })
 
 

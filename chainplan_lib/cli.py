@@ -155,7 +155,8 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     from .cleaning.targets.clean import load_targets
     from .district import District
     from .plan.params import check_year
-    from .present.progress import missing_chains_line, progress_text
+    from .present.progress import progress_text
+    from .present.titles import missing_chains_line
     from .publish.progress_batch import check_brief_month
 
     plan = _plan(args)
@@ -255,7 +256,7 @@ def _notebook_params(args: argparse.Namespace) -> dict:
 
 def _cmd_brief(args: argparse.Namespace) -> int:
     from .plan.load import read_plan, user_plan_path
-    from .present.progress import missing_chains_line
+    from .present.titles import missing_chains_line
     from .publish.kernels import skip_slow_optional_imports
     from .publish.many import assign, find_plans, own_data
 

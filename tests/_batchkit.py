@@ -62,9 +62,13 @@ def cli_here(args: list[str]) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(["chainplan", *args], code, out, err)
 
 
-def popen_cli(args: list[str], env: dict | None = None) -> subprocess.Popen:
-    """`chainplan ARGS` started in its own session (as a shell job would be), output captured."""
-    return subprocess.Popen([sys.executable, "-m", "chainplan_lib.cli", *args], stdout=subprocess.PIPE,
+def popen_cli(args: list[str], env: dict | None = None, forbid: tuple[str, ...] = ()) -> subprocess.Popen:
+    """`chainplan ARGS` started in its own session (as a shell job would be), output captured. ``forbid``: modules
+    the command's own process must not import (an import of one fails the command; its pool and kernels, started
+    afresh, are not concerned)."""
+    code = (f"import sys; sys.modules.update(dict.fromkeys({list(forbid)!r})); "
+            "from chainplan_lib.cli import main; sys.exit(main())")
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}, cwd=ROOT,
                             start_new_session=True)
 

@@ -104,12 +104,6 @@ def progress_text(report, data) -> tuple[str, list[str]]:
     return text + ("\n数据说明：" + "".join(revised) if revised else ""), revised
 
 
-def missing_chains_line(period: str, missing: dict[str, str]) -> str:
-    """``N 条产业链缺少{period}数据（名称：why；…）`` — ``missing`` by chain name — the line a run that leaves
-    chains out exits 3 with."""
-    return f"{len(missing)} 条产业链缺少{period}数据（{'；'.join(f'{n}：{w}' for n, w in missing.items())}）"
-
-
 def _stage(release) -> str:
     """快报 / 定报 / 修订 … as the release label printed it, else ''."""
     words = str(release or "").split()

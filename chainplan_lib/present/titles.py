@@ -1,11 +1,11 @@
-"""Titles of what the batch publishes, without the charts' imports: the batch process names a report before any
-notebook runs and has no use for matplotlib."""
+"""Titles and lines of what the batch publishes and says, without the charts' imports: the batch process names a
+report before any notebook runs, and the chains it lacks after, and has no use for matplotlib."""
 
 from __future__ import annotations
 
 from ..plan.model import Plan
 
-__all__ = ["briefing_title"]
+__all__ = ["briefing_title", "missing_chains_line"]
 
 
 def briefing_title(year: int, plan: Plan, month: int | None = None) -> str:
@@ -18,3 +18,9 @@ def briefing_title(year: int, plan: Plan, month: int | None = None) -> str:
     from ..analysis.progress import period_label
 
     return f"{district}制造业重点产业链{year}年{period_label(int(month))}进度简报"
+
+
+def missing_chains_line(period: str, missing: dict[str, str]) -> str:
+    """``N 条产业链缺少{period}数据（名称：why；…）`` — ``missing`` by chain name — the line a run that leaves
+    chains out exits 3 with (``chainplan progress`` and ``brief``)."""
+    return f"{len(missing)} 条产业链缺少{period}数据（{'；'.join(f'{n}：{w}' for n, w in missing.items())}）"

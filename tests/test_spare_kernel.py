@@ -217,7 +217,12 @@ def test_the_modules_warmed_are_what_the_notebooks_import():
     assert spare_kernel.notebook_imports(code) == ["os", "chainplan_lib", "chainplan_lib.District"]  # a magic: skipped
     warm = spare_kernel.warm_modules(["from chainplan_lib.present import briefing\nimport pandas"])
     assert warm[: len(spare_kernel.BASE_MODULES)] == spare_kernel.BASE_MODULES
-    assert warm[len(spare_kernel.BASE_MODULES):] == ("chainplan_lib.present", "chainplan_lib.present.briefing")
+    library = spare_kernel.library_modules()   # what the notebooks' calls import inside functions, too
+    assert warm[len(spare_kernel.BASE_MODULES):] == library and warm[-1] != "pandas"
+    assert {"chainplan_lib", "chainplan_lib.present", "chainplan_lib.present.briefing", "chainplan_lib.district",
+            "chainplan_lib.files.workbook", "chainplan_lib.cleaning.actuals.clean"} <= set(library)
+    assert not [m for m in library if m.startswith(("chainplan_lib.publish", "chainplan_lib.cli"))]
+    assert len(library) == len(set(library)) > 70
     assert spare_kernel.warm_modules(["import tomllib"]) == ("tomllib",)   # a stand-in notebook: only its own
     line = spare_kernel.warm_code(("json", "no_such_module_xyz", "chainplan_lib.District"))
     namespace: dict = {}

@@ -247,6 +247,9 @@ def _die_with_parent(signum: int) -> None:
 
 def _kernel(request: dict, fds: tuple[int, int]) -> None:  # pragma: no cover - runs in the forked kernel
     """In the forked child: become the kernel ``python -m ipykernel_launcher ARGV`` would start."""
+    import gc
+
+    gc.enable()   # the template's objects stay frozen (gc.freeze), the kernel's own are collected as usual
     for fd in fds:
         os.close(fd)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -268,6 +271,9 @@ def _kernel(request: dict, fds: tuple[int, int]) -> None:  # pragma: no cover - 
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in the template process
+    import gc
+
+    gc.disable()   # as the gc module's docs advise before fork: no collection leaves holes in the template's pages
     argv = sys.argv[1:] if argv is None else argv
     r, w = int(argv[0]), int(argv[1])
     _die_with_parent(signal.SIGTERM)
@@ -288,6 +294,7 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in t
         if threading.active_count() > 1:   # forking a process with threads is not safe: let kernels start anew
             say({"error": f"{threading.active_count()} threads after the imports"})
             return
+        gc.freeze()   # the imported modules' objects: a kernel's collections never touch (hence copy) their pages
         say({"ready": True})
     except Exception as exc:
         say({"error": f"{type(exc).__name__}: {exc}"})

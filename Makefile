@@ -39,11 +39,19 @@ lock: | $(BIN)/python ## re-pin requirements.lock from pyproject.toml (needs PyP
 
 install: $(VENV)/.installed ## set up .venv from requirements.lock (hashes checked, offline once downloaded)
 
+# Byte-compile the library (and the tests' helpers) up front: every process of a run — the batch, its workers,
+# the kernels' templates, each command a test starts — otherwise compiles the modules it imports again when the
+# environment forbids writing bytecode (PYTHONDONTWRITEBYTECODE, as on some CI machines). Only changed files are
+# compiled; the __pycache__ folders are ignored by git.
+COMPILE := $(BIN)/python -m compileall -q -j 0
+
 brief: install ## set up .venv and run the yearly batch on the bundled data (YEAR) -> reports/YEAR/index.html
+	@$(COMPILE) chainplan_lib
 	@$(BIN)/chainplan brief --year $(YEAR)
 
 test: install ## set up .venv and run the tests (ruff, then pytest)
 	$(BIN)/ruff check chainplan_lib tests benchmarks notebooks
+	@$(COMPILE) chainplan_lib tests
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 coverage: install ## the tests with coverage, notebook kernels and pool workers included; report per module

@@ -203,7 +203,10 @@ class ForkProvisioner(LocalProvisioner):
 
 
 # ------------------------------------------------------------------------------------- in the template
-_WARM = """\
+#: Imports ``MODULES`` (a tuple literal put in its place), each failure skipped, then puts back what importing
+#: changed of matplotlib's settings and, in a kernel, of IPython's display of figures: the template's warm-up
+#: and a spare kernel's first line (:func:`chainplan_lib.publish.spare_kernel.warm_code`).
+WARM_BODY = """\
 import contextlib, importlib
 
 
@@ -220,15 +223,22 @@ def load(m):
         pass
 
 
-settings = contextlib.nullcontext()
+settings, ip, shown = contextlib.nullcontext(), None, {}
 try:
     import matplotlib, matplotlib.pyplot
-    settings = matplotlib.rc_context()
+    from IPython import get_ipython
+    settings, ip = matplotlib.rc_context(), get_ipython()
+    shown = {k: (dict(f.type_printers), dict(f.deferred_printers))
+             for k, f in (ip.display_formatter.formatters.items() if ip is not None else ())}
 except BaseException:
     pass
 with settings:
     for m in MODULES:
         load(m)
+for k, (types, deferred) in shown.items():
+    f = ip.display_formatter.formatters[k]
+    f.type_printers.clear(), f.type_printers.update(types)
+    f.deferred_printers.clear(), f.deferred_printers.update(deferred)
 """
 
 
@@ -290,7 +300,7 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in t
 
         import ipykernel.kernelapp  # noqa: F401  (the kernel's own imports: most of a kernel's start)
 
-        exec(_WARM.replace("MODULES", repr(tuple(first.get("modules", ())))), {})
+        exec(WARM_BODY.replace("MODULES", repr(tuple(first.get("modules", ())))), {})
         if threading.active_count() > 1:   # forking a process with threads is not safe: let kernels start anew
             say({"error": f"{threading.active_count()} threads after the imports"})
             return

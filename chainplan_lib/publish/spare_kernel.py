@@ -118,42 +118,6 @@ def warm_modules(notebook_sources: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*base, *own]))
 
 
-_WARM_BODY = """\
-import contextlib, importlib
-
-
-def load(m):
-    try:
-        importlib.import_module(m)
-    except ImportError:
-        try:
-            p, _, a = m.rpartition('.')
-            getattr(importlib.import_module(p), a)
-        except BaseException:
-            pass
-    except BaseException:
-        pass
-
-
-settings, ip, shown = contextlib.nullcontext(), None, {}
-try:
-    import matplotlib, matplotlib.pyplot
-    from IPython import get_ipython
-    settings, ip = matplotlib.rc_context(), get_ipython()
-    shown = {k: (dict(f.type_printers), dict(f.deferred_printers))
-             for k, f in (ip.display_formatter.formatters.items() if ip is not None else ())}
-except BaseException:
-    pass
-with settings:
-    for m in MODULES:
-        load(m)
-for k, (types, deferred) in shown.items():
-    f = ip.display_formatter.formatters[k]
-    f.type_printers.clear(), f.type_printers.update(types)
-    f.deferred_printers.clear(), f.deferred_printers.update(deferred)
-"""
-
-
 def warm_code(modules: Sequence[str]) -> str:
     """One line for ``IPKernelApp.exec_lines``: import ``modules`` in a namespace thrown away afterwards, each
     failure skipped. A name that is no module (``chainplan_lib.District``) is looked up on its package instead,
@@ -161,7 +125,7 @@ def warm_code(modules: Sequence[str]) -> str:
     (``chainplan_lib.present.figures`` applies the charts' theme) and of IPython's display of figures is put back
     as ``import matplotlib.pyplot`` left it: chart functions apply the theme themselves, so a notebook draws the
     same in a warm kernel and in a cold one."""
-    return f"exec({_WARM_BODY.replace('MODULES', repr(tuple(modules)))!r}, {{}})"
+    return f"exec({kernel_template.WARM_BODY.replace('MODULES', repr(tuple(modules)))!r}, {{}})"
 
 
 class ReadyClient(AsyncKernelClient):

@@ -103,9 +103,12 @@ def _execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def output_text(nb: nbformat.NotebookNode) -> str:
+def output_text(nb: nbformat.NotebookNode | str | Path) -> str:
     """All output text of an executed notebook (streams, HTML, Markdown, plain), then ``[images: N]`` for the charts
-    (one SVG each; the briefing adds a PNG of each)."""
+    (one SVG each; the briefing adds a PNG of each). ``nb``: the notebook, or the path of an executed one (a
+    batch's)."""
+    if not isinstance(nb, nbformat.NotebookNode):
+        nb = nbformat.read(nb, as_version=4)
     texts, images = [], 0
     for cell in nb.cells:
         for o in cell.get("outputs", []):

@@ -40,19 +40,7 @@ def in_batch(brief_2024, name: str) -> str:
     return output_text(brief_2024.out_dir / "notebooks" / f"{name}.ipynb")
 
 
-def output_text(ipynb: Path) -> str:
-    nb = nbformat.read(ipynb, as_version=4)
-    texts, images = [], 0
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            if o.get("output_type") == "stream":
-                texts.append(o["text"])
-            data = o.get("data", {})
-            images += "image/svg+xml" in data  # a chart: an SVG (a PNG too only in the briefing)
-            for mime in ("text/html", "text/markdown", "text/plain"):
-                if mime in data:
-                    texts.append("".join(data[mime]))
-    return "\n".join(texts) + f"\n[images: {images}]"
+output_text = inprocess.output_text   # of a batch's executed notebook (a path) as well
 
 
 # ----------------------------------------------------------------------------------------- in git

@@ -22,17 +22,7 @@ def run(tmp_path: Path, **parameters) -> str:
     return inprocess.run("06_progress", **parameters)
 
 
-def output_text(ipynb: Path) -> str:
-    nb = nbformat.read(ipynb, as_version=4)
-    texts, images = [], 0
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            if o.get("output_type") == "stream":
-                texts.append(o["text"])
-            data = o.get("data", {})
-            images += "image/svg+xml" in data  # a chart: an SVG (a PNG too only in the briefing)
-            texts += ["".join(data[m]) for m in ("text/html", "text/markdown") if m in data]
-    return "\n".join(texts) + f"\n[images: {images}]"
+output_text = inprocess.output_text   # of a batch's executed notebook (a path) as well
 
 
 def test_paired_clean_thin_and_parameterised():

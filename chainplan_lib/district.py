@@ -217,16 +217,15 @@ class District:
         from .analysis.progress_report import progress_report
 
         key = (int(year), month, basis, indicator)
-        if targets is not None or key not in self._progress:
-            monthly = self.monthly
-            report = progress_report(monthly.actuals, self.targets.table if targets is None else targets, int(year),
-                                     month, basis=basis, plan=self.plan, indicator=indicator,
-                                     coverage=monthly.coverage)
-            report.missing = {s: self.why_missing(s, int(year), report.month) for s in report.missing}
-            if targets is not None:
-                return report
+        if targets is None and key in self._progress:
+            return self._progress[key]
+        monthly = self.monthly
+        report = progress_report(monthly.actuals, self.targets.table if targets is None else targets, int(year),
+                                 month, basis=basis, plan=self.plan, indicator=indicator, coverage=monthly.coverage)
+        report.missing = {s: self.why_missing(s, int(year), report.month) for s in report.missing}
+        if targets is None:
             self._progress[key] = report
-        return self._progress[key]
+        return report
 
     def missing_chains(self, report) -> dict[str, str]:
         """The plan's chains without a figure in ``report`` (a :meth:`progress`), each with why — every chain when

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..plan.model import Plan
 
-__all__ = ["briefing_title", "missing_chains_line"]
+__all__ = ["briefing_title", "missing_chains_line", "named_whys"]
 
 
 def briefing_title(year: int, plan: Plan, month: int | None = None) -> str:
@@ -23,4 +23,9 @@ def briefing_title(year: int, plan: Plan, month: int | None = None) -> str:
 def missing_chains_line(period: str, missing: dict[str, str]) -> str:
     """``N 条产业链缺少{period}数据（名称：why；…）`` — ``missing`` by chain name — the line a run that leaves
     chains out exits 3 with (``chainplan progress`` and ``brief``)."""
-    return f"{len(missing)} 条产业链缺少{period}数据（{'；'.join(f'{n}：{w}' for n, w in missing.items())}）"
+    return f"{len(missing)} 条产业链缺少{period}数据（{named_whys(missing)}）"
+
+
+def named_whys(missing: dict[str, str]) -> str:
+    """``名称：why；名称：why`` — chains by name, each with why it has no figure ('' when none)."""
+    return "；".join(f"{name}：{why}" for name, why in missing.items())

@@ -85,7 +85,9 @@ class BriefOutcome:
 
     def missing_line(self) -> str:
         """The chains without a figure for the report's 1—N月, and why (``…: why；…``); '' when none is missing."""
-        return "；".join(f"{name}：{why}" for name, why in self.missing.items())
+        from ..present.titles import named_whys
+
+        return named_whys(self.missing)
 
     def summary(self) -> str:
         lines = [f"chainplan brief {self.year}: {len(self.runs) - len(self.failed)}/{len(self.runs)} notebooks ok "

@@ -102,7 +102,7 @@ def library_modules() -> tuple[str, ...]:
     names = []
     for path in sorted(root.rglob("*.py")):
         parts = path.relative_to(root.parent).with_suffix("").parts
-        if parts[1] in ("publish", "cli") or "__pycache__" in parts:
+        if parts[1] in ("publish", "cli"):
             continue
         names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return tuple(names)
